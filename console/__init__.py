@@ -1,0 +1,1 @@
+"""Real-time supervisor console for bank contact centres."""

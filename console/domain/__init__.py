@@ -1,0 +1,1 @@
+"""Pure domain: entities, the state reducer, metrics and rules. Imports no Qt."""

@@ -1,0 +1,179 @@
+"""The things on the floor: queues, agents, calls and cases.
+
+These structs are both the domain state and its wire form (protocol v1 snapshot
+entries), so a snapshot is encoded straight from the state with no copy.
+Consumers ignore unknown fields, which is why none of them forbids them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+
+from console.domain.clock import Timestamp
+
+
+class AgentState(StrEnum):
+    AVAILABLE = "available"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    NOT_READY = "not_ready"
+    OFFLINE = "offline"
+
+
+#: States in which an agent is handling a call: a supervisor's state change waits.
+BUSY_STATES = frozenset({AgentState.RINGING, AgentState.ON_CALL, AgentState.WRAP_UP})
+
+#: Reason codes for ``not_ready`` (domain notes: break, lunch, training, ...).
+NOT_READY_REASONS = (
+    "break",
+    "lunch",
+    "training",
+    "meeting",
+    "coaching",
+    "system_problem",
+    "supervisor",
+)
+
+
+class CallState(StrEnum):
+    WAITING = "waiting"
+    RINGING = "ringing"
+    TALKING = "talking"
+
+
+class CaseStatus(StrEnum):
+    INTAKE = "intake"
+    TRIAGE = "triage"
+    REFERRED = "referred"
+    AWAITING_CUSTOMER = "awaiting_customer"
+    RESOLUTION = "resolution"
+    CALLBACK = "callback"
+    CLOSED = "closed"
+
+
+CASE_PRIORITIES = ("P1", "P2", "P3", "P4")
+
+
+class SlDefinition(StrEnum):
+    """How abandoned calls count in the service level (platforms differ)."""
+
+    ABANDONS_IGNORED = "abandons_ignored"
+    ABANDONS_FAIL = "abandons_fail"
+    ABANDONS_WITHIN_SUCCEED = "abandons_within_succeed"
+
+
+class Centre(msgspec.Struct, kw_only=True):
+    """Centre-wide configuration that the metrics need."""
+
+    name: str
+    timezone: str = "UTC"
+    day_starts: str = "00:00"  # local time at which "today" resets
+    sl_definition: SlDefinition = SlDefinition.ABANDONS_FAIL
+    short_abandon_s: float = 5.0
+    day_started_at: Timestamp | None = None  # start of the current business day
+
+
+class DayFigures(msgspec.Struct, kw_only=True):
+    """A queue's figures since the business day started.
+
+    The sums are kept so any consumer can carry on counting exactly; the
+    percentages and averages are derived (``console.domain.metrics``).
+    """
+
+    offered: int = 0
+    answered: int = 0
+    answered_within: int = 0
+    abandoned: int = 0
+    abandoned_within: int = 0  # not short, waited no longer than the threshold
+    short_abandons: int = 0
+    handled: int = 0  # calls whose talk ended
+    wait_answered_s: float = 0.0
+    talk_s: float = 0.0
+    wrap_s: float = 0.0
+    asa_s: float | None = None
+    aht_s: float | None = None
+    service_level_pct: float | None = None
+    abandon_pct: float | None = None
+
+
+class Queue(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    sl_threshold_s: float
+    sl_target_pct: float
+    today: DayFigures = msgspec.field(default_factory=DayFigures)
+
+
+class Agent(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    team: str
+    skills: list[str]
+    state: AgentState = AgentState.OFFLINE
+    reason: str | None = None
+    state_since: Timestamp | None = None
+    call_id: str | None = None
+    open_cases: int = 0
+    last_queue_id: str | None = None  # queue of the call being wrapped up
+    pending_state: AgentState | None = None  # asked for during a call
+    pending_reason: str | None = None
+
+
+class Call(msgspec.Struct, kw_only=True):
+    id: str
+    queue_id: str
+    priority: int
+    caller: str  # always masked on the feed
+    state: CallState = CallState.WAITING
+    entered_at: Timestamp
+    answered_at: Timestamp | None = None
+    agent_id: str | None = None
+
+
+class Case(msgspec.Struct, kw_only=True):
+    id: str
+    queue_id: str
+    subject: str
+    priority: str
+    status: CaseStatus
+    agent_id: str | None
+    created_at: Timestamp
+    first_response_due: Timestamp
+    resolution_due: Timestamp
+    version: int = 1
+    customer: str = ""  # always masked on the feed
+    channel: str = "phone"
+    first_response_at: Timestamp | None = None
+    reopened: int = 0
+
+
+#: Case fields a ``case.updated`` event may change.
+CASE_MUTABLE_FIELDS = frozenset(
+    {
+        "queue_id",
+        "subject",
+        "priority",
+        "status",
+        "agent_id",
+        "first_response_due",
+        "resolution_due",
+        "first_response_at",
+        "customer",
+        "channel",
+        "reopened",
+    }
+)
+
+
+def case_changes_valid(changes: dict[str, Any]) -> str | None:
+    """Return why ``changes`` cannot apply to a case, or None when they can."""
+    unknown = sorted(set(changes) - CASE_MUTABLE_FIELDS)
+    if unknown:
+        return f"unknown case fields: {', '.join(unknown)}"
+    if "status" in changes and changes["status"] not in CaseStatus.__members__.values():
+        return f"unknown case status {changes['status']!r}"
+    return None

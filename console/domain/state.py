@@ -1,0 +1,342 @@
+"""The floor state and the one reducer that the gateway and every console share.
+
+``FloorState`` folds sequenced events into queues, agents, calls and cases and
+keeps each queue's day figures. Applying a snapshot and then the events after
+it gives exactly the state the gateway had (tests hold it to that). The reducer
+is strict about the sequence (a gap or a repeat raises ``SequenceError``) and
+lenient about content: an unknown type only advances the seq, and an event
+naming something unknown is skipped and counted in ``skipped``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from console.domain import metrics
+from console.domain.businessday import day_start, next_day_start
+from console.domain.clock import Timestamp, seconds_between, to_ms
+from console.domain.entities import (
+    Agent,
+    AgentState,
+    Call,
+    CallState,
+    Case,
+    CaseStatus,
+    Centre,
+    DayFigures,
+    Queue,
+    case_changes_valid,
+)
+from console.domain.events import (
+    AgentAdded,
+    AgentPending,
+    AgentRemoved,
+    AgentStateChanged,
+    CallAbandoned,
+    CallAnswered,
+    CallEnded,
+    CallMoved,
+    CallQueued,
+    CallRinging,
+    CaseCreated,
+    CaseUpdated,
+    CentreConfigured,
+    Event,
+    QueueConfigured,
+)
+
+
+class SequenceError(Exception):
+    """An event arrived out of sequence: the consumer must resynchronise."""
+
+
+class Snapshot(msgspec.Struct, kw_only=True, tag="snapshot", tag_field="op"):
+    """The whole floor as of event ``seq`` (protocol v1 ``snapshot`` frame)."""
+
+    seq: int
+    at: Timestamp | None
+    centre: Centre
+    queues: list[Queue]
+    agents: list[Agent]
+    calls: list[Call]
+    cases: list[Case]
+
+
+class FloorState:
+    """Queues, agents, calls in progress and open cases, as of ``seq``."""
+
+    def __init__(self, centre: Centre | None = None) -> None:
+        self.seq = 0
+        self.at: Timestamp | None = None
+        self.centre = centre or Centre(name="")
+        self.queues: dict[str, Queue] = {}
+        self.agents: dict[str, Agent] = {}
+        self.calls: dict[str, Call] = {}
+        self.cases: dict[str, Case] = {}
+        self.skipped = 0  # events that named something this state does not hold
+        self._next_reset_ms: int | None = None
+        self._handlers: dict[str, Callable[[Timestamp, Any], None]] = {
+            "queue.configured": self._queue_configured,
+            "centre.configured": self._centre_configured,
+            "agent.added": self._agent_added,
+            "agent.removed": self._agent_removed,
+            "agent.state": self._agent_state,
+            "agent.pending": self._agent_pending,
+            "call.queued": self._call_queued,
+            "call.ringing": self._call_ringing,
+            "call.answered": self._call_answered,
+            "call.abandoned": self._call_abandoned,
+            "call.ended": self._call_ended,
+            "call.moved": self._call_moved,
+            "case.created": self._case_created,
+            "case.updated": self._case_updated,
+        }
+
+    # -- snapshots ---------------------------------------------------------
+
+    def to_snapshot(self) -> Snapshot:
+        """The current state as a snapshot (shares the entity objects: encode it at once)."""
+        return Snapshot(
+            seq=self.seq,
+            at=self.at,
+            centre=self.centre,
+            queues=list(self.queues.values()),
+            agents=list(self.agents.values()),
+            calls=list(self.calls.values()),
+            cases=list(self.cases.values()),
+        )
+
+    def load_snapshot(self, snap: Snapshot) -> None:
+        """Replace the whole state with ``snap``."""
+        self.seq = snap.seq
+        self.at = snap.at
+        self.centre = snap.centre
+        self.queues = {q.id: q for q in snap.queues}
+        self.agents = {a.id: a for a in snap.agents}
+        self.calls = {c.id: c for c in snap.calls}
+        self.cases = {c.id: c for c in snap.cases}
+        self._schedule_reset()
+
+    # -- applying events ---------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Apply the next event; raises SequenceError unless it is seq + 1."""
+        if event.seq != self.seq + 1:
+            raise SequenceError(f"expected seq {self.seq + 1}, got {event.seq}")
+        self.advance_clock(event.at)
+        handler = self._handlers.get(event.type)
+        if handler is not None and event.data is not None:
+            handler(event.at, event.data)
+        self.seq = event.seq
+
+    def advance_clock(self, at: Timestamp) -> None:
+        """Move the feed clock forward (events and heartbeats); resets the day when due."""
+        if self.at is None or at > self.at:
+            self.at = at
+        if self.centre.day_started_at is None:
+            self.centre.day_started_at = day_start(at, self.centre.timezone, self.centre.day_starts)
+            self._schedule_reset()
+        if self._next_reset_ms is not None and to_ms(at) >= self._next_reset_ms:
+            self.centre.day_started_at = day_start(at, self.centre.timezone, self.centre.day_starts)
+            for q in self.queues.values():
+                q.today = DayFigures()
+                metrics.refresh(q.today, self.centre.sl_definition)
+            self._schedule_reset()
+
+    def _schedule_reset(self) -> None:
+        started = self.centre.day_started_at
+        self._next_reset_ms = (
+            None
+            if started is None
+            else next_day_start(started, self.centre.timezone, self.centre.day_starts)
+        )
+
+    def _refresh(self, q: Queue) -> None:
+        metrics.refresh(q.today, self.centre.sl_definition)
+
+    # -- handlers: configuration -------------------------------------------
+
+    def _queue_configured(self, at: Timestamp, d: QueueConfigured) -> None:
+        q = self.queues.get(d.queue_id)
+        if q is None:
+            q = self.queues[d.queue_id] = Queue(
+                id=d.queue_id, name=d.name, sl_threshold_s=d.sl_threshold_s, sl_target_pct=d.sl_target_pct
+            )
+        else:
+            q.name, q.sl_threshold_s, q.sl_target_pct = d.name, d.sl_threshold_s, d.sl_target_pct
+        self._refresh(q)
+
+    def _centre_configured(self, at: Timestamp, d: CentreConfigured) -> None:
+        centre = msgspec.structs.replace(d.centre)
+        resets_differently = (centre.timezone, centre.day_starts) != (
+            self.centre.timezone,
+            self.centre.day_starts,
+        )
+        if centre.day_started_at is None and not resets_differently:
+            centre.day_started_at = self.centre.day_started_at
+        if centre.day_started_at is None:
+            centre.day_started_at = day_start(at, centre.timezone, centre.day_starts)
+        self.centre = centre
+        self._schedule_reset()
+        for q in self.queues.values():
+            self._refresh(q)
+
+    # -- handlers: agents --------------------------------------------------
+
+    def _agent_added(self, at: Timestamp, d: AgentAdded) -> None:
+        agent = msgspec.structs.replace(d.agent)
+        agent.open_cases = sum(1 for c in self.cases.values() if c.agent_id == agent.id)
+        self.agents[agent.id] = agent
+
+    def _agent_removed(self, at: Timestamp, d: AgentRemoved) -> None:
+        if self.agents.pop(d.agent_id, None) is None:
+            self.skipped += 1
+
+    def _agent_state(self, at: Timestamp, d: AgentStateChanged) -> None:
+        a = self.agents.get(d.agent_id)
+        if a is None:
+            self.skipped += 1
+            return
+        if a.state is AgentState.WRAP_UP and d.state is not AgentState.WRAP_UP:
+            q = self.queues.get(a.last_queue_id or "")
+            if q is not None and a.state_since is not None:
+                q.today.wrap_s += seconds_between(a.state_since, at)
+                self._refresh(q)
+            a.last_queue_id = None
+        a.state = d.state
+        a.reason = d.reason
+        a.state_since = at
+        if a.pending_state is not None and a.pending_state == d.state:
+            a.pending_state = a.pending_reason = None
+
+    def _agent_pending(self, at: Timestamp, d: AgentPending) -> None:
+        a = self.agents.get(d.agent_id)
+        if a is None:
+            self.skipped += 1
+            return
+        a.pending_state = d.state
+        a.pending_reason = d.reason if d.state is not None else None
+
+    # -- handlers: calls ---------------------------------------------------
+
+    def _call_queued(self, at: Timestamp, d: CallQueued) -> None:
+        q = self.queues.get(d.queue_id)
+        if q is None:
+            self.skipped += 1
+            return
+        self.calls[d.call_id] = Call(
+            id=d.call_id, queue_id=d.queue_id, priority=d.priority, caller=d.caller, entered_at=at
+        )
+        q.today.offered += 1
+        self._refresh(q)
+
+    def _call_ringing(self, at: Timestamp, d: CallRinging) -> None:
+        c = self.calls.get(d.call_id)
+        if c is None:
+            self.skipped += 1
+            return
+        c.state = CallState.RINGING
+        c.agent_id = d.agent_id
+
+    def _call_answered(self, at: Timestamp, d: CallAnswered) -> None:
+        c = self.calls.get(d.call_id)
+        q = self.queues.get(c.queue_id) if c is not None else None
+        if c is None or q is None:
+            self.skipped += 1
+            return
+        c.state = CallState.TALKING
+        c.answered_at = at
+        c.agent_id = d.agent_id
+        wait = seconds_between(c.entered_at, at)
+        f = q.today
+        f.answered += 1
+        f.wait_answered_s += wait
+        if wait <= q.sl_threshold_s:
+            f.answered_within += 1
+        self._refresh(q)
+        a = self.agents.get(d.agent_id)
+        if a is not None:
+            a.call_id = c.id
+            a.last_queue_id = c.queue_id
+
+    def _call_abandoned(self, at: Timestamp, d: CallAbandoned) -> None:
+        c = self.calls.pop(d.call_id, None)
+        q = self.queues.get(c.queue_id) if c is not None else None
+        if c is None or q is None:
+            self.skipped += 1
+            return
+        wait = seconds_between(c.entered_at, at)
+        f = q.today
+        f.abandoned += 1
+        if wait < self.centre.short_abandon_s:
+            f.short_abandons += 1
+        elif wait <= q.sl_threshold_s:
+            f.abandoned_within += 1
+        self._refresh(q)
+        self._release_agent(c)
+
+    def _call_ended(self, at: Timestamp, d: CallEnded) -> None:
+        c = self.calls.pop(d.call_id, None)
+        if c is None:
+            self.skipped += 1
+            return
+        q = self.queues.get(c.queue_id)
+        if q is not None and c.answered_at is not None:
+            q.today.talk_s += seconds_between(c.answered_at, at)
+            q.today.handled += 1
+            self._refresh(q)
+        self._release_agent(c)
+
+    def _release_agent(self, c: Call) -> None:
+        a = self.agents.get(c.agent_id or "")
+        if a is not None and a.call_id == c.id:
+            a.call_id = None
+
+    def _call_moved(self, at: Timestamp, d: CallMoved) -> None:
+        c = self.calls.get(d.call_id)
+        q = self.queues.get(d.queue_id)
+        if c is None or q is None:
+            self.skipped += 1
+            return
+        c.queue_id = d.queue_id
+        if d.priority is not None:
+            c.priority = d.priority
+        # A moved call is offered to its new queue, as the peers count a transfer in.
+        q.today.offered += 1
+        self._refresh(q)
+
+    # -- handlers: cases ---------------------------------------------------
+
+    def _case_created(self, at: Timestamp, d: CaseCreated) -> None:
+        case = msgspec.structs.replace(d.case)
+        if case.status is CaseStatus.CLOSED:
+            return
+        old = self.cases.get(case.id)
+        if old is not None:
+            self._count_case(old.agent_id, -1)
+        self.cases[case.id] = case
+        self._count_case(case.agent_id, +1)
+
+    def _case_updated(self, at: Timestamp, d: CaseUpdated) -> None:
+        case = self.cases.get(d.case_id)
+        if case is None or case_changes_valid(d.changes) is not None:
+            self.skipped += 1
+            return
+        old_agent = case.agent_id
+        for name, value in d.changes.items():
+            setattr(case, name, CaseStatus(value) if name == "status" else value)
+        case.version = d.version
+        if case.status is CaseStatus.CLOSED:
+            del self.cases[case.id]
+            self._count_case(old_agent, -1)
+        elif case.agent_id != old_agent:
+            self._count_case(old_agent, -1)
+            self._count_case(case.agent_id, +1)
+
+    def _count_case(self, agent_id: str | None, delta: int) -> None:
+        a = self.agents.get(agent_id or "")
+        if a is not None:
+            a.open_cases += delta

@@ -1,0 +1,167 @@
+"""Wire protocol v1: frames, codes, and their strict decoding.
+
+UTF-8 JSON text frames, one object per frame (see docs/protocol.md). Client
+frames are decoded in two steps so that every failure names what was wrong:
+first the JSON and the ``op``, then the frame's fields against its struct.
+Gateway frames are encoded here too; an ``events`` frame is assembled from
+events that were encoded once, so fan-out to many clients costs no re-encoding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from console.domain.clock import Timestamp
+from console.domain.events import RawEvent
+from console.domain.state import Snapshot
+
+PROTOCOL_VERSION = 1
+
+#: Largest client frame the gateway reads as a frame; larger ones get ``frame_too_large``.
+MAX_CLIENT_FRAME = 64 * 1024
+#: Hard limit above which the websocket layer closes the connection (1009).
+MAX_WIRE_FRAME = 4 * 1024 * 1024
+
+CLOSE_BAD_TOKEN = 4401
+CLOSE_BAD_PROTOCOL = 4400
+CLOSE_HELLO_TIMEOUT = 4408
+
+
+class ErrorCode:
+    """Codes of ``error`` frames and failed acks."""
+
+    BAD_JSON = "bad_json"
+    BAD_FRAME = "bad_frame"
+    UNKNOWN_OP = "unknown_op"
+    FRAME_TOO_LARGE = "frame_too_large"
+    BINARY_FRAME = "binary_frame"
+    NOT_AUTHENTICATED = "not_authenticated"
+    ALREADY_AUTHENTICATED = "already_authenticated"
+    UNKNOWN_ACTION = "unknown_action"
+    BAD_ARGS = "bad_args"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    INVALID_STATE = "invalid_state"
+    CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+
+
+# -- client -> gateway ---------------------------------------------------------
+
+
+class Hello(msgspec.Struct, kw_only=True, tag="hello", tag_field="op"):
+    protocol: int
+    token: str | None = None
+    resume_from: int | None = None
+
+
+class Command(msgspec.Struct, kw_only=True, tag="command", tag_field="op"):
+    id: str
+    action: str
+    args: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+ClientFrame = Hello | Command
+_CLIENT_OPS: dict[str, type[Hello] | type[Command]] = {"hello": Hello, "command": Command}
+
+
+class ProtocolError(Exception):
+    """A frame the gateway cannot take; ``code`` and ``message`` go in the error frame."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def decode_client_frame(frame: str | bytes) -> ClientFrame:
+    """Decode one client frame or raise ProtocolError saying what is wrong."""
+    if isinstance(frame, bytes):
+        raise ProtocolError(ErrorCode.BINARY_FRAME, "binary frames are not part of the protocol; send UTF-8 JSON text")
+    if len(frame) > MAX_CLIENT_FRAME:
+        raise ProtocolError(
+            ErrorCode.FRAME_TOO_LARGE, f"frame of {len(frame)} characters exceeds the limit of {MAX_CLIENT_FRAME}"
+        )
+    try:
+        obj = msgspec.json.decode(frame)
+    except msgspec.DecodeError as exc:
+        raise ProtocolError(ErrorCode.BAD_JSON, f"frame is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.BAD_FRAME, f"frame must be a JSON object, got {type(obj).__name__}")
+    op = obj.get("op")
+    if not isinstance(op, str):
+        raise ProtocolError(ErrorCode.BAD_FRAME, "frame has no string field `op`")
+    cls = _CLIENT_OPS.get(op)
+    if cls is None:
+        raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {op!r}; expected one of: hello, command")
+    try:
+        return msgspec.convert(obj, type=cls)
+    except msgspec.ValidationError as exc:
+        raise ProtocolError(ErrorCode.BAD_FRAME, f"bad {op} frame: {exc}") from None
+
+
+# -- gateway -> client ---------------------------------------------------------
+
+
+class Welcome(msgspec.Struct, kw_only=True, tag="welcome", tag_field="op"):
+    protocol: int
+    user: str
+    role: str
+    seq: int
+
+
+class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op"):
+    seq: int
+    at: Timestamp | None
+
+
+class AckError(msgspec.Struct, kw_only=True):
+    code: str
+    message: str
+    details: Any = None
+
+
+class Ack(msgspec.Struct, kw_only=True, tag="ack", tag_field="op", omit_defaults=True):
+    id: str
+    ok: bool
+    result: dict[str, Any] | None = None
+    error: AckError | None = None
+
+
+class ErrorFrame(msgspec.Struct, kw_only=True, tag="error", tag_field="op"):
+    code: str
+    message: str
+
+
+class EventsFrame(msgspec.Struct, kw_only=True, tag="events", tag_field="op"):
+    events: list[RawEvent]
+
+
+ServerFrame = Welcome | Snapshot | EventsFrame | Heartbeat | Ack | ErrorFrame
+
+_encoder = msgspec.json.Encoder()
+
+
+def encode(frame: msgspec.Struct) -> bytes:
+    return _encoder.encode(frame)
+
+
+def encode_event(event: msgspec.Struct) -> bytes:
+    """Encode one event once; the bytes go to the journal, the store and every client."""
+    return _encoder.encode(event)
+
+
+def events_frame(encoded_events: list[bytes]) -> bytes:
+    """Assemble an ``events`` frame from events encoded by :func:`encode_event`."""
+    return b'{"op":"events","events":[' + b",".join(encoded_events) + b"]}"
+
+
+_server_decoder = msgspec.json.Decoder(ServerFrame)
+
+
+def decode_server_frame(frame: str | bytes) -> ServerFrame:
+    """Decode a gateway frame (the client side); raises msgspec errors on bad input."""
+    return _server_decoder.decode(frame)
