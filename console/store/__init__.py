@@ -1,0 +1,12 @@
+"""Persistence for the gateway: event journal, case projection, users, audit, checkpoints.
+
+See docs/store.md. The gateway uses :class:`Store` (reads, users) and the
+:class:`StoreWriter` it starts (everything else, batched on its own thread).
+"""
+
+from console.store.db import default_db_url
+from console.store.repository import Store, token_hash
+from console.store.schema import AuditRecord
+from console.store.writer import StoreWriter, WriterFailedError
+
+__all__ = ["AuditRecord", "Store", "StoreWriter", "WriterFailedError", "default_db_url", "token_hash"]

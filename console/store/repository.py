@@ -1,0 +1,243 @@
+"""The store's front door: opening the database, reads, users, and starting the writer.
+
+Reads run on the caller's thread, each on a pooled connection of its own; with
+SQLite in WAL mode they never wait for the writer. All journal and audit
+writes go through the :class:`~console.store.writer.StoreWriter`; only users
+are written here, synchronously, because they change rarely and the caller
+wants to know at once that it worked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from sqlalchemy import Engine, Row, func, select
+
+from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
+from console.store.schema import (
+    AuditRecord,
+    audit_table,
+    case_history_table,
+    cases_table,
+    checkpoints_table,
+    events_table,
+    meta_table,
+    users_table,
+)
+from console.store.writer import StoreWriter, wall_clock
+
+log = logging.getLogger(__name__)
+
+
+def token_hash(token: str) -> str:
+    """sha256 hex of a token.
+
+    Unsalted on purpose: tokens are random high-entropy secrets, so there is
+    nothing for a dictionary or rainbow table to find, and a deterministic hash
+    lets the gateway look a user up by it with an index.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else msgspec.json.decode(text)
+
+
+def _audit_record(row: Row[Any]) -> AuditRecord:
+    return AuditRecord(
+        at=row.at,
+        wall_at=row.wall_at,
+        user=row.user,
+        role=row.role,
+        command_id=row.command_id,
+        action=row.action,
+        args=_json(row.args),
+        ok=bool(row.ok),
+        result=_json(row.result),
+        error_code=row.error_code,
+        error_message=row.error_message,
+        before=_json(row.before),
+        after=_json(row.after),
+    )
+
+
+class Store:
+    """One database: SQLite file or PostgreSQL, migrated to head on open."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._writer: StoreWriter | None = None
+
+    @classmethod
+    def open(cls, url: str, *, busy_timeout: float = 5.0) -> Store:
+        """Connect to ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``) and migrate it.
+
+        ``busy_timeout`` is how long a SQLite statement waits for another
+        connection's lock before the error that the writer then retries.
+        """
+        engine = make_engine(url, busy_timeout=busy_timeout)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(url, engine)
+
+    # -- journal --------------------------------------------------------------
+
+    def last_seq(self) -> int:
+        """The highest event seq in the journal; 0 when it is empty."""
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.coalesce(func.max(events_table.c.seq), 0))) or 0)
+
+    def events_after(self, seq: int, limit: int | None = None) -> list[tuple[int, bytes]]:
+        """(seq, encoded event) for the events after ``seq``, ascending, at most ``limit``."""
+        t = events_table
+        stmt = select(t.c.seq, t.c.data).where(t.c.seq > seq).order_by(t.c.seq)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [(s, d.encode()) for s, d in conn.execute(stmt)]
+
+    def tail_events(self, count: int) -> list[tuple[int, bytes]]:
+        """The last ``count`` events, ascending."""
+        if count <= 0:
+            return []
+        t = events_table
+        stmt = select(t.c.seq, t.c.data).order_by(t.c.seq.desc()).limit(count)
+        with self.engine.connect() as conn:
+            rows = [(s, d.encode()) for s, d in conn.execute(stmt)]
+        rows.reverse()
+        return rows
+
+    def latest_checkpoint(self) -> tuple[int, bytes] | None:
+        """(seq, encoded snapshot) of the newest checkpoint, or None."""
+        t = checkpoints_table
+        stmt = select(t.c.seq, t.c.snapshot).order_by(t.c.seq.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else (row.seq, row.snapshot.encode())
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            value: str | None = conn.scalar(select(meta_table.c.value).where(meta_table.c.key == key))
+        return value
+
+    # -- users ------------------------------------------------------------------
+
+    def upsert_user(self, name: str, role: str, token: str) -> None:
+        """Create or update a user; only the token's hash is stored."""
+        if not name or not role or not token:
+            raise ValueError("a user needs a name, a role and a token")
+        now = wall_clock()
+        stmt = upsert(self.engine.dialect.name, users_table, ["name"], ["role", "token_hash", "updated_at"])
+        row = {
+            "name": name,
+            "role": role,
+            "token_hash": token_hash(token),
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self.engine.connect() as conn:
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                conn.execute(stmt, row)
+
+    def user_for_token(self, token: str) -> tuple[str, str] | None:
+        """(name, role) of the user holding ``token``, or None."""
+        if not token:
+            return None
+        wanted = token_hash(token)
+        t = users_table
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.c.name, t.c.role, t.c.token_hash).where(t.c.token_hash == wanted)
+            ).first()
+        # The index found it; compare again in constant time so no timing depends on the hash.
+        if row is None or not hmac.compare_digest(row.token_hash, wanted):
+            return None
+        return row.name, row.role
+
+    # -- audit ------------------------------------------------------------------
+
+    def audit(
+        self,
+        *,
+        user: str | None = None,
+        action: str | None = None,
+        since_at: str | None = None,
+        limit: int = 1000,
+    ) -> list[AuditRecord]:
+        """The latest ``limit`` audit records matching every filter given, oldest first.
+
+        ``since_at`` keeps records whose feed time ``at`` is at or after it.
+        """
+        t = audit_table
+        stmt = select(t).order_by(t.c.id.desc()).limit(limit)
+        if user is not None:
+            stmt = stmt.where(t.c.user == user)
+        if action is not None:
+            stmt = stmt.where(t.c.action == action)
+        if since_at is not None:
+            stmt = stmt.where(t.c.at >= since_at)
+        with self.engine.connect() as conn:
+            records = [_audit_record(row) for row in conn.execute(stmt)]
+        records.reverse()
+        return records
+
+    def audit_for_command(self, user: str, command_id: str) -> AuditRecord | None:
+        """The outcome to replay for a re-sent command: its first ok record, else its first record."""
+        t = audit_table
+        stmt = (
+            select(t)
+            .where(t.c.user == user, t.c.command_id == command_id)
+            .order_by(t.c.ok.desc(), t.c.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else _audit_record(row)
+
+    # -- cases ------------------------------------------------------------------
+
+    def case_row(self, case_id: str) -> dict[str, Any] | None:
+        """The case's projected row (all Case fields, closed_at, updated_seq/updated_at), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(cases_table).where(cases_table.c.id == case_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def case_history(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's history in seq order; ``changes`` decoded (the whole case for case.created)."""
+        t = case_history_table
+        stmt = select(t).where(t.c.case_id == case_id).order_by(t.c.seq)
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(stmt)]
+        for row in rows:
+            row["changes"] = _json(row["changes"])
+        return rows
+
+    # -- writer and lifetime -------------------------------------------------------
+
+    def start_writer(
+        self, on_committed: Callable[[int, int], None], *, max_batch_events: int = 20_000
+    ) -> StoreWriter:
+        """Start the one background writer of this store."""
+        if self._writer is not None and self._writer.alive:
+            raise RuntimeError("this store already has a running writer")
+        self._writer = StoreWriter(
+            self.engine, on_committed, committed_seq=self.last_seq(), max_batch_events=max_batch_events
+        )
+        return self._writer
+
+    def close(self) -> None:
+        """Flush and stop the writer if it still runs, then dispose the engine."""
+        if self._writer is not None and self._writer.alive:
+            log.warning("store: closing with the writer still running; flushing it first")
+            self._writer.close()
+        self.engine.dispose()

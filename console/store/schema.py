@@ -1,0 +1,170 @@
+"""Tables of the gateway's store, as typed declarative models.
+
+The writer and the repository use these tables through Core (``Model.__table__``)
+for speed; the models are the one place the schema is declared, and the
+migrations under ``migrations/versions`` must match them (a test compares the
+two). Timestamps are wire-format text (``YYYY-MM-DDTHH:MM:SS.mmmZ``), which
+sorts chronologically, and JSON is stored as text so SQLite and PostgreSQL hold
+exactly the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, Table, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Predictable constraint names, so batch migrations on SQLite can name what they drop.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: BIGINT on PostgreSQL; on SQLite plain INTEGER so the key is the rowid itself
+#: (a ``BIGINT PRIMARY KEY`` there would be a second, slower index).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class EventRow(Base):
+    """The journal: every event exactly as it went on the wire."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text)  # the encoded event JSON, whole
+
+
+class CaseRow(Base):
+    """Projection of case events: one row per case ever created, open or closed."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    queue_id: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, index=True)
+    agent_id: Mapped[str | None] = mapped_column(Text, index=True)
+    created_at: Mapped[str] = mapped_column(Text)
+    first_response_due: Mapped[str] = mapped_column(Text)
+    resolution_due: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    customer: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(Text)
+    first_response_at: Mapped[str | None] = mapped_column(Text)
+    reopened: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[str | None] = mapped_column(Text)  # feed time it last closed; None while open
+    updated_seq: Mapped[int] = mapped_column(BigId)  # seq of the last event that changed it
+    updated_at: Mapped[str] = mapped_column(Text)
+
+
+class CaseHistoryRow(Base):
+    """One row per case.created / case.updated that applied to a case."""
+
+    __tablename__ = "case_history"
+    __table_args__ = (Index("ix_case_history_case_id_seq", "case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(Text, ForeignKey("cases.id"))
+    seq: Mapped[int] = mapped_column(BigId)
+    at: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text)  # JSON: the whole case for case.created
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class UserRow(Base):
+    """Console users. Only a hash of the token is kept, never the token."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    role: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(Text, unique=True)  # sha256 hex of the token
+    created_at: Mapped[str] = mapped_column(Text)  # UTC wall clock
+    updated_at: Mapped[str] = mapped_column(Text)
+
+
+class AuditRow(Base):
+    """Every command, accepted or refused, with its outcome."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_user_command_id", "user", "command_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(Text, index=True)  # feed clock
+    wall_at: Mapped[str] = mapped_column(Text)  # UTC wall clock, for forensics only
+    user: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    command_id: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    args: Mapped[str] = mapped_column(Text)  # JSON
+    ok: Mapped[bool] = mapped_column(Boolean)
+    result: Mapped[str | None] = mapped_column(Text)  # JSON
+    error_code: Mapped[str | None] = mapped_column(Text)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class CheckpointRow(Base):
+    """Encoded snapshots, so a restart replays only the events after the latest."""
+
+    __tablename__ = "checkpoints"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    at: Mapped[str | None] = mapped_column(Text)  # None before the feed clock has started
+    snapshot: Mapped[str] = mapped_column(Text)
+
+
+class MetaRow(Base):
+    """Small key/value state, e.g. the simulator's id counters."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditRecord(msgspec.Struct, kw_only=True):
+    """One audit entry as the gateway hands it in and the repository reads it back."""
+
+    at: str
+    user: str
+    role: str
+    command_id: str
+    action: str
+    args: dict[str, Any]
+    ok: bool
+    result: dict[str, Any] | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    before: Any = None
+    after: Any = None
+    wall_at: str | None = None  # filled in by the store when None
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+# The Core tables, for the writer's and the repository's statements.
+events_table = _table(EventRow)
+cases_table = _table(CaseRow)
+case_history_table = _table(CaseHistoryRow)
+users_table = _table(UserRow)
+audit_table = _table(AuditRow)
+checkpoints_table = _table(CheckpointRow)
+meta_table = _table(MetaRow)

@@ -1,0 +1,443 @@
+"""The background writer: everything the gateway persists goes through it.
+
+One daemon thread ("store-writer") drains whatever is queued into one
+transaction (whole submissions, up to ``max_batch_events`` events), so the
+cost of a commit is shared by every event that arrived while the previous one
+ran: throughput rises with load while latency stays at about one commit.
+
+Guarantees: submissions commit in FIFO order and a batch is all-or-nothing;
+events commit in seq order (``submit`` refuses a seq that does not increase).
+A database error that may pass (locked, connection lost, server restarting)
+is logged and the same batch is retried with capped exponential backoff: the
+writer never drops or reorders anything. Any other error (a duplicate seq is
+a bug) stops the writer and is kept in ``failed`` for the gateway to report.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import msgspec
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+
+from console.domain.clock import iso
+from console.domain.entities import Case, CaseStatus, case_changes_valid
+from console.domain.events import CaseCreated, CaseUpdated, Event
+from console.store.db import SQLITE_BEGIN, upsert
+from console.store.schema import (
+    AuditRecord,
+    audit_table,
+    case_history_table,
+    cases_table,
+    checkpoints_table,
+    events_table,
+    meta_table,
+)
+
+log = logging.getLogger(__name__)
+
+#: Checkpoints kept; older ones are deleted in the transaction that adds a new one.
+KEEP_CHECKPOINTS = 3
+#: Meta key holding the last batch committed, to settle a commit whose outcome was lost.
+BATCH_MARKER_KEY = "store.writer_batch"
+
+_events = events_table
+_cases = cases_table
+_history = case_history_table
+_audit = audit_table
+_checkpoints = checkpoints_table
+_meta = meta_table
+
+_CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
+_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+
+_json = msgspec.json.Encoder()
+
+
+def json_text(value: Any) -> str:
+    return _json.encode(value).decode()
+
+
+def wall_clock() -> str:
+    """UTC wall clock in the wire format (forensics only: never mixed with the feed clock)."""
+    return iso(time.time_ns() // 1_000_000)
+
+
+class WriterFailedError(RuntimeError):
+    """The writer stopped on an error it must not retry; see ``StoreWriter.failed``."""
+
+
+@dataclass(slots=True)
+class _Submission:
+    ticket: int
+    events: Sequence[tuple[Event, bytes]]
+    audit: list[dict[str, Any]]
+    meta: dict[str, str]
+    checkpoint: tuple[int, str | None, bytes] | None
+
+
+@dataclass(slots=True)
+class _Batch:
+    last_ticket: int
+    last_seq: int | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    case_events: list[Event] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    checkpoints: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def audit_row(record: AuditRecord) -> dict[str, Any]:
+    """The audit table row for ``record`` (JSON columns encoded, wall clock filled in)."""
+    return {
+        "at": record.at,
+        "wall_at": record.wall_at if record.wall_at is not None else wall_clock(),
+        "user": record.user,
+        "role": record.role,
+        "command_id": record.command_id,
+        "action": record.action,
+        "args": json_text(record.args),
+        "ok": record.ok,
+        "result": None if record.result is None else json_text(record.result),
+        "error_code": record.error_code,
+        "error_message": record.error_message,
+        "before": None if record.before is None else json_text(record.before),
+        "after": None if record.after is None else json_text(record.after),
+    }
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """True for errors that may go away by themselves: worth retrying the same batch."""
+    if isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _plain(value: Any) -> Any:
+    # Enums go in by value: psycopg would otherwise write a Python enum by its name.
+    return value.value if isinstance(value, Enum) else value
+
+
+def _case_row(case: Case, seq: int, at: str) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "queue_id": case.queue_id,
+        "subject": case.subject,
+        "priority": case.priority,
+        "status": _plain(case.status),
+        "agent_id": case.agent_id,
+        "created_at": case.created_at,
+        "first_response_due": case.first_response_due,
+        "resolution_due": case.resolution_due,
+        "version": case.version,
+        "customer": case.customer,
+        "channel": case.channel,
+        "first_response_at": case.first_response_at,
+        "reopened": case.reopened,
+        "closed_at": at if case.status == CaseStatus.CLOSED else None,
+        "updated_seq": seq,
+        "updated_at": at,
+    }
+
+
+class StoreWriter:
+    """Persists events, audit, meta and checkpoints on its own thread; see the module doc."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        on_committed: Callable[[int, int], None],
+        *,
+        committed_seq: int,
+        max_batch_events: int = 20_000,
+        backoff: tuple[float, float] = (0.05, 2.0),
+    ) -> None:
+        self._engine = engine
+        self._on_committed = on_committed
+        self._max_batch_events = max_batch_events
+        self._backoff = backoff
+        self._dialect = engine.dialect.name
+        self._cond = threading.Condition()
+        self._queue: deque[_Submission] = deque()
+        self._last_ticket = 0
+        self._submitted_seq = committed_seq
+        self._closing = False
+        self._token = uuid.uuid4().hex  # names this writer's batches in BATCH_MARKER_KEY
+        self.committed_seq = committed_seq
+        self.committed_ticket = 0
+        self.failed: BaseException | None = None
+        self.transactions = 0  # commits so far (tests and benchmarks look at it)
+        self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+        self._thread.start()
+
+    # -- the caller's side ---------------------------------------------------
+
+    def submit(
+        self,
+        events: Sequence[tuple[Event, bytes]] = (),
+        *,
+        audit: Sequence[AuditRecord] = (),
+        meta: Mapping[str, str] | None = None,
+        checkpoint: tuple[int, str | None, bytes] | None = None,
+    ) -> int:
+        """Queue one submission; returns its ticket (1, 2, 3, ...). Never blocks on the database.
+
+        ``events`` are (event, its encoded bytes) in increasing seq order, after
+        every seq submitted before; ``checkpoint`` is (seq, at, encoded snapshot).
+        Raises ValueError on a seq out of order (nothing is queued) and
+        WriterFailedError once the writer has stopped on an error.
+        """
+        # Encode here, on the caller's thread, so a bad value fails the caller, not the batch.
+        audit_rows = [audit_row(r) for r in audit]
+        meta_copy = dict(meta) if meta else {}
+        for key, value in meta_copy.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError(f"meta keys and values must be str, got {key!r}: {value!r}")
+        events = tuple(events)
+        with self._cond:
+            if self.failed is not None:
+                raise WriterFailedError(f"the store writer has stopped: {self.failed!r}") from self.failed
+            if self._closing:
+                raise RuntimeError("the store writer is closed")
+            seq = self._submitted_seq
+            for event, _ in events:
+                if event.seq <= seq:
+                    raise ValueError(f"event seq {event.seq} does not follow {seq}: events must increase")
+                if event.seq != seq + 1:
+                    log.warning("store: gap in the journal, seq %d follows %d", event.seq, seq)
+                seq = event.seq
+            self._submitted_seq = seq
+            self._last_ticket += 1
+            ticket = self._last_ticket
+            self._queue.append(_Submission(ticket, events, audit_rows, meta_copy, checkpoint))
+            self._cond.notify()
+        return ticket
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write everything submitted so far, then stop the thread (waits at most ``timeout``)."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error(
+                "store: writer still busy after %.1f s; tickets after %d are not committed",
+                timeout,
+                self.committed_ticket,
+            )
+        elif self.failed is not None and self._queue:
+            log.error(
+                "store: writer had failed (%r); %d submissions were not written",
+                self.failed,
+                len(self._queue),
+            )
+
+    @property
+    def pending(self) -> int:
+        """Submissions queued and not yet taken into a transaction."""
+        with self._cond:
+            return len(self._queue)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # -- the writer thread ------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closing:
+                    self._cond.wait()
+                if not self._queue:
+                    return  # closing and everything is written
+                taken = self._take()
+            try:
+                batch = self._prepare(taken)
+                committed = self._commit(batch)
+            except Exception as exc:  # a bug in the writer itself: stop, as on any fatal error
+                self._fail(exc, taken[-1].ticket)
+                committed = False
+            if not committed:
+                with self._cond:
+                    # Put the batch back so close() can say what was not written.
+                    self._queue.extendleft(reversed(taken))
+                return
+            if batch.last_seq is not None:
+                self.committed_seq = batch.last_seq
+            self.committed_ticket = batch.last_ticket
+            try:
+                self._on_committed(self.committed_seq, self.committed_ticket)
+            except Exception:
+                log.exception("store: on_committed callback raised")
+
+    def _take(self) -> list[_Submission]:
+        """Whole submissions from the front of the queue, up to the batch bound (at least one)."""
+        taken = [self._queue.popleft()]
+        count = len(taken[0].events)
+        while self._queue and count + len(self._queue[0].events) <= self._max_batch_events:
+            sub = self._queue.popleft()
+            count += len(sub.events)
+            taken.append(sub)
+        return taken
+
+    def _prepare(self, taken: Iterable[_Submission]) -> _Batch:
+        batch = _Batch(last_ticket=0)
+        rows = batch.events
+        for sub in taken:
+            batch.last_ticket = sub.ticket
+            for event, encoded in sub.events:
+                rows.append({"seq": event.seq, "at": event.at, "type": event.type, "data": encoded.decode()})
+                if isinstance(event.data, CaseCreated | CaseUpdated):
+                    batch.case_events.append(event)
+            batch.audit.extend(sub.audit)
+            batch.meta.update(sub.meta)
+            if sub.checkpoint is not None:
+                seq, at, snapshot = sub.checkpoint
+                batch.checkpoints[seq] = {"seq": seq, "at": at, "snapshot": snapshot.decode()}
+        if rows:
+            batch.last_seq = rows[-1]["seq"]
+        return batch
+
+    def _commit(self, batch: _Batch) -> bool:
+        """Commit ``batch``, retrying transient errors for ever; False when the writer must stop."""
+        marker = f"{self._token}:{batch.last_ticket}"
+        delay, cap = self._backoff
+        attempt = 0
+        while True:
+            try:
+                with self._engine.connect() as conn:
+                    conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+                    with conn.begin():
+                        # A retry after a lost connection: the COMMIT may have landed anyway.
+                        if attempt and self._already_committed(conn, marker):
+                            log.warning(
+                                "store: batch up to ticket %d had committed after all", batch.last_ticket
+                            )
+                        else:
+                            self._write(conn, batch, marker)
+                self.transactions += 1
+                if attempt:
+                    log.warning(
+                        "store: batch up to ticket %d committed after %d retries", batch.last_ticket, attempt
+                    )
+                return True
+            except Exception as exc:
+                if not _is_transient(exc):
+                    self._fail(exc, batch.last_ticket)
+                    return False
+                attempt += 1
+                log.warning(
+                    "store: database error (attempt %d, retrying in %.2f s): %s",
+                    attempt,
+                    delay,
+                    exc,
+                    exc_info=attempt == 1,
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, cap)
+
+    def _fail(self, exc: Exception, last_ticket: int) -> None:
+        self.failed = exc
+        log.critical("store: writer stopped, batch up to ticket %d NOT written", last_ticket, exc_info=exc)
+
+    @staticmethod
+    def _already_committed(conn: Connection, marker: str) -> bool:
+        found = conn.scalar(select(_meta.c.value).where(_meta.c.key == BATCH_MARKER_KEY))
+        return found == marker
+
+    def _write(self, conn: Connection, batch: _Batch, marker: str) -> None:
+        if batch.events:
+            conn.execute(insert(_events), batch.events)
+        if batch.case_events:
+            self._project_cases(conn, batch.case_events)
+        if batch.audit:
+            conn.execute(insert(_audit), batch.audit)
+        meta = dict(batch.meta)
+        meta[BATCH_MARKER_KEY] = marker
+        conn.execute(
+            upsert(self._dialect, _meta, ["key"], ["value"]),
+            [{"key": k, "value": v} for k, v in meta.items()],
+        )
+        if batch.checkpoints:
+            conn.execute(
+                upsert(self._dialect, _checkpoints, ["seq"], ["at", "snapshot"]),
+                list(batch.checkpoints.values()),
+            )
+            keep = select(_checkpoints.c.seq).order_by(_checkpoints.c.seq.desc()).limit(KEEP_CHECKPOINTS)
+            conn.execute(delete(_checkpoints).where(_checkpoints.c.seq.not_in(keep.scalar_subquery())))
+
+    def _project_cases(self, conn: Connection, case_events: list[Event]) -> None:
+        """Fold the batch's case events into the projection in memory, then write each case once."""
+        ids = sorted(
+            {e.data.case.id if isinstance(e.data, CaseCreated) else e.data.case_id for e in case_events}
+        )
+        cases: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[i : i + _IN_CHUNK]
+            for found_row in conn.execute(select(_cases).where(_cases.c.id.in_(chunk))):
+                cases[found_row.id] = dict(found_row._mapping)
+        history: list[dict[str, Any]] = []
+        touched: set[str] = set()
+        for event in case_events:
+            data = event.data
+            row: dict[str, Any]
+            if isinstance(data, CaseCreated):
+                row = _case_row(data.case, event.seq, event.at)
+                changes = json_text(data.case)
+                version = data.case.version
+            else:
+                found = cases.get(data.case_id)
+                if found is None:
+                    why: str | None = "unknown case"
+                elif found["status"] == CaseStatus.CLOSED:
+                    why = "case is closed"
+                else:
+                    why = case_changes_valid(data.changes)
+                if found is None or why is not None:
+                    # The reducer skips exactly these (a closed case has left the floor),
+                    # so the projection stays what the floor saw.
+                    log.warning("store: case.updated seq %d for %s skipped: %s", event.seq, data.case_id, why)
+                    continue
+                row = found
+                for name, value in data.changes.items():
+                    row[name] = _plain(value)
+                row["version"] = data.version
+                if row["status"] == CaseStatus.CLOSED:
+                    row["closed_at"] = event.at
+                row["updated_seq"] = event.seq
+                row["updated_at"] = event.at
+                changes = json_text(data.changes)
+                version = data.version
+            cases[row["id"]] = row
+            touched.add(row["id"])
+            history.append(
+                {
+                    "case_id": row["id"],
+                    "seq": event.seq,
+                    "at": event.at,
+                    "changes": changes,
+                    "version": version,
+                }
+            )
+        if touched:
+            conn.execute(
+                upsert(self._dialect, _cases, ["id"], list(_CASE_COLUMNS)),
+                [cases[i] for i in sorted(touched)],
+            )
+        if history:
+            conn.execute(insert(_history), history)
+
+
+__all__ = ["BATCH_MARKER_KEY", "KEEP_CHECKPOINTS", "StoreWriter", "WriterFailedError", "audit_row"]
