@@ -76,6 +76,10 @@ class Centre(msgspec.Struct, kw_only=True):
     short_abandon_s: float = 5.0
     day_started_at: Timestamp | None = None  # start of the current business day
 
+    def __post_init__(self) -> None:
+        # Canonical floats, so a struct built in code encodes as it decodes.
+        self.short_abandon_s = float(self.short_abandon_s)
+
 
 class DayFigures(msgspec.Struct, kw_only=True):
     """A queue's figures since the business day started.
@@ -106,6 +110,10 @@ class Queue(msgspec.Struct, kw_only=True):
     sl_threshold_s: float
     sl_target_pct: float
     today: DayFigures = msgspec.field(default_factory=DayFigures)
+
+    def __post_init__(self) -> None:
+        self.sl_threshold_s = float(self.sl_threshold_s)
+        self.sl_target_pct = float(self.sl_target_pct)
 
 
 class Agent(msgspec.Struct, kw_only=True):

@@ -23,6 +23,10 @@ class QueueConfigured(msgspec.Struct, kw_only=True):
     sl_threshold_s: float
     sl_target_pct: float
 
+    def __post_init__(self) -> None:
+        self.sl_threshold_s = float(self.sl_threshold_s)
+        self.sl_target_pct = float(self.sl_target_pct)
+
 
 class CentreConfigured(msgspec.Struct, kw_only=True):
     centre: Centre

@@ -149,9 +149,7 @@ class FloorState:
     def _schedule_reset(self) -> None:
         started = self.centre.day_started_at
         self._next_reset_ms = (
-            None
-            if started is None
-            else next_day_start(started, self.centre.timezone, self.centre.day_starts)
+            None if started is None else next_day_start(started, self.centre.timezone, self.centre.day_starts)
         )
 
     def _refresh(self, q: Queue) -> None:

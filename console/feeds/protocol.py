@@ -80,10 +80,13 @@ class ProtocolError(Exception):
 def decode_client_frame(frame: str | bytes) -> ClientFrame:
     """Decode one client frame or raise ProtocolError saying what is wrong."""
     if isinstance(frame, bytes):
-        raise ProtocolError(ErrorCode.BINARY_FRAME, "binary frames are not part of the protocol; send UTF-8 JSON text")
+        raise ProtocolError(
+            ErrorCode.BINARY_FRAME, "binary frames are not part of the protocol; send UTF-8 JSON text"
+        )
     if len(frame) > MAX_CLIENT_FRAME:
         raise ProtocolError(
-            ErrorCode.FRAME_TOO_LARGE, f"frame of {len(frame)} characters exceeds the limit of {MAX_CLIENT_FRAME}"
+            ErrorCode.FRAME_TOO_LARGE,
+            f"frame of {len(frame)} characters exceeds the limit of {MAX_CLIENT_FRAME}",
         )
     try:
         obj = msgspec.json.decode(frame)
@@ -159,7 +162,7 @@ def events_frame(encoded_events: list[bytes]) -> bytes:
     return b'{"op":"events","events":[' + b",".join(encoded_events) + b"]}"
 
 
-_server_decoder = msgspec.json.Decoder(ServerFrame)
+_server_decoder: msgspec.json.Decoder[ServerFrame] = msgspec.json.Decoder(ServerFrame)
 
 
 def decode_server_frame(frame: str | bytes) -> ServerFrame:

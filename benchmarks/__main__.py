@@ -1,0 +1,18 @@
+"""`make bench`: every benchmark in turn, headless. Figures go to docs/performance.md."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+
+BENCHMARKS = ["benchmarks.sim_speed", "benchmarks.store_speed"]
+
+if __name__ == "__main__":
+    for name in BENCHMARKS:
+        print(f"== {name}", flush=True)
+        sys.argv = [name]
+        try:
+            runpy.run_module(name, run_name="__main__")
+        except SystemExit as done:  # each benchmark ends with sys.exit(main())
+            if done.code:
+                raise

@@ -1,0 +1,676 @@
+"""The feed gateway: the system of record that serves protocol v1 over websockets.
+
+One asyncio loop owns the floor state. Everything that changes the floor, the
+simulator's events and supervisors' commands alike, goes through
+``_sequence``: it stamps the next seq, applies the shared reducer, keeps the
+encoded event in the resume journal and hands it to the store writer thread.
+Nothing reaches a client before the store has committed it, so a crash can
+never make the gateway reuse a seq that a client has seen; acks follow the
+commit of their command's events and audit row.
+
+Run it with ``python -m console.feeds.gateway`` (see ``--help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import signal
+import sys
+import time
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from console.domain.businessday import parse_hhmm
+from console.domain.clock import iso, to_ms
+from console.domain.events import Event, RawEvent, make_event, type_payload
+from console.domain.permissions import Role
+from console.domain.state import FloorState, Snapshot
+from console.feeds import protocol
+from console.feeds.commands import CommandContext, CommandRefused, EventAt, execute
+from console.feeds.journal import ResumeJournal
+from console.feeds.protocol import (
+    Ack,
+    AckError,
+    Command,
+    ErrorCode,
+    ErrorFrame,
+    Heartbeat,
+    Hello,
+    ProtocolError,
+    Welcome,
+)
+from console.feeds.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario, resolve_scenario
+from console.feeds.session import ClientSession
+from console.feeds.simulator import Simulator
+from console.store import AuditRecord, Store, StoreWriter
+from console.store.db import default_db_url
+
+log = logging.getLogger("console.gateway")
+
+EVENTS_PER_FRAME = 5000
+COUNTERS_KEY = "sim.counters"
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    name: str
+    role: Role
+    token: str
+
+
+def parse_user(text: str) -> UserSpec:
+    """Parse ``NAME:ROLE:TOKEN`` (the token may itself contain colons)."""
+    parts = text.split(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(f"--user {text.split(':', 1)[0]!r}...: expected NAME:ROLE:TOKEN")
+    name, role, token = parts
+    try:
+        return UserSpec(name, Role(role), token)
+    except ValueError:
+        raise ValueError(
+            f"--user {name}: unknown role {role!r}; roles are {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+@dataclass
+class GatewayConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    scenario: Path = DEFAULT_SCENARIO
+    seed: int = 1
+    speed: float = 1.0
+    db_url: str | None = None
+    start: str | None = (
+        None  # feed-clock start on a fresh store (ISO); default today at the scenario's start time
+    )
+    users: list[UserSpec] = field(default_factory=list)
+    checkpoint_every: int = 20_000
+    tick_s: float = 0.02
+    heartbeat_s: float = 0.5
+    hello_timeout_s: float = 10.0
+    client_max_frames: int = 2000
+    journal_min_events: int = 100_000
+
+
+@dataclass
+class _PendingBatch:
+    first_seq: int
+    last_seq: int
+    at_ms: int
+    raws: list[bytes]
+
+
+class Gateway:
+    """A running gateway; ``await start()`` then ``await stop()`` (or use ``run``)."""
+
+    def __init__(self, config: GatewayConfig) -> None:
+        self.config = config
+        self.state = FloorState()
+        self.seq = 0  # head: last seq stamped
+        self.committed_seq = 0  # last seq the store has committed and clients may see
+        self.journal = ResumeJournal(min_events=config.journal_min_events)
+        self.sessions: set[ClientSession] = set()
+        self.port = 0
+        self.bad_frames = 0
+        self._last_at_ms = 0
+        self._committed_at_ms = 0
+        self._last_heartbeat_at = ""
+        self._pending: deque[_PendingBatch] = deque()
+        self._ticket_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._last_checkpoint_seq = 0
+        self._counters: dict[str, int] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._server: Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.store: Store | None = None
+        self.writer: StoreWriter | None = None
+        self.sim: Simulator | None = None
+        self.scenario: Scenario | None = None
+        self.admin_token: str | None = None
+        # Set when the gateway cannot go on (its store writer failed); `run` then exits non-zero.
+        self.fatal: BaseException | None = None
+        self.stopping = asyncio.Event()
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.config.host}:{self.port}"
+
+    # -- life cycle ------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        cfg = self.config
+        self.scenario = load_scenario(cfg.scenario)
+        url = cfg.db_url or default_db_url()
+        self.store = store = await asyncio.to_thread(Store.open, url)
+        await asyncio.to_thread(self._restore, store)
+        users = list(cfg.users)
+        if not users:
+            # No users named: a one-time admin token, so a newcomer can connect at once.
+            self.admin_token = secrets.token_urlsafe(24)
+            users.append(UserSpec("admin", Role.ADMIN, self.admin_token))
+        for u in users:
+            await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
+        counters_json = await asyncio.to_thread(store.get_meta, COUNTERS_KEY)
+        counters = json.loads(counters_json) if counters_json else None
+        self.sim = Simulator(
+            self.scenario,
+            seed=cfg.seed,
+            start_ms=self._start_ms(self.scenario),
+            restored=self.state if self.seq else None,
+            counters=counters,
+        )
+        self.writer = store.start_writer(self._committed_from_writer)
+        self._sequence(self.sim.bootstrap())
+        self._server = await serve(
+            self._connection,
+            cfg.host,
+            cfg.port,
+            max_size=protocol.MAX_WIRE_FRAME,
+            ping_interval=20,
+            ping_timeout=20,
+        )
+        self.port = next(iter(self._server.sockets)).getsockname()[1]
+        self._tasks = [
+            asyncio.create_task(self._run_sim(), name="simulator"),
+            asyncio.create_task(self._run_heartbeats(), name="heartbeats"),
+        ]
+        log.info("gateway on %s, seq %d, db %s", self.url, self.seq, store.url)
+
+    def _restore(self, store: Store) -> None:
+        """Rebuild the floor from the latest checkpoint and the journal after it."""
+        checkpoint = store.latest_checkpoint()
+        if checkpoint is not None:
+            self.state.load_snapshot(msgspec.json.decode(checkpoint[1], type=Snapshot))
+        raw_decoder = msgspec.json.Decoder(RawEvent)
+        for _, raw in store.events_after(self.state.seq):
+            self.state.apply(type_payload(raw_decoder.decode(raw)))
+        self.seq = self.committed_seq = self._last_checkpoint_seq = self.state.seq
+        if self.state.at is not None:
+            self._last_at_ms = self._committed_at_ms = to_ms(self.state.at)
+        self.journal.reset(self.seq)
+        tail = store.tail_events(self.config.journal_min_events)
+        if tail:
+            self.journal.reset(tail[0][0] - 1)
+            for seq, raw in tail:
+                self.journal.append(seq, raw)
+
+    def _start_ms(self, scenario: Scenario) -> int:
+        """Where the feed clock starts: never before the last event the store holds."""
+        if self.config.start is not None:
+            wanted = to_ms(self.config.start)
+        else:
+            tz = ZoneInfo(scenario.centre.timezone)
+            h, m = parse_hhmm(scenario.centre.start_time)
+            today = datetime.now(tz).date()
+            local = datetime(today.year, today.month, today.day, tzinfo=tz) + timedelta(hours=h, minutes=m)
+            wanted = round(local.timestamp() * 1000)
+        return max(wanted, self._last_at_ms + 1) if self.seq else wanted
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+        if self.writer is not None:
+            if self.seq > self._last_checkpoint_seq:
+                self._submit([], checkpoint=True)
+            await asyncio.to_thread(self.writer.close)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.close)
+
+    # -- sequencing and commit -------------------------------------------------
+
+    def _sequence(self, items: Sequence[EventAt], audit: Sequence[AuditRecord] = ()) -> int:
+        """Stamp, apply and persist ``items``; returns the store ticket to wait on."""
+        return self._submit(self._stamp(items), audit=audit)
+
+    def _stamp(self, items: Sequence[EventAt]) -> list[tuple[Event, bytes]]:
+        """Give ``items`` their seqs, apply them to the floor and keep them for resume."""
+        raws: list[bytes] = []
+        events: list[tuple[Event, bytes]] = []
+        first = self.seq + 1
+        for t_ms, payload in items:
+            # Event times never go backwards, whatever the source.
+            self._last_at_ms = max(self._last_at_ms, t_ms)
+            self.seq += 1
+            event = make_event(self.seq, iso(self._last_at_ms), payload)
+            self.state.apply(event)
+            raw = protocol.encode_event(event)
+            self.journal.append(self.seq, raw)
+            raws.append(raw)
+            events.append((event, raw))
+        if raws:
+            self._pending.append(_PendingBatch(first, self.seq, self._last_at_ms, raws))
+        return events
+
+    def _submit(
+        self,
+        events: Sequence[tuple[Event, bytes]],
+        *,
+        audit: Sequence[AuditRecord] = (),
+        checkpoint: bool = False,
+    ) -> int:
+        assert self.writer is not None and self.sim is not None
+        meta: dict[str, str] | None = None
+        counters = self.sim.counters()
+        if counters != self._counters:
+            self._counters = dict(counters)
+            meta = {COUNTERS_KEY: json.dumps(counters)}
+        cp: tuple[int, str, bytes] | None = None
+        checkpoint = checkpoint or self.seq - self._last_checkpoint_seq >= self.config.checkpoint_every
+        if checkpoint and self.state.at is not None:
+            cp = (self.seq, self.state.at, protocol.encode(self.state.to_snapshot()))
+            self._last_checkpoint_seq = self.seq
+        return self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp)
+
+    def _committed_from_writer(self, seq: int, ticket: int) -> None:
+        """Called on the writer thread after each commit."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # loop closing during shutdown
+                loop.call_soon_threadsafe(self._on_committed, seq, ticket)
+
+    def _on_committed(self, seq: int, ticket: int) -> None:
+        if seq > self.committed_seq:
+            raws: list[bytes] = []
+            first = self.committed_seq + 1
+            while self._pending and self._pending[0].last_seq <= seq:
+                batch = self._pending.popleft()
+                raws.extend(batch.raws)
+                self._committed_at_ms = batch.at_ms
+            self.committed_seq = seq
+            self._broadcast(first, raws)
+        self._ticket_waiters = self._release(self._ticket_waiters, ticket)
+        self._seq_waiters = self._release(self._seq_waiters, self.committed_seq)
+
+    @staticmethod
+    def _release(
+        waiters: list[tuple[int, asyncio.Future[None]]], reached: int
+    ) -> list[tuple[int, asyncio.Future[None]]]:
+        keep = []
+        for wanted, fut in waiters:
+            if wanted <= reached:
+                if not fut.done():
+                    fut.set_result(None)
+            else:
+                keep.append((wanted, fut))
+        return keep
+
+    async def _wait(self, waiters: list[tuple[int, asyncio.Future[None]]], wanted: int, reached: int) -> None:
+        if wanted <= reached:
+            return
+        assert self._loop is not None
+        fut: asyncio.Future[None] = self._loop.create_future()
+        waiters.append((wanted, fut))
+        await fut
+
+    async def wait_committed(self, seq: int) -> None:
+        await self._wait(self._seq_waiters, seq, self.committed_seq)
+
+    async def _wait_ticket(self, ticket: int) -> None:
+        assert self.writer is not None
+        await self._wait(self._ticket_waiters, ticket, self.writer.committed_ticket)
+
+    def _broadcast(self, first: int, raws: list[bytes]) -> None:
+        if not raws:
+            return
+        for start in range(0, len(raws), EVENTS_PER_FRAME):
+            chunk = raws[start : start + EVENTS_PER_FRAME]
+            chunk_first = first + start
+            chunk_last = chunk_first + len(chunk) - 1
+            frame = protocol.events_frame(chunk)
+            for s in self.sessions:
+                if s.next_seq > chunk_last:
+                    continue  # covered by its snapshot or resume
+                if s.next_seq > chunk_first:
+                    s.push_events(protocol.events_frame(chunk[s.next_seq - chunk_first :]), chunk_last)
+                else:
+                    s.push_events(frame, chunk_last)
+
+    # -- the simulator and the heartbeat ---------------------------------------
+
+    async def _run_sim(self) -> None:
+        assert self._loop is not None and self.sim is not None
+        loop, sim, cfg = self._loop, self.sim, self.config
+        ms_per_s = cfg.speed * 1000.0
+        max_step = max(1, int(ms_per_s * 0.25))  # at most a quarter second of real time per tick
+        real0, sim0 = loop.time(), sim.now_ms
+        while True:
+            await asyncio.sleep(cfg.tick_s)
+            target = sim0 + int((loop.time() - real0) * ms_per_s)
+            if target - sim.now_ms > 8 * max_step:
+                log.warning("simulator cannot keep pace at speed %g; slowing the feed clock", cfg.speed)
+                real0, sim0 = loop.time(), sim.now_ms
+                target = sim0 + max_step
+            items = sim.advance(min(target, sim.now_ms + max_step))
+            if items:
+                self._sequence(items)
+
+    def feed_clock(self) -> str | None:
+        """The feed clock clients may see: the sim clock, unless events are still being committed."""
+        assert self.sim is not None
+        at_ms = self.sim.now_ms if self.committed_seq == self.seq else self._committed_at_ms
+        at = iso(max(at_ms, self._committed_at_ms))
+        self._last_heartbeat_at = max(at, self._last_heartbeat_at)
+        return self._last_heartbeat_at
+
+    async def _run_heartbeats(self) -> None:
+        period = self.config.heartbeat_s
+        while True:
+            await asyncio.sleep(period / 2)
+            if self.writer is not None and self.writer.failed is not None and self.fatal is None:
+                # Nothing can be committed any more, so nothing more can be shown: stop
+                # loudly rather than serve a feed that silently stands still.
+                self.fatal = self.writer.failed
+                log.critical("the store writer failed, stopping the gateway: %r", self.fatal)
+                self.stopping.set()
+                return
+            now = time.monotonic()
+            quiet = [s for s in self.sessions if now - s.last_sent >= period and not s.needs_snapshot]
+            if quiet:
+                frame = protocol.encode(Heartbeat(seq=self.committed_seq, at=self.feed_clock()))
+                for s in quiet:
+                    s.push_droppable(frame)
+
+    # -- connections -------------------------------------------------------------
+
+    async def _connection(self, ws: ServerConnection) -> None:
+        peer = f"{ws.remote_address[0]}:{ws.remote_address[1]}" if ws.remote_address else "?"
+        session: ClientSession | None = None
+        sender: asyncio.Task[None] | None = None
+        deadline = time.monotonic() + self.config.hello_timeout_s
+        try:
+            while True:
+                if session is None:
+                    timeout = deadline - time.monotonic()
+                    try:
+                        message = await asyncio.wait_for(ws.recv(), max(timeout, 0.001))
+                    except TimeoutError:
+                        await ws.close(protocol.CLOSE_HELLO_TIMEOUT, "no hello frame in time")
+                        return
+                else:
+                    message = await ws.recv()
+                try:
+                    frame = protocol.decode_client_frame(message)
+                except ProtocolError as exc:
+                    await self._refuse_frame(ws, session, peer, exc.code, exc.message)
+                    continue
+                if isinstance(frame, Hello):
+                    if session is not None:
+                        await self._refuse_frame(
+                            ws, session, peer, ErrorCode.ALREADY_AUTHENTICATED, "hello was already accepted"
+                        )
+                        continue
+                    session = await self._hello(ws, frame, peer)
+                    if session is None:
+                        return
+                    sender = asyncio.create_task(self._sender(ws, session), name=f"send {peer}")
+                elif session is None:
+                    await self._refuse_frame(
+                        ws, None, peer, ErrorCode.NOT_AUTHENTICATED, "send hello before any command"
+                    )
+                else:
+                    await self._command(session, frame)
+        except ConnectionClosed:
+            pass
+        finally:
+            if session is not None:
+                session.closed = True
+                session.wakeup.set()
+                self.sessions.discard(session)
+                log.info("%s (%s) disconnected", peer, session.user)
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                    await sender
+
+    async def _refuse_frame(
+        self, ws: ServerConnection, session: ClientSession | None, peer: str, code: str, message: str
+    ) -> None:
+        self.bad_frames += 1
+        log.warning("bad frame from %s (%s): %s: %s", peer, session.user if session else "-", code, message)
+        frame = protocol.encode(ErrorFrame(code=code, message=message))
+        if session is None:
+            await ws.send(frame, text=True)
+        else:
+            session.push_control(frame)
+
+    async def _hello(self, ws: ServerConnection, hello: Hello, peer: str) -> ClientSession | None:
+        assert self.store is not None
+        if hello.protocol != protocol.PROTOCOL_VERSION:
+            log.warning("%s asked for protocol %s", peer, hello.protocol)
+            await ws.close(
+                protocol.CLOSE_BAD_PROTOCOL,
+                f"protocol {hello.protocol} not supported; this gateway speaks {protocol.PROTOCOL_VERSION}",
+            )
+            return None
+        found = await asyncio.to_thread(self.store.user_for_token, hello.token) if hello.token else None
+        if found is None:
+            log.warning("%s: bad or missing token", peer)
+            await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
+            return None
+        user, role = found
+        session = ClientSession(
+            user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
+        )
+        # Sent before the session exists, so nothing can overtake it.
+        await ws.send(
+            protocol.encode(
+                Welcome(protocol=protocol.PROTOCOL_VERSION, user=user, role=role, seq=self.committed_seq)
+            ),
+            text=True,
+        )
+        resumed = (
+            self.journal.after(hello.resume_from, self.committed_seq)
+            if hello.resume_from is not None
+            else None
+        )
+        if resumed is None:
+            session.needs_snapshot = True
+            session.wakeup.set()
+        else:
+            first = hello.resume_from + 1 if hello.resume_from is not None else 1
+            for start in range(0, len(resumed), EVENTS_PER_FRAME):
+                chunk = resumed[start : start + EVENTS_PER_FRAME]
+                session.push_events(protocol.events_frame(chunk), first + start + len(chunk) - 1)
+            session.next_seq = max(session.next_seq, self.committed_seq + 1)
+        self.sessions.add(session)
+        log.info(
+            "%s connected as %s (%s), %s",
+            peer,
+            user,
+            role,
+            "snapshot" if resumed is None else f"resumed {len(resumed)} events",
+        )
+        return session
+
+    async def _sender(self, ws: ServerConnection, s: ClientSession) -> None:
+        while not s.closed:
+            await s.wakeup.wait()
+            s.wakeup.clear()
+            if s.needs_snapshot:
+                await self._send_snapshot(ws, s)
+            while (frame := s.pop()) is not None:
+                await ws.send(frame, text=True)
+                s.last_sent = time.monotonic()
+
+    async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
+        # Take the snapshot and move the client's place in one step (no await between),
+        # so no event is both in the snapshot and sent after it.
+        at_seq = self.seq
+        data = protocol.encode(self.state.to_snapshot())
+        s.drop_events()
+        s.next_seq = at_seq + 1
+        s.needs_snapshot = False
+        s.snapshots_sent += 1
+        await self.wait_committed(at_seq)
+        await ws.send(data, text=True)
+        s.last_sent = time.monotonic()
+
+    # -- commands --------------------------------------------------------------------
+
+    async def _command(self, s: ClientSession, cmd: Command) -> None:
+        assert self.store is not None and self.sim is not None
+        key = (s.user, cmd.id)
+        earlier = self._acks.get(key)
+        if earlier is None:
+            record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
+            if record is not None:
+                earlier = protocol.encode(_ack_from_audit(cmd.id, record))
+        if earlier is not None:
+            s.push_control(earlier)  # a re-send: applied once, answered with the first result
+            return
+        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim)
+        at = self.feed_clock() or iso(self._last_at_ms)
+        record = AuditRecord(
+            at=at,
+            user=s.user,
+            role=s.role.value,
+            command_id=cmd.id,
+            action=cmd.action,
+            args=cmd.args,
+            ok=False,
+        )
+        try:
+            outcome = execute(ctx, cmd.action, cmd.args)
+        except CommandRefused as refused:
+            ack = Ack(
+                id=cmd.id,
+                ok=False,
+                error=AckError(code=refused.code, message=refused.message, details=refused.details),
+            )
+            record.error_code, record.error_message = refused.code, refused.message
+            ticket = self._submit([], audit=[record])
+            log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+        else:
+            record.ok, record.result, record.before = True, outcome.result, outcome.before
+            stamped = self._stamp(outcome.events)
+            record.after = outcome.after() if outcome.after is not None else None
+            ticket = self._submit(stamped, audit=[record])
+            ack = Ack(id=cmd.id, ok=True, result=outcome.result)
+        await self._wait_ticket(ticket)
+        frame = protocol.encode(ack)
+        self._acks[key] = frame
+        if len(self._acks) > 10_000:
+            self._acks.popitem(last=False)
+        s.push_control(frame)
+
+
+class GatewayFailedError(RuntimeError):
+    pass
+
+
+def _ack_from_audit(command_id: str, record: AuditRecord) -> Ack:
+    if record.ok:
+        return Ack(id=command_id, ok=True, result=record.result)
+    return Ack(
+        id=command_id,
+        ok=False,
+        error=AckError(code=record.error_code or ErrorCode.INTERNAL, message=record.error_message or ""),
+    )
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m console.feeds.gateway",
+        description="Serve the live contact-centre feed (protocol v1) from the built-in simulator.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
+    p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario TOML file or bundled name")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
+    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    p.add_argument(
+        "--start", help="feed-clock start on a new database, ISO 8601 UTC (default: today, scenario start)"
+    )
+    p.add_argument(
+        "--db", help="database URL: sqlite:///FILE or postgresql+psycopg://... (default: user data dir)"
+    )
+    p.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        metavar="NAME:ROLE:TOKEN",
+        help="a user who may connect (repeatable); with none, a one-time admin token is printed",
+    )
+    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    return p
+
+
+async def run(config: GatewayConfig) -> None:
+    gateway = Gateway(config)
+    await gateway.start()
+    print(f"listening {gateway.url}", flush=True)
+    if gateway.admin_token is not None:
+        print(f"admin token: {gateway.admin_token}", flush=True)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, gateway.stopping.set)
+    try:
+        await gateway.stopping.wait()
+    finally:
+        await gateway.stop()
+    if gateway.fatal is not None:
+        raise GatewayFailedError(f"the gateway stopped: {gateway.fatal!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.speed <= 0:
+            raise ValueError(f"--speed must be positive, got {args.speed}")
+        if args.start is not None:
+            to_ms(args.start)
+        config = GatewayConfig(
+            host=args.host,
+            port=args.port,
+            scenario=resolve_scenario(args.scenario),
+            seed=args.seed,
+            speed=args.speed,
+            db_url=args.db,
+            start=args.start,
+            users=[parse_user(u) for u in args.user],
+        )
+        asyncio.run(run(config))
+    except (ScenarioError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except GatewayFailedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

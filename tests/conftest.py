@@ -1,0 +1,12 @@
+"""Test-wide settings: Qt renders offscreen, hypothesis stays within the suite's time budget."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+settings.register_profile("suite", deadline=None, max_examples=60)
+settings.load_profile("suite")

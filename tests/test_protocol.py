@@ -1,0 +1,113 @@
+"""Client-frame decoding, the resume journal and per-client queues."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from console.domain.permissions import Role
+from console.feeds.journal import ResumeJournal
+from console.feeds.protocol import Command, Hello, ProtocolError, decode_client_frame, events_frame
+from console.feeds.session import ClientSession
+
+
+def test_good_frames_decode() -> None:
+    hello = decode_client_frame('{"op":"hello","protocol":1,"token":"t","resume_from":41,"extra":1}')
+    assert hello == Hello(protocol=1, token="t", resume_from=41)
+    cmd = decode_client_frame('{"op":"command","id":"c1","action":"agent.set_state","args":{"a":1}}')
+    assert cmd == Command(id="c1", action="agent.set_state", args={"a": 1})
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "mentions"),
+    [
+        ("{", "bad_json", "JSON"),
+        ("42", "bad_frame", "object"),
+        ('{"op": 3}', "bad_frame", "op"),
+        ('{"op": "bye"}', "unknown_op", "bye"),
+        ('{"op": "hello"}', "bad_frame", "protocol"),
+        ('{"op": "hello", "protocol": "1"}', "bad_frame", "$.protocol"),
+        ('{"op": "command", "id": "x", "action": "a", "args": "no"}', "bad_frame", "$.args"),
+        (b"{}", "binary_frame", "text"),
+    ],
+)
+def test_bad_frames_name_what_is_wrong(frame: str | bytes, code: str, mentions: str) -> None:
+    with pytest.raises(ProtocolError) as info:
+        decode_client_frame(frame)
+    assert info.value.code == code and mentions in info.value.message
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=50),
+        json_values.map(json.dumps),
+        st.fixed_dictionaries(
+            {"op": st.sampled_from(["hello", "command", "x"])},
+            optional={"id": json_values, "args": json_values},
+        ).map(json.dumps),
+    )
+)
+def test_any_input_decodes_or_is_refused_cleanly(frame: str | bytes) -> None:
+    try:
+        decoded: Any = decode_client_frame(frame)
+    except ProtocolError as exc:
+        assert exc.code and exc.message
+    else:
+        assert isinstance(decoded, Hello | Command)
+
+
+def test_events_frame_is_valid_json() -> None:
+    frame = events_frame([b'{"seq":1}', b'{"seq":2}'])
+    assert json.loads(frame) == {"op": "events", "events": [{"seq": 1}, {"seq": 2}]}
+
+
+def test_journal_serves_what_it_holds_and_refuses_the_rest() -> None:
+    now = [0.0]
+    j = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
+    for seq in range(1, 5):
+        j.append(seq, b"%d" % seq)
+    assert j.after(1, 4) == [b"2", b"3", b"4"]
+    assert j.after(0, 2) == [b"1", b"2"]
+    assert j.after(4, 4) == []
+    assert j.after(4, 5) is None  # not yet held
+    now[0] = 100.0  # everything is older than keep_s: only min_events stay
+    j.append(5, b"5")
+    assert len(j) == 3 and j.first_seq == 3
+    assert j.after(1, 5) is None and j.after(2, 5) == [b"3", b"4", b"5"]
+    for seq in range(6, 20):
+        j.append(seq, b"x")
+    assert len(j) == 5 and j.first_seq == 15  # young events are kept up to max_events
+    with pytest.raises(ValueError, match="expected seq 20"):
+        j.append(21, b"gap")
+
+
+def test_journal_caps_memory_even_for_young_events() -> None:
+    j = ResumeJournal(min_events=2, max_events=4, keep_s=3600, clock=lambda: 0.0)
+    for seq in range(1, 11):
+        j.append(seq, b"e")
+    assert len(j) == 4 and j.first_seq == 7
+
+
+def test_overflowing_client_drops_events_but_keeps_acks() -> None:
+    s = ClientSession(user="u", role=Role.VIEWER, peer="p", next_seq=1, max_frames=3)
+    s.push_events(b"e1", 1)
+    s.push_control(b"ack")
+    s.push_events(b"e2", 2)
+    assert not s.needs_snapshot
+    s.push_events(b"e3", 3)
+    assert s.needs_snapshot and s.overflows == 1
+    assert list(s.queue) == [(False, b"ack")] and s.queued_bytes == 3
+    s.push_events(b"e4", 4)  # ignored until the snapshot is sent
+    assert s.pop() == b"ack" and s.pop() is None

@@ -1,0 +1,216 @@
+"""The shared reducer and metric definitions, against hand-worked call sequences."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from console.domain import metrics
+from console.domain.clock import iso, to_ms
+from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, DayFigures, SlDefinition
+from console.domain.events import (
+    AgentAdded,
+    AgentStateChanged,
+    CallAbandoned,
+    CallAnswered,
+    CallEnded,
+    CallQueued,
+    CaseCreated,
+    CaseUpdated,
+    CentreConfigured,
+    Event,
+    QueueConfigured,
+    RawEvent,
+    make_event,
+    type_payload,
+)
+from console.domain.state import FloorState, SequenceError, Snapshot
+
+T0 = to_ms("2026-03-02T09:00:00.000Z")
+
+
+class Script:
+    """Feeds events to a FloorState at given second offsets from T0."""
+
+    def __init__(self, centre: Centre | None = None) -> None:
+        self.state = FloorState()
+        self.seq = 0
+        self.emit(0, CentreConfigured(centre=centre or Centre(name="Test", short_abandon_s=5)))
+        self.emit(0, QueueConfigured(queue_id="q", name="Q", sl_threshold_s=20, sl_target_pct=80))
+        self.emit(0, AgentAdded(agent=Agent(id="a", name="Ann", team="t", skills=["q"])))
+
+    def emit(self, at_s: float, data: object) -> None:
+        self.seq += 1
+        self.state.apply(make_event(self.seq, iso(T0 + round(at_s * 1000)), data))
+
+    def call(self, cid: str, queued: float, answered: float | None, ended: float) -> None:
+        self.emit(queued, CallQueued(call_id=cid, queue_id="q", priority=5, caller="138****5678"))
+        if answered is None:
+            self.emit(ended, CallAbandoned(call_id=cid))
+            return
+        self.emit(answered, CallAnswered(call_id=cid, agent_id="a"))
+        self.emit(ended, CallEnded(call_id=cid))
+
+    @property
+    def today(self) -> DayFigures:
+        return self.state.queues["q"].today
+
+
+def worked_example(definition: SlDefinition = SlDefinition.ABANDONS_FAIL) -> Script:
+    """Six calls, worked by hand:
+
+    c1 waits 10 s, talks 100 s      -> answered within 20 s
+    c2 waits 30 s, talks 200 s      -> answered late
+    c3 waits 15 s, talks 60 s       -> answered within
+    c4 abandons after 3 s           -> short abandon (< 5 s)
+    c5 abandons after 12 s          -> abandoned within the threshold
+    c6 abandons after 40 s          -> abandoned late
+    """
+    s = Script(Centre(name="Test", short_abandon_s=5, sl_definition=definition))
+    s.call("c1", 0, 10, 110)
+    s.call("c2", 120, 150, 350)
+    s.call("c3", 400, 415, 475)
+    s.call("c4", 500, None, 503)
+    s.call("c5", 600, None, 612)
+    s.call("c6", 700, None, 740)
+    return s
+
+
+def test_day_figures_of_the_worked_example() -> None:
+    f = worked_example().today
+    assert (f.offered, f.answered, f.answered_within) == (6, 3, 2)
+    assert (f.abandoned, f.short_abandons, f.abandoned_within) == (3, 1, 1)
+    assert f.asa_s == pytest.approx((10 + 30 + 15) / 3)
+    assert f.aht_s == pytest.approx((100 + 200 + 60) / 3)
+    # abandon rate leaves short abandons out of both sides: 2 / 5
+    assert f.abandon_pct == pytest.approx(40.0)
+
+
+@pytest.mark.parametrize(
+    ("definition", "expected"),
+    [
+        (SlDefinition.ABANDONS_IGNORED, 100 * 2 / 3),  # 2 of 3 answered
+        (SlDefinition.ABANDONS_FAIL, 100 * 2 / 5),  # 2 of 3 answered + 2 long abandons
+        (SlDefinition.ABANDONS_WITHIN_SUCCEED, 100 * 3 / 5),  # c5 abandoned within 20 s counts
+    ],
+)
+def test_each_service_level_definition(definition: SlDefinition, expected: float) -> None:
+    assert worked_example(definition).today.service_level_pct == pytest.approx(expected)
+
+
+def test_nothing_counted_shows_no_percentage() -> None:
+    f = DayFigures()
+    for d in SlDefinition:
+        assert metrics.service_level_pct(f, d) is None
+    assert metrics.abandon_pct(f) is None and metrics.asa_s(f) is None and metrics.aht_s(f) is None
+
+
+def test_wrap_up_counts_in_handle_time() -> None:
+    s = Script()
+    s.emit(0, AgentStateChanged(agent_id="a", state=AgentState.AVAILABLE))
+    s.call("c1", 0, 5, 65)  # 60 s talk
+    s.emit(5, AgentStateChanged(agent_id="a", state=AgentState.ON_CALL))
+    s.emit(65, AgentStateChanged(agent_id="a", state=AgentState.WRAP_UP))
+    s.emit(95, AgentStateChanged(agent_id="a", state=AgentState.AVAILABLE))  # 30 s wrap-up
+    assert s.today.aht_s == pytest.approx(90.0)
+    agent = s.state.agents["a"]
+    assert agent.state is AgentState.AVAILABLE and agent.call_id is None and agent.last_queue_id is None
+
+
+def test_today_resets_at_the_configured_hour_not_midnight() -> None:
+    centre = Centre(name="24h", timezone="Asia/Shanghai", day_starts="06:00")
+    s = Script(centre)  # T0 = 09:00Z = 17:00 in Shanghai
+    s.call("c1", 0, 5, 50)
+    # Local midnight (16:00Z) passes without a reset ...
+    s.call("c2", 15 * 3600, 15 * 3600 + 5, 15 * 3600 + 50)  # 00:00Z = 08:00 local next day: reset
+    assert s.today.offered == 1
+    s2 = Script(centre)
+    s2.call("c1", 0, 5, 50)
+    s2.call("c2", 7 * 3600 + 30 * 60, 7 * 3600 + 31 * 60, 7 * 3600 + 32 * 60)  # 00:30 local
+    assert s2.today.offered == 2, "a 24-hour centre must not reset at midnight"
+    assert s2.state.centre.day_started_at == "2026-03-01T22:00:00.000Z"  # 06:00 local on the 2nd
+
+
+def test_heartbeat_clock_alone_resets_the_day() -> None:
+    s = Script(Centre(name="x", timezone="UTC", day_starts="00:00"))
+    s.call("c1", 0, 5, 50)
+    s.state.advance_clock(iso(T0 + 16 * 3600 * 1000))
+    assert s.today.offered == 0 and s.state.centre.day_started_at == "2026-03-03T00:00:00.000Z"
+
+
+def test_sequence_is_strict() -> None:
+    s = Script()
+    with pytest.raises(SequenceError):
+        s.state.apply(make_event(s.seq + 2, iso(T0), CallEnded(call_id="x")))
+    with pytest.raises(SequenceError):
+        s.state.apply(make_event(s.seq, iso(T0), CallEnded(call_id="x")))
+
+
+def test_unknown_types_and_fields_are_ignored_but_advance_the_seq() -> None:
+    s = Script()
+    raw = msgspec.json.encode(
+        {"seq": s.seq + 1, "at": iso(T0), "type": "weather.changed", "data": {"rain": True}}
+    )
+    s.state.apply(type_payload(msgspec.json.decode(raw, type=RawEvent)))
+    assert s.state.seq == s.seq + 1
+    raw = msgspec.json.encode(
+        {
+            "seq": s.seq + 2,
+            "at": iso(T0),
+            "type": "call.queued",
+            "data": {"call_id": "z", "queue_id": "q", "priority": 1, "caller": "1", "colour": "red"},
+        }
+    )
+    s.state.apply(type_payload(msgspec.json.decode(raw, type=RawEvent)))
+    assert "z" in s.state.calls
+
+
+def test_events_naming_unknown_things_are_skipped_and_counted() -> None:
+    s = Script()
+    s.emit(1, CallAnswered(call_id="ghost", agent_id="a"))
+    s.emit(2, AgentStateChanged(agent_id="nobody", state=AgentState.AVAILABLE))
+    assert s.state.skipped == 2 and s.state.seq == s.seq
+
+
+def test_open_cases_per_agent_follow_assignment_and_closing() -> None:
+    s = Script()
+    case = Case(
+        id="CS-1",
+        queue_id="q",
+        subject="Card fee dispute",
+        priority="P2",
+        status=CaseStatus.INTAKE,
+        agent_id="a",
+        created_at=iso(T0),
+        first_response_due=iso(T0 + 3600_000),
+        resolution_due=iso(T0 + 86_400_000),
+    )
+    s.emit(1, CaseCreated(case=case))
+    assert s.state.agents["a"].open_cases == 1
+    s.emit(2, CaseUpdated(case_id="CS-1", changes={"agent_id": None}, version=2))
+    assert s.state.agents["a"].open_cases == 0
+    s.emit(3, CaseUpdated(case_id="CS-1", changes={"agent_id": "a", "status": "triage"}, version=3))
+    assert s.state.agents["a"].open_cases == 1 and s.state.cases["CS-1"].status is CaseStatus.TRIAGE
+    s.emit(4, CaseUpdated(case_id="CS-1", changes={"status": "closed"}, version=4))
+    assert "CS-1" not in s.state.cases and s.state.agents["a"].open_cases == 0
+    s.emit(5, CaseUpdated(case_id="CS-1", changes={"status": "triage"}, version=5))
+    assert s.state.skipped == 1
+
+
+def test_snapshot_round_trip_is_exact() -> None:
+    s = worked_example()
+    encoded = msgspec.json.encode(s.state.to_snapshot())
+    other = FloorState()
+    other.load_snapshot(msgspec.json.decode(encoded, type=Snapshot))
+    assert msgspec.json.encode(other.to_snapshot()) == encoded
+    # and both go on identically
+    for state in (s.state, other):
+        state.apply(
+            Event(
+                seq=s.seq + 1,
+                at=iso(T0 + 900_000),
+                type="call.queued",
+                data=CallQueued(call_id="n", queue_id="q", priority=5, caller="x"),
+            )
+        )
+    assert msgspec.json.encode(other.to_snapshot()) == msgspec.json.encode(s.state.to_snapshot())
