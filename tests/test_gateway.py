@@ -116,6 +116,7 @@ BAD_FRAMES: list[tuple[str | bytes, str]] = [
     ('{"op": "command", "id": "x", "action": "agent.set_state", "args": []}', "bad_frame"),
     ('{"op": "hello", "protocol": 1, "token": "admin-token"}', "already_authenticated"),
     ("x" * (MAX_CLIENT_FRAME + 10), "frame_too_large"),
+    ("[" * 60_000, "bad_json"),  # nested deeper than the decoder recurses
     (b"\x00\x01binary", "binary_frame"),
 ]
 

@@ -49,7 +49,8 @@ def gateway_cmd(db: Path, *extra: str) -> list[str]:
 
 
 @contextmanager
-def gateway_process(db: Path, *extra: str) -> Iterator[str]:
+def gateway_process(db: Path, *extra: str, kill: bool = False) -> Iterator[str]:
+    """A gateway process; at the end SIGTERM (a clean stop) or, with ``kill``, SIGKILL (a crash)."""
     proc = subprocess.Popen(
         gateway_cmd(db, *extra), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -66,13 +67,14 @@ def gateway_process(db: Path, *extra: str) -> Iterator[str]:
         )
         yield line.split()[1]
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         try:
             proc.wait(60)
         except subprocess.TimeoutExpired:  # pragma: no cover - a hang is the failure
             proc.kill()
             raise
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    if not kill:
+        assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
 
 
 def test_restart_on_the_same_database_continues_seq_and_cases(tmp_path: Path) -> None:
@@ -199,3 +201,29 @@ def test_same_seed_scenario_and_start_give_the_same_events_at_any_speed(tmp_path
             journals.append(store.events_after(0, limit=1500))
     assert len(journals[0]) == 1500
     assert journals[0] == journals[1]
+
+
+def test_after_a_crash_the_feed_clock_and_seq_carry_on(tmp_path: Path) -> None:
+    # A closed centre (no arrivals after 09:01; the feed starts at 09:30): no events
+    # flow, so heartbeats carry a clock far ahead of the last event.
+    quiet = tmp_path / "quiet.toml"
+    text = resolve_scenario("single_queue").read_text()
+    quiet.write_text(
+        text.replace('opens = "00:00"', 'opens = "09:00"').replace('closes = "24:00"', 'closes = "09:01"')
+    )
+    db = tmp_path / "quiet.db"
+    extra = ("--scenario", str(quiet), "--speed", "600")
+
+    async def watch(url: str, heartbeats: int) -> WireClient:
+        c = await WireClient.open(url, Role.VIEWER)
+        await c.ready()
+        await c.until(lambda cl: len(cl.heartbeats) >= heartbeats, 30, "heartbeats")
+        await c.close()
+        return c
+
+    with gateway_process(db, *extra, kill=True) as url:
+        before = asyncio.run(watch(url, 6))
+    with gateway_process(db, *extra) as url:
+        after = asyncio.run(watch(url, 1))
+    assert after.heartbeats[0]["at"] >= before.heartbeats[-1]["at"], "the feed clock went back"
+    assert after.state.seq >= before.state.seq, "a seq a client saw was reused"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import secrets
@@ -62,6 +63,11 @@ log = logging.getLogger("console.gateway")
 
 EVENTS_PER_FRAME = 5000
 COUNTERS_KEY = "sim.counters"
+# The feed clock shown in heartbeats runs ahead of the last event; it is persisted
+# so that after a restart the clock never goes back for a console.
+CLOCK_KEY = "feed.clock"
+# A client that does not read its replies gets closed past this many queued frames.
+MAX_UNREAD_CONTROL = 1000
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,11 @@ class Gateway:
         self._ticket_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
+        self._committed_ticket = 0  # loop-side: tickets whose commit _on_committed has handled
+        self._persisted_clock_ms = 0  # feed clock the store holds
+        self._clock_submitted_ms = 0
+        self._clock_tickets: deque[tuple[int, int]] = deque()
         self._last_checkpoint_seq = 0
         self._counters: dict[str, int] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -190,6 +201,8 @@ class Gateway:
             asyncio.create_task(self._run_sim(), name="simulator"),
             asyncio.create_task(self._run_heartbeats(), name="heartbeats"),
         ]
+        for task in self._tasks:
+            task.add_done_callback(self._task_ended)
         log.info("gateway on %s, seq %d, db %s", self.url, self.seq, store.url)
 
     def _restore(self, store: Store) -> None:
@@ -203,6 +216,8 @@ class Gateway:
         self.seq = self.committed_seq = self._last_checkpoint_seq = self.state.seq
         if self.state.at is not None:
             self._last_at_ms = self._committed_at_ms = to_ms(self.state.at)
+        clock = store.get_meta(CLOCK_KEY)
+        self._persisted_clock_ms = self._clock_submitted_ms = int(clock) if clock else 0
         self.journal.reset(self.seq)
         tail = store.tail_events(self.config.journal_min_events)
         if tail:
@@ -220,23 +235,46 @@ class Gateway:
             today = datetime.now(tz).date()
             local = datetime(today.year, today.month, today.day, tzinfo=tz) + timedelta(hours=h, minutes=m)
             wanted = round(local.timestamp() * 1000)
-        return max(wanted, self._last_at_ms + 1) if self.seq else wanted
+        if not self.seq:
+            return wanted
+        return max(wanted, self._last_at_ms + 1, self._persisted_clock_ms + 1)
+
+    def _task_ended(self, task: asyncio.Task[None]) -> None:
+        """A background task must run until stop(); if one ends on its own, the gateway cannot go on."""
+        if task.cancelled() or self.stopping.is_set():
+            return
+        exc = task.exception() or RuntimeError(f"task {task.get_name()} ended")
+        log.critical("gateway task %s failed, stopping: %r", task.get_name(), exc, exc_info=exc)
+        self.fatal = self.fatal or exc
+        self.stopping.set()
 
     async def stop(self) -> None:
+        self.stopping.set()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        results = await asyncio.gather(*self._tasks, return_exceptions=True)
+        for task, result in zip(self._tasks, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                log.error("task %s had failed: %r", task.get_name(), result)
+        writer_ok = self.writer is not None and self.writer.failed is None
+        if not writer_ok:
+            # Nothing will commit any more: release everyone waiting for a commit.
+            self._fail_waiters(GatewayFailedError("the store writer has stopped"))
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
         if self.writer is not None:
-            if self.seq > self._last_checkpoint_seq:
+            if writer_ok and self.seq > self._last_checkpoint_seq:
                 self._submit([], checkpoint=True)
             await asyncio.to_thread(self.writer.close)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
+
+    def _fail_waiters(self, exc: BaseException) -> None:
+        for _, fut in [*self._ticket_waiters, *self._seq_waiters]:
+            if not fut.done():
+                fut.set_exception(exc)
+        self._ticket_waiters, self._seq_waiters = [], []
 
     # -- sequencing and commit -------------------------------------------------
 
@@ -276,12 +314,18 @@ class Gateway:
         if counters != self._counters:
             self._counters = dict(counters)
             meta = {COUNTERS_KEY: json.dumps(counters)}
+        if self.sim.now_ms > self._clock_submitted_ms:
+            self._clock_submitted_ms = self.sim.now_ms
+            meta = {**(meta or {}), CLOCK_KEY: str(self.sim.now_ms)}
         cp: tuple[int, str, bytes] | None = None
         checkpoint = checkpoint or self.seq - self._last_checkpoint_seq >= self.config.checkpoint_every
         if checkpoint and self.state.at is not None:
             cp = (self.seq, self.state.at, protocol.encode(self.state.to_snapshot()))
             self._last_checkpoint_seq = self.seq
-        return self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp)
+        ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp)
+        if meta and CLOCK_KEY in meta:
+            self._clock_tickets.append((ticket, self._clock_submitted_ms))
+        return ticket
 
     def _committed_from_writer(self, seq: int, ticket: int) -> None:
         """Called on the writer thread after each commit."""
@@ -300,6 +344,9 @@ class Gateway:
                 self._committed_at_ms = batch.at_ms
             self.committed_seq = seq
             self._broadcast(first, raws)
+        self._committed_ticket = max(self._committed_ticket, ticket)
+        while self._clock_tickets and self._clock_tickets[0][0] <= ticket:
+            self._persisted_clock_ms = max(self._persisted_clock_ms, self._clock_tickets.popleft()[1])
         self._ticket_waiters = self._release(self._ticket_waiters, ticket)
         self._seq_waiters = self._release(self._seq_waiters, self.committed_seq)
 
@@ -328,8 +375,7 @@ class Gateway:
         await self._wait(self._seq_waiters, seq, self.committed_seq)
 
     async def _wait_ticket(self, ticket: int) -> None:
-        assert self.writer is not None
-        await self._wait(self._ticket_waiters, ticket, self.writer.committed_ticket)
+        await self._wait(self._ticket_waiters, ticket, self._committed_ticket)
 
     def _broadcast(self, first: int, raws: list[bytes]) -> None:
         if not raws:
@@ -367,9 +413,17 @@ class Gateway:
                 self._sequence(items)
 
     def feed_clock(self) -> str | None:
-        """The feed clock clients may see: the sim clock, unless events are still being committed."""
+        """The feed clock clients may see.
+
+        The sim clock, but no further than the store has persisted it (so it never
+        goes back across a restart) and no further than committed events while
+        others are still being committed.
+        """
         assert self.sim is not None
-        at_ms = self.sim.now_ms if self.committed_seq == self.seq else self._committed_at_ms
+        if self.committed_seq == self.seq:
+            at_ms = min(self.sim.now_ms, self._persisted_clock_ms)
+        else:
+            at_ms = self._committed_at_ms
         at = iso(max(at_ms, self._committed_at_ms))
         self._last_heartbeat_at = max(at, self._last_heartbeat_at)
         return self._last_heartbeat_at
@@ -385,10 +439,25 @@ class Gateway:
                 log.critical("the store writer failed, stopping the gateway: %r", self.fatal)
                 self.stopping.set()
                 return
+            assert self.sim is not None
+            if self.sim.now_ms > self._clock_submitted_ms:
+                self._submit([])  # persist the advancing clock even when no events flow
+            at = self.feed_clock()
+            if at is not None and self.committed_seq == self.seq:
+                self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
-            quiet = [s for s in self.sessions if now - s.last_sent >= period and not s.needs_snapshot]
+            quiet = [
+                s
+                for s in self.sessions
+                # Nothing queued (a stalled client gets no pile of heartbeats), and no
+                # snapshot beyond what is committed on its way (its seq would go back).
+                if now - s.last_sent >= period
+                and not s.queue
+                and not s.needs_snapshot
+                and s.next_seq - 1 <= self.committed_seq
+            ]
             if quiet:
-                frame = protocol.encode(Heartbeat(seq=self.committed_seq, at=self.feed_clock()))
+                frame = protocol.encode(Heartbeat(seq=self.committed_seq, at=at))
                 for s in quiet:
                     s.push_droppable(frame)
 
@@ -425,6 +494,7 @@ class Gateway:
                     if session is None:
                         return
                     sender = asyncio.create_task(self._sender(ws, session), name=f"send {peer}")
+                    sender.add_done_callback(functools.partial(self._sender_ended, ws=ws))
                 elif session is None:
                     await self._refuse_frame(
                         ws, None, peer, ErrorCode.NOT_AUTHENTICATED, "send hello before any command"
@@ -454,6 +524,9 @@ class Gateway:
             await ws.send(frame, text=True)
         else:
             session.push_control(frame)
+            if len(session.queue) > MAX_UNREAD_CONTROL:
+                log.warning("%s (%s) does not read its replies; closing", peer, session.user)
+                await ws.close(1008, "too many unread replies")
 
     async def _hello(self, ws: ServerConnection, hello: Hello, peer: str) -> ClientSession | None:
         assert self.store is not None
@@ -504,15 +577,24 @@ class Gateway:
         )
         return session
 
+    def _sender_ended(self, task: asyncio.Task[None], *, ws: ServerConnection) -> None:
+        if task.cancelled() or isinstance(task.exception(), ConnectionClosed):
+            return
+        log.error("sender for %s failed: %r; closing the connection", ws.remote_address, task.exception())
+        task.get_loop().create_task(ws.close(1011, "internal error"))
+
     async def _sender(self, ws: ServerConnection, s: ClientSession) -> None:
         while not s.closed:
             await s.wakeup.wait()
             s.wakeup.clear()
             if s.needs_snapshot:
                 await self._send_snapshot(ws, s)
-            while (frame := s.pop()) is not None:
+            # Stop at an overflow: the snapshot must go before any later ack.
+            while not s.needs_snapshot and (frame := s.pop()) is not None:
                 await ws.send(frame, text=True)
                 s.last_sent = time.monotonic()
+            if s.needs_snapshot:
+                s.wakeup.set()
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
         # Take the snapshot and move the client's place in one step (no await between),
@@ -530,20 +612,41 @@ class Gateway:
     # -- commands --------------------------------------------------------------------
 
     async def _command(self, s: ClientSession, cmd: Command) -> None:
-        assert self.store is not None and self.sim is not None
+        """Answer one command; a re-send of the same id is applied once and answered alike."""
+        assert self._loop is not None
         key = (s.user, cmd.id)
-        earlier = self._acks.get(key)
-        if earlier is None:
-            record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
-            if record is not None:
-                earlier = protocol.encode(_ack_from_audit(cmd.id, record))
-        if earlier is not None:
-            s.push_control(earlier)  # a re-send: applied once, answered with the first result
-            return
+        frame = self._acks.get(key)
+        if frame is None:
+            inflight = self._inflight.get(key)
+            if inflight is not None:
+                # The same id is being applied right now (a re-send from another
+                # connection, say): answer with the first one's ack once it is known.
+                frame = await asyncio.shield(inflight)
+            else:
+                fut: asyncio.Future[bytes] = self._loop.create_future()
+                self._inflight[key] = fut  # registered before any await
+                try:
+                    frame = await self._apply_command(s, cmd)
+                    fut.set_result(frame)
+                except BaseException as exc:
+                    fut.set_exception(exc)
+                    fut.exception()  # retrieved here; the first caller re-raises
+                    raise
+                finally:
+                    del self._inflight[key]
+                self._acks[key] = frame
+                if len(self._acks) > 10_000:
+                    self._acks.popitem(last=False)
+        s.push_control(frame)
+
+    async def _apply_command(self, s: ClientSession, cmd: Command) -> bytes:
+        assert self.store is not None and self.sim is not None
+        record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
+        if record is not None:  # applied before this gateway's memory (a restart)
+            return protocol.encode(_ack_from_audit(cmd.id, record))
         ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim)
-        at = self.feed_clock() or iso(self._last_at_ms)
         record = AuditRecord(
-            at=at,
+            at=self.feed_clock() or iso(self._last_at_ms),
             user=s.user,
             role=s.role.value,
             command_id=cmd.id,
@@ -562,6 +665,14 @@ class Gateway:
             record.error_code, record.error_message = refused.code, refused.message
             ticket = self._submit([], audit=[record])
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+        except Exception as exc:
+            # A bug, not bad input: nothing was applied (the driver raised before any
+            # event was stamped); say so, audit it, keep serving.
+            log.exception("%s %s %s failed", s.user, cmd.action, cmd.id)
+            message = f"the gateway could not carry out {cmd.action}: {type(exc).__name__}"
+            ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
+            record.error_code, record.error_message = ErrorCode.INTERNAL, message
+            ticket = self._submit([], audit=[record])
         else:
             record.ok, record.result, record.before = True, outcome.result, outcome.before
             stamped = self._stamp(outcome.events)
@@ -569,11 +680,7 @@ class Gateway:
             ticket = self._submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self._wait_ticket(ticket)
-        frame = protocol.encode(ack)
-        self._acks[key] = frame
-        if len(self._acks) > 10_000:
-            self._acks.popitem(last=False)
-        s.push_control(frame)
+        return protocol.encode(ack)
 
 
 class GatewayFailedError(RuntimeError):

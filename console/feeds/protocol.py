@@ -92,6 +92,8 @@ def decode_client_frame(frame: str | bytes) -> ClientFrame:
         obj = msgspec.json.decode(frame)
     except msgspec.DecodeError as exc:
         raise ProtocolError(ErrorCode.BAD_JSON, f"frame is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.BAD_JSON, "frame is nested too deeply") from None
     if not isinstance(obj, dict):
         raise ProtocolError(ErrorCode.BAD_FRAME, f"frame must be a JSON object, got {type(obj).__name__}")
     op = obj.get("op")
