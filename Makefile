@@ -23,6 +23,7 @@ gateway: $(STAMP)
 	$(BIN)/python -m console.feeds.gateway $(ARGS)
 
 test: $(STAMP)
+	@scripts/ensure-test-deps.sh
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint typecheck layers
 

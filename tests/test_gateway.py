@@ -16,7 +16,10 @@ from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState
 from console.feeds.protocol import MAX_CLIENT_FRAME
+from tests.pg import pg_server, pg_url
 from tests.support import GatewayThread, WireClient, close_code, make_config, normalized, token
+
+__all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
 
 
 @pytest.fixture
@@ -329,3 +332,31 @@ def test_a_slow_client_gets_a_fresh_snapshot_and_never_slows_the_others(tmp_path
             await slow.close()
 
         run(scenario())
+
+
+def test_the_gateway_runs_on_postgresql_and_continues_after_a_restart(tmp_path: Path, pg_url: str) -> None:
+    config = make_config(tmp_path, db_url=pg_url)
+
+    async def watch(url: str, resume_from: int | None = None, state: FloorState | None = None) -> WireClient:
+        c = await WireClient.open(url, Role.SUPERVISOR, resume_from=resume_from)
+        if state is not None:
+            c.resume_state(state)
+        await c.until(lambda cl: cl.welcome is not None, what="welcome")
+        if state is None:
+            await c.ready()
+        start = c.state.seq
+        await c.until(lambda cl: cl.state.seq >= start + 200, 30, "events")
+        agent = _idle_agent(c.state)
+        ack = await c.command("agent.set_state", {"agent_id": agent, "state": "offline"})
+        assert ack["ok"] is True
+        await c.close()
+        return c
+
+    with GatewayThread(config) as gw:
+        first = run(watch(gw.url))
+    with GatewayThread(config) as gw:
+        second = run(watch(gw.url, resume_from=first.state.seq, state=first.state))
+        store = gw.gateway.store
+        assert store is not None
+        assert len(store.audit(user="supervisor1")) == 2
+    assert second.snapshots == 0 and second.state.skipped == 0

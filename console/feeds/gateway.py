@@ -711,7 +711,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
     p.add_argument(
-        "--start", help="feed-clock start on a new database, ISO 8601 UTC (default: today, scenario start)"
+        "--start",
+        help="feed-clock start, ISO 8601 UTC (default: today at the scenario's start time);"
+        " on an existing database the clock resumes where it stopped if that is later",
     )
     p.add_argument(
         "--db", help="database URL: sqlite:///FILE or postgresql+psycopg://... (default: user data dir)"

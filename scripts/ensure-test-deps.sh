@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# System packages the test suite needs beyond Python: a PostgreSQL server (its
+# binaries; tests/pg.py starts a throwaway cluster on 127.0.0.1) and the
+# libraries Qt needs to render offscreen. Installs them with apt when missing
+# and we can; otherwise says what is missing (the PostgreSQL tests then skip,
+# saying why).
+set -uo pipefail
+missing=()
+pg_found=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1)
+[ -n "$pg_found" ] || command -v initdb >/dev/null || missing+=(postgresql)
+for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3; do
+  ldconfig -p 2>/dev/null | grep -q "$lib" || { missing+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core); break; }
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing test dependencies: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "note: missing system packages for some tests: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+fi
+exit 0
