@@ -104,12 +104,47 @@ class DayFigures(msgspec.Struct, kw_only=True):
     abandon_pct: float | None = None
 
 
+#: Width of the interval buckets the reducer keeps for today (5 minutes).
+BUCKET_MS = 300_000
+
+
+class Bucket(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A queue's counts over one 5-minute bucket of today, starting at ``start``.
+
+    Reporting intervals (15 or 30 minutes) and the rolling hour are sums of
+    buckets, so a console opened mid-day shows the same figures as one open
+    since the morning. Each event counts in the bucket of its own time.
+    """
+
+    start: Timestamp
+    offered: int = 0
+    answered: int = 0
+    answered_within: int = 0
+    abandoned: int = 0
+    abandoned_within: int = 0
+    short_abandons: int = 0
+    handled: int = 0
+    wait_answered_s: float = 0.0
+    talk_s: float = 0.0
+    wrap_s: float = 0.0
+
+
+class AgentTime(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Centre-wide agent seconds by state group over one bucket of today (for occupancy)."""
+
+    start: Timestamp
+    available_s: float = 0.0
+    handling_s: float = 0.0  # ringing, on a call, wrap-up
+    not_ready_s: float = 0.0
+
+
 class Queue(msgspec.Struct, kw_only=True):
     id: str
     name: str
     sl_threshold_s: float
     sl_target_pct: float
     today: DayFigures = msgspec.field(default_factory=DayFigures)
+    buckets: list[Bucket] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sl_threshold_s = float(self.sl_threshold_s)

@@ -10,6 +10,7 @@ naming something unknown is skipped and counted in ``skipped``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +18,15 @@ import msgspec
 
 from console.domain import metrics
 from console.domain.businessday import day_start, next_day_start
-from console.domain.clock import Timestamp, seconds_between, to_ms
+from console.domain.changes import ChangeSet
+from console.domain.clock import Timestamp, iso, seconds_between, to_ms
 from console.domain.entities import (
+    BUCKET_MS,
+    BUSY_STATES,
     Agent,
     AgentState,
+    AgentTime,
+    Bucket,
     Call,
     CallState,
     Case,
@@ -63,6 +69,7 @@ class Snapshot(msgspec.Struct, kw_only=True, tag="snapshot", tag_field="op"):
     agents: list[Agent]
     calls: list[Call]
     cases: list[Case]
+    agent_time: list[AgentTime] = msgspec.field(default_factory=list)
 
 
 class FloorState:
@@ -76,6 +83,8 @@ class FloorState:
         self.agents: dict[str, Agent] = {}
         self.calls: dict[str, Call] = {}
         self.cases: dict[str, Case] = {}
+        self.agent_time: list[AgentTime] = []  # today's centre-wide buckets
+        self.changes = ChangeSet()  # ids touched since the last take_changes()
         self.skipped = 0  # events that named something this state does not hold
         self._next_reset_ms: int | None = None
         self._handlers: dict[str, Callable[[Timestamp, Any], None]] = {
@@ -107,6 +116,7 @@ class FloorState:
             agents=list(self.agents.values()),
             calls=list(self.calls.values()),
             cases=list(self.cases.values()),
+            agent_time=self.agent_time,
         )
 
     def load_snapshot(self, snap: Snapshot) -> None:
@@ -118,7 +128,14 @@ class FloorState:
         self.agents = {a.id: a for a in snap.agents}
         self.calls = {c.id: c for c in snap.calls}
         self.cases = {c.id: c for c in snap.cases}
+        self.agent_time = snap.agent_time
         self._schedule_reset()
+        self.changes = ChangeSet(reset=True)
+
+    def take_changes(self) -> ChangeSet:
+        """What changed since the last call (for views); starts a new change set."""
+        changes, self.changes = self.changes, ChangeSet()
+        return changes
 
     # -- applying events ---------------------------------------------------
 
@@ -131,6 +148,7 @@ class FloorState:
         if handler is not None and event.data is not None:
             handler(event.at, event.data)
         self.seq = event.seq
+        self.changes.events += 1
 
     def advance_clock(self, at: Timestamp) -> None:
         """Move the feed clock forward (events and heartbeats); resets the day when due."""
@@ -143,7 +161,10 @@ class FloorState:
             self.centre.day_started_at = day_start(at, self.centre.timezone, self.centre.day_starts)
             for q in self.queues.values():
                 q.today = DayFigures()
+                q.buckets = []
                 metrics.refresh(q.today, self.centre.sl_definition)
+            self.agent_time = []
+            self.changes.reset = True
             self._schedule_reset()
 
     def _schedule_reset(self) -> None:
@@ -154,6 +175,51 @@ class FloorState:
 
     def _refresh(self, q: Queue) -> None:
         metrics.refresh(q.today, self.centre.sl_definition)
+        self.changes.queues.add(q.id)
+
+    def _bucket_start_ms(self, at_ms: int) -> int:
+        day0 = to_ms(self.centre.day_started_at) if self.centre.day_started_at else 0
+        return day0 + (at_ms - day0) // BUCKET_MS * BUCKET_MS
+
+    def _bucket(self, q: Queue, at: Timestamp) -> Bucket:
+        """The queue's bucket for ``at`` (events arrive in time order: it is the last one or new)."""
+        start = iso(self._bucket_start_ms(to_ms(at)))
+        if q.buckets and q.buckets[-1].start >= start:
+            return q.buckets[-1]
+        bucket = Bucket(start=start)
+        q.buckets.append(bucket)
+        return bucket
+
+    def _add_agent_time(self, state: AgentState, since: Timestamp, until: Timestamp) -> None:
+        """Book an agent's time in ``state`` to today's buckets, split at bucket edges."""
+        if state is AgentState.OFFLINE:
+            return
+        day0 = to_ms(self.centre.day_started_at) if self.centre.day_started_at else 0
+        t, end = max(to_ms(since), day0), to_ms(until)
+        while t < end:
+            start = self._bucket_start_ms(t)
+            upto = min(end, start + BUCKET_MS)
+            bucket = self._agent_bucket(iso(start))
+            secs = (upto - t) / 1000.0
+            if state is AgentState.AVAILABLE:
+                bucket.available_s += secs
+            elif state in BUSY_STATES:
+                bucket.handling_s += secs
+            else:
+                bucket.not_ready_s += secs
+            t = upto
+
+    def _agent_bucket(self, stamp: Timestamp) -> AgentTime:
+        """Today's agent-time bucket starting at ``stamp``, created in order if missing.
+
+        A state that lasted a while is booked across earlier buckets when it ends.
+        """
+        i = bisect.bisect_left(self.agent_time, stamp, key=lambda b: b.start)
+        if i < len(self.agent_time) and self.agent_time[i].start == stamp:
+            return self.agent_time[i]
+        bucket = AgentTime(start=stamp)
+        self.agent_time.insert(i, bucket)
+        return bucket
 
     # -- handlers: configuration -------------------------------------------
 
@@ -181,6 +247,7 @@ class FloorState:
         self._schedule_reset()
         for q in self.queues.values():
             self._refresh(q)
+        self.changes.reset = True
 
     # -- handlers: agents --------------------------------------------------
 
@@ -188,22 +255,30 @@ class FloorState:
         agent = msgspec.structs.replace(d.agent)
         agent.open_cases = sum(1 for c in self.cases.values() if c.agent_id == agent.id)
         self.agents[agent.id] = agent
+        self.changes.added("agent", agent.id)
 
     def _agent_removed(self, at: Timestamp, d: AgentRemoved) -> None:
         if self.agents.pop(d.agent_id, None) is None:
             self.skipped += 1
+        else:
+            self.changes.removed("agent", d.agent_id)
 
     def _agent_state(self, at: Timestamp, d: AgentStateChanged) -> None:
         a = self.agents.get(d.agent_id)
         if a is None:
             self.skipped += 1
             return
+        if a.state_since is not None:
+            self._add_agent_time(a.state, a.state_since, at)
         if a.state is AgentState.WRAP_UP and d.state is not AgentState.WRAP_UP:
             q = self.queues.get(a.last_queue_id or "")
             if q is not None and a.state_since is not None:
-                q.today.wrap_s += seconds_between(a.state_since, at)
+                wrap = seconds_between(a.state_since, at)
+                q.today.wrap_s += wrap
+                self._bucket(q, at).wrap_s += wrap
                 self._refresh(q)
             a.last_queue_id = None
+        self.changes.agent(a.id)
         a.state = d.state
         a.reason = d.reason
         a.state_since = at
@@ -217,6 +292,7 @@ class FloorState:
             return
         a.pending_state = d.state
         a.pending_reason = d.reason if d.state is not None else None
+        self.changes.agent(a.id)
 
     # -- handlers: calls ---------------------------------------------------
 
@@ -229,7 +305,9 @@ class FloorState:
             id=d.call_id, queue_id=d.queue_id, priority=d.priority, caller=d.caller, entered_at=at
         )
         q.today.offered += 1
+        self._bucket(q, at).offered += 1
         self._refresh(q)
+        self.changes.added("call", d.call_id)
 
     def _call_ringing(self, at: Timestamp, d: CallRinging) -> None:
         c = self.calls.get(d.call_id)
@@ -238,6 +316,7 @@ class FloorState:
             return
         c.state = CallState.RINGING
         c.agent_id = d.agent_id
+        self.changes.changed("call", c.id)
 
     def _call_answered(self, at: Timestamp, d: CallAnswered) -> None:
         c = self.calls.get(d.call_id)
@@ -249,16 +328,18 @@ class FloorState:
         c.answered_at = at
         c.agent_id = d.agent_id
         wait = seconds_between(c.entered_at, at)
-        f = q.today
-        f.answered += 1
-        f.wait_answered_s += wait
-        if wait <= q.sl_threshold_s:
-            f.answered_within += 1
+        within = wait <= q.sl_threshold_s
+        for f in (q.today, self._bucket(q, at)):
+            f.answered += 1
+            f.wait_answered_s += wait
+            f.answered_within += within
         self._refresh(q)
+        self.changes.changed("call", c.id)
         a = self.agents.get(d.agent_id)
         if a is not None:
             a.call_id = c.id
             a.last_queue_id = c.queue_id
+            self.changes.agent(a.id)
 
     def _call_abandoned(self, at: Timestamp, d: CallAbandoned) -> None:
         c = self.calls.pop(d.call_id, None)
@@ -267,13 +348,14 @@ class FloorState:
             self.skipped += 1
             return
         wait = seconds_between(c.entered_at, at)
-        f = q.today
-        f.abandoned += 1
-        if wait < self.centre.short_abandon_s:
-            f.short_abandons += 1
-        elif wait <= q.sl_threshold_s:
-            f.abandoned_within += 1
+        short = wait < self.centre.short_abandon_s
+        within = not short and wait <= q.sl_threshold_s
+        for f in (q.today, self._bucket(q, at)):
+            f.abandoned += 1
+            f.short_abandons += short
+            f.abandoned_within += within
         self._refresh(q)
+        self.changes.removed("call", c.id)
         self._release_agent(c)
 
     def _call_ended(self, at: Timestamp, d: CallEnded) -> None:
@@ -283,15 +365,19 @@ class FloorState:
             return
         q = self.queues.get(c.queue_id)
         if q is not None and c.answered_at is not None:
-            q.today.talk_s += seconds_between(c.answered_at, at)
-            q.today.handled += 1
+            talk = seconds_between(c.answered_at, at)
+            for f in (q.today, self._bucket(q, at)):
+                f.talk_s += talk
+                f.handled += 1
             self._refresh(q)
+        self.changes.removed("call", c.id)
         self._release_agent(c)
 
     def _release_agent(self, c: Call) -> None:
         a = self.agents.get(c.agent_id or "")
         if a is not None and a.call_id == c.id:
             a.call_id = None
+            self.changes.agent(a.id)
 
     def _call_moved(self, at: Timestamp, d: CallMoved) -> None:
         c = self.calls.get(d.call_id)
@@ -304,7 +390,9 @@ class FloorState:
             c.priority = d.priority
         # A moved call is offered to its new queue, as the peers count a transfer in.
         q.today.offered += 1
+        self._bucket(q, at).offered += 1
         self._refresh(q)
+        self.changes.changed("call", c.id)
 
     # -- handlers: cases ---------------------------------------------------
 
@@ -317,6 +405,7 @@ class FloorState:
             self._count_case(old.agent_id, -1)
         self.cases[case.id] = case
         self._count_case(case.agent_id, +1)
+        self.changes.added("case", case.id)
 
     def _case_updated(self, at: Timestamp, d: CaseUpdated) -> None:
         case = self.cases.get(d.case_id)
@@ -330,11 +419,15 @@ class FloorState:
         if case.status is CaseStatus.CLOSED:
             del self.cases[case.id]
             self._count_case(old_agent, -1)
-        elif case.agent_id != old_agent:
+            self.changes.removed("case", case.id)
+            return
+        if case.agent_id != old_agent:
             self._count_case(old_agent, -1)
             self._count_case(case.agent_id, +1)
+        self.changes.changed("case", case.id)
 
     def _count_case(self, agent_id: str | None, delta: int) -> None:
         a = self.agents.get(agent_id or "")
         if a is not None:
             a.open_cases += delta
+            self.changes.agent(a.id)
