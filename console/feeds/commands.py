@@ -25,7 +25,16 @@ EventAt = tuple[int, EventData]
 
 
 class CentreDriver(Protocol):
-    """What commands need from whatever drives the centre."""
+    """Whatever drives the centre: the simulator, the load generator, later an ACD adapter."""
+
+    @property
+    def now_ms(self) -> int: ...
+
+    def bootstrap(self) -> list[EventAt]: ...
+
+    def advance(self, until_ms: int) -> list[EventAt]: ...
+
+    def counters(self) -> dict[str, int]: ...
 
     def set_agent_state(
         self, agent_id: str, state: AgentState, reason: str | None

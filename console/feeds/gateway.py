@@ -40,8 +40,9 @@ from console.domain.events import Event, RawEvent, make_event, type_payload
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.commands import CommandContext, CommandRefused, EventAt, execute
+from console.feeds.commands import CentreDriver, CommandContext, CommandRefused, EventAt, execute
 from console.feeds.journal import ResumeJournal
+from console.feeds.loadgen import LoadDriver, LoadShape
 from console.feeds.protocol import (
     Ack,
     AckError,
@@ -109,6 +110,7 @@ class GatewayConfig:
     hello_timeout_s: float = 10.0
     client_max_frames: int = 2000
     journal_min_events: int = 100_000
+    load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
 
 
 @dataclass
@@ -150,7 +152,7 @@ class Gateway:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.store: Store | None = None
         self.writer: StoreWriter | None = None
-        self.sim: Simulator | None = None
+        self.sim: CentreDriver | None = None
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
         # Set when the gateway cannot go on (its store writer failed); `run` then exits non-zero.
@@ -179,13 +181,19 @@ class Gateway:
             await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
         counters_json = await asyncio.to_thread(store.get_meta, COUNTERS_KEY)
         counters = json.loads(counters_json) if counters_json else None
-        self.sim = Simulator(
-            self.scenario,
-            seed=cfg.seed,
-            start_ms=self._start_ms(self.scenario),
-            restored=self.state if self.seq else None,
-            counters=counters,
-        )
+        restored = self.state if self.seq else None
+        if cfg.load is not None:
+            self.sim = LoadDriver(
+                cfg.load, seed=cfg.seed, start_ms=self._start_ms(self.scenario), restored=restored
+            )
+        else:
+            self.sim = Simulator(
+                self.scenario,
+                seed=cfg.seed,
+                start_ms=self._start_ms(self.scenario),
+                restored=restored,
+                counters=counters,
+            )
         self.writer = store.start_writer(self._committed_from_writer)
         self._sequence(self.sim.bootstrap())
         self._server = await serve(
@@ -725,6 +733,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME:ROLE:TOKEN",
         help="a user who may connect (repeatable); with none, a one-time admin token is printed",
     )
+    p.add_argument(
+        "--load",
+        type=float,
+        metavar="RATE",
+        help="benchmarks: serve a synthetic load centre at RATE events per second instead of the simulator",
+    )
+    p.add_argument(
+        "--load-size",
+        default="5000x200x50000",
+        metavar="AxQxC",
+        help="with --load: agents, queues and open cases (default 5000x200x50000)",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     return p
 
@@ -768,6 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_url=args.db,
             start=args.start,
             users=[parse_user(u) for u in args.user],
+            load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
         )
         asyncio.run(run(config))
     except (ScenarioError, ValueError) as exc:
