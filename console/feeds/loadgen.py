@@ -165,6 +165,11 @@ class LoadDriver:
         self._now = max(self._now, until_ms)
         return out
 
+    def jump_to(self, now_ms: int) -> None:
+        """Move the clock forward without events (the benchmark anchors it to the wall clock)."""
+        if now_ms > self._now:
+            self._now = self._next = now_ms
+
     def set_agent_state(
         self, agent_id: str, state: AgentState, reason: str | None
     ) -> tuple[list[EventAt], bool]:
