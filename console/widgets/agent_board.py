@@ -1,0 +1,443 @@
+"""The agent board: every agent's state, time in state, call, open cases and pending change.
+
+One row per agent in the floor state's order (stable: a row never jumps because
+its agent changed). Floor updates touch only the agents a ``ChangeSet`` names;
+agents that come and go are inserted and removed; the time-in-state column
+ticks with one ``dataChanged`` over the column on every clock tick. Time in
+state is read from the feed clock, and its level (a 20-minute break is not a
+2-minute one) comes from ``floor_metrics.time_in_state_level``.
+
+Sorting and filtering happen in ``AgentFilterProxy`` (numeric sort keys in
+``SORT_ROLE``), so the model's order, selections and scroll positions stay put.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from console.domain.changes import ChangeSet
+from console.domain.clock import to_ms
+from console.domain.entities import Agent, AgentState
+from console.domain.floor_metrics import STATE_LIMITS_S, Level, time_in_state_level
+from console.widgets.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.source import FloorSource
+
+#: The agent id of a row (drag-and-drop and context menus use it).
+AGENT_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+
+#: Display order of states, for sorting the State column and the state filter.
+STATE_ORDER = (
+    AgentState.AVAILABLE,
+    AgentState.RINGING,
+    AgentState.ON_CALL,
+    AgentState.WRAP_UP,
+    AgentState.NOT_READY,
+    AgentState.OFFLINE,
+)
+_STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
+
+
+class Col(IntEnum):
+    AGENT = 0
+    ID = 1
+    TEAM = 2
+    STATE = 3
+    REASON = 4
+    TIME = 5
+    CALL = 6
+    QUEUE = 7
+    CASES = 8
+    PENDING = 9
+
+
+# Hidden row elements, after the columns: what the filters and the time column read.
+_ID, _TEAM, _SKILLS, _STATE, _REASON, _SINCE, _FOLDED = range(len(Col), len(Col) + 7)
+
+
+class AgentBoardModel(CellTableModel):
+    """Agents keyed by id, in the floor state's order."""
+
+    rosterChanged = Signal()  # agents came or went, or queues changed: filter choices may differ
+
+    def __init__(self, source: FloorSource, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda row: row[_ID], numeric=(Col.TIME, Col.CASES), parent=parent)
+        self.set_headers(
+            [
+                self.tr("Agent"),
+                self.tr("Id"),
+                self.tr("Team"),
+                self.tr("State"),
+                self.tr("Reason"),
+                self.tr("Time in state"),
+                self.tr("Call"),
+                self.tr("Queue"),
+                self.tr("Open cases"),
+                self.tr("Pending"),
+            ]
+        )
+        self.set_header_tip(Col.TIME, self.tr("Time in the current state, on the feed clock"))
+        self.set_header_tip(Col.PENDING, self.tr("A supervisor's change that waits for the call to end"))
+        self._source = source
+        self._queue_names: dict[str, str] = {}
+        self._time_cells: dict[str, Cell] = {}  # by agent id; cleared on every tick and update
+        source.floorUpdated.connect(self.on_floor_updated)
+        source.clockTicked.connect(self.on_clock_ticked)
+        self.reload()
+
+    # -- updating --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Diff every agent against the rows (used at start, on resets and when agents come and go)."""
+        state = self._source.state
+        self._queue_names = {q.id: q.name for q in state.queues.values()}
+        self._time_cells.clear()
+        self.rows.sync([self._row(a) for a in state.agents.values()])
+        self._time_cells.clear()  # views may have read cells between the steps of the sync
+        self.rosterChanged.emit()
+
+    def on_floor_updated(self, changes: ChangeSet) -> None:
+        state = self._source.state
+        names = {q.id: q.name for q in state.queues.values()}
+        if changes.reset or changes.agents_added or changes.agents_removed or names != self._queue_names:
+            self.reload()
+            return
+        ids = set(changes.agents)
+        for call_id in changes.calls_changed:  # a call moved to another queue changes its agent's row
+            call = state.calls.get(call_id)
+            if call is not None and call.agent_id:
+                ids.add(call.agent_id)
+        self._time_cells.clear()
+        self.rows.update([self._row(state.agents[i]) for i in ids if i in state.agents])
+        self._time_cells.clear()
+
+    def on_clock_ticked(self) -> None:
+        self._time_cells.clear()
+        self.rows.emit_column(Col.TIME)
+
+    def _row(self, a: Agent) -> tuple[object, ...]:
+        state = self._source.state
+        call = state.calls.get(a.call_id) if a.call_id else None
+        if call is not None:
+            queue_id: str | None = call.queue_id
+            queue_tip = ""
+        else:
+            queue_id = a.last_queue_id if a.state is AgentState.WRAP_UP else None
+            queue_tip = self.tr("Wrapping up a call from this queue") if queue_id else ""
+        queue = self._queue_names.get(queue_id, queue_id) if queue_id else ""
+        since = to_ms(a.state_since) if a.state_since else None
+        label = state_label(a.state)
+        return (
+            Cell(a.name),
+            Cell(a.id),
+            Cell(a.team),
+            Cell(label, dot=STATE_COLORS[a.state].name(), sort=_STATE_RANK.get(a.state, len(STATE_ORDER))),
+            Cell(reason_label(a.reason)),
+            (a.state, a.reason, since),  # the time cell is computed from this at paint time
+            Cell(a.call_id or ""),
+            Cell(queue or "", tip=queue_tip),
+            Cell(str(a.open_cases), sort=a.open_cases),
+            Cell(self._pending(a)),
+            # hidden
+            a.id,
+            a.team,
+            tuple(a.skills),
+            a.state,
+            a.reason,
+            since,
+            f"{a.name}\n{a.id}".casefold(),
+        )
+
+    def _pending(self, a: Agent) -> str:
+        if a.pending_state is None:
+            return ""
+        target = state_label(a.pending_state)
+        if a.pending_reason:
+            return self.tr("→ {state} ({reason})").format(state=target, reason=reason_label(a.pending_reason))
+        return self.tr("→ {state}").format(state=target)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def cell(self, row: int, column: int) -> Cell:
+        if column != Col.TIME:
+            return super().cell(row, column)
+        r = self.rows.rows[row]
+        cached = self._time_cells.get(r[_ID])
+        if cached is None:
+            cached = self._time_cells[r[_ID]] = self._time_cell(r)
+        return cached
+
+    def _time_cell(self, r: tuple[Any, ...]) -> Cell:
+        state: AgentState = r[_STATE]
+        reason: str | None = r[_REASON]
+        since: int | None = r[_SINCE]
+        now = self._source.feed_clock_ms()
+        if since is None or now is None:
+            return Cell(DASH, sort=-1.0)
+        seconds = max(0.0, (now - since) / 1000.0)
+        level = time_in_state_level(state, reason, seconds)
+        what = reason_label(reason) if state is AgentState.NOT_READY and reason else state_label(state)
+        if level is Level.OK:
+            return Cell(duration(seconds), sort=seconds)
+        limit = self._limit(state, reason, level)
+        if level is Level.CRITICAL:
+            tip = self.tr("{what} for {time}: past the {limit} limit").format(
+                what=what, time=duration(seconds), limit=duration(limit)
+            )
+        else:
+            tip = self.tr("{what} for {time}: past the {limit} warning point").format(
+                what=what, time=duration(seconds), limit=duration(limit)
+            )
+        return Cell(duration(seconds), level, tip, seconds)
+
+    @staticmethod
+    def _limit(state: AgentState, reason: str | None, level: Level) -> float | None:
+        # Only to quote the domain's limit in the tooltip; the level itself is the domain's.
+        key = f"{state.value}:{reason}" if state is AgentState.NOT_READY and reason else state.value
+        limits = STATE_LIMITS_S.get(key) or STATE_LIMITS_S.get(state.value)
+        if limits is None:
+            return None
+        return limits[1] if level is Level.CRITICAL else limits[0]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if role == AGENT_ID_ROLE:
+            if index.isValid() and 0 <= index.row() < len(self.rows):
+                return self.rows.rows[index.row()][_ID]
+            return None
+        return super().data(index, role)
+
+    def agent_id_at(self, row: int) -> str:
+        agent_id: str = self.rows.rows[row][_ID]
+        return agent_id
+
+    def filter_fields(self, row: int) -> tuple[str, tuple[str, ...], AgentState, str]:
+        """Team, skills, state and the case-folded "name\\nid" of a row, for the filter proxy."""
+        r = self.rows.rows[row]
+        return r[_TEAM], r[_SKILLS], r[_STATE], r[_FOLDED]
+
+    def teams(self) -> list[str]:
+        return sorted({r[_TEAM] for r in self.rows.rows})
+
+
+class AgentFilterProxy(QSortFilterProxyModel):
+    """Filters by team, skilled queue, state and a name/id search; sorts by ``SORT_ROLE``."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.team: str | None = None
+        self.queue_id: str | None = None
+        self.state: AgentState | None = None
+        self.search = ""
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortLocaleAware(True)  # names sort as people expect
+        self.setDynamicSortFilter(True)
+
+    def set_team(self, team: str | None) -> None:
+        self._set("team", team or None)
+
+    def set_queue(self, queue_id: str | None) -> None:
+        self._set("queue_id", queue_id or None)
+
+    def set_state(self, state: AgentState | None) -> None:
+        self._set("state", state)
+
+    def set_search(self, text: str) -> None:
+        self._set("search", text.strip().casefold())
+
+    def _set(self, name: str, value: object) -> None:
+        if getattr(self, name) == value:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            setattr(self, name, value)
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, AgentBoardModel) or not 0 <= source_row < len(model.rows):
+            return True
+        team, skills, state, folded = model.filter_fields(source_row)
+        return (
+            (self.team is None or team == self.team)
+            and (self.queue_id is None or self.queue_id in skills)
+            and (self.state is None or state is self.state)
+            and (not self.search or self.search in folded)
+        )
+
+
+class AgentBoard(QWidget):
+    """The agent table with its filter bar (team, queue, state, search)."""
+
+    def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._model = AgentBoardModel(source, self)
+        self._proxy = AgentFilterProxy(self)
+        self._proxy.setSourceModel(self._model)
+
+        self.team_combo = QComboBox(self)
+        self.team_combo.setObjectName("agentTeamFilter")
+        self.queue_combo = QComboBox(self)
+        self.queue_combo.setObjectName("agentQueueFilter")
+        self.state_combo = QComboBox(self)
+        self.state_combo.setObjectName("agentStateFilter")
+        for combo in (self.team_combo, self.queue_combo, self.state_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("agentSearch")
+        self.search_edit.setPlaceholderText(self.tr("Search name or id"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.state_combo.addItem(self.tr("All states"), None)
+        for s in STATE_ORDER:
+            self.state_combo.addItem(state_label(s), s.value)
+        self._fill_choices()
+
+        self._view = QTableView(self)
+        self._view.setObjectName("agentBoardTable")
+        self._view.setModel(self._proxy)
+        setup_table(self._view)
+        header = self._view.horizontalHeader()
+        header.setDefaultSectionSize(90)
+        for col, width in (
+            (Col.AGENT, 150),
+            (Col.ID, 64),
+            (Col.TEAM, 170),
+            (Col.STATE, 100),
+            (Col.REASON, 110),
+            (Col.TIME, 90),
+            (Col.CALL, 80),
+            (Col.QUEUE, 150),
+            (Col.CASES, 80),
+        ):
+            header.resizeSection(col, width)
+        fit_headers(self._view)
+        header.setSortIndicatorClearable(True)  # a third click returns to the floor's own order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._view.setSortingEnabled(True)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.team_combo)
+        bar.addWidget(self.queue_combo)
+        bar.addWidget(self.state_combo)
+        bar.addWidget(self.search_edit, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self._view, 1)
+
+        self.team_combo.currentIndexChanged.connect(
+            lambda _i: self.set_team_filter(self.team_combo.currentData())
+        )
+        self.queue_combo.currentIndexChanged.connect(
+            lambda _i: self.set_queue_filter(self.queue_combo.currentData())
+        )
+        self.state_combo.currentIndexChanged.connect(self._state_chosen)
+        self.search_edit.textChanged.connect(self.set_search)
+        self._model.rosterChanged.connect(self._fill_choices)
+
+    # -- public ----------------------------------------------------------------------
+
+    @property
+    def model(self) -> AgentBoardModel:
+        return self._model
+
+    @property
+    def proxy(self) -> AgentFilterProxy:
+        return self._proxy
+
+    @property
+    def view(self) -> QTableView:
+        return self._view
+
+    def set_team_filter(self, team: str | None) -> None:
+        self._proxy.set_team(team)
+        _select_data(self.team_combo, team or None)
+
+    def set_queue_filter(self, queue_id: str | None) -> None:
+        """Agents skilled for ``queue_id`` (None: every agent)."""
+        self._proxy.set_queue(queue_id)
+        _select_data(self.queue_combo, queue_id or None)
+
+    def set_state_filter(self, state: AgentState | None) -> None:
+        self._proxy.set_state(state)
+        _select_data(self.state_combo, state.value if state is not None else None)
+
+    def set_search(self, text: str) -> None:
+        """Agents whose name or id contains ``text`` (case-insensitive)."""
+        self._proxy.set_search(text)
+        if self.search_edit.text() != text:
+            self.search_edit.blockSignals(True)
+            self.search_edit.setText(text)
+            self.search_edit.blockSignals(False)
+
+    def selected_agent_id(self) -> str | None:
+        """The agent of the current row, if any."""
+        rows = self._view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = rows[0].data(AGENT_ID_ROLE)
+        return value if isinstance(value, str) else None
+
+    def select_agent(self, agent_id: str) -> bool:
+        """Select and show the row of ``agent_id``; False when it is filtered out or unknown."""
+        row = self._model.rows.row_of(agent_id)
+        if row is None:
+            return False
+        index = self._proxy.mapFromSource(self._model.index(row, 0))
+        if not index.isValid():
+            return False
+        self._view.selectRow(index.row())
+        self._view.scrollTo(index)
+        return True
+
+    # -- internals -------------------------------------------------------------------
+
+    def _state_chosen(self, _index: int) -> None:
+        value = self.state_combo.currentData()
+        self.set_state_filter(AgentState(value) if value else None)
+
+    def _fill_choices(self) -> None:
+        teams: list[tuple[str, str | None]] = [(self.tr("All teams"), None)]
+        teams += [(t, t) for t in self._model.teams()]
+        queues: list[tuple[str, str | None]] = [(self.tr("All queues"), None)]
+        queues += [(q.name, q.id) for q in self._source.state.queues.values()]
+        _refill(self.team_combo, teams, self._proxy.team)
+        _refill(self.queue_combo, queues, self._proxy.queue_id)
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, str | None]], current: str | None) -> None:
+    """Replace a combo's choices when they changed, keeping the current choice (even if gone)."""
+    if current is not None and all(data != current for _, data in items):
+        items = [*items, (current, current)]
+    have = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+    if have == items:
+        return
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    _select_data(combo, current)
+    combo.blockSignals(False)
+
+
+def _select_data(combo: QComboBox, data: str | None) -> None:
+    i = combo.findData(data) if data is not None else 0
+    if i < 0:  # a filter set in code to a value the combo does not offer yet
+        combo.blockSignals(True)
+        combo.addItem(data or "", data)
+        combo.blockSignals(False)
+        i = combo.count() - 1
+    if combo.currentIndex() != i:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(i)
+        combo.blockSignals(False)

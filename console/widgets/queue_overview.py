@@ -1,0 +1,299 @@
+"""The queue overview: one row per queue in the gateway's order, then the centre total.
+
+Every figure comes from ``floor_metrics.queue_figures`` on the feed clock; this
+module only formats and colours. The model recomputes on every floor update and
+every clock tick (waits grow between events) and signals only the cells whose
+display changed. The caption above the table states the service-level
+definition in words, since platforms differ on how abandoned calls count.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+
+from console.domain.entities import SlDefinition
+from console.domain.floor_metrics import (
+    Level,
+    MetricsConfig,
+    QueueFigures,
+    Thresholds,
+    abandon_level,
+    interval_start_ms,
+    queue_figures,
+    sl_level,
+    wait_level,
+)
+from console.widgets.fmt import clock_time, duration, percent
+from console.widgets.rowsync import Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.source import FloorSource
+
+
+class Col(IntEnum):
+    QUEUE = 0
+    WAITING = 1
+    LONGEST_WAIT = 2
+    SL_INTERVAL = 3
+    SL_TODAY = 4
+    TARGET = 5
+    ASA = 6
+    ABANDON_PCT = 7
+    AVAILABLE = 8
+    ON_CALL = 9
+    WRAP_UP = 10
+    NOT_READY = 11
+    STAFFED = 12
+    OFFERED = 13
+    ANSWERED = 14
+    ABANDONED = 15
+    AHT = 16
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+class QueueOverviewModel(CellTableModel):
+    """Queue rows keyed by queue id (the total, ``*``, always last)."""
+
+    def __init__(self, source: FloorSource, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda row: row[-1], numeric=range(1, len(Col)), parent=parent)
+        headers = [
+            self.tr("Queue"),
+            self.tr("Waiting"),
+            self.tr("Longest wait"),
+            self.tr("SL interval"),
+            self.tr("SL today"),
+            self.tr("Target"),
+            self.tr("ASA today"),
+            self.tr("Abandon % today"),
+            self.tr("Available"),
+            self.tr("On call"),
+            self.tr("Wrap-up"),
+            self.tr("Not ready"),
+            self.tr("Staffed"),
+            self.tr("Offered today"),
+            self.tr("Answered today"),
+            self.tr("Abandoned today"),
+            self.tr("AHT today"),
+        ]
+        self.set_headers(headers)
+        self._source = source
+        self.config = MetricsConfig()
+        self.thresholds = Thresholds()  # the domain's defaults; tooltips quote the same numbers
+        self.figures: list[QueueFigures] = []  # as last computed, for anyone who wants the raw numbers
+        source.floorUpdated.connect(self.refresh)
+        source.clockTicked.connect(self.refresh)
+        self.refresh()
+
+    # -- configuration ---------------------------------------------------------------
+
+    def set_config(self, config: MetricsConfig) -> None:
+        self.config = config
+        self.refresh()
+
+    def sl_definition(self) -> SlDefinition:
+        """The definition in force: the user's choice, or the centre's own."""
+        return self.config.sl_definition or self._source.state.centre.sl_definition
+
+    def sl_definition_text(self) -> str:
+        """The service-level definition in words."""
+        short = _num(self._source.state.centre.short_abandon_s)
+        definition = self.sl_definition()
+        if definition is SlDefinition.ABANDONS_IGNORED:
+            return self.tr("SL: answered within the queue's threshold / answered (abandoned calls ignored)")
+        if definition is SlDefinition.ABANDONS_WITHIN_SUCCEED:
+            return self.tr(
+                "SL: (answered within the queue's threshold + abandoned after {short} s but within it)"
+                " / (answered + abandoned after {short} s)"
+            ).format(short=short)
+        return self.tr(
+            "SL: answered within the queue's threshold / (answered + abandoned after {short} s)"
+        ).format(short=short)
+
+    def caption(self) -> str:
+        """The caption over the table: SL definition, where it comes from, and the current interval."""
+        origin = self.tr("chosen here") if self.config.sl_definition else self.tr("the centre's definition")
+        text = f"{self.sl_definition_text()} ({origin})"
+        now = self._source.feed_clock_ms()
+        if now is not None:
+            start = interval_start_ms(self._source.state, now, self.config.interval_min)
+            tz = self._source.state.centre.timezone
+            text += "  ·  " + self.tr("SL interval: {minutes} min from {start}").format(
+                minutes=self.config.interval_min, start=clock_time(start, tz)
+            )
+        return text
+
+    # -- updating --------------------------------------------------------------------
+
+    def refresh(self, *_: object) -> None:
+        """Recompute every figure on the feed clock and signal the cells that changed."""
+        now = self._source.feed_clock_ms()
+        self.figures = [] if now is None else queue_figures(self._source.state, now, self.config)
+        self.rows.sync([self._row(f) for f in self.figures])
+        definition = self.sl_definition_text()
+        self.set_header_tip(
+            Col.SL_INTERVAL,
+            self.tr("Service level in the current {minutes}-minute interval. {definition}").format(
+                minutes=self.config.interval_min, definition=definition
+            ),
+        )
+        self.set_header_tip(
+            Col.SL_TODAY,
+            self.tr("Service level since the business day started. {definition}").format(
+                definition=definition
+            ),
+        )
+
+    def _row(self, f: QueueFigures) -> tuple[object, ...]:
+        t = self.thresholds
+        total = f.is_total
+        today = f.today
+        wait = wait_level(f.longest_wait_s, f.sl_threshold_s, t)
+        abandon = abandon_level(today.abandon_pct, t)
+        name = self.tr("Centre total") if total else f.name
+        target = self.tr("{pct}% in {secs} s").format(pct=_num(f.sl_target_pct), secs=_num(f.sl_threshold_s))
+        staff = f.staff
+        return (
+            Cell(name, tip=self.tr("All queues") if total else f.queue_id, bold=total),
+            self._int(f.waiting, total),
+            Cell(
+                duration(f.longest_wait_s),
+                wait,
+                self._wait_tip(f, wait),
+                -1.0 if f.longest_wait_s is None else f.longest_wait_s,
+                bold=total,
+            ),
+            self._sl(f.interval.service_level_pct, f, total),
+            self._sl(today.service_level_pct, f, total),
+            Cell(
+                target,
+                tip=self.tr("Strictest target and threshold of any queue") if total else "",
+                sort=f.sl_target_pct,
+                bold=total,
+            ),
+            Cell(duration(today.asa_s), sort=_key(today.asa_s), bold=total),
+            Cell(
+                percent(today.abandon_pct),
+                abandon,
+                self._abandon_tip(today.abandon_pct, abandon),
+                _key(today.abandon_pct),
+                bold=total,
+            ),
+            self._int(staff.available, total),
+            self._int(staff.on_call, total),
+            self._int(staff.wrap_up, total),
+            self._int(staff.not_ready, total),
+            self._int(staff.staffed, total),
+            self._int(today.offered, total),
+            self._int(today.answered, total),
+            self._int(today.abandoned, total),
+            Cell(duration(today.aht_s), sort=_key(today.aht_s), bold=total),
+            f.queue_id,  # hidden: the row key
+        )
+
+    @staticmethod
+    def _int(value: int, bold: bool) -> Cell:
+        return Cell(str(value), sort=value, bold=bold)
+
+    def _sl(self, sl: float | None, f: QueueFigures, bold: bool) -> Cell:
+        level = sl_level(sl, f.sl_target_pct, self.thresholds)
+        target = _num(f.sl_target_pct) + "%"
+        if sl is None:
+            tip = self.tr("No calls counted yet")
+        elif level is Level.CRITICAL:
+            tip = self.tr("Service level {sl} is more than {pts} points below the {target} target").format(
+                sl=percent(sl), pts=_num(self.thresholds.sl_critical_below_target_pts), target=target
+            )
+        elif level is Level.WARNING:
+            tip = self.tr("Service level {sl} is below the {target} target").format(
+                sl=percent(sl), target=target
+            )
+        else:
+            tip = self.tr("Service level {sl} meets the {target} target").format(
+                sl=percent(sl), target=target
+            )
+        return Cell(percent(sl), level, tip, _key(sl), bold=bold)
+
+    def _wait_tip(self, f: QueueFigures, level: Level) -> str:
+        wait, threshold = duration(f.longest_wait_s), _num(f.sl_threshold_s)
+        if level is Level.CRITICAL:
+            return self.tr("Longest wait {wait} is more than {times}× the {threshold} s threshold").format(
+                wait=wait, times=_num(self.thresholds.wait_critical_x_threshold), threshold=threshold
+            )
+        if level is Level.WARNING:
+            return self.tr("Longest wait {wait} is past the {threshold} s service-level threshold").format(
+                wait=wait, threshold=threshold
+            )
+        if f.longest_wait_s is None:
+            return self.tr("No call waiting")
+        return ""
+
+    def _abandon_tip(self, pct: float | None, level: Level) -> str:
+        if level is Level.CRITICAL:
+            limit = self.thresholds.abandon_critical_pct
+        elif level is Level.WARNING:
+            limit = self.thresholds.abandon_warning_pct
+        else:
+            return ""
+        return self.tr("Abandon rate {rate} is above {limit}%").format(rate=percent(pct), limit=_num(limit))
+
+
+def _key(value: float | None) -> float:
+    """Sort key that puts "nothing counted yet" first."""
+    return -1.0 if value is None else value
+
+
+class QueueOverview(QWidget):
+    """The queue table with a caption stating the SL definition and interval."""
+
+    def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._model = QueueOverviewModel(source, self)
+        self._caption = QLabel(self)
+        self._caption.setObjectName("slDefinitionCaption")
+        self._caption.setWordWrap(True)
+        self._caption.setTextFormat(Qt.TextFormat.PlainText)
+        self._view = QTableView(self)
+        self._view.setObjectName("queueOverviewTable")
+        self._view.setModel(self._model)
+        setup_table(self._view)
+        header = self._view.horizontalHeader()
+        header.setDefaultSectionSize(84)
+        header.resizeSection(Col.QUEUE, 190)
+        header.resizeSection(Col.TARGET, 96)
+        header.resizeSection(Col.ABANDON_PCT, 110)
+        fit_headers(self._view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self._caption)
+        layout.addWidget(self._view, 1)
+        source.floorUpdated.connect(self._update_caption)
+        source.clockTicked.connect(self._update_caption)
+        self._update_caption()
+
+    @property
+    def model(self) -> QueueOverviewModel:
+        return self._model
+
+    @property
+    def view(self) -> QTableView:
+        return self._view
+
+    @property
+    def caption(self) -> QLabel:
+        return self._caption
+
+    def set_config(self, config: MetricsConfig) -> None:
+        """Interval width and SL definition chosen by the user (None definition: the centre's)."""
+        self._model.set_config(config)
+        self._update_caption()
+
+    def _update_caption(self, *_: object) -> None:
+        text = self._model.caption()
+        if text != self._caption.text():
+            self._caption.setText(text)

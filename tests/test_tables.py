@@ -1,0 +1,536 @@
+"""The table views and their models against a simulated bank floor (pytest-qt, offscreen).
+
+A ``FloorSource`` is driven by the real simulator, in batches, with the feed
+clock advanced and ``clockTicked`` fired between them, as the live feed does.
+Crafted events (a call that waits too long, a long break, a case near its
+deadline) continue the same sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from console.domain.breaches import BreachKind, breaches_today, current_breaches
+from console.domain.clock import iso, to_ms
+from console.domain.entities import Agent, AgentState, Case, CaseStatus, SlDefinition
+from console.domain.events import (
+    AgentAdded,
+    AgentPending,
+    AgentRemoved,
+    AgentStateChanged,
+    CallAnswered,
+    CallQueued,
+    CaseCreated,
+    make_event,
+)
+from console.domain.floor_metrics import (
+    Level,
+    MetricsConfig,
+    QueueFigures,
+    abandon_level,
+    queue_figures,
+    sl_level,
+    wait_level,
+)
+from console.domain.state import FloorState
+from console.feeds.scenario import load_scenario, resolve_scenario
+from console.feeds.simulator import Simulator
+from console.widgets import fmt
+from console.widgets.agent_board import AGENT_ID_ROLE, AgentBoard
+from console.widgets.agent_board import Col as ACol
+from console.widgets.breaches_panel import BreachesPanel, CallCol, CaseCol
+from console.widgets.queue_overview import Col as QCol
+from console.widgets.queue_overview import QueueOverview
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel
+from console.widgets.source import FloorSource
+
+START_MS = to_ms("2026-03-02T09:30:00.000Z")
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
+
+
+class Floor:
+    """A FloorSource fed by the simulator, second by second, with clock ticks in between."""
+
+    def __init__(self) -> None:
+        self.source = FloorSource()
+        self.sim = Simulator(load_scenario(resolve_scenario("bank")), seed=1, start_ms=START_MS)
+        self.seq = 0
+        self.events = 0
+        self.now = START_MS
+
+    @property
+    def state(self) -> FloorState:
+        return self.source.state
+
+    def _apply(self, items: list[tuple[int, Any]], batch: int = 60) -> None:
+        for i in range(0, len(items), batch):
+            events = []
+            for t, payload in items[i : i + batch]:
+                self.seq += 1
+                events.append(make_event(self.seq, iso(t), payload))
+            self.source.apply(events)
+            self.events += len(events)
+
+    def bootstrap(self) -> None:
+        self._apply(self.sim.bootstrap())
+
+    def run(self, seconds: int, step_s: int = 1) -> None:
+        """Play the simulator for ``seconds``: one batch per step, then a clock tick."""
+        for _ in range(0, seconds, step_s):
+            self.now += step_s * 1000
+            self._apply(self.sim.advance(self.now), batch=10_000)
+            self.tick(self.now)
+
+    def send(self, *payloads: Any) -> None:
+        """Crafted events at the current feed clock, as one batch."""
+        self._apply([(self.now, p) for p in payloads], batch=10_000)
+
+    def tick(self, at_ms: int) -> None:
+        """The feed clock moves on (a heartbeat) and the views tick."""
+        self.now = max(self.now, at_ms)
+        self.state.advance_clock(iso(self.now))
+        self.source.clockTicked.emit()
+
+    def later(self, seconds: float) -> None:
+        self.tick(self.now + round(seconds * 1000))
+
+
+@pytest.fixture
+def floor() -> Floor:
+    return Floor()
+
+
+class Resets:
+    """Counts modelReset of every model handed to it."""
+
+    def __init__(self, *models: QAbstractItemModel) -> None:
+        self.count = 0
+        for m in models:
+            m.modelReset.connect(self._reset)
+
+    def _reset(self) -> None:
+        self.count += 1
+
+
+def texts(model: QAbstractItemModel, row: int) -> list[str]:
+    return [str(model.data(model.index(row, c), DISPLAY)) for c in range(model.columnCount())]
+
+
+def proxy_ids(board: AgentBoard) -> set[str]:
+    p = board.proxy
+    return {str(p.data(p.index(r, 0), AGENT_ID_ROLE)) for r in range(p.rowCount())}
+
+
+def row_of(model: QAbstractItemModel, column: int, text: str) -> int:
+    for r in range(model.rowCount()):
+        if model.data(model.index(r, column), DISPLAY) == text:
+            return r
+    return -1
+
+
+# -- models under QAbstractItemModelTester -----------------------------------------------------
+
+
+def test_models_pass_the_model_tester_while_the_floor_runs(qtbot: QtBot, floor: Floor) -> None:
+    overview = QueueOverview(floor.source)
+    board = AgentBoard(floor.source)
+    panel = BreachesPanel(floor.source)
+    for w in (overview, board, panel):
+        qtbot.addWidget(w)
+    models: list[QAbstractItemModel] = [
+        overview.model,
+        board.model,
+        board.proxy,
+        panel.calls_model,
+        panel.cases_model,
+    ]
+    testers = [QAbstractItemModelTester(m, FATAL) for m in models]
+    resets = Resets(*models)
+
+    floor.bootstrap()
+    board.view.sortByColumn(ACol.TIME, Qt.SortOrder.DescendingOrder)
+    floor.run(90)
+    board.set_state_filter(AgentState.ON_CALL)
+    overview.set_config(MetricsConfig(SlDefinition.ABANDONS_WITHIN_SUCCEED, 30))
+    floor.run(90)
+    # Agents come and go (a supervisor removes one, a new one joins): rows inserted and removed.
+    gone = next(iter(floor.state.agents))
+    new = Agent(id="A999", name="Test Agent", team="Card services", skills=["cards"])
+    floor.send(AgentRemoved(agent_id=gone), AgentAdded(agent=new))
+    board.set_state_filter(None)
+    board.view.sortByColumn(ACol.CASES, Qt.SortOrder.AscendingOrder)
+    floor.send(AgentStateChanged(agent_id="A999", state=AgentState.AVAILABLE))
+    floor.run(120, step_s=2)
+
+    assert floor.events > 500
+    assert len(testers) == 5
+    assert board.model.rowCount() == len(floor.state.agents)
+    assert board.model.rows.row_of(gone) is None
+    assert board.model.rows.keys == list(floor.state.agents)  # the floor's own order
+    assert overview.model.rowCount() == len(floor.state.queues) + 1
+    listed = current_breaches(floor.state, floor.now)
+    assert panel.calls_model.rowCount() == sum(b.kind is BreachKind.CALL_WAIT for b in listed)
+    assert panel.cases_model.rowCount() == len(listed) - panel.calls_model.rowCount()
+    assert resets.count == 0
+
+
+def test_row_sync_removes_moves_and_inserts_with_persistent_indexes(qtbot: QtBot) -> None:
+    class Model(CellTableModel):
+        def __init__(self) -> None:
+            super().__init__(key=lambda row: row[-1], numeric=(1,))
+            self.set_headers(["Name", "Value"])
+
+        def show(self, items: list[tuple[str, int]]) -> None:
+            self.rows.sync([(Cell(k), Cell(str(v), sort=v), k) for k, v in items])
+
+    model = Model()
+    tester = QAbstractItemModelTester(model, FATAL)
+    resets = Resets(model)
+    model.show([("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5)])
+    held = QPersistentModelIndex(model.index(3, 1))  # "d"
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, _roles=None: changed.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    moved: list[int] = []
+    model.layoutChanged.connect(lambda *_: moved.append(1))
+    # Remove b and c, move d before a, insert x and y, change e's value.
+    model.show([("d", 4), ("x", 0), ("a", 1), ("y", 0), ("e", 50)])
+    assert [model.data(model.index(r, 0), DISPLAY) for r in range(model.rowCount())] == [
+        "d",
+        "x",
+        "a",
+        "y",
+        "e",
+    ]
+    assert held.isValid() and held.row() == 0 and held.data() == "4"
+    assert moved == [1]
+    assert changed == [(4, 1, 4, 1)]  # only e's value cell
+    assert model.data(model.index(4, 1), SORT_ROLE) == 50
+    assert resets.count == 0 and tester is not None
+
+
+# -- queue overview ---------------------------------------------------------------------------
+
+
+def expected_row(f: QueueFigures) -> list[str]:
+    t = f.today
+    return [
+        "Centre total" if f.is_total else f.name,
+        str(f.waiting),
+        fmt.duration(f.longest_wait_s),
+        fmt.percent(f.interval.service_level_pct),
+        fmt.percent(t.service_level_pct),
+        f"{f.sl_target_pct:g}% in {f.sl_threshold_s:g} s",
+        fmt.duration(t.asa_s),
+        fmt.percent(t.abandon_pct),
+        str(f.staff.available),
+        str(f.staff.on_call),
+        str(f.staff.wrap_up),
+        str(f.staff.not_ready),
+        str(f.staff.staffed),
+        str(t.offered),
+        str(t.answered),
+        str(t.abandoned),
+        fmt.duration(t.aht_s),
+    ]
+
+
+def assert_overview_matches(overview: QueueOverview, floor: Floor, config: MetricsConfig) -> None:
+    figures = queue_figures(floor.state, floor.now, config)
+    model = overview.model
+    assert model.rowCount() == len(figures)
+    assert figures[-1].is_total
+    for r, f in enumerate(figures):
+        assert texts(model, r) == expected_row(f), f.queue_id
+        levels = {
+            QCol.SL_INTERVAL: sl_level(f.interval.service_level_pct, f.sl_target_pct),
+            QCol.SL_TODAY: sl_level(f.today.service_level_pct, f.sl_target_pct),
+            QCol.LONGEST_WAIT: wait_level(f.longest_wait_s, f.sl_threshold_s),
+            QCol.ABANDON_PCT: abandon_level(f.today.abandon_pct),
+        }
+        for col, level in levels.items():
+            icon = model.data(model.index(r, col), Qt.ItemDataRole.DecorationRole)
+            assert (icon is not None) == (level is not Level.OK), (f.queue_id, col)
+            if level is not Level.OK:
+                assert model.data(model.index(r, col), Qt.ItemDataRole.ToolTipRole)
+        align = model.data(model.index(r, QCol.WAITING), Qt.ItemDataRole.TextAlignmentRole)
+        assert align & Qt.AlignmentFlag.AlignRight.value
+
+
+def test_queue_rows_and_total_show_the_domain_figures(qtbot: QtBot, floor: Floor) -> None:
+    overview = QueueOverview(floor.source)
+    qtbot.addWidget(overview)
+    resets = Resets(overview.model)
+    floor.bootstrap()
+    floor.run(240, step_s=2)
+    assert floor.state.queues and any(f.today.answered for f in overview.model.figures)
+    assert_overview_matches(overview, floor, MetricsConfig())
+    assert "abandoned after 5 s" in overview.caption.text()
+    assert "the centre's definition" in overview.caption.text()
+
+    # The user's choice: SL ignoring abandons, 30-minute intervals; stated in the caption.
+    config = MetricsConfig(SlDefinition.ABANDONS_IGNORED, 30)
+    overview.set_config(config)
+    assert_overview_matches(overview, floor, config)
+    assert "abandoned calls ignored" in overview.caption.text()
+    assert "30 min" in overview.caption.text()
+    # Waits tick with the clock alone.
+    floor.later(3)
+    assert_overview_matches(overview, floor, config)
+    assert resets.count == 0
+
+
+# -- agent board ------------------------------------------------------------------------------
+
+
+def test_filters_give_exactly_the_expected_agents(qtbot: QtBot, floor: Floor) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    floor.bootstrap()
+    floor.run(120, step_s=3)
+    agents: dict[str, Agent] = floor.state.agents
+    assert proxy_ids(board) == set(agents)
+
+    team = "Card services"
+    board.set_team_filter(team)
+    assert proxy_ids(board) == {a.id for a in agents.values() if a.team == team}
+    assert board.team_combo.currentData() == team
+    board.set_team_filter(None)
+
+    board.set_queue_filter("vip")
+    assert proxy_ids(board) == {a.id for a in agents.values() if "vip" in a.skills}
+    assert board.queue_combo.currentData() == "vip"
+
+    board.set_state_filter(AgentState.AVAILABLE)  # combined with the queue filter
+    expected = {a.id for a in agents.values() if "vip" in a.skills and a.state is AgentState.AVAILABLE}
+    assert proxy_ids(board) == expected
+    board.set_queue_filter(None)
+    board.set_state_filter(None)
+
+    board.set_search("wAnG")
+    expected = {a.id for a in agents.values() if "wang" in a.name.lower()}
+    assert expected and proxy_ids(board) == expected
+    board.search_edit.setText("a01")  # the line edit drives the same filter: ids too
+    assert proxy_ids(board) == {
+        a.id for a in agents.values() if "a01" in a.id.lower() or "a01" in a.name.lower()
+    }
+    board.set_search("")
+
+    # The combos drive the filters as well, and the filter follows state changes live.
+    board.state_combo.setCurrentIndex(board.state_combo.findData(AgentState.ON_CALL.value))
+    assert board.proxy.state is AgentState.ON_CALL
+    floor.run(30)
+    assert proxy_ids(board) == {a.id for a in agents.values() if a.state is AgentState.ON_CALL}
+
+
+def test_selection_and_scroll_stay_while_rows_update(qtbot: QtBot, floor: Floor) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    board.resize(900, 320)
+    board.show()
+    qtbot.waitExposed(board)
+    floor.bootstrap()
+    floor.run(10)
+    target = list(floor.state.agents)[60]
+    assert board.select_agent(target)
+    bar = board.view.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    value = bar.value()
+    floor.run(90)
+    assert board.selected_agent_id() == target
+    assert bar.value() == value
+
+    # Sorted by time in state, rows move under the selection: it stays on the same agent.
+    board.view.sortByColumn(ACol.TIME, Qt.SortOrder.DescendingOrder)
+    assert board.select_agent(target)
+    floor.run(60)
+    assert board.selected_agent_id() == target
+    rows = board.view.selectionModel().selectedRows()
+    assert len(rows) == 1 and rows[0].data(AGENT_ID_ROLE) == target
+
+
+def test_time_in_state_ticks_with_one_signal_per_tick(qtbot: QtBot, floor: Floor) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    floor.bootstrap()
+    floor.run(5)
+    model = board.model
+    agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
+    row = model.rows.row_of(agent.id)
+    assert row is not None
+    since = to_ms(agent.state_since)
+    index = model.index(row, ACol.TIME)
+    assert index.data() == fmt.duration((floor.now - since) / 1000)
+    spans: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, _r=None: spans.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    floor.later(7)
+    assert spans == [(0, ACol.TIME, model.rowCount() - 1, ACol.TIME)]
+    assert index.data() == fmt.duration((floor.now - since) / 1000)
+    assert index.data(SORT_ROLE) == pytest.approx((floor.now - since) / 1000)
+
+
+def test_a_long_break_reads_critical_with_icon_and_reason(qtbot: QtBot, floor: Floor) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    floor.bootstrap()
+    agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
+    floor.send(AgentStateChanged(agent_id=agent.id, state=AgentState.NOT_READY, reason="break"))
+    row = board.model.rows.row_of(agent.id)
+    assert row is not None
+    model = board.model
+    time_ix = model.index(row, ACol.TIME)
+    assert model.index(row, ACol.STATE).data() == "Not ready"
+    assert model.index(row, ACol.REASON).data() == "Break"
+    assert isinstance(model.index(row, ACol.STATE).data(Qt.ItemDataRole.DecorationRole), QIcon)  # state dot
+
+    floor.later(120)  # a 2-minute break: nothing to act on
+    assert time_ix.data() == "2:00"
+    assert time_ix.data(Qt.ItemDataRole.DecorationRole) is None
+    assert time_ix.data(Qt.ItemDataRole.BackgroundRole) is None
+
+    floor.later(16 * 60 - 120)  # past the warning point
+    icon = time_ix.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and icon.cacheKey() == fmt.level_icon(Level.WARNING).cacheKey()
+    assert "15:00" in time_ix.data(Qt.ItemDataRole.ToolTipRole)
+
+    floor.later(5 * 60)  # 21 minutes: critical
+    icon = time_ix.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert icon.cacheKey() == fmt.level_icon(Level.CRITICAL).cacheKey()
+    tip = time_ix.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Break for 21:00" in tip and "20:00 limit" in tip
+    assert time_ix.data(Qt.ItemDataRole.BackgroundRole) is not None
+
+    # A supervisor's change that waits for the call to end shows as pending.
+    floor.send(AgentPending(agent_id=agent.id, state=AgentState.NOT_READY, reason="coaching"))
+    assert model.index(row, ACol.PENDING).data() == "→ Not ready (Coaching)"
+
+
+# -- breaches panel ---------------------------------------------------------------------------
+
+
+def test_breaches_list_a_late_call_until_it_is_answered(qtbot: QtBot, floor: Floor) -> None:
+    panel = BreachesPanel(floor.source)
+    qtbot.addWidget(panel)
+    floor.bootstrap()
+    calls = panel.calls_model
+    tester = QAbstractItemModelTester(calls, FATAL)
+    resets = Resets(calls, panel.cases_model)
+    assert calls.rowCount() == 0
+    floor.send(CallQueued(call_id="KTEST1", queue_id="accounts", priority=1, caller="138****5678"))
+    floor.later(15)
+    assert calls.rowCount() == 0  # 15 s of a 20 s threshold
+    floor.later(10)
+    assert calls.rowCount() == 1
+    assert texts(calls, 0) == ["KTEST1", "Account services", "0:25", "0:05", "1", "138****5678"]
+    assert panel.count_today == breaches_today(floor.state, floor.now) >= 1
+    assert panel.count_label.text() == f"Breaches today: {panel.count_today}"
+    due = to_ms(floor.state.calls["KTEST1"].entered_at) + 20_000
+    assert due in panel.breach_times_ms()
+    waiting = calls.index(0, CallCol.WAITING)
+    assert waiting.data(Qt.ItemDataRole.DecorationRole) is not None  # past the threshold: a level
+    assert "20 s threshold" in waiting.data(Qt.ItemDataRole.ToolTipRole)
+
+    floor.later(1)
+    assert texts(calls, 0)[CallCol.OVER_BY] == "0:06"
+    removed: list[int] = []
+    calls.rowsRemoved.connect(lambda *_: removed.append(1))
+    agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
+    floor.send(CallAnswered(call_id="KTEST1", agent_id=agent.id))
+    assert calls.rowCount() == 0 and removed == [1]
+    assert due not in panel.breach_times_ms()
+    assert panel.count_today == breaches_today(floor.state, floor.now)  # answered late: still counted
+    assert resets.count == 0 and tester is not None
+
+
+def test_case_deadlines_at_risk_then_breached(qtbot: QtBot, floor: Floor) -> None:
+    panel = BreachesPanel(floor.source)
+    qtbot.addWidget(panel)
+    floor.bootstrap()
+    cases = panel.cases_model
+    tester = QAbstractItemModelTester(cases, FATAL)
+    resets = Resets(cases)
+    layouts: list[int] = []
+    cases.layoutChanged.connect(lambda *_: layouts.append(1))
+    now = floor.now
+    case = Case(
+        id="CS-TEST",
+        queue_id="complaints",
+        subject="Test",
+        priority="P1",
+        status=CaseStatus.INTAKE,
+        agent_id=None,
+        created_at=iso(now),
+        first_response_due=iso(now + 30 * 60_000),
+        resolution_due=iso(now + 5 * 86_400_000),
+    )
+    floor.send(CaseCreated(case=case))
+    r = row_of(cases, CaseCol.CASE, "CS-TEST")
+    assert r >= 0
+    row = texts(cases, r)
+    assert row[CaseCol.KIND] == "First response" and row[CaseCol.ASSIGNEE] == "Unassigned"
+    assert row[CaseCol.OVERDUE] == "in 30:00"
+    assert row[CaseCol.STATUS] == "Intake"
+    badge = cases.index(r, CaseCol.CASE).data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(badge, QIcon) and badge.cacheKey() == fmt.level_icon(Level.WARNING).cacheKey()
+    assert "At risk" in cases.index(r, CaseCol.CASE).data(Qt.ItemDataRole.ToolTipRole)
+
+    floor.later(31 * 60)
+    r = row_of(cases, CaseCol.CASE, "CS-TEST")
+    assert r == 0 and layouts  # the newest breach comes first: it moved up with a layout change
+    assert texts(cases, r)[CaseCol.OVERDUE] == "1:00 overdue"
+    badge = cases.index(r, CaseCol.CASE).data(Qt.ItemDataRole.DecorationRole)
+    assert badge.cacheKey() == fmt.level_icon(Level.CRITICAL).cacheKey()
+    due = now + 30 * 60_000
+    assert due in panel.breach_times_ms()
+    order = [
+        (b.ref_id, b.kind.value)
+        for b in current_breaches(floor.state, floor.now)
+        if b.kind is not BreachKind.CALL_WAIT
+    ]
+    assert cases.rows.keys == order
+    assert panel.count_today == breaches_today(floor.state, floor.now)
+    assert resets.count == 0 and tester is not None
+
+
+# -- formatting -------------------------------------------------------------------------------
+
+
+def test_formatting(qtbot: QtBot) -> None:
+    assert [fmt.duration(s) for s in (None, 7, 7.9, 725, 3723, -5)] == [
+        "–",
+        "0:07",
+        "0:07",
+        "12:05",
+        "1:02:03",
+        "-0:05",
+    ]
+    assert [fmt.percent(v) for v in (None, 87.5, 100.0)] == ["–", "87.5%", "100.0%"]
+    assert fmt.clock_time(None) == "–"
+    assert fmt.clock_time(START_MS, "Asia/Shanghai") == "17:30:00"
+    assert fmt.clock_time(START_MS, "UTC") == "09:30:00"
+    assert [fmt.state_label(s) for s in AgentState] == [
+        "Available",
+        "Ringing",
+        "On call",
+        "Wrap-up",
+        "Not ready",
+        "Logged out",
+    ]
+    assert fmt.reason_label("system_problem") == "System problem"
+    assert fmt.reason_label("something_new") == "Something new"
+    assert fmt.reason_label(None) == ""
+    keys = {fmt.level_icon(level).cacheKey() for level in Level}
+    assert len(keys) == 3 and not any(fmt.level_icon(level).isNull() for level in Level)
+    assert set(fmt.LEVEL_COLORS) == set(Level) and set(fmt.STATE_COLORS) == set(AgentState)
