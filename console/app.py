@@ -1,0 +1,166 @@
+"""The console's entry point: ``python main.py`` / ``supervisor-console``.
+
+Without ``--feed`` it starts an embedded gateway on the built-in simulated bank
+centre (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a
+one-time admin token and a throw-away SQLite database, and connects to it like to
+any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
+running gateway. ``--screenshot FILE --after SECONDS`` saves a PNG of the window
+and exits (works offscreen: ``QT_QPA_PLATFORM=offscreen``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from console.embedded import EmbeddedGateway
+from console.feeds.scenario import ScenarioError
+from console.live import LiveFeed
+from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow
+from console.widgets.theme import DEFAULT_THEME, apply_theme
+
+log = logging.getLogger("console.app")
+
+DEFAULT_SPEED = 10.0
+SCREENSHOT_SIZE = (1600, 1000)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        description="Real-time supervisor console for bank contact centres. Without --feed, runs an "
+        "embedded gateway on the simulated bank centre and connects to it.",
+    )
+    feed = p.add_argument_group("feed")
+    feed.add_argument("--feed", metavar="ws://HOST:PORT", help="connect to this running gateway")
+    feed.add_argument("--token", help="your token for --feed (default: environment variable CONSOLE_TOKEN)")
+    sim = p.add_argument_group("embedded gateway (without --feed)")
+    sim.add_argument("--scenario", default="bank", help="scenario TOML file or bundled name (default bank)")
+    sim.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
+    sim.add_argument(
+        "--speed",
+        type=float,
+        default=DEFAULT_SPEED,
+        help=f"simulated seconds per real second (default {DEFAULT_SPEED:g})",
+    )
+    sim.add_argument("--start", help="feed-clock start, ISO 8601 UTC (default today at the scenario's start)")
+    view = p.add_argument_group("display")
+    view.add_argument("--theme", choices=("light", "dark"), help="colour theme (default: as last used)")
+    view.add_argument("--settings", metavar="FILE", help="window layout and view settings file (ini)")
+    view.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
+    view.add_argument("--screenshot", metavar="FILE", help="save a PNG of the window and exit")
+    view.add_argument(
+        "--after", type=float, default=5.0, metavar="SECONDS", help="wait before --screenshot (default 5)"
+    )
+    p.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
+    return p
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1600x1000") from None
+    if w < 400 or h < 300:
+        raise ValueError(f"--size {text!r}: at least 400x300")
+    return w, h
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        size = parse_size(args.size) if args.size else None
+        if args.after < 0:
+            raise ValueError("--after must not be negative")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    token = args.token or os.environ.get("CONSOLE_TOKEN")
+    if args.feed and not token:
+        print("error: --feed needs a token: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
+        return 2
+
+    embedded: EmbeddedGateway | None = None
+    if args.feed:
+        url = args.feed
+    else:
+        try:
+            embedded = EmbeddedGateway.temporary(
+                scenario=args.scenario, seed=args.seed, speed=args.speed, start=args.start
+            )
+            embedded.start()
+        except (ScenarioError, ValueError, OSError) as exc:
+            print(f"error: cannot start the embedded gateway: {exc}", file=sys.stderr)
+            if embedded is not None:
+                embedded.stop()
+            return 1
+        url, token = embedded.url, embedded.token
+        print(f"embedded gateway on {url} (admin token {token})", flush=True)
+        print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
+    assert token is not None  # --feed checked it above; the embedded gateway made one
+    try:
+        return _run(args, url, token, size)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None) -> int:
+    """The Qt part: the window on a live feed until it closes (or the screenshot is taken)."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName(ORGANIZATION)
+    apply_theme(app, args.theme or DEFAULT_THEME)
+
+    feed = LiveFeed(url, token)
+    window = MainWindow(feed, settings_path=args.settings, save_on_close=not args.screenshot)
+    if args.theme:
+        window.set_theme(args.theme)
+    if size is not None or args.screenshot:
+        window.resize(*(size or SCREENSHOT_SIZE))
+    window.show()
+    feed.start()
+
+    result = {"code": 0}
+    if args.screenshot:
+        target = Path(args.screenshot)
+
+        def shoot() -> None:
+            window.charts.redraw()  # draw the latest samples, not the last timer tick's
+            app.processEvents()
+            pixmap = window.grab()
+            if pixmap.isNull() or not pixmap.save(str(target), "PNG"):
+                print(f"error: could not save the screenshot to {target}", file=sys.stderr)
+                result["code"] = 1
+            else:
+                print(f"screenshot {target} ({pixmap.width()}x{pixmap.height()})", flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(round(args.after * 1000), shoot)
+
+    # Ctrl+C in the terminal: Python only sees signals when the interpreter runs, so wake it up.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        app.exec()
+    finally:
+        wake.stop()
+        feed.stop()
+    return result["code"]

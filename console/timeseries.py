@@ -1,0 +1,222 @@
+"""Time series for the console's charts: live samples of the floor and today's per-interval figures.
+
+No Qt here, so it is tested (and benchmarked) headless. Two kinds of series:
+
+- *Sampled* (``FloorSampler``): waiting calls per queue and agents by state
+  group, sampled on the feed clock (at most once per feed-clock second) into
+  ring buffers that cover the last 60 minutes. The feed carries no history of
+  these, so they start when the console does.
+- *Per interval* (``interval_figures``): service level and abandon rate for each
+  15- or 30-minute reporting interval of today, summed from the queues' 5-minute
+  buckets with the same helpers as the queue overview, so a chart and the table
+  agree to the call and a console opened at 15:00 draws the whole day.
+
+Times are on the feed clock, never the local clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from console.domain import metrics
+from console.domain.clock import to_ms
+from console.domain.entities import AgentState, CallState, DayFigures, SlDefinition
+from console.domain.floor_metrics import add_into
+from console.domain.state import FloorState
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: How far back the sampled series reach.
+WINDOW_S = 3600.0
+#: Feed-clock milliseconds between two samples, at the most.
+SAMPLE_PERIOD_MS = 1000
+
+#: Agent state groups, bottom to top of the stacked chart.
+STATE_GROUPS: tuple[str, ...] = ("on_call", "wrap_up", "available", "not_ready")
+_GROUP_OF: dict[AgentState, int] = {
+    AgentState.RINGING: 0,
+    AgentState.ON_CALL: 0,
+    AgentState.WRAP_UP: 1,
+    AgentState.AVAILABLE: 2,
+    AgentState.NOT_READY: 3,
+}
+
+
+class RingBuffer:
+    """A fixed number of (time, values) rows, oldest dropped first.
+
+    Every row is written twice, at ``i`` and ``i + capacity``, so the rows in
+    time order are always one contiguous slice: reading is a view, never a copy.
+    """
+
+    def __init__(self, capacity: int, columns: int = 1) -> None:
+        if capacity < 1 or columns < 1:
+            raise ValueError("capacity and columns must be positive")
+        self.capacity = capacity
+        self.columns = columns
+        self._t: FloatArray = np.zeros(2 * capacity, dtype=np.float64)
+        self._v: FloatArray = np.zeros((2 * capacity, columns), dtype=np.float64)
+        self._head = 0  # where the next row goes, in [0, capacity)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, t: float, values: float | Iterable[float]) -> None:
+        row = np.fromiter(values, dtype=np.float64) if not isinstance(values, float | int) else values
+        i, j = self._head, self._head + self.capacity
+        self._t[i] = self._t[j] = t
+        self._v[i] = self._v[j] = row
+        self._head = (self._head + 1) % self.capacity
+        self._size = min(self._size + 1, self.capacity)
+
+    def clear(self) -> None:
+        self._head = self._size = 0
+
+    def _slice(self) -> slice:
+        start = (self._head - self._size) % self.capacity
+        return slice(start, start + self._size)
+
+    def times(self) -> FloatArray:
+        """Times, oldest first (a view)."""
+        return self._t[self._slice()]
+
+    def values(self) -> FloatArray:
+        """Values, one row per time, oldest first (a view of shape (len, columns))."""
+        return self._v[self._slice()]
+
+    def since(self, t0: float) -> tuple[FloatArray, FloatArray]:
+        """Times and values from ``t0`` on (views)."""
+        times = self.times()
+        k = int(np.searchsorted(times, t0, side="left"))
+        return times[k:], self.values()[k:]
+
+    def last_time(self) -> float | None:
+        return float(self._t[(self._head - 1) % self.capacity]) if self._size else None
+
+
+class FloorSampler:
+    """Waiting calls per queue and agents per state group over the last hour, on the feed clock."""
+
+    def __init__(
+        self, window_s: float = WINDOW_S, period_ms: int = SAMPLE_PERIOD_MS, capacity: int | None = None
+    ) -> None:
+        self.window_s = window_s
+        self.period_ms = period_ms
+        # One row per feed second covers the window however fast the feed runs; slack for jitter.
+        self.capacity = capacity or int(window_s * 1000 / period_ms) + 64
+        self.queues: dict[str, RingBuffer] = {}
+        self.agents = RingBuffer(self.capacity, len(STATE_GROUPS))
+        self.last_ms: int | None = None
+        self.samples = 0
+
+    def clear(self) -> None:
+        self.queues.clear()
+        self.agents.clear()
+        self.last_ms = None
+
+    def sample(self, state: FloorState, now_ms: int | None) -> bool:
+        """Take a sample at ``now_ms`` unless one was taken less than a period before; True if taken."""
+        if now_ms is None:
+            return False
+        if self.last_ms is not None:
+            if now_ms < self.last_ms - 60_000:
+                # The feed clock went back (another gateway, another day): old samples would mislead.
+                self.clear()
+            elif now_ms < self.last_ms + self.period_ms:
+                return False
+        t = now_ms / 1000.0
+        waiting = dict.fromkeys(state.queues, 0)
+        for call in state.calls.values():
+            if call.state is CallState.WAITING and call.queue_id in waiting:
+                waiting[call.queue_id] += 1
+        for qid, n in waiting.items():
+            buf = self.queues.get(qid)
+            if buf is None:
+                buf = self.queues[qid] = RingBuffer(self.capacity)
+            buf.append(t, float(n))
+        groups = [0.0, 0.0, 0.0, 0.0]
+        for agent in state.agents.values():
+            g = _GROUP_OF.get(agent.state)
+            if g is not None:
+                groups[g] += 1.0
+        self.agents.append(t, groups)
+        self.last_ms = now_ms
+        self.samples += 1
+        return True
+
+    def _t0(self) -> float:
+        return (self.last_ms or 0) / 1000.0 - self.window_s
+
+    def queue_series(self, queue_id: str) -> tuple[FloatArray, FloatArray]:
+        """Times (epoch seconds) and waiting calls of one queue over the window (views)."""
+        buf = self.queues.get(queue_id)
+        if buf is None:
+            empty = np.zeros(0, dtype=np.float64)
+            return empty, empty
+        times, values = buf.since(self._t0())
+        return times, values[:, 0]
+
+    def agent_series(self) -> tuple[FloatArray, FloatArray]:
+        """Times and agents per state group (columns in STATE_GROUPS order) over the window (views)."""
+        return self.agents.since(self._t0())
+
+
+@dataclass(frozen=True)
+class IntervalFigures:
+    """Today's reporting intervals for a set of queues; NaN where nothing counts yet."""
+
+    starts_ms: IntArray  # start of each interval, from the start of the business day
+    width_ms: int
+    offered: IntArray
+    service_level_pct: FloatArray
+    abandon_pct: FloatArray
+    target_pct: float | None  # the strictest SL target of the queues, as the total row shows
+    current: int  # index of the interval in progress (-1 when there is none)
+
+
+def interval_figures(
+    state: FloorState,
+    now_ms: int,
+    interval_min: int = 15,
+    definition: SlDefinition | None = None,
+    queue_ids: Iterable[str] | None = None,
+) -> IntervalFigures:
+    """Service level and abandon rate per interval of today, summed over ``queue_ids`` (all by default)."""
+    if interval_min not in (15, 30):
+        raise ValueError(f"interval_min must be 15 or 30, not {interval_min}")
+    definition = definition or state.centre.sl_definition
+    ids = list(state.queues) if queue_ids is None else [q for q in queue_ids if q in state.queues]
+    width = interval_min * 60_000
+    day0 = to_ms(state.centre.day_started_at) if state.centre.day_started_at else now_ms
+    count = max(0, now_ms - day0) // width + 1 if now_ms >= day0 else 0
+    totals = [DayFigures() for _ in range(count)]
+    for qid in ids:
+        for bucket in state.queues[qid].buckets:
+            k = (to_ms(bucket.start) - day0) // width
+            if 0 <= k < count:
+                add_into(totals[k], bucket)
+    sl = np.full(count, np.nan)
+    ab = np.full(count, np.nan)
+    for k, f in enumerate(totals):
+        s = metrics.service_level_pct(f, definition)
+        a = metrics.abandon_pct(f)
+        if s is not None:
+            sl[k] = s
+        if a is not None:
+            ab[k] = a
+    targets = [state.queues[q].sl_target_pct for q in ids]
+    return IntervalFigures(
+        starts_ms=day0 + np.arange(count, dtype=np.int64) * width,
+        width_ms=width,
+        offered=np.array([f.offered for f in totals], dtype=np.int64),
+        service_level_pct=sl,
+        abandon_pct=ab,
+        target_pct=max(targets) if targets else None,
+        current=count - 1,
+    )

@@ -1,0 +1,405 @@
+"""The console's main window: STALE banner, queue overview over the charts, agent and breach docks.
+
+Everything a supervisor arranges (window geometry, docks, the splitter, column
+widths and order, theme, SL definition, interval, charted queues) is saved with
+QSettings when the window closes and restored when the next one opens. The
+settings file can be named (``settings_path``), so tests and kiosks never touch
+the user's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.domain.changes import ChangeSet
+from console.domain.entities import SlDefinition
+from console.domain.floor_metrics import MetricsConfig
+from console.widgets.agent_board import AgentBoard
+from console.widgets.breaches_panel import BreachesPanel
+from console.widgets.charts import ChartsPanel
+from console.widgets.diagnostics import DiagnosticsDialog
+from console.widgets.queue_overview import QueueOverview
+from console.widgets.source import FloorSource
+from console.widgets.status import FeedStatusBar, StaleBanner, live_extras
+from console.widgets.theme import THEMES, apply_theme, current_theme
+
+APP_TITLE = "Supervisor console"
+ORGANIZATION = "BankSupervisorConsole"
+SETTINGS_APP = "console"
+LAYOUT_VERSION = 1  # bump when docks or splitter change shape: old saved layouts are then ignored
+DEFAULT_SIZE = (1600, 1000)
+
+SL_CHOICES: tuple[tuple[SlDefinition, str], ...] = (
+    (SlDefinition.ABANDONS_IGNORED, "Abandoned calls ignored"),
+    (SlDefinition.ABANDONS_FAIL, "Abandoned calls count as failures"),
+    (SlDefinition.ABANDONS_WITHIN_SUCCEED, "Abandoned within threshold count as success"),
+)
+
+
+def open_settings(path: str | Path | None) -> QSettings:
+    """An ini file at ``path``, or the user's own settings store."""
+    if path is not None:
+        return QSettings(str(path), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, SETTINGS_APP)
+
+
+def _header_of(view: object) -> QHeaderView | None:
+    if isinstance(view, QAbstractItemView) and hasattr(view, "horizontalHeader"):
+        header = view.horizontalHeader()
+        return header if isinstance(header, QHeaderView) else None
+    return None
+
+
+class MainWindow(QMainWindow):
+    themeChanged = Signal(str)
+
+    def __init__(
+        self,
+        feed: FloorSource,
+        parent: QWidget | None = None,
+        *,
+        settings_path: str | Path | None = None,
+        save_on_close: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.feed = feed
+        self.settings = open_settings(settings_path)
+        self.save_on_close = save_on_close
+        self.config = MetricsConfig()
+        self._sl_chosen = False  # False: follow the centre's own definition
+        self._pending_headers: dict[str, QByteArray] = {}
+        self.diagnostics: DiagnosticsDialog | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_TITLE)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
+
+        self.banner = StaleBanner(feed)
+        self.queues = QueueOverview(feed)
+        self.charts = ChartsPanel(feed)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("centralSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.queues)
+        self.splitter.addWidget(self.charts)
+        self.splitter.setStretchFactor(0, 0)  # the table keeps its height; a taller window grows the charts
+        self.splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.agents = AgentBoard(feed)
+        self.breaches = BreachesPanel(feed)
+        self.agents_dock = self._dock("Agents", "agentsDock", self.agents)
+        self.breaches_dock = self._dock("Breaches", "breachesDock", self.breaches)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.agents_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.breaches_dock)
+        self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+
+        self.status = FeedStatusBar(feed)
+        self.setStatusBar(self.status)
+        self._build_menus()
+
+        self.resize(*DEFAULT_SIZE)
+        # Docks only take sizes once the window is laid out: the default sizes wait for the first show.
+        self._default_sizes_due = not self.restore_layout()
+
+        self.banner.staleChanged.connect(self._update_title)
+        feed.floorUpdated.connect(self._on_floor_updated)
+        # Breaches move with the feed clock as much as with events: feed the chart markers on a timer.
+        self._breach_timer = QTimer(self)
+        self._breach_timer.setInterval(1000)
+        self._breach_timer.timeout.connect(self._feed_breaches)
+        self._breach_timer.start()
+        self._update_title()
+
+    # -- building --------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState/restoreState find docks by name
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = bar.addMenu("&View")
+        theme_menu = view.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in THEMES:
+            action = QAction(name.capitalize(), self, checkable=True)
+            action.setData(name)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[name] = action
+        self.theme_actions[current_theme()].setChecked(True)
+
+        sl_menu = view.addMenu("&Service level definition")
+        self.sl_group = QActionGroup(self)
+        self.sl_actions: dict[SlDefinition, QAction] = {}
+        for definition, label in SL_CHOICES:
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _=False, d=definition: self.set_sl_definition(d))
+            self.sl_group.addAction(action)
+            sl_menu.addAction(action)
+            self.sl_actions[definition] = action
+        sl_menu.addSeparator()
+        self.sl_centre_action = QAction("Use the centre's definition", self)
+        self.sl_centre_action.triggered.connect(lambda: self.set_sl_definition(None))
+        sl_menu.addAction(self.sl_centre_action)
+
+        interval_menu = view.addMenu("&Reporting interval")
+        self.interval_group = QActionGroup(self)
+        self.interval_actions: dict[int, QAction] = {}
+        for minutes in (15, 30):
+            action = QAction(f"{minutes} minutes", self, checkable=True)
+            action.triggered.connect(lambda _=False, m=minutes: self.set_interval(m))
+            self.interval_group.addAction(action)
+            interval_menu.addAction(action)
+            self.interval_actions[minutes] = action
+        self.interval_actions[self.config.interval_min].setChecked(True)
+
+        view.addSeparator()
+        view.addAction(self.agents_dock.toggleViewAction())
+        view.addAction(self.breaches_dock.toggleViewAction())
+        reset = QAction("Reset &layout", self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+
+        help_menu = bar.addMenu("&Help")
+        diag = QAction("&Diagnostics…", self)
+        diag.setShortcut(QKeySequence("F12"))
+        diag.triggered.connect(self.show_diagnostics)
+        help_menu.addAction(diag)
+        about = QAction("&About", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        self._sync_sl_actions()
+
+    # -- view choices ----------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, name)
+        self.charts.set_theme(name)
+        self.banner.refresh_style()
+        self.theme_actions[name].setChecked(True)
+        self.themeChanged.emit(name)
+
+    def set_sl_definition(self, definition: SlDefinition | None) -> None:
+        """None follows the centre's own definition (and any change of it)."""
+        self._sl_chosen = definition is not None
+        self._apply_config(MetricsConfig(sl_definition=definition, interval_min=self.config.interval_min))
+
+    def set_interval(self, minutes: int) -> None:
+        self._apply_config(MetricsConfig(sl_definition=self.config.sl_definition, interval_min=minutes))
+
+    def _apply_config(self, config: MetricsConfig) -> None:
+        self.config = config
+        self.queues.set_config(config)
+        self.charts.set_config(config)
+        self.interval_actions[config.interval_min].setChecked(True)
+        self._sync_sl_actions()
+
+    def _sync_sl_actions(self) -> None:
+        centre = self.feed.state.centre.sl_definition
+        shown = self.config.sl_definition or centre
+        for definition, label in SL_CHOICES:
+            action = self.sl_actions[definition]
+            action.setText(label + (" (centre's definition)" if definition == centre else ""))
+            action.setChecked(definition == shown)
+        self.sl_centre_action.setEnabled(self._sl_chosen)
+
+    # -- dialogs ---------------------------------------------------------------------
+
+    def show_diagnostics(self) -> DiagnosticsDialog:
+        if self.diagnostics is None:
+            self.diagnostics = DiagnosticsDialog(self.feed, self)
+        self.diagnostics.show()
+        self.diagnostics.raise_()
+        self.diagnostics.activateWindow()
+        return self.diagnostics
+
+    def show_about(self) -> None:
+        live = live_extras(self.feed)
+        where = f"<p>Feed: {live.status.url}</p>" if live is not None else ""
+        QMessageBox.about(
+            self,
+            f"About {APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3><p>Real-time supervisor console for bank contact centres.</p>"
+            f"{where}<p>Figures follow the gateway's feed clock; the STALE banner shows whenever "
+            "no update has arrived for 3 seconds.</p>",
+        )
+
+    # -- feed ------------------------------------------------------------------------
+
+    def _on_floor_updated(self, changes: ChangeSet) -> None:
+        if changes.reset:
+            self._sync_sl_actions()
+            self._update_title()
+        if self._pending_headers:
+            self._restore_headers()
+
+    def _feed_breaches(self) -> None:
+        self.charts.set_breach_times(self.breaches.breach_times_ms())
+
+    def _update_title(self, *_: object) -> None:
+        centre = self.feed.state.centre.name
+        title = f"{APP_TITLE} — {centre}" if centre else APP_TITLE
+        self.setWindowTitle(("STALE — " if self.banner.stale else "") + title)
+
+    # -- layout persistence ----------------------------------------------------------
+
+    def _headers(self) -> dict[str, QHeaderView]:
+        """Every table's column header, by a stable name (for saving column widths and order)."""
+        views = {
+            "queues": getattr(self.queues, "view", None),
+            "agents": getattr(self.agents, "view", None),
+            "breaches": getattr(self.breaches, "view", None),
+            "breach_calls": getattr(self.breaches, "calls_view", None),
+            "breach_cases": getattr(self.breaches, "cases_view", None),
+        }
+        headers = {name: _header_of(view) for name, view in views.items()}
+        return {name: h for name, h in headers.items() if h is not None}
+
+    def _inner_splitters(self) -> dict[str, QSplitter]:
+        found = {"breaches": getattr(self.breaches, "splitter", None)}
+        return {name: sp for name, sp in found.items() if isinstance(sp, QSplitter)}
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("layout/version", LAYOUT_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        s.setValue("window/splitter", self.splitter.saveState())
+        for name, header in self._headers().items():
+            s.setValue(f"headers/{name}", header.saveState())
+        for name, splitter in self._inner_splitters().items():
+            s.setValue(f"splitters/{name}", splitter.saveState())
+        s.setValue("view/theme", current_theme())
+        s.setValue("view/interval_min", self.config.interval_min)
+        s.setValue("view/sl_definition", self.config.sl_definition.value if self.config.sl_definition else "")
+        s.setValue("view/hidden_queues", ",".join(sorted(self.charts.hidden_queues())))
+        s.sync()
+
+    def restore_layout(self) -> bool:
+        """Restore what save_layout saved; False when there was nothing (or an older layout)."""
+        s = self.settings
+        theme = str(s.value("view/theme", "") or "")
+        if theme in THEMES:
+            self.set_theme(theme)
+        try:
+            interval = int(str(s.value("view/interval_min", 15)))
+        except ValueError:
+            interval = 15
+        sl = str(s.value("view/sl_definition", "") or "")
+        definition = SlDefinition(sl) if sl in {d.value for d in SlDefinition} else None
+        self._sl_chosen = definition is not None
+        interval = interval if interval in (15, 30) else 15
+        self._apply_config(MetricsConfig(sl_definition=definition, interval_min=interval))
+        hidden = str(s.value("view/hidden_queues", "") or "")
+        self.charts.set_hidden_queues({q for q in hidden.split(",") if q})
+        if str(s.value("layout/version", "")) != str(LAYOUT_VERSION):
+            return False
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        for name in self._headers():
+            value = s.value(f"headers/{name}")
+            if isinstance(value, QByteArray):
+                self._pending_headers[name] = value
+        self._restore_headers()
+        for name, inner in self._inner_splitters().items():
+            value = s.value(f"splitters/{name}")
+            if isinstance(value, QByteArray):
+                inner.restoreState(value)
+        return True
+
+    def _restore_headers(self) -> None:
+        # A header whose model has no columns yet cannot take its state: retried on the next update.
+        headers = self._headers()
+        for name, value in list(self._pending_headers.items()):
+            header = headers.get(name)
+            if header is None or (header.count() > 0 and header.restoreState(value)):
+                del self._pending_headers[name]
+
+    def reset_layout(self) -> None:
+        """Both docks on the right, agents over breaches; the table over the charts."""
+        for dock in (self.agents_dock, self.breaches_dock):
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+        self._apply_default_sizes()
+
+    def _apply_default_sizes(self) -> None:
+        width, height = self.width(), self.height()
+        self.resizeDocks([self.agents_dock], [max(420, width // 3)], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.agents_dock, self.breaches_dock],
+            [height * 3 // 5, height * 2 // 5],
+            Qt.Orientation.Vertical,
+        )
+        # The queue table as tall as its rows (six queues and the total, at least), the charts the rest.
+        view = self.queues.view
+        rows = max(7, len(self.feed.state.queues) + 1)
+        fitted = (
+            view.horizontalHeader().sizeHint().height()
+            + rows * view.verticalHeader().defaultSectionSize()
+            + self.queues.caption.sizeHint().height()
+            + 2 * view.frameWidth()
+            + 24  # the widget's margins and spacing, and the horizontal scroll bar's room
+        )
+        total = sum(self.splitter.sizes()) or height
+        top = min(fitted, total // 2)
+        self.splitter.setSizes([top, total - top])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_sizes_due:
+            self._default_sizes_due = False
+            QTimer.singleShot(0, self._apply_default_sizes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.save_on_close:
+            self.save_layout()
+        if self.diagnostics is not None:
+            self.diagnostics.close()
+        super().closeEvent(event)
