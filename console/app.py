@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from console.domain.clock import is_valid
 from console.embedded import EmbeddedGateway
 from console.feeds.scenario import ScenarioError
 from console.live import LiveFeed
@@ -33,6 +36,11 @@ DEFAULT_SPEED = 10.0
 SCREENSHOT_SIZE = (1600, 1000)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Options that configure the embedded gateway: they mean nothing with --feed.
+EMBEDDED_ONLY = ("scenario", "seed", "speed", "start")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         description="Real-time supervisor console for bank contact centres. Without --feed, runs an "
@@ -42,15 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     feed.add_argument("--feed", metavar="ws://HOST:PORT", help="connect to this running gateway")
     feed.add_argument("--token", help="your token for --feed (default: environment variable CONSOLE_TOKEN)")
     sim = p.add_argument_group("embedded gateway (without --feed)")
-    sim.add_argument("--scenario", default="bank", help="scenario TOML file or bundled name (default bank)")
-    sim.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
+    # Defaults are filled in later, so giving one of these with --feed can be told from not giving it.
+    sim.add_argument("--scenario", help="scenario TOML file or bundled name (default bank)")
+    sim.add_argument("--seed", type=int, help="random seed of the simulator (default 1)")
     sim.add_argument(
         "--speed",
         type=float,
-        default=DEFAULT_SPEED,
         help=f"simulated seconds per real second (default {DEFAULT_SPEED:g})",
     )
-    sim.add_argument("--start", help="feed-clock start, ISO 8601 UTC (default today at the scenario's start)")
+    sim.add_argument(
+        "--start", help="feed-clock start, ISO 8601 with offset (default today at the scenario's start)"
+    )
     view = p.add_argument_group("display")
     view.add_argument("--theme", choices=("light", "dark"), help="colour theme (default: as last used)")
     view.add_argument("--settings", metavar="FILE", help="window layout and view settings file (ini)")
@@ -59,7 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument(
         "--after", type=float, default=5.0, metavar="SECONDS", help="wait before --screenshot (default 5)"
     )
-    p.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
+    p.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="logging level: " + ", ".join(LOG_LEVELS) + " (default WARNING)",
+    )
     return p
 
 
@@ -73,17 +90,63 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def check_feed_url(text: str) -> str:
+    """The gateway's address as given, if it is a websocket address with a host (and a valid port)."""
+    expected = f"--feed {text!r}: expected a websocket address, ws://HOST:PORT (or wss://HOST:PORT)"
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError:
+        raise ValueError(expected) from None
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise ValueError(expected)
+    if port == 0:
+        raise ValueError(f"--feed {text!r}: port 0 is not a gateway's port")
+    return text
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Everything argparse cannot check by itself; raises ValueError with a message for the user."""
+    if args.feed:
+        check_feed_url(args.feed)
+        given = [f"--{name}" for name in EMBEDDED_ONLY if getattr(args, name) is not None]
+        if given:
+            raise ValueError(
+                f"{', '.join(given)} configure the embedded gateway and cannot be used with --feed "
+                "(the gateway at --feed runs its own scenario)"
+            )
+    elif args.token:
+        raise ValueError("--token is for --feed; the embedded gateway makes its own one-time token")
+    if args.speed is not None and not (math.isfinite(args.speed) and args.speed > 0):
+        raise ValueError(
+            f"--speed must be a positive number of simulated seconds per second, not {args.speed:g}"
+        )
+    if args.start is not None and not is_valid(args.start):
+        raise ValueError(
+            f"--start {args.start!r}: expected an ISO 8601 time with its UTC offset, "
+            "e.g. 2026-03-02T08:00:00Z"
+        )
+    if not (math.isfinite(args.after) and args.after >= 0):
+        raise ValueError(f"--after must be a number of seconds, zero or more, not {args.after:g}")
+    if args.screenshot:
+        folder = Path(args.screenshot).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise ValueError(f"--screenshot {args.screenshot!r}: the folder {folder} does not exist")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the error (or the help)
+        return exc.code if isinstance(exc.code, int) else 2
     logging.basicConfig(
-        level=args.log_level.upper(),
+        level=args.log_level,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         size = parse_size(args.size) if args.size else None
-        if args.after < 0:
-            raise ValueError("--after must not be negative")
+        check_args(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -98,7 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         try:
             embedded = EmbeddedGateway.temporary(
-                scenario=args.scenario, seed=args.seed, speed=args.speed, start=args.start
+                scenario=args.scenario or "bank",
+                seed=1 if args.seed is None else args.seed,
+                speed=DEFAULT_SPEED if args.speed is None else args.speed,
+                start=args.start,
             )
             embedded.start()
         except (ScenarioError, ValueError, OSError) as exc:
@@ -139,6 +205,7 @@ def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] |
         target = Path(args.screenshot)
 
         def shoot() -> None:
+            window.charts.invalidate()
             window.charts.redraw()  # draw the latest samples, not the last timer tick's
             app.processEvents()
             pixmap = window.grab()

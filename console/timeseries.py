@@ -5,11 +5,17 @@ No Qt here, so it is tested (and benchmarked) headless. Two kinds of series:
 - *Sampled* (``FloorSampler``): waiting calls per queue and agents by state
   group, sampled on the feed clock (at most once per feed-clock second) into
   ring buffers that cover the last 60 minutes. The feed carries no history of
-  these, so they start when the console does.
+  these, so the samples start when the console does; for the part of the hour
+  before that, the sampler works an *estimate* back from the day's 5-minute
+  buckets the snapshot carries (``queue_length_estimate``,
+  ``agent_state_estimate``), which the charts draw differently.
 - *Per interval* (``interval_figures``): service level and abandon rate for each
   15- or 30-minute reporting interval of today, summed from the queues' 5-minute
   buckets with the same helpers as the queue overview, so a chart and the table
   agree to the call and a console opened at 15:00 draws the whole day.
+
+``BreachLog`` remembers every breach the console has seen today, so the charts
+can mark it on their time axis after the call was answered or the case closed.
 
 Times are on the feed clock, never the local clock.
 """
@@ -17,14 +23,15 @@ Times are on the feed clock, never the local clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from console.domain import metrics
+from console.domain.breaches import Breach, BreachKind
 from console.domain.clock import to_ms
-from console.domain.entities import AgentState, CallState, DayFigures, SlDefinition
+from console.domain.entities import BUCKET_MS, AgentState, CallState, DayFigures, SlDefinition
 from console.domain.floor_metrics import add_into
 from console.domain.state import FloorState
 
@@ -38,6 +45,9 @@ SAMPLE_PERIOD_MS = 1000
 
 #: Agent state groups, bottom to top of the stacked chart.
 STATE_GROUPS: tuple[str, ...] = ("on_call", "wrap_up", "available", "not_ready")
+#: Agent state groups of the estimate before the console started: the day's agent time does not
+#: tell talking from wrap-up, so both are one "handling" group.
+ESTIMATE_GROUPS: tuple[str, ...] = ("handling", "available", "not_ready")
 _GROUP_OF: dict[AgentState, int] = {
     AgentState.RINGING: 0,
     AgentState.ON_CALL: 0,
@@ -101,7 +111,12 @@ class RingBuffer:
 
 
 class FloorSampler:
-    """Waiting calls per queue and agents per state group over the last hour, on the feed clock."""
+    """Waiting calls per queue and agents per state group over the last hour, on the feed clock.
+
+    The first sample (of a fresh console, or after the history was cleared) also
+    works back an estimate of the hour before it from the day's buckets, so the
+    charts span the whole hour from the start (``queue_estimate``, ``agent_estimate``).
+    """
 
     def __init__(
         self, window_s: float = WINDOW_S, period_ms: int = SAMPLE_PERIOD_MS, capacity: int | None = None
@@ -113,12 +128,18 @@ class FloorSampler:
         self.queues: dict[str, RingBuffer] = {}
         self.agents = RingBuffer(self.capacity, len(STATE_GROUPS))
         self.last_ms: int | None = None
+        self.first_ms: int | None = None  # the first sample of the current history: live from here on
         self.samples = 0
+        self._queue_estimates: dict[str, tuple[FloatArray, FloatArray]] = {}
+        self._agent_estimate: tuple[FloatArray, FloatArray] = _empty_steps()
 
     def clear(self) -> None:
         self.queues.clear()
         self.agents.clear()
         self.last_ms = None
+        self.first_ms = None
+        self._queue_estimates = {}
+        self._agent_estimate = _empty_steps()
 
     def sample(self, state: FloorState, now_ms: int | None) -> bool:
         """Take a sample at ``now_ms`` unless one was taken less than a period before; True if taken."""
@@ -146,9 +167,24 @@ class FloorSampler:
             if g is not None:
                 groups[g] += 1.0
         self.agents.append(t, groups)
+        if self.first_ms is None:
+            self.first_ms = now_ms
+            self._estimate(state, now_ms, waiting)
         self.last_ms = now_ms
         self.samples += 1
         return True
+
+    def _estimate(self, state: FloorState, now_ms: int, waiting: dict[str, int]) -> None:
+        """The hour before the first sample, from the day's buckets; joined to the first sample."""
+        t = now_ms / 1000.0
+        self._queue_estimates = {}
+        for qid, (edges, counts) in queue_length_estimate(state, now_ms, self.window_s).items():
+            if len(edges):
+                self._queue_estimates[qid] = (
+                    np.append(edges, t),
+                    np.append(counts, float(waiting.get(qid, 0))),
+                )
+        self._agent_estimate = agent_state_estimate(state, now_ms, self.window_s)
 
     def _t0(self) -> float:
         return (self.last_ms or 0) / 1000.0 - self.window_s
@@ -165,6 +201,166 @@ class FloorSampler:
     def agent_series(self) -> tuple[FloatArray, FloatArray]:
         """Times and agents per state group (columns in STATE_GROUPS order) over the window (views)."""
         return self.agents.since(self._t0())
+
+    def queue_estimate(self, queue_id: str) -> tuple[FloatArray, FloatArray]:
+        """The estimate before the first sample: times (5-minute edges, then the first sample) and calls.
+
+        Empty once it has left the window, and for a queue that appeared later.
+        """
+        times, values = self._queue_estimates.get(queue_id, (_EMPTY, _EMPTY))
+        if not len(times) or times[-1] < self._t0():
+            return _EMPTY, _EMPTY
+        return times, values
+
+    def agent_estimate(self) -> tuple[FloatArray, FloatArray]:
+        """The estimate before the first sample: step corners and agents per ESTIMATE_GROUPS column."""
+        times, values = self._agent_estimate
+        if not len(times) or times[-1] < self._t0():
+            return _empty_steps()
+        return times, values
+
+
+_EMPTY: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+def _empty_steps() -> tuple[FloatArray, FloatArray]:
+    return np.zeros(0, dtype=np.float64), np.zeros((0, len(ESTIMATE_GROUPS)), dtype=np.float64)
+
+
+def _day0_ms(state: FloorState) -> int | None:
+    started = state.centre.day_started_at
+    return to_ms(started) if started else None
+
+
+def queue_length_estimate(
+    state: FloorState, now_ms: int, window_s: float = WINDOW_S
+) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Calls in each queue (waiting or ringing) at the 5-minute bucket edges of the last ``window_s``.
+
+    Worked back from now: the calls in a queue at an edge are those in it now,
+    less the calls offered to it since, plus those answered or abandoned since.
+    Each event counts in the bucket of its own time, so the sums since an edge
+    are exact; but a call moved to another queue (or dropped while it waited)
+    leaves no count behind, so this is an estimate, and never below zero. Only
+    edges within the business day and before ``now_ms``; times in epoch seconds.
+    """
+    day0 = _day0_ms(state)
+    if day0 is None:
+        return {}
+    lo = max(day0, now_ms - round(window_s * 1000))
+    first = day0 + -(-(lo - day0) // BUCKET_MS) * BUCKET_MS  # the first edge at or after lo
+    edges = np.arange(first, now_ms, BUCKET_MS, dtype=np.int64)
+    in_queue = dict.fromkeys(state.queues, 0)
+    for call in state.calls.values():
+        if call.state is not CallState.TALKING and call.queue_id in in_queue:
+            in_queue[call.queue_id] += 1
+    out: dict[str, tuple[FloatArray, FloatArray]] = {}
+    for qid, queue in state.queues.items():
+        starts = np.array([to_ms(b.start) for b in queue.buckets], dtype=np.int64)
+        net = np.array([b.offered - b.answered - b.abandoned for b in queue.buckets], dtype=np.float64)
+        order = np.argsort(starts, kind="stable")
+        starts, net = starts[order], net[order]
+        since = np.append(np.cumsum(net[::-1])[::-1], 0.0)  # net change from bucket k on
+        k = np.searchsorted(starts, edges, side="left")
+        values = np.maximum(0.0, in_queue[qid] - since[k])
+        out[qid] = (edges / 1000.0, values)
+    return out
+
+
+_ESTIMATE_GROUP_OF: dict[AgentState, int] = {
+    AgentState.RINGING: 0,
+    AgentState.ON_CALL: 0,
+    AgentState.WRAP_UP: 0,
+    AgentState.AVAILABLE: 1,
+    AgentState.NOT_READY: 2,
+}
+
+
+def agent_state_estimate(
+    state: FloorState, now_ms: int, window_s: float = WINDOW_S
+) -> tuple[FloatArray, FloatArray]:
+    """Agents per ESTIMATE_GROUPS column on average over each 5-minute bucket of the last ``window_s``.
+
+    From the day's agent time (booked when a state ends) plus the states still
+    running now, so the averages are exact; handling (ringing, talking and
+    wrap-up) is one group. As steps: two corners per bucket, its start and its
+    end (``now_ms`` for the bucket in progress); times in epoch seconds.
+    """
+    day0 = _day0_ms(state)
+    if day0 is None:
+        return _empty_steps()
+    lo = max(day0, now_ms - round(window_s * 1000))
+    first = day0 + (lo - day0) // BUCKET_MS * BUCKET_MS  # the bucket that holds lo
+    starts = np.arange(first, now_ms, BUCKET_MS, dtype=np.int64)
+    n = len(starts)
+    if n == 0:
+        return _empty_steps()
+    seconds = np.zeros((n, len(ESTIMATE_GROUPS)), dtype=np.float64)
+    for booked in state.agent_time:
+        k = (to_ms(booked.start) - first) // BUCKET_MS
+        if 0 <= k < n:
+            seconds[k] += (booked.handling_s, booked.available_s, booked.not_ready_s)
+    for agent in state.agents.values():
+        g = _ESTIMATE_GROUP_OF.get(agent.state)
+        if g is None or agent.state_since is None:
+            continue
+        t = max(to_ms(agent.state_since), first)
+        while t < now_ms:
+            k = (t - first) // BUCKET_MS
+            end = min(now_ms, first + (k + 1) * BUCKET_MS)
+            seconds[k, g] += (end - t) / 1000.0
+            t = end
+    ends = np.minimum(starts + BUCKET_MS, now_ms)
+    averages = seconds / ((ends - starts) / 1000.0)[:, None]
+    corners = np.column_stack([starts, ends]).ravel() / 1000.0
+    return corners, np.repeat(averages, 2, axis=0)
+
+
+@dataclass
+class BreachLog:
+    """Every breach seen today, by the moment it happened: it stays after the call or case moved on.
+
+    ``observe`` is given what ``breaches.current_breaches`` lists; a breach is
+    kept by (kind, item, moment), so a case listed again after its deadline moved
+    is a new breach. Entries from before ``since_ms`` (the business day's start)
+    drop out, and the oldest beyond ``limit``.
+    """
+
+    limit: int = 20_000
+    _seen: set[tuple[BreachKind, str, int]] = field(default_factory=set)
+    _times: list[int] | None = None  # sorted, cached until the next change
+    _since: int | None = None
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def observe(self, breaches: Iterable[Breach], since_ms: int | None = None) -> bool:
+        """Remember the breached items among ``breaches``; True when something changed."""
+        before = len(self._seen)
+        changed = False
+        if since_ms is not None and since_ms != self._since:
+            self._since = since_ms
+            kept = {key for key in self._seen if key[2] >= since_ms}
+            changed = len(kept) != before
+            self._seen = kept
+        for b in breaches:
+            if b.breached and (self._since is None or b.due_ms >= self._since):
+                key = (b.kind, b.ref_id, b.due_ms)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    changed = True
+        if len(self._seen) > self.limit:
+            newest = sorted(self._seen, key=lambda key: key[2])[-self.limit :]
+            self._seen = set(newest)
+        if changed:
+            self._times = None
+        return changed
+
+    def times_ms(self) -> list[int]:
+        """When each breach happened, oldest first."""
+        if self._times is None:
+            self._times = sorted(key[2] for key in self._seen)
+        return list(self._times)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ deadline) continue the same sequence.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from console.domain.breaches import BreachKind, breaches_today, current_breaches
@@ -178,6 +180,72 @@ def test_models_pass_the_model_tester_while_the_floor_runs(qtbot: QtBot, floor: 
     listed = current_breaches(floor.state, floor.now)
     assert panel.calls_model.rowCount() == sum(b.kind is BreachKind.CALL_WAIT for b in listed)
     assert panel.cases_model.rowCount() == len(listed) - panel.calls_model.rowCount()
+    assert resets.count == 0
+
+
+class Views:
+    """The three table widgets on one floor (kept alive until pytest-qt's model tester has let go)."""
+
+    def __init__(self, floor: Floor) -> None:
+        self.overview = QueueOverview(floor.source)
+        self.board = AgentBoard(floor.source)
+        self.panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
+
+    def model(self, which: str) -> QAbstractItemModel:
+        models: dict[str, QAbstractItemModel] = {
+            "queue_overview": self.overview.model,
+            "agent_board": self.board.model,
+            "agent_proxy": self.board.proxy,
+            "call_breaches": self.panel.calls_model,
+            "case_deadlines": self.panel.cases_model,
+        }
+        return models[which]
+
+
+@pytest.fixture
+def views(qtbot: QtBot, floor: Floor) -> Iterator[Views]:
+    v = Views(floor)
+    yield v
+    for w in (v.overview, v.board, v.panel):
+        w.close()
+        w.deleteLater()
+
+
+MODELS = ("queue_overview", "agent_board", "agent_proxy", "call_breaches", "case_deadlines")
+
+
+@pytest.mark.parametrize("which", MODELS)
+def test_each_model_passes_pytest_qts_model_tester(
+    views: Views, qtmodeltester: ModelTester, floor: Floor, which: str
+) -> None:
+    """pytest-qt's own (Python) tester re-checks the whole model on every signal and fails the test."""
+    overview, board = views.overview, views.board
+    model = views.model(which)
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]  # pytest-qt is untyped here
+    resets = Resets(model)
+    floor.bootstrap()
+    board.view.sortByColumn(ACol.TIME, Qt.SortOrder.DescendingOrder)
+    floor.run(20, step_s=2)
+    board.set_state_filter(AgentState.AVAILABLE)
+    overview.set_config(MetricsConfig(SlDefinition.ABANDONS_IGNORED, 30))
+    # Calls that wait past the threshold, then are answered; agents that come and go.
+    floor.send(
+        *(CallQueued(call_id=f"KQT{i}", queue_id="loans", priority=1, caller="1****2") for i in range(3))
+    )
+    floor.later(35)
+    gone = next(iter(floor.state.agents))
+    floor.send(
+        AgentRemoved(agent_id=gone),
+        AgentAdded(agent=Agent(id="A998", name="Model Tester", team="Loans", skills=["loans"])),
+        AgentStateChanged(agent_id="A998", state=AgentState.AVAILABLE),
+    )
+    board.set_state_filter(None)
+    board.set_search("an")
+    floor.run(20, step_s=2)
+    board.set_search("")
+    floor.later(3600)  # case deadlines pass: rows move up
+    floor.run(10, step_s=2)
+    assert model.rowCount() > 0
     assert resets.count == 0
 
 
@@ -449,7 +517,8 @@ def test_breaches_list_a_late_call_until_it_is_answered(qtbot: QtBot, floor: Flo
     agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
     floor.send(CallAnswered(call_id="KTEST1", agent_id=agent.id))
     assert calls.rowCount() == 0 and removed == [1]
-    assert due not in panel.breach_times_ms()
+    # No longer listed, but it did breach: the charts keep it marked on their time axis today.
+    assert due in panel.breach_times_ms()
     assert panel.count_today == breaches_today(floor.state, floor.now)  # answered late: still counted
     assert resets.count == 0 and tester is not None
 

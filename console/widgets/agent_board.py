@@ -43,16 +43,18 @@ _STATE_RANK = {s: i for i, s in enumerate(STATE_ORDER)}
 
 
 class Col(IntEnum):
+    """Columns, what a supervisor scans first on the left: who, state, for how long, on what."""
+
     AGENT = 0
-    ID = 1
-    TEAM = 2
-    STATE = 3
-    REASON = 4
-    TIME = 5
-    CALL = 6
-    QUEUE = 7
-    CASES = 8
-    PENDING = 9
+    STATE = 1
+    REASON = 2
+    TIME = 3
+    CALL = 4
+    QUEUE = 5
+    CASES = 6
+    PENDING = 7
+    TEAM = 8
+    ID = 9
 
 
 # Hidden row elements, after the columns: what the filters and the time column read.
@@ -66,20 +68,19 @@ class AgentBoardModel(CellTableModel):
 
     def __init__(self, source: FloorSource, parent: QObject | None = None) -> None:
         super().__init__(key=lambda row: row[_ID], numeric=(Col.TIME, Col.CASES), parent=parent)
-        self.set_headers(
-            [
-                self.tr("Agent"),
-                self.tr("Id"),
-                self.tr("Team"),
-                self.tr("State"),
-                self.tr("Reason"),
-                self.tr("Time in state"),
-                self.tr("Call"),
-                self.tr("Queue"),
-                self.tr("Open cases"),
-                self.tr("Pending"),
-            ]
-        )
+        titles = {
+            Col.AGENT: self.tr("Agent"),
+            Col.STATE: self.tr("State"),
+            Col.REASON: self.tr("Reason"),
+            Col.TIME: self.tr("Time in state"),
+            Col.CALL: self.tr("Call"),
+            Col.QUEUE: self.tr("Queue"),
+            Col.CASES: self.tr("Open cases"),
+            Col.PENDING: self.tr("Pending"),
+            Col.TEAM: self.tr("Team"),
+            Col.ID: self.tr("Id"),
+        }
+        self.set_headers([titles[c] for c in Col])
         self.set_header_tip(Col.TIME, self.tr("Time in the current state, on the feed clock"))
         self.set_header_tip(Col.PENDING, self.tr("A supervisor's change that waits for the call to end"))
         self._source = source
@@ -131,17 +132,22 @@ class AgentBoardModel(CellTableModel):
         queue = self._queue_names.get(queue_id, queue_id) if queue_id else ""
         since = to_ms(a.state_since) if a.state_since else None
         label = state_label(a.state)
+        cells = {
+            Col.AGENT: Cell(a.name),
+            Col.STATE: Cell(
+                label, dot=STATE_COLORS[a.state].name(), sort=_STATE_RANK.get(a.state, len(STATE_ORDER))
+            ),
+            Col.REASON: Cell(reason_label(a.reason)),
+            Col.TIME: (a.state, a.reason, since),  # the time cell is computed from this at paint time
+            Col.CALL: Cell(a.call_id or ""),
+            Col.QUEUE: Cell(queue or "", tip=queue_tip),
+            Col.CASES: Cell(str(a.open_cases), sort=a.open_cases),
+            Col.PENDING: Cell(self._pending(a)),
+            Col.TEAM: Cell(a.team),
+            Col.ID: Cell(a.id),
+        }
         return (
-            Cell(a.name),
-            Cell(a.id),
-            Cell(a.team),
-            Cell(label, dot=STATE_COLORS[a.state].name(), sort=_STATE_RANK.get(a.state, len(STATE_ORDER))),
-            Cell(reason_label(a.reason)),
-            (a.state, a.reason, since),  # the time cell is computed from this at paint time
-            Cell(a.call_id or ""),
-            Cell(queue or "", tip=queue_tip),
-            Cell(str(a.open_cases), sort=a.open_cases),
-            Cell(self._pending(a)),
+            *(cells[c] for c in Col),
             # hidden
             a.id,
             a.team,
@@ -307,15 +313,15 @@ class AgentBoard(QWidget):
         header = self._view.horizontalHeader()
         header.setDefaultSectionSize(90)
         for col, width in (
-            (Col.AGENT, 150),
-            (Col.ID, 64),
-            (Col.TEAM, 170),
-            (Col.STATE, 100),
-            (Col.REASON, 110),
-            (Col.TIME, 90),
-            (Col.CALL, 80),
+            (Col.AGENT, 130),
+            (Col.STATE, 92),
+            (Col.REASON, 100),
+            (Col.TIME, 84),
+            (Col.CALL, 76),
             (Col.QUEUE, 150),
-            (Col.CASES, 80),
+            (Col.CASES, 76),
+            (Col.TEAM, 170),
+            (Col.ID, 64),
         ):
             header.resizeSection(col, width)
         fit_headers(self._view)

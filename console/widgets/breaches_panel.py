@@ -5,6 +5,9 @@ risk, soonest first) and the day's count all come from ``console.domain.breaches
 on the feed clock. Both tables follow the list with a keyed row diff
 (``rowsync``): rows come and go one by one, an item that passes its deadline
 moves up with a layout change, and the ticking times change cell by cell.
+Every breach listed is also remembered for the day (``timeseries.BreachLog``),
+so the charts keep it marked on their time axes after the call was answered or
+the case closed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from console.domain.clock import to_ms
 from console.domain.entities import CaseStatus
 from console.domain.floor_metrics import Level, wait_level
 from console.domain.state import FloorState
+from console.timeseries import BreachLog
 from console.widgets.fmt import clock_time, date_time, duration
 from console.widgets.rowsync import Cell, CellTableModel, fit_headers, setup_table
 from console.widgets.source import FloorSource
@@ -202,6 +206,7 @@ class BreachesPanel(QWidget):
         self._warn_within_s = warn_within_s
         self._breaches: list[Breach] = []
         self._count_today = 0
+        self.log = BreachLog()  # every breach seen today, for the charts' markers
         self.calls_model = CallBreachModel(source, self)
         self.cases_model = CaseDeadlineModel(source, self)
 
@@ -274,8 +279,8 @@ class BreachesPanel(QWidget):
         return list(self._breaches)
 
     def breach_times_ms(self) -> list[int]:
-        """Feed-clock instants of the breached items listed now (for the charts' markers)."""
-        return [b.due_ms for b in self._breaches if b.breached]
+        """Feed-clock instants of every breach seen today, listed now or not (for the charts' markers)."""
+        return self.log.times_ms()
 
     def set_warn_within(self, seconds: float) -> None:
         """How long before a case deadline it is listed as at risk."""
@@ -290,6 +295,8 @@ class BreachesPanel(QWidget):
         else:
             self._breaches = current_breaches(state, now, self._warn_within_s)
             count = breaches_today(state, now)
+            day0 = state.centre.day_started_at
+            self.log.observe(self._breaches, to_ms(day0) if day0 else None)
         self.calls_model.apply(self._breaches, now)
         self.cases_model.apply(self._breaches, now)
         self._set_text(

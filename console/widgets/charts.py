@@ -8,11 +8,20 @@ queue to show its line; the interval charts sum the ticked queues):
 3. service level per reporting interval today, bars coloured by level, against the target;
 4. abandon rate per reporting interval today, against the warning and critical levels.
 
+The two live charts always span the last 60 minutes. They are sampled from
+the moment the console connects; the part of the hour before that is an
+estimate the sampler works back from the day's 5-minute buckets, drawn dashed
+and lighter, with a dotted "live since" line where the samples begin.
+Breaches (``BreachLog``: every breach seen today, also after the call was
+answered or the case closed) are marked as red ticks in a strip just below zero
+along every chart's time axis.
+
 The feed only ever updates a model; drawing happens on a timer a few times a
 second, and only when something changed since the last frame: every item is
 created once and fed with ``setData``/``setOpts``. Samples are taken on the feed
 clock (on updates and on the once-a-second tick), never on the local clock.
-Time axes show the centre's local time of day.
+Time axes show the centre's local time of day. Every word shown goes through
+Qt's translation.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -48,20 +57,49 @@ from console.domain.floor_metrics import (
     interval_start_ms,
     sl_level,
 )
-from console.timeseries import STATE_GROUPS, FloorSampler, IntervalFigures, interval_figures
+from console.timeseries import (
+    ESTIMATE_GROUPS,
+    STATE_GROUPS,
+    FloorSampler,
+    IntervalFigures,
+    interval_figures,
+)
+from console.widgets.fmt import clock_time
 from console.widgets.source import FloorSource
 from console.widgets.theme import chart_pens, current_theme
 
 REDRAW_MS = 250
-WINDOW_S = 3600.0
-MIN_SPAN_S = 600.0  # the live charts' narrowest time span, while less than that has been sampled
-STATE_LABELS = {
-    "on_call": "On call",
-    "wrap_up": "Wrap-up",
-    "available": "Available",
-    "not_ready": "Not ready",
-}
+WINDOW_S = 3600.0  # the live charts always span this much: "last 60 min"
 _AXIS_WIDTH = 44  # fixed so the four plots line up
+_STRIP = 0.06  # a strip below zero along the time axis, as a share of the plot's height: breach ticks
+_ESTIMATE_MIX = 0.45  # the estimate before the console started: its colour this far towards the background
+
+
+def _mix(colour: str, background: str, share: float) -> QColor:
+    """``colour`` moved ``share`` of the way towards ``background`` (opaque, so stacked fills stay exact)."""
+    a, b = QColor(colour), QColor(background)
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * share),
+        round(a.green() + (b.green() - a.green()) * share),
+        round(a.blue() + (b.blue() - a.blue()) * share),
+    )
+
+
+def _y_range(plot: pg.PlotWidget, top: float) -> None:
+    """From a little below zero (the breach strip along the time axis) to ``top``."""
+    plot.setYRange(-top * _STRIP / (1 - _STRIP), top, padding=0)
+
+
+def state_group_label(group: str) -> str:
+    """An agent state group of the charts in words (translated)."""
+    labels = {
+        "on_call": QCoreApplication.translate("ChartsPanel", "On call"),
+        "wrap_up": QCoreApplication.translate("ChartsPanel", "Wrap-up"),
+        "available": QCoreApplication.translate("ChartsPanel", "Available"),
+        "not_ready": QCoreApplication.translate("ChartsPanel", "Not ready"),
+        "handling": QCoreApplication.translate("ChartsPanel", "On call or wrap-up"),
+    }
+    return labels.get(group, group)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -117,7 +155,7 @@ class _Card(QFrame):
         head.addSpacing(12)
         head.addWidget(self.reading, 1)
         # Until the feed has delivered a floor, a plain sentence instead of an empty plot with made-up axes.
-        self.placeholder = QLabel("No data yet — waiting for the feed")
+        self.placeholder = QLabel(self.tr("No data yet — waiting for the feed"))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)  # drawn in the palette's muted text colour
         self.stack = QStackedWidget()
@@ -167,10 +205,10 @@ class ChartsPanel(QWidget):
         self.axes: dict[str, pg.DateAxisItem] = {}
         self.cards: dict[str, _Card] = {}
         for key, title in (
-            ("waiting", "Calls waiting · 60 min"),
-            ("agents", "Agents by state · 60 min"),
-            ("sl", "Service level per interval · today"),
-            ("abandon", "Abandon rate per interval · today"),
+            ("waiting", self.tr("Calls waiting · last 60 min")),
+            ("agents", self.tr("Agents by state · last 60 min")),
+            ("sl", self.tr("Service level per interval · today")),
+            ("abandon", self.tr("Abandon rate per interval · today")),
         ):
             axis = pg.DateAxisItem(orientation="bottom")
             plot = pg.PlotWidget(axisItems={"bottom": axis})
@@ -185,8 +223,10 @@ class ChartsPanel(QWidget):
             self.axes[key] = axis
             self.cards[key] = _Card(title, plot)
 
-        # 1. waiting per queue: one curve per queue, made when the queue first appears.
+        # 1. waiting per queue: one curve per queue, made when the queue first appears, and a
+        # dashed one for the estimate of the hour before the console started.
         self.queue_curves: dict[str, pg.PlotDataItem] = {}
+        self.queue_estimates: dict[str, pg.PlotDataItem] = {}
         # 2. agents by state, stacked: each cumulative top filled down to zero, the tallest
         # drawn first, so every band shows its own colour. (FillBetweenItem rebuilds a path per
         # neighbour change and cost ~30 ms a frame at 3,600 points; filled curves cost ~1 ms.)
@@ -199,6 +239,27 @@ class ChartsPanel(QWidget):
             curve.setZValue(-z)
             agents.addItem(curve)
             self.state_curves[group] = curve
+        # The estimate before the console started: 5-minute averages, talking and wrap-up as one.
+        self.state_estimates: dict[str, pg.PlotDataItem] = {}
+        for z, group in enumerate(ESTIMATE_GROUPS):
+            curve = pg.PlotDataItem(fillLevel=0.0, antialias=False)
+            curve.setZValue(-z)
+            agents.addItem(curve)
+            self.state_estimates[group] = curve
+        # Where the samples begin (only drawn while the estimate before it is in view).
+        self.live_lines: dict[str, pg.InfiniteLine] = {}
+        for key in ("waiting", "agents"):
+            line = pg.InfiniteLine(
+                angle=90,
+                movable=False,
+                label="",
+                # Left of the line: it is near "now", at the right edge, while the estimate is in view.
+                labelOpts={"position": 0.97, "anchors": [(1, 0), (1, 0)]},
+            )
+            line.setZValue(5)
+            line.setVisible(False)
+            self.plots[key].addItem(line, ignoreBounds=True)
+            self.live_lines[key] = line
         # 3. and 4.: bars by level (one brush per item keeps drawing exact and fast), the interval
         # in progress on its own, and reference lines.
         self.sl_bars = {
@@ -214,7 +275,7 @@ class ChartsPanel(QWidget):
         for bar in (*self.abandon_bars.values(), self.abandon_current):
             self.plots["abandon"].addItem(bar)
         self.target_line = pg.InfiniteLine(
-            angle=0, movable=False, label="target", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
+            angle=0, movable=False, label="", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
         )
         self.plots["sl"].addItem(self.target_line, ignoreBounds=True)
         self.abandon_lines = {
@@ -223,13 +284,13 @@ class ChartsPanel(QWidget):
         }
         for line in self.abandon_lines.values():
             self.plots["abandon"].addItem(line, ignoreBounds=True)
-        # Breach markers: thin vertical segments, one item per plot.
-        self.breach_markers: dict[str, pg.PlotCurveItem] = {}
-        for key in ("waiting", "agents"):
-            marker = pg.PlotCurveItem(connect="pairs")
-            marker.setZValue(-5)
-            self.plots[key].addItem(marker, ignoreBounds=True)
-            self.breach_markers[key] = marker
+        # Breaches: red ticks in a strip below zero along every chart's time axis.
+        self.breach_ticks: dict[str, pg.PlotCurveItem] = {}
+        for key, plot in self.plots.items():
+            tick = pg.PlotCurveItem(connect="pairs")
+            tick.setZValue(20)
+            plot.addItem(tick, ignoreBounds=True)
+            self.breach_ticks[key] = tick
 
         self._build_layout()
         self.set_theme(self.theme)
@@ -250,43 +311,45 @@ class ChartsPanel(QWidget):
         side.setFixedWidth(210)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 4, 6, 4)
-        heading = QLabel("Queues")
-        font = heading.font()
+        self.queues_heading = QLabel(self.tr("Queues"))
+        font = self.queues_heading.font()
         font.setBold(True)
-        heading.setFont(font)
+        self.queues_heading.setFont(font)
         self.queue_list = QListWidget()
         self.queue_list.setObjectName("queueList")
         self.queue_list.setFrameShape(QFrame.Shape.NoFrame)
         self.queue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.queue_list.setToolTip("Tick the queues to chart; the interval charts add up the ticked queues")
+        self.queue_list.setToolTip(
+            self.tr("Tick the queues to chart; the interval charts add up the ticked queues")
+        )
         self.queue_list.itemChanged.connect(self._on_item_changed)
         buttons = QHBoxLayout()
-        all_button, none_button = QPushButton("All"), QPushButton("None")
-        for b in (all_button, none_button):
+        self.all_button, self.none_button = QPushButton(self.tr("All")), QPushButton(self.tr("None"))
+        for b in (self.all_button, self.none_button):
             b.setFlat(True)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             buttons.addWidget(b)
         buttons.addStretch(1)
-        all_button.clicked.connect(lambda: self.set_hidden_queues(set()))
-        none_button.clicked.connect(lambda: self.set_hidden_queues(set(self._queue_order)))
+        self.all_button.clicked.connect(lambda: self.set_hidden_queues(set()))
+        self.none_button.clicked.connect(lambda: self.set_hidden_queues(set(self._queue_order)))
         self.state_legend = QListWidget()
         self.state_legend.setFrameShape(QFrame.Shape.NoFrame)
         self.state_legend.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.state_legend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for group in reversed(STATE_GROUPS):  # top of the stack first, as drawn
-            self.state_legend.addItem(QListWidgetItem(STATE_LABELS[group]))
+            self.state_legend.addItem(QListWidgetItem(state_group_label(group)))
         self.state_legend.setFixedHeight(4 * (self.fontMetrics().height() + 6) + 4)
-        agents_heading = QLabel("Agent states")
-        agents_heading.setFont(font)
+        self.agents_heading = QLabel(self.tr("Agent states"))
+        self.agents_heading.setFont(font)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setObjectName("chartNote")
-        side_layout.addWidget(heading)
+        side_layout.addWidget(self.queues_heading)
         side_layout.addWidget(self.queue_list)
         side_layout.addLayout(buttons)
         side_layout.addSpacing(6)
-        side_layout.addWidget(agents_heading)
+        side_layout.addWidget(self.agents_heading)
         side_layout.addWidget(self.state_legend)
         side_layout.addWidget(self.note)
         side_layout.addStretch(1)
@@ -313,11 +376,19 @@ class ChartsPanel(QWidget):
             self._intervals_dirty = True
 
     def set_breach_times(self, times_ms: list[int]) -> None:
-        """Mark these feed-clock instants (breaches) on the 60-minute charts."""
+        """Mark these feed-clock instants (breaches) on the charts' time axes."""
         arr = np.asarray(sorted(times_ms), dtype=np.float64) / 1000.0
         if arr.shape != self._breaches_s.shape or not np.array_equal(arr, self._breaches_s):
             self._breaches_s = arr
             self._markers_dirty = True
+
+    def breach_times_s(self) -> list[float]:
+        """The breach instants marked (epoch seconds), oldest first."""
+        return [float(t) for t in self._breaches_s]
+
+    def invalidate(self) -> None:
+        """Redraw everything at the next tick (or at once with ``redraw()``)."""
+        self._samples_dirty = self._intervals_dirty = self._markers_dirty = True
 
     def hidden_queues(self) -> set[str]:
         return set(self._hidden)
@@ -355,6 +426,10 @@ class ChartsPanel(QWidget):
             colour = QColor(states[group])
             curve.setPen(pg.mkPen(colour.darker(120), width=1))
             curve.setBrush(pg.mkBrush(colour))
+        for group, curve in self.state_estimates.items():
+            name = states["on_call" if group == "handling" else group]
+            curve.setPen(pg.mkPen(QColor(name).darker(120), width=1, style=Qt.PenStyle.DashLine))
+            curve.setBrush(pg.mkBrush(_mix(name, bg, _ESTIMATE_MIX)))
         for i in range(self.state_legend.count()):
             group = list(reversed(STATE_GROUPS))[i]
             self.state_legend.item(i).setIcon(_swatch(states[group]))
@@ -369,15 +444,21 @@ class ChartsPanel(QWidget):
         backdrop.setAlpha(210)  # keeps the label readable where it crosses a bar
         self.target_line.label.fill = pg.mkBrush(backdrop)
         self.target_line.label.update()
+        for line in self.live_lines.values():
+            line.setPen(pg.mkPen(fg, width=1, style=Qt.PenStyle.DotLine))
+            line.label.setColor(fg)
+            line.label.fill = pg.mkBrush(backdrop)
+            line.label.update()
         for lvl, line in self.abandon_lines.items():
             line.setPen(pg.mkPen(levels[lvl], width=1.5, style=Qt.PenStyle.DashLine))
         breach = QColor(str(pens["breach"]))
-        breach.setAlpha(110)
-        for marker in self.breach_markers.values():
-            marker.setPen(pg.mkPen(breach, width=1))
+        for tick in self.breach_ticks.values():
+            tick.setPen(pg.mkPen(breach, width=2))
         colours: list[str] = pens["queues"]  # type: ignore[assignment]
         for qid, curve in self.queue_curves.items():
             curve.setPen(pg.mkPen(self._queue_colour(qid, colours), width=2))
+        for qid, curve in self.queue_estimates.items():
+            curve.setPen(self._estimate_pen(self._queue_colour(qid, colours)))
         self._recolour_queue_list()
         self._samples_dirty = self._intervals_dirty = self._markers_dirty = True
 
@@ -398,7 +479,7 @@ class ChartsPanel(QWidget):
             self._samples_dirty = True
 
     def _sync_queues(self) -> None:
-        """Make a curve and a legend entry for each queue; only when the set of queues changed."""
+        """Make curves and a legend entry for each queue; only when the set of queues changed."""
         order = list(self._source.state.queues)
         if order == self._queue_order:
             return
@@ -406,13 +487,18 @@ class ChartsPanel(QWidget):
         colours: list[str] = self._pens["queues"]  # type: ignore[assignment]
         for qid in order:
             if qid not in self.queue_curves:
-                curve = pg.PlotDataItem(pen=pg.mkPen(self._queue_colour(qid, colours), width=2))
+                colour = self._queue_colour(qid, colours)
+                curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
                 curve.setDownsampling(auto=True, method="peak")
                 curve.setClipToView(True)
                 self.plots["waiting"].addItem(curve)
                 self.queue_curves[qid] = curve
+                estimate = pg.PlotDataItem(pen=self._estimate_pen(colour))
+                self.plots["waiting"].addItem(estimate)
+                self.queue_estimates[qid] = estimate
         for qid in [q for q in self.queue_curves if q not in order]:
             self.plots["waiting"].removeItem(self.queue_curves.pop(qid))
+            self.plots["waiting"].removeItem(self.queue_estimates.pop(qid))
         self.queue_list.blockSignals(True)
         self.queue_list.clear()
         for qid in order:
@@ -427,6 +513,12 @@ class ChartsPanel(QWidget):
         self.queue_list.setFixedHeight(rows * max(18, self.queue_list.sizeHintForRow(0)) + 6)
         self._recolour_queue_list()
         self._apply_visibility()
+
+    @staticmethod
+    def _estimate_pen(colour: str) -> Any:
+        faded = QColor(colour)
+        faded.setAlpha(170)
+        return pg.mkPen(faded, width=2, style=Qt.PenStyle.DashLine)
 
     def _queue_colour(self, qid: str, colours: list[str]) -> str:
         i = self._queue_order.index(qid) if qid in self._queue_order else len(self.queue_curves)
@@ -448,6 +540,8 @@ class ChartsPanel(QWidget):
 
     def _apply_visibility(self) -> None:
         for qid, curve in self.queue_curves.items():
+            curve.setVisible(qid not in self._hidden)
+        for qid, curve in self.queue_estimates.items():
             curve.setVisible(qid not in self._hidden)
         self._samples_dirty = self._intervals_dirty = True
         self.selectionChanged.emit()
@@ -478,6 +572,7 @@ class ChartsPanel(QWidget):
         if self._intervals_dirty:
             self._intervals_dirty = False
             self._draw_intervals(now_ms)
+            self._markers_dirty = True
             drew = True
         if self._markers_dirty:
             self._markers_dirty = False
@@ -502,47 +597,73 @@ class ChartsPanel(QWidget):
 
     def _draw_samples(self, now_ms: int) -> None:
         now_s = now_ms / 1000.0
-        # Until an hour has been sampled, show what there is (at least 10 minutes) rather than a sliver.
-        first = self.sampler.agents.times()
-        span = WINDOW_S if not len(first) else min(WINDOW_S, max(MIN_SPAN_S, now_s - float(first[0])))
-        x_range = (now_s - span, now_s)
-        minutes = f"{span / 60:.0f} min"
-        self.cards["waiting"].title.setText(f"Calls waiting · last {minutes}")
-        self.cards["agents"].title.setText(f"Agents by state · last {minutes}")
+        x_range = (now_s - WINDOW_S, now_s)
         top = 0.0
         total_waiting = 0
+        estimated = False
         for qid, curve in self.queue_curves.items():
             times, values = self.sampler.queue_series(qid)
             curve.setData(times, values)
-            if qid not in self._hidden and len(values):
-                top = max(top, float(values.max()))
-                total_waiting += int(values[-1])
+            est_times, est_values = self.sampler.queue_estimate(qid)
+            self.queue_estimates[qid].setData(est_times, est_values)
+            if qid not in self._hidden:
+                if len(values):
+                    top = max(top, float(values.max()))
+                    total_waiting += int(values[-1])
+                if len(est_values):
+                    estimated = True
+                    top = max(top, float(est_values.max()))
         waiting = self.plots["waiting"]
         waiting.setXRange(*x_range, padding=0)
-        waiting.setYRange(0, max(5.0, top * 1.15), padding=0)
+        _y_range(waiting, max(5.0, top * 1.15))
         selected = len(self.selected_queues())
-        some = "" if selected == len(self._queue_order) else f" ({selected} queues)"
-        self.cards["waiting"].reading.setText(f"{total_waiting} waiting now{some}")
+        if selected == len(self._queue_order):
+            reading = self.tr("{n} waiting now").format(n=total_waiting)
+        else:
+            reading = self.tr("{n} waiting now ({k} queues)").format(n=total_waiting, k=selected)
+        self.cards["waiting"].reading.setText(reading)
 
         times, by_group = self.sampler.agent_series()
         stacked = np.cumsum(by_group, axis=1) if len(times) else np.zeros((0, len(STATE_GROUPS)))
         for k, group in enumerate(STATE_GROUPS):
             self.state_curves[group].setData(times, stacked[:, k])
+        est_times, est_groups = self.sampler.agent_estimate()
+        est_stacked = np.cumsum(est_groups, axis=1)
+        for k, group in enumerate(ESTIMATE_GROUPS):
+            self.state_estimates[group].setData(est_times, est_stacked[:, k])
         agents = self.plots["agents"]
         agents.setXRange(*x_range, padding=0)
         peak = float(stacked[:, -1].max()) if len(times) else 0.0
-        agents.setYRange(0, max(10.0, peak * 1.08), padding=0)
+        if len(est_times):
+            peak = max(peak, float(est_stacked[:, -1].max()))
+        _y_range(agents, max(10.0, peak * 1.08))
         if len(times):
             last = by_group[-1]
-            self.cards["agents"].reading.setText(f"{int(last.sum())} logged in")
+            self.cards["agents"].reading.setText(self.tr("{n} logged in").format(n=int(last.sum())))
             for i, group in enumerate(reversed(STATE_GROUPS)):
                 n = int(last[STATE_GROUPS.index(group)])
-                self.state_legend.item(i).setText(f"{STATE_LABELS[group]} · {n}")
-        self.note.setText(
-            "Live lines start when the console does; interval bars cover the whole day."
-            if self.sampler.samples < 120
-            else ""
-        )
+                self.state_legend.item(i).setText(
+                    self.tr("{state} · {n}").format(state=state_group_label(group), n=n)
+                )
+
+        # Where the samples begin, while the estimate before it is in view.
+        first = self.sampler.first_ms
+        show_live = first is not None and (estimated or len(est_times) > 0) and first / 1000.0 > x_range[0]
+        tz = self._source.state.centre.timezone
+        for line in self.live_lines.values():
+            line.setVisible(show_live)
+            if show_live and first is not None:
+                line.setValue(first / 1000.0)
+                line.label.setFormat(self.tr("live since {time}").format(time=clock_time(first, tz)[:5]))
+        if show_live and first is not None:
+            self.note.setText(
+                self.tr(
+                    "Before {time} (dotted line) the live charts are estimated from the day's "
+                    "5-minute counts: dashed and lighter. Red ticks on the time axes are breaches."
+                ).format(time=clock_time(first, tz)[:5])
+            )
+        else:
+            self.note.setText(self.tr("Red ticks on the time axes are breaches."))
 
     def _draw_intervals(self, now_ms: int) -> None:
         selected = self.selected_queues()
@@ -564,11 +685,11 @@ class ChartsPanel(QWidget):
         )
         sl_plot = self.plots["sl"]
         sl_plot.setXRange(x_lo, x_hi, padding=0)
-        sl_plot.setYRange(0, 105, padding=0)
+        _y_range(sl_plot, 105.0)
         self.target_line.setVisible(target is not None)
         if target is not None:
             self.target_line.setValue(target)
-            self.target_line.label.setFormat(f"target {target:.0f} %")
+            self.target_line.label.setFormat(self.tr("target {pct} %").format(pct=f"{target:.0f}"))
         self._fill_bars(
             figures,
             figures.abandon_pct,
@@ -581,22 +702,28 @@ class ChartsPanel(QWidget):
         ab_plot.setXRange(x_lo, x_hi, padding=0)
         finite = ab[~np.isnan(ab)]
         peak = float(finite.max()) if finite.size else 0.0
-        ab_plot.setYRange(0, max(self.thresholds.abandon_critical_pct * 1.5, peak * 1.15), padding=0)
-        label = f"{self.config.interval_min} min"
-        self.cards["sl"].title.setText(f"Service level per {label} · today")
-        self.cards["abandon"].title.setText(f"Abandon rate per {label} · today")
+        _y_range(ab_plot, max(self.thresholds.abandon_critical_pct * 1.5, peak * 1.15))
+        minutes = self.config.interval_min
+        self.cards["sl"].title.setText(
+            self.tr("Service level per {minutes} min · today").format(minutes=minutes)
+        )
+        self.cards["abandon"].title.setText(
+            self.tr("Abandon rate per {minutes} min · today").format(minutes=minutes)
+        )
         if not selected:
-            self.cards["sl"].reading.setText("no queue ticked")
-            self.cards["abandon"].reading.setText("no queue ticked")
+            self.cards["sl"].reading.setText(self.tr("no queue ticked"))
+            self.cards["abandon"].reading.setText(self.tr("no queue ticked"))
         elif figures.current >= 0:
             k = figures.current
-            self.cards["sl"].reading.setText(
-                f"now {_fmt_pct(figures.service_level_pct[k])}"
-                + (f" · last {_fmt_pct(figures.service_level_pct[k - 1])}" if k > 0 else "")
+            self.cards["sl"].reading.setText(self._now_and_last(figures.service_level_pct, k))
+            self.cards["abandon"].reading.setText(self._now_and_last(ab, k))
+
+    def _now_and_last(self, values: np.ndarray[Any, np.dtype[np.float64]], k: int) -> str:
+        if k > 0:
+            return self.tr("now {now} · last {last}").format(
+                now=_fmt_pct(values[k]), last=_fmt_pct(values[k - 1])
             )
-            self.cards["abandon"].reading.setText(
-                f"now {_fmt_pct(ab[k])}" + (f" · last {_fmt_pct(ab[k - 1])}" if k > 0 else "")
-            )
+        return self.tr("now {now}").format(now=_fmt_pct(values[k]))
 
     def _interval_range(self, f: IntervalFigures) -> tuple[float, float]:
         """From the first interval with calls (at least the last hour) to the end of this one."""
@@ -646,9 +773,14 @@ class ChartsPanel(QWidget):
         levels: dict[str, str] = self._pens["levels"]  # type: ignore[assignment]
         return levels.get(level, levels["ok"])
 
+    def marked_breaches(self, key: str) -> list[float]:
+        """The breach instants (epoch seconds) a chart marks on its time axis now."""
+        xs = self.breach_ticks[key].xData
+        return [] if xs is None else [float(x) for x in xs[::2]]
+
     def _draw_markers(self) -> None:
-        for key, marker in self.breach_markers.items():
-            plot = self.plots[key].getPlotItem()
-            (x_lo, x_hi), (y_lo, y_hi) = plot.getViewBox().viewRange()
+        for key, plot in self.plots.items():
+            (x_lo, x_hi), (y_lo, _) = plot.getPlotItem().getViewBox().viewRange()
             xs = self._breaches_s[(self._breaches_s >= x_lo) & (self._breaches_s <= x_hi)]
-            marker.setData(np.repeat(xs, 2), np.tile([y_lo, y_hi], len(xs)))
+            # From the bottom of the strip below zero up to just under the zero line.
+            self.breach_ticks[key].setData(np.repeat(xs, 2), np.tile([y_lo, y_lo * 0.2], len(xs)))

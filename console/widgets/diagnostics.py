@@ -1,101 +1,156 @@
 """Help → Diagnostics: the feed's counters and its last errors, for whoever is asked "is it the console?".
 
-Refreshes twice a second while open; the error list is rebuilt only when it changed,
-so a selection (to copy an excerpt) survives the refresh.
+Refreshes twice a second while open. The last errors are a table model
+(``ErrorsModel``, keyed rows: a new error is one inserted row, the rest stay
+put), so a selection (to copy an excerpt) survives the refresh. Every word
+shown goes through Qt's translation; the error messages themselves come from
+the feed client (no Qt there) as they are.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from console.widgets.rowsync import Cell, CellTableModel, setup_table
 from console.widgets.source import FloorSource
 from console.widgets.status import ago, centre_time, connection_text, live_extras
 
 REFRESH_MS = 500
 
-#: (key, label) of the counters shown, in order.
-COUNTERS: tuple[tuple[str, str], ...] = (
-    ("frames", "Frames received"),
-    ("events", "Events received"),
-    ("bad_frames", "Bad frames dropped"),
-    ("protocol_errors", "Sequence errors (gaps, repeats) caught by the client"),
-    ("sequence_errors", "Sequence errors on the console side"),
-    ("reconnects", "Reconnects"),
-    ("snapshots", "Snapshots loaded"),
-    ("skipped", "Events naming something unknown (skipped)"),
+#: Keys of the counters shown, in order (labels: ``counter_label``).
+COUNTERS: tuple[str, ...] = (
+    "frames",
+    "events",
+    "bad_frames",
+    "protocol_errors",
+    "sequence_errors",
+    "reconnects",
+    "snapshots",
+    "skipped",
 )
+
+
+def counter_label(key: str) -> str:
+    """What a counter counts, in words (translated)."""
+    labels = {
+        "frames": QCoreApplication.translate("DiagnosticsDialog", "Frames received"),
+        "events": QCoreApplication.translate("DiagnosticsDialog", "Events received"),
+        "bad_frames": QCoreApplication.translate("DiagnosticsDialog", "Bad frames dropped"),
+        "protocol_errors": QCoreApplication.translate(
+            "DiagnosticsDialog", "Sequence errors (gaps, repeats) caught by the client"
+        ),
+        "sequence_errors": QCoreApplication.translate(
+            "DiagnosticsDialog", "Sequence errors on the console side"
+        ),
+        "reconnects": QCoreApplication.translate("DiagnosticsDialog", "Reconnects"),
+        "snapshots": QCoreApplication.translate("DiagnosticsDialog", "Snapshots loaded"),
+        "skipped": QCoreApplication.translate(
+            "DiagnosticsDialog", "Events naming something unknown (skipped)"
+        ),
+    }
+    return labels.get(key, key)
+
+
+class ErrorsModel(CellTableModel):
+    """The feed's last errors, newest first: time, message and the start of the offending frame."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(key=lambda row: row[-1], parent=parent)
+        self.set_headers([self.tr("Time"), self.tr("What happened"), self.tr("Frame excerpt")])
+
+    def show(self, errors: Iterable[object]) -> None:
+        """Show ``errors`` (oldest first, as the feed keeps them) newest first."""
+        rows: list[tuple[object, ...]] = []
+        seen: dict[tuple[float, str, str], int] = {}
+        for err in errors:
+            at, message, excerpt = _error_fields(err)
+            n = seen.get((at, message, excerpt), 0)
+            seen[(at, message, excerpt)] = n + 1
+            stamp = time.strftime("%H:%M:%S", time.localtime(at)) if at else ""
+            rows.append(
+                (
+                    Cell(stamp, sort=at),
+                    Cell(message, tip=message),
+                    Cell(excerpt, tip=excerpt),
+                    (at, message, excerpt, n),  # hidden: the key (the same error may come twice)
+                )
+            )
+        rows.reverse()
+        self.rows.sync(rows)
+
+    def texts(self, row: int) -> list[str]:
+        return [self.cell(row, c).text for c in range(self.columnCount())]
 
 
 class DiagnosticsDialog(QDialog):
     def __init__(self, feed: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._feed = feed
-        self.setWindowTitle("Feed diagnostics")
+        self.setWindowTitle(self.tr("Feed diagnostics"))
         self.resize(820, 560)
 
         self.values: dict[str, QLabel] = {}
+        self.labels: dict[str, str] = {}
         conn = QFormLayout()
         for key, label in (
-            ("connection", "Connection"),
-            ("user", "Signed in as"),
-            ("seq", "Last event seq"),
-            ("clock", "Feed clock"),
-            ("age", "Last frame"),
-            ("rate", "Events per second"),
-            ("last_error", "Last error"),
+            ("connection", self.tr("Connection")),
+            ("user", self.tr("Signed in as")),
+            ("seq", self.tr("Last event seq")),
+            ("clock", self.tr("Feed clock")),
+            ("age", self.tr("Last frame")),
+            ("rate", self.tr("Events per second")),
+            ("last_error", self.tr("Last error")),
         ):
             self.values[key] = value = QLabel("—")
+            value.setObjectName(f"value_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             conn.addRow(label, value)
+            self.labels[key] = label
         counts = QFormLayout()
-        for key, label in COUNTERS:
+        for key in COUNTERS:
             self.values[key] = value = QLabel("—")
+            value.setObjectName(f"value_{key}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            counts.addRow(label, value)
-        conn_box = QGroupBox("Connection")
+            counts.addRow(counter_label(key), value)
+            self.labels[key] = counter_label(key)
+        conn_box = QGroupBox(self.tr("Connection"))
         conn_box.setLayout(conn)
-        count_box = QGroupBox("Counters since the console started")
+        count_box = QGroupBox(self.tr("Counters since the console started"))
         count_box.setLayout(counts)
         top = QHBoxLayout()
         top.addWidget(conn_box, 3)
         top.addWidget(count_box, 2)
 
-        self.errors = QTableWidget(0, 3)
-        self.errors.setHorizontalHeaderLabels(["Time", "What happened", "Frame excerpt"])
-        self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.errors.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.errors.setAlternatingRowColors(True)
-        self.errors.verticalHeader().hide()
-        header = self.errors.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.errors_model = ErrorsModel(self)
+        self.errors = QTableView(self)
+        self.errors.setObjectName("feedErrorsTable")
+        self.errors.setModel(self.errors_model)
+        setup_table(self.errors)
+        self.errors.setColumnWidth(0, 80)
         self.errors.setColumnWidth(1, 360)
-        error_box = QGroupBox("Last errors (newest first)")
+        error_box = QGroupBox(self.tr("Last errors (newest first)"))
         error_layout = QVBoxLayout(error_box)
         error_layout.addWidget(self.errors)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
+        copy = buttons.addButton(self.tr("Copy report"), QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(self.copy_report)
         buttons.rejected.connect(self.reject)
 
@@ -104,7 +159,6 @@ class DiagnosticsDialog(QDialog):
         layout.addWidget(error_box, 1)
         layout.addWidget(buttons)
 
-        self._shown_errors: tuple[object, ...] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -125,7 +179,7 @@ class DiagnosticsDialog(QDialog):
         live = live_extras(feed)
         status = live.status if live is not None else None
         out: dict[str, int] = {}
-        for key, _ in COUNTERS:
+        for key in COUNTERS:
             if key == "skipped":
                 out[key] = feed.state.skipped
             elif key == "sequence_errors":
@@ -143,38 +197,28 @@ class DiagnosticsDialog(QDialog):
         v["seq"].setText(f"{feed.state.seq:,}")
         v["clock"].setText(centre_time(feed, feed.feed_clock_ms()))
         if live is None:
-            v["connection"].setText("Local floor (no feed connection)")
+            v["connection"].setText(self.tr("Local floor (no feed connection)"))
             return
         status = live.status
         v["connection"].setText(connection_text(status)[0])
-        v["user"].setText(" · ".join(x for x in (status.user, status.role) if x) or "not signed in")
+        if status.user and status.role:
+            who = self.tr("{user} · {role}").format(user=status.user, role=status.role)
+        else:
+            who = status.user or status.role or self.tr("not signed in")
+        v["user"].setText(who)
         age = live.last_frame_age_s()
-        v["age"].setText("none yet" if age is None else f"{ago(age)} ago")
+        v["age"].setText(self.tr("none yet") if age is None else self.tr("{age} ago").format(age=ago(age)))
         v["rate"].setText(f"{live.events_per_second():.1f}")
-        v["last_error"].setText(status.last_error or "none")
-        errors = tuple(status.recent_errors)
-        if errors != self._shown_errors:
-            self._shown_errors = errors
-            self._fill_errors(errors)
-
-    def _fill_errors(self, errors: tuple[object, ...]) -> None:
-        self.errors.setRowCount(len(errors))
-        for row, err in enumerate(reversed(errors)):
-            at, message, excerpt = _error_fields(err)
-            stamp = time.strftime("%H:%M:%S", time.localtime(at)) if at else ""
-            for col, text in enumerate((stamp, message, excerpt)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.errors.setItem(row, col, item)
+        v["last_error"].setText(status.last_error or self.tr("none"))
+        self.errors_model.show(status.recent_errors)
 
     def report(self) -> str:
         """Everything shown, as plain text (for a support ticket)."""
-        lines = [f"{label}: {self.values[key].text()}" for key, label in COUNTERS]
+        lines = [f"{self.labels[key]}: {self.values[key].text()}" for key in COUNTERS]
         for key in ("connection", "user", "seq", "clock", "age", "rate", "last_error"):
-            lines.append(f"{key}: {self.values[key].text()}")
-        for row in range(self.errors.rowCount()):
-            cells = [self.errors.item(row, c) for c in range(3)]
-            lines.append(" | ".join(c.text() if c is not None else "" for c in cells))
+            lines.append(f"{self.labels[key]}: {self.values[key].text()}")
+        for row in range(self.errors_model.rowCount()):
+            lines.append(" | ".join(self.errors_model.texts(row)))
         return "\n".join(lines)
 
     def copy_report(self) -> None:

@@ -9,9 +9,10 @@ the user's own.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,17 +38,36 @@ from console.widgets.source import FloorSource
 from console.widgets.status import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.theme import THEMES, apply_theme, current_theme
 
-APP_TITLE = "Supervisor console"
+APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
 SETTINGS_APP = "console"
-LAYOUT_VERSION = 1  # bump when docks or splitter change shape: old saved layouts are then ignored
+LAYOUT_VERSION = 2  # bump when docks or splitter change shape: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 1000)
 
-SL_CHOICES: tuple[tuple[SlDefinition, str], ...] = (
-    (SlDefinition.ABANDONS_IGNORED, "Abandoned calls ignored"),
-    (SlDefinition.ABANDONS_FAIL, "Abandoned calls count as failures"),
-    (SlDefinition.ABANDONS_WITHIN_SUCCEED, "Abandoned within threshold count as success"),
+SL_CHOICES: tuple[SlDefinition, ...] = (
+    SlDefinition.ABANDONS_IGNORED,
+    SlDefinition.ABANDONS_FAIL,
+    SlDefinition.ABANDONS_WITHIN_SUCCEED,
 )
+
+
+def app_title() -> str:
+    """The window's title, translated."""
+    return QCoreApplication.translate("MainWindow", "Supervisor console")
+
+
+def sl_choice_label(definition: SlDefinition) -> str:
+    """A service-level definition as the View menu names it (translated)."""
+    labels = {
+        SlDefinition.ABANDONS_IGNORED: QCoreApplication.translate("MainWindow", "Abandoned calls ignored"),
+        SlDefinition.ABANDONS_FAIL: QCoreApplication.translate(
+            "MainWindow", "Abandoned calls count as failures"
+        ),
+        SlDefinition.ABANDONS_WITHIN_SUCCEED: QCoreApplication.translate(
+            "MainWindow", "Abandoned within threshold count as success"
+        ),
+    }
+    return labels[definition]
 
 
 def open_settings(path: str | Path | None) -> QSettings:
@@ -84,7 +104,7 @@ class MainWindow(QMainWindow):
         self._pending_headers: dict[str, QByteArray] = {}
         self.diagnostics: DiagnosticsDialog | None = None
         self.setObjectName("mainWindow")
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(app_title())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
 
         self.banner = StaleBanner(feed)
@@ -107,8 +127,8 @@ class MainWindow(QMainWindow):
 
         self.agents = AgentBoard(feed)
         self.breaches = BreachesPanel(feed)
-        self.agents_dock = self._dock("Agents", "agentsDock", self.agents)
-        self.breaches_dock = self._dock("Breaches", "breachesDock", self.breaches)
+        self.agents_dock = self._dock(self.tr("Agents"), "agentsDock", self.agents)
+        self.breaches_dock = self._dock(self.tr("Breaches"), "breachesDock", self.breaches)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.agents_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.breaches_dock)
         self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
@@ -145,18 +165,19 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        quit_action = QAction("&Quit", self)
+        file_menu = bar.addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view = bar.addMenu("&View")
-        theme_menu = view.addMenu("&Theme")
+        view = bar.addMenu(self.tr("&View"))
+        theme_menu = view.addMenu(self.tr("&Theme"))
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
+        theme_labels = {"light": self.tr("Light"), "dark": self.tr("Dark")}
         for name in THEMES:
-            action = QAction(name.capitalize(), self, checkable=True)
+            action = QAction(theme_labels.get(name, name), self, checkable=True)
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self.theme_group.addAction(action)
@@ -164,25 +185,25 @@ class MainWindow(QMainWindow):
             self.theme_actions[name] = action
         self.theme_actions[current_theme()].setChecked(True)
 
-        sl_menu = view.addMenu("&Service level definition")
+        sl_menu = view.addMenu(self.tr("&Service level definition"))
         self.sl_group = QActionGroup(self)
         self.sl_actions: dict[SlDefinition, QAction] = {}
-        for definition, label in SL_CHOICES:
-            action = QAction(label, self, checkable=True)
+        for definition in SL_CHOICES:
+            action = QAction(sl_choice_label(definition), self, checkable=True)
             action.triggered.connect(lambda _=False, d=definition: self.set_sl_definition(d))
             self.sl_group.addAction(action)
             sl_menu.addAction(action)
             self.sl_actions[definition] = action
         sl_menu.addSeparator()
-        self.sl_centre_action = QAction("Use the centre's definition", self)
+        self.sl_centre_action = QAction(self.tr("Use the centre's definition"), self)
         self.sl_centre_action.triggered.connect(lambda: self.set_sl_definition(None))
         sl_menu.addAction(self.sl_centre_action)
 
-        interval_menu = view.addMenu("&Reporting interval")
+        interval_menu = view.addMenu(self.tr("&Reporting interval"))
         self.interval_group = QActionGroup(self)
         self.interval_actions: dict[int, QAction] = {}
         for minutes in (15, 30):
-            action = QAction(f"{minutes} minutes", self, checkable=True)
+            action = QAction(self.tr("{minutes} minutes").format(minutes=minutes), self, checkable=True)
             action.triggered.connect(lambda _=False, m=minutes: self.set_interval(m))
             self.interval_group.addAction(action)
             interval_menu.addAction(action)
@@ -192,16 +213,16 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.agents_dock.toggleViewAction())
         view.addAction(self.breaches_dock.toggleViewAction())
-        reset = QAction("Reset &layout", self)
+        reset = QAction(self.tr("Reset &layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
 
-        help_menu = bar.addMenu("&Help")
-        diag = QAction("&Diagnostics…", self)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        diag = QAction(self.tr("&Diagnostics…"), self)
         diag.setShortcut(QKeySequence("F12"))
         diag.triggered.connect(self.show_diagnostics)
         help_menu.addAction(diag)
-        about = QAction("&About", self)
+        about = QAction(self.tr("&About"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self._sync_sl_actions()
@@ -235,9 +256,12 @@ class MainWindow(QMainWindow):
     def _sync_sl_actions(self) -> None:
         centre = self.feed.state.centre.sl_definition
         shown = self.config.sl_definition or centre
-        for definition, label in SL_CHOICES:
+        for definition in SL_CHOICES:
             action = self.sl_actions[definition]
-            action.setText(label + (" (centre's definition)" if definition == centre else ""))
+            label = sl_choice_label(definition)
+            if definition == centre:
+                label = self.tr("{definition} (centre's definition)").format(definition=label)
+            action.setText(label)
             action.setChecked(definition == shown)
         self.sl_centre_action.setEnabled(self._sl_chosen)
 
@@ -253,13 +277,23 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         live = live_extras(self.feed)
-        where = f"<p>Feed: {live.status.url}</p>" if live is not None else ""
+        title = app_title()
+        where = (
+            "<p>" + self.tr("Feed: {url}").format(url=html.escape(live.status.url)) + "</p>"
+            if live is not None
+            else ""
+        )
         QMessageBox.about(
             self,
-            f"About {APP_TITLE}",
-            f"<h3>{APP_TITLE}</h3><p>Real-time supervisor console for bank contact centres.</p>"
-            f"{where}<p>Figures follow the gateway's feed clock; the STALE banner shows whenever "
-            "no update has arrived for 3 seconds.</p>",
+            self.tr("About {title}").format(title=title),
+            f"<h3>{html.escape(title)}</h3><p>"
+            + self.tr("Real-time supervisor console for bank contact centres.")
+            + f"</p>{where}<p>"
+            + self.tr(
+                "Figures follow the gateway's feed clock; the STALE banner shows whenever "
+                "no update has arrived for 3 seconds."
+            )
+            + "</p>",
         )
 
     # -- feed ------------------------------------------------------------------------
@@ -276,8 +310,10 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_: object) -> None:
         centre = self.feed.state.centre.name
-        title = f"{APP_TITLE} — {centre}" if centre else APP_TITLE
-        self.setWindowTitle(("STALE — " if self.banner.stale else "") + title)
+        title = self.tr("{app} — {centre}").format(app=app_title(), centre=centre) if centre else app_title()
+        if self.banner.stale:
+            title = self.tr("STALE — {title}").format(title=title)
+        self.setWindowTitle(title)
 
     # -- layout persistence ----------------------------------------------------------
 
@@ -371,7 +407,7 @@ class MainWindow(QMainWindow):
 
     def _apply_default_sizes(self) -> None:
         width, height = self.width(), self.height()
-        self.resizeDocks([self.agents_dock], [max(420, width // 3)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.agents_dock], [max(420, width * 3 // 10)], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.agents_dock, self.breaches_dock],
             [height * 3 // 5, height * 2 // 5],

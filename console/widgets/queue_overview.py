@@ -60,26 +60,41 @@ class QueueOverviewModel(CellTableModel):
 
     def __init__(self, source: FloorSource, parent: QObject | None = None) -> None:
         super().__init__(key=lambda row: row[-1], numeric=range(1, len(Col)), parent=parent)
+        # Two-line titles keep the columns narrow: at 1600 px every column up to "Staffed" fits.
         headers = [
             self.tr("Queue"),
-            self.tr("Waiting"),
-            self.tr("Longest wait"),
-            self.tr("SL interval"),
-            self.tr("SL today"),
-            self.tr("Target"),
-            self.tr("ASA today"),
-            self.tr("Abandon % today"),
-            self.tr("Available"),
-            self.tr("On call"),
-            self.tr("Wrap-up"),
-            self.tr("Not ready"),
+            self.tr("Waiting\nnow"),
+            self.tr("Longest\nwait"),
+            self.tr("SL\ninterval"),
+            self.tr("SL\ntoday"),
+            self.tr("SL\ntarget"),
+            self.tr("ASA\ntoday"),
+            self.tr("Abandon\n% today"),
+            self.tr("Avail-\nable"),
+            self.tr("On\ncall"),
+            self.tr("Wrap-\nup"),
+            self.tr("Not\nready"),
             self.tr("Staffed"),
-            self.tr("Offered today"),
-            self.tr("Answered today"),
-            self.tr("Abandoned today"),
-            self.tr("AHT today"),
+            self.tr("Offered\ntoday"),
+            self.tr("Answered\ntoday"),
+            self.tr("Abandoned\ntoday"),
+            self.tr("AHT\ntoday"),
         ]
         self.set_headers(headers)
+        for col, tip in (
+            (Col.WAITING, self.tr("Calls waiting in the queue now")),
+            (Col.LONGEST_WAIT, self.tr("How long the longest-waiting call has waited, on the feed clock")),
+            (Col.TARGET, self.tr("The queue's service-level target: X % of calls answered within Y s")),
+            (Col.ASA, self.tr("Average speed of answer: the average wait of calls answered today")),
+            (Col.ABANDON_PCT, self.tr("Abandoned calls over offered calls today (short abandons left out)")),
+            (Col.AVAILABLE, self.tr("Agents skilled for the queue who are available now")),
+            (Col.ON_CALL, self.tr("Agents skilled for the queue on a call (ringing or talking) now")),
+            (Col.WRAP_UP, self.tr("Agents skilled for the queue in wrap-up now")),
+            (Col.NOT_READY, self.tr("Agents skilled for the queue who are not ready now")),
+            (Col.STAFFED, self.tr("Agents skilled for the queue who are logged in")),
+            (Col.AHT, self.tr("Average handle time today: talk and wrap-up per handled call")),
+        ):
+            self.set_header_tip(col, tip)
         self._source = source
         self.config = MetricsConfig()
         self.thresholds = Thresholds()  # the domain's defaults; tooltips quote the same numbers
@@ -262,10 +277,17 @@ class QueueOverview(QWidget):
         self._view.setModel(self._model)
         setup_table(self._view)
         header = self._view.horizontalHeader()
-        header.setDefaultSectionSize(84)
-        header.resizeSection(Col.QUEUE, 190)
-        header.resizeSection(Col.TARGET, 96)
-        header.resizeSection(Col.ABANDON_PCT, 110)
+        header.setDefaultSectionSize(58)
+        for col, width in (
+            (Col.QUEUE, 165),
+            (Col.TARGET, 86),
+            # Room for a level icon beside the figure.
+            (Col.LONGEST_WAIT, 76),
+            (Col.SL_INTERVAL, 80),
+            (Col.SL_TODAY, 80),
+            (Col.ABANDON_PCT, 80),
+        ):
+            header.resizeSection(col, width)
         fit_headers(self._view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -3,6 +3,9 @@
 Both poll the feed a few times a second rather than wait for signals: "no frame
 for 3 s" is the absence of a signal, so only a timer can notice it. They work
 with any FloorSource; the connection details need a live feed (``LiveExtras``).
+Every word shown goes through Qt's translation (context ``status`` for the
+module's functions). The reasons the feed client gives (``FeedStatus.last_error``)
+come from a module without Qt and are shown as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -69,14 +72,14 @@ def centre_time(feed: FloorSource, ms: int | None, seconds: bool = True) -> str:
 def ago(seconds: float) -> str:
     """A plain age: 0.4 s, 12 s, 3 min 05 s, 2 h 14 min."""
     if seconds < 10:
-        return f"{seconds:.1f} s"
+        return QCoreApplication.translate("status", "{s} s").format(s=f"{seconds:.1f}")
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return QCoreApplication.translate("status", "{s} s").format(s=f"{seconds:.0f}")
     if seconds < 3600:
         m, s = divmod(int(seconds), 60)
-        return f"{m} min {s:02d} s"
+        return QCoreApplication.translate("status", "{m} min {s} s").format(m=m, s=f"{s:02d}")
     h, m = divmod(int(seconds) // 60, 60)
-    return f"{h} h {m:02d} min"
+    return QCoreApplication.translate("status", "{h} h {m} min").format(h=h, m=f"{m:02d}")
 
 
 def wall_time_of(monotonic_t: float) -> str:
@@ -87,17 +90,34 @@ def wall_time_of(monotonic_t: float) -> str:
 def connection_text(status: FeedStatus) -> tuple[str, str]:
     """The connection state in plain words, and its level (ok, warning, critical)."""
     state = str(status.state)
+    url = status.url
     if state == "connected":
-        return f"Connected to {status.url}", "ok"
+        return QCoreApplication.translate("status", "Connected to {url}").format(url=url), "ok"
     reason = status.last_error or ""
-    retrying = "" if "retry" in reason.lower() else ". Retrying"
+    retrying = "" if "retry" in reason.lower() else QCoreApplication.translate("status", ". Retrying")
     if state == "connecting":
-        tries = f" (attempt {status.attempts})" if status.attempts > 1 else ""
-        head = f"Connecting to {status.url}{tries}"
-        return (f"{head} — {reason}" if reason else head), "warning"
-    if reason and status.url in reason:  # the reason names the address already
-        return f"Disconnected — {reason}{retrying}", "critical"
-    return f"Disconnected from {status.url}{': ' + reason if reason else ''}{retrying}", "critical"
+        if status.attempts > 1:
+            head = QCoreApplication.translate("status", "Connecting to {url} (attempt {n})").format(
+                url=url, n=status.attempts
+            )
+        else:
+            head = QCoreApplication.translate("status", "Connecting to {url}").format(url=url)
+        return (
+            QCoreApplication.translate("status", "{head} — {reason}").format(head=head, reason=reason)
+            if reason
+            else head
+        ), "warning"
+    if reason and url in reason:  # the reason names the address already
+        return QCoreApplication.translate("status", "Disconnected — {reason}").format(
+            reason=reason
+        ) + retrying, "critical"
+    if reason:
+        return QCoreApplication.translate("status", "Disconnected from {url}: {reason}").format(
+            url=url, reason=reason
+        ) + retrying, "critical"
+    return QCoreApplication.translate("status", "Disconnected from {url}").format(
+        url=url
+    ) + retrying, "critical"
 
 
 class FeedStatusBar(QStatusBar):
@@ -117,19 +137,20 @@ class FeedStatusBar(QStatusBar):
         self.age = QLabel()
         self.rate = QLabel()
         for label, tip in (
-            (self.user, "Who this console is signed in as, and the role the gateway gave it"),
-            (self.clock, "The feed clock (the gateway's time) in the centre's time zone"),
-            (self.age, "Time since the last frame (events or heartbeat) arrived"),
-            (self.rate, "Events applied per second, averaged over the last 5 s"),
+            (self.user, self.tr("Who this console is signed in as, and the role the gateway gave it")),
+            (self.clock, self.tr("The feed clock (the gateway's time) in the centre's time zone")),
+            (self.age, self.tr("Time since the last frame (events or heartbeat) arrived")),
+            (self.rate, self.tr("Events applied per second, averaged over the last 5 s")),
         ):
             label.setToolTip(tip)
             label.setContentsMargins(10, 0, 6, 0)
         self.addWidget(self.connection, 1)
         for label in (self.user, self.clock, self.age, self.rate):
             self.addPermanentWidget(label)
-        self.clock.setMinimumWidth(self.fontMetrics().horizontalAdvance("Feed clock 00:00:00 WWWW") + 20)
-        self.age.setMinimumWidth(self.fontMetrics().horizontalAdvance("Last frame 00 min 00 s ago") + 20)
-        self.rate.setMinimumWidth(self.fontMetrics().horizontalAdvance("00000 events/s") + 20)
+        metrics = self.fontMetrics()
+        self.clock.setMinimumWidth(metrics.horizontalAdvance(self._clock_text("00:00:00 WWWW")) + 20)
+        self.age.setMinimumWidth(metrics.horizontalAdvance(self._age_text(ago(599.0))) + 20)
+        self.rate.setMinimumWidth(metrics.horizontalAdvance(self._rate_text(99999.0)) + 20)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -137,12 +158,21 @@ class FeedStatusBar(QStatusBar):
         feed.statusChanged.connect(self.refresh)
         self.refresh()
 
+    def _clock_text(self, time_text: str) -> str:
+        return self.tr("Feed clock {time}").format(time=time_text)
+
+    def _age_text(self, age_text: str) -> str:
+        return self.tr("Last frame {age} ago").format(age=age_text)
+
+    def _rate_text(self, rate: float) -> str:
+        return self.tr("{rate} events/s").format(rate=f"{rate:.0f}")
+
     def refresh(self, *_: object) -> None:
         feed = self._feed
-        self.clock.setText(f"Feed clock {centre_time(feed, feed.feed_clock_ms())}")
+        self.clock.setText(self._clock_text(centre_time(feed, feed.feed_clock_ms())))
         live = live_extras(feed)
         if live is None:
-            self.connection.setText("Local floor (no feed connection)")
+            self.connection.setText(self.tr("Local floor (no feed connection)"))
             self.user.setText("")
             self.age.setText("")
             self.rate.setText("")
@@ -152,11 +182,14 @@ class FeedStatusBar(QStatusBar):
         dot = level_color(current_theme(), level)
         self.connection.setText(f'<span style="color:{dot}">&#9679;</span>&nbsp;{_escape(text)}')
         self.connection.setToolTip(text)
-        who = " · ".join(x for x in (status.user, status.role) if x)
-        self.user.setText(who or "not signed in")
+        if status.user and status.role:
+            who = self.tr("{user} · {role}").format(user=status.user, role=status.role)
+        else:
+            who = status.user or status.role or self.tr("not signed in")
+        self.user.setText(who)
         age = live.last_frame_age_s()
-        self.age.setText("No frame yet" if age is None else f"Last frame {ago(age)} ago")
-        self.rate.setText(f"{live.events_per_second():.0f} events/s")
+        self.age.setText(self.tr("No frame yet") if age is None else self._age_text(ago(age)))
+        self.rate.setText(self._rate_text(live.events_per_second()))
 
 
 class StaleBanner(QFrame):
@@ -233,28 +266,38 @@ class StaleBanner(QFrame):
         status = live.status
         reason = status.last_error
         as_of = centre_time(self._feed, self._feed.feed_clock_ms())
+        retry = self.tr("Retrying automatically.")
         if status.last_frame_monotonic is None:
             self._style("waiting")
-            self.title.setText(f"NO DATA YET — connecting to {status.url}")
-            self.detail.setText(
-                (f"{_sentence(reason)} " if reason else "")
-                + "Nothing on this screen is live until the feed connects."
-                + ("" if reason and "retry" in reason.lower() else " Retrying automatically.")
-            )
+            self.title.setText(self.tr("NO DATA YET — connecting to {url}").format(url=status.url))
+            parts = [_sentence(reason)] if reason else []
+            parts.append(self.tr("Nothing on this screen is live until the feed connects."))
+            if not (reason and "retry" in reason.lower()):
+                parts.append(retry)
+            self.detail.setText(" ".join(parts))
         else:
             self._style("stale")
             age = time.monotonic() - status.last_frame_monotonic
             self.title.setText(
-                f"STALE — no update since {wall_time_of(status.last_frame_monotonic)} ({ago(age)} ago)"
+                self.tr("STALE — no update since {time} ({age} ago)").format(
+                    time=wall_time_of(status.last_frame_monotonic), age=ago(age)
+                )
             )
             if str(status.state) == "connected":
-                why = f"The gateway at {status.url} has sent nothing for {ago(age)}."
+                why = self.tr("The gateway at {url} has sent nothing for {age}.").format(
+                    url=status.url, age=ago(age)
+                )
+            elif reason:
+                why = _sentence(reason)
             else:
-                why = _sentence(reason) if reason else f"Not connected to {status.url}."
-            retry = "" if "retry" in why.lower() else " Retrying automatically."
-            self.detail.setText(
-                f"{why} The figures below are as of feed time {as_of} and are NOT live.{retry}"
-            )
+                why = self.tr("Not connected to {url}.").format(url=status.url)
+            parts = [
+                why,
+                self.tr("The figures below are as of feed time {time} and are NOT live.").format(time=as_of),
+            ]
+            if "retry" not in why.lower():
+                parts.append(retry)
+            self.detail.setText(" ".join(parts))
         self._set_stale(True)
 
     def _set_stale(self, stale: bool) -> None:
