@@ -232,6 +232,17 @@ BAD = [
     (EXAMPLE + CASES.replace("q1 = 1.0", "q7 = 1.0"), "cases.queues.q7", "unknown queue 'q7'"),
     (EXAMPLE + CASES.replace('["t1"]', '["t1", "tx"]'), "cases.handler_teams[1]", "unknown team 'tx'"),
     (EXAMPLE + CASES + "initial_backlog = -5\n", "cases.initial_backlog", "must not be negative"),
+    (EXAMPLE + CASES + "case_limit = 0\n", "cases.case_limit", "must be at least 1"),
+    (
+        _replace("sl_target_pct = 80", "sl_target_pct = 80\npriority = 11"),
+        "queues[0].priority",
+        "between 0 and 10",
+    ),
+    (
+        _replace("sl_target_pct = 80", "sl_target_pct = 80\npriority = -1"),
+        "queues[0].priority",
+        "between 0 and 10",
+    ),
     (EXAMPLE + CASES + "p_reopen = 1.5\n", "cases.p_reopen", "probability"),
     (
         EXAMPLE + CASES + "[cases.priorities]\nP1 = { share = 1, first_response_h = 4, resolution_h = 2 }\n",

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from console.domain import metrics
 from console.domain.clock import iso, to_ms
-from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, DayFigures, SlDefinition
+from console.domain.entities import (
+    Agent,
+    AgentState,
+    Bucket,
+    CallState,
+    Case,
+    CaseStatus,
+    Centre,
+    DayFigures,
+    SlDefinition,
+)
 from console.domain.events import (
+    ActionApplied,
     AgentAdded,
     AgentStateChanged,
     CallAbandoned,
     CallAnswered,
     CallEnded,
+    CallMoved,
     CallQueued,
     CaseCreated,
     CaseUpdated,
@@ -214,3 +228,122 @@ def test_snapshot_round_trip_is_exact() -> None:
             )
         )
     assert msgspec.json.encode(other.to_snapshot()) == msgspec.json.encode(s.state.to_snapshot())
+
+
+# -- moved calls and supervisors' actions ----------------------------------------------------
+
+
+def two_queues() -> Script:
+    s = Script()
+    s.emit(0, QueueConfigured(queue_id="r", name="R", sl_threshold_s=30, sl_target_pct=80))
+    return s
+
+
+def test_a_moved_call_counts_as_offered_once_in_the_queue_that_answers_or_loses_it() -> None:
+    s = two_queues()
+    q, r = s.state.queues["q"], s.state.queues["r"]
+    s.emit(10, CallQueued(call_id="c1", queue_id="q", priority=5, caller="x"))
+    s.emit(20, CallQueued(call_id="c2", queue_id="q", priority=5, caller="x"))
+    s.emit(400, CallMoved(call_id="c1", queue_id="r", priority=8))  # a later bucket than its arrival
+    assert (q.today.offered, r.today.offered) == (1, 1)
+    assert s.state.calls["c1"].queue_id == "r" and s.state.calls["c1"].priority == 8
+    assert [(b.start, b.offered) for b in r.buckets] == [(iso(T0), 1)], "offered in the bucket of its arrival"
+    assert [(b.start, b.offered) for b in q.buckets] == [(iso(T0), 1)]
+    s.emit(410, CallAnswered(call_id="c1", agent_id="a"))
+    s.emit(420, CallMoved(call_id="c2", queue_id="r"))
+    assert s.state.calls["c2"].priority == 5, "no priority: unchanged"
+    assert q.today.offered == 0 and q.buckets == [], "an emptied bucket goes"
+    s.emit(430, CallAbandoned(call_id="c2"))
+    assert (r.today.offered, r.today.answered, r.today.abandoned) == (2, 1, 1)
+    assert r.today.answered_within == 0, "the wait runs from the arrival, not the move"
+    assert sum(b.offered for b in r.buckets) == 2
+    # Moving back and forth and within the queue counts nothing twice.
+    s.emit(500, CallQueued(call_id="c3", queue_id="q", priority=5, caller="x"))
+    for i, dest in enumerate(["r", "q", "q", "r"]):
+        s.emit(501 + i, CallMoved(call_id="c3", queue_id=dest))
+    assert (q.today.offered, r.today.offered) == (0, 3)
+
+
+def test_a_call_that_arrived_before_the_day_started_moves_no_count() -> None:
+    s = Script(Centre(name="x", timezone="UTC", day_starts="09:10"))  # T0 is 09:00
+    s.emit(0, QueueConfigured(queue_id="r", name="R", sl_threshold_s=30, sl_target_pct=80))
+    s.emit(0, CallQueued(call_id="c1", queue_id="q", priority=5, caller="x"))  # 09:00, yesterday's
+    s.emit(700, CallMoved(call_id="c1", queue_id="r"))  # 09:11:40: the day has reset
+    assert s.state.centre.day_started_at == "2026-03-02T09:10:00.000Z"
+    assert s.state.queues["q"].today.offered == s.state.queues["r"].today.offered == 0
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["new", "move", "answer", "abandon", "end"]), st.integers(0, 50)),
+        max_size=60,
+    )
+)
+def test_moves_never_count_a_call_twice(ops: list[tuple[str, int]]) -> None:
+    s = two_queues()
+    s.emit(0, QueueConfigured(queue_id="u", name="U", sl_threshold_s=10, sl_target_pct=90))
+    queues = ["q", "r", "u"]
+    t = 0.0
+    n = 0
+    for op, k in ops:
+        t += 37.0  # crosses 5-minute buckets now and then
+        waiting = sorted(c.id for c in s.state.calls.values() if c.state is CallState.WAITING)
+        talking = sorted(c.id for c in s.state.calls.values() if c.state is CallState.TALKING)
+        if op == "new" or (op != "end" and not waiting):
+            n += 1
+            s.emit(t, CallQueued(call_id=f"c{n}", queue_id=queues[k % 3], priority=5, caller="x"))
+        elif op == "move":
+            s.emit(t, CallMoved(call_id=waiting[k % len(waiting)], queue_id=queues[k % 3], priority=k % 11))
+        elif op == "answer":
+            s.emit(t, CallAnswered(call_id=waiting[k % len(waiting)], agent_id="a"))
+        elif op == "abandon":
+            s.emit(t, CallAbandoned(call_id=waiting[k % len(waiting)]))
+        elif talking:
+            s.emit(t, CallEnded(call_id=talking[k % len(talking)]))
+        figures = s.state.queues
+        assert sum(figures[x].today.offered for x in queues) == n, "the centre total counts each call once"
+        for x in queues:
+            f = figures[x].today
+            open_here = sum(1 for c in s.state.calls.values() if c.queue_id == x and c.answered_at is None)
+            assert f.offered == f.answered + f.abandoned + open_here
+            assert sum(b.offered for b in figures[x].buckets) == f.offered
+            assert all(b != Bucket(start=b.start) for b in figures[x].buckets)
+    assert s.state.skipped == 0
+
+
+def applied(command_id: str, action: str = "case.reassign") -> ActionApplied:
+    return ActionApplied(
+        command_id=command_id,
+        user="mia",
+        role="manager",
+        action=action,
+        args={"case_ids": ["CS-1"], "agent_id": "a", "expected_versions": {"CS-1": 1}},
+        result={"agent_id": "a", "moved": 1, "unchanged": 0},
+        before={"cases": {"CS-1": {"agent_id": None, "version": 1}}},
+    )
+
+
+def test_applied_actions_are_kept_for_the_day_and_travel_in_the_snapshot() -> None:
+    s = Script(Centre(name="x", timezone="UTC", day_starts="00:00"))
+    s.state.take_changes()
+    s.emit(60, applied("r1"))
+    assert s.state.take_changes().actions
+    s.emit(120, applied("m1", "call.move"))
+    assert [(a.command_id, a.action, a.at) for a in s.state.actions] == [
+        ("r1", "case.reassign", iso(T0 + 60_000)),
+        ("m1", "call.move", iso(T0 + 120_000)),
+    ]
+    first = s.state.actions[0]
+    assert first.user == "mia" and first.role == "manager" and first.result["moved"] == 1
+    assert first.before == {"cases": {"CS-1": {"agent_id": None, "version": 1}}}
+    encoded = msgspec.json.encode(s.state.to_snapshot())
+    assert msgspec.json.decode(encoded)["actions"][1]["command_id"] == "m1"
+    other = FloorState()
+    other.load_snapshot(msgspec.json.decode(encoded, type=Snapshot))
+    assert other.actions == s.state.actions
+    # The day resets at midnight UTC (T0 is 09:00): today's actions go with the day's figures.
+    s.state.advance_clock(iso(T0 + 15 * 3600_000))
+    assert s.state.actions == [] and s.state.take_changes().reset
+    s.emit(15 * 3600 + 1, applied("r2"))
+    assert [a.command_id for a in s.state.actions] == ["r2"]

@@ -24,6 +24,7 @@ class ChangeSet:
     cases_added: set[str] = field(default_factory=set)
     cases_changed: set[str] = field(default_factory=set)
     cases_removed: set[str] = field(default_factory=set)
+    actions: bool = False  # today's applied actions grew (or were cleared: see reset)
     events: int = 0  # events applied
 
     def __bool__(self) -> bool:

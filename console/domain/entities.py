@@ -39,6 +39,11 @@ NOT_READY_REASONS = (
 )
 
 
+#: Call priorities on the feed and in commands: higher is served first.
+CALL_PRIORITY_MIN = 0
+CALL_PRIORITY_MAX = 10
+
+
 class CallState(StrEnum):
     WAITING = "waiting"
     RINGING = "ringing"
@@ -75,6 +80,7 @@ class Centre(msgspec.Struct, kw_only=True):
     sl_definition: SlDefinition = SlDefinition.ABANDONS_FAIL
     short_abandon_s: float = 5.0
     day_started_at: Timestamp | None = None  # start of the current business day
+    case_limit: int | None = None  # open cases an agent should hold at most (consoles warn); None: no limit
 
     def __post_init__(self) -> None:
         # Canonical floats, so a struct built in code encodes as it decodes.
@@ -192,6 +198,19 @@ class Case(msgspec.Struct, kw_only=True):
     channel: str = "phone"
     first_response_at: Timestamp | None = None
     reopened: int = 0
+
+
+class AppliedAction(msgspec.Struct, kw_only=True):
+    """A supervisor's command that changed the floor today (from an ``action.applied`` event)."""
+
+    at: Timestamp
+    command_id: str
+    user: str
+    role: str
+    action: str
+    args: dict[str, Any]
+    result: dict[str, Any]
+    before: Any = None
 
 
 #: Case fields a ``case.updated`` event may change.

@@ -95,6 +95,18 @@ class CaseUpdated(msgspec.Struct, kw_only=True):
     version: int
 
 
+class ActionApplied(msgspec.Struct, kw_only=True):
+    """A supervisor's command was applied (after its own events, in the same batch)."""
+
+    command_id: str
+    user: str
+    role: str
+    action: str
+    args: dict[str, Any]
+    result: dict[str, Any]
+    before: Any = None
+
+
 EventData = (
     QueueConfigured
     | CentreConfigured
@@ -110,6 +122,7 @@ EventData = (
     | CallMoved
     | CaseCreated
     | CaseUpdated
+    | ActionApplied
 )
 
 #: Wire type name -> payload struct.
@@ -128,6 +141,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
     "call.moved": CallMoved,
     "case.created": CaseCreated,
     "case.updated": CaseUpdated,
+    "action.applied": ActionApplied,
 }
 
 TYPE_OF: dict[type[Any], str] = {cls: name for name, cls in EVENT_TYPES.items()}

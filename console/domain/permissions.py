@@ -18,13 +18,14 @@ class Role(StrEnum):
 
 
 _SUPERVISOR = {"agent.set_state", "call.move", "call.flag", "calls.query"}
+_CASES = {"case.reassign", "case.undo_reassign"}
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: frozenset(),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
-    Role.MANAGER: frozenset(_SUPERVISOR | {"case.reassign"}),
+    Role.MANAGER: frozenset(_SUPERVISOR | _CASES),
     Role.QUALITY: frozenset({"call.flag", "flag.update", "calls.query"}),
-    Role.ADMIN: frozenset(_SUPERVISOR | {"case.reassign", "flag.update"}),
+    Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {"flag.update"}),
 }
 
 

@@ -1,7 +1,8 @@
 """The floor state and the one reducer that the gateway and every console share.
 
 ``FloorState`` folds sequenced events into queues, agents, calls and cases and
-keeps each queue's day figures. Applying a snapshot and then the events after
+keeps each queue's day figures and the day's applied supervisor actions (the
+audit every console sees). Applying a snapshot and then the events after
 it gives exactly the state the gateway had (tests hold it to that). The reducer
 is strict about the sequence (a gap or a repeat raises ``SequenceError``) and
 lenient about content: an unknown type only advances the seq, and an event
@@ -26,6 +27,7 @@ from console.domain.entities import (
     Agent,
     AgentState,
     AgentTime,
+    AppliedAction,
     Bucket,
     Call,
     CallState,
@@ -37,6 +39,7 @@ from console.domain.entities import (
     case_changes_valid,
 )
 from console.domain.events import (
+    ActionApplied,
     AgentAdded,
     AgentPending,
     AgentRemoved,
@@ -70,6 +73,7 @@ class Snapshot(msgspec.Struct, kw_only=True, tag="snapshot", tag_field="op"):
     calls: list[Call]
     cases: list[Case]
     agent_time: list[AgentTime] = msgspec.field(default_factory=list)
+    actions: list[AppliedAction] = msgspec.field(default_factory=list)  # today's, oldest first
 
 
 class FloorState:
@@ -84,6 +88,7 @@ class FloorState:
         self.calls: dict[str, Call] = {}
         self.cases: dict[str, Case] = {}
         self.agent_time: list[AgentTime] = []  # today's centre-wide buckets
+        self.actions: list[AppliedAction] = []  # today's applied supervisor actions, oldest first
         self.changes = ChangeSet()  # ids touched since the last take_changes()
         self.skipped = 0  # events that named something this state does not hold
         self._next_reset_ms: int | None = None
@@ -102,6 +107,7 @@ class FloorState:
             "call.moved": self._call_moved,
             "case.created": self._case_created,
             "case.updated": self._case_updated,
+            "action.applied": self._action_applied,
         }
 
     # -- snapshots ---------------------------------------------------------
@@ -117,6 +123,7 @@ class FloorState:
             calls=list(self.calls.values()),
             cases=list(self.cases.values()),
             agent_time=self.agent_time,
+            actions=self.actions,
         )
 
     def load_snapshot(self, snap: Snapshot) -> None:
@@ -129,6 +136,7 @@ class FloorState:
         self.calls = {c.id: c for c in snap.calls}
         self.cases = {c.id: c for c in snap.cases}
         self.agent_time = snap.agent_time
+        self.actions = snap.actions
         self._schedule_reset()
         self.changes = ChangeSet(reset=True)
 
@@ -164,6 +172,7 @@ class FloorState:
                 q.buckets = []
                 metrics.refresh(q.today, self.centre.sl_definition)
             self.agent_time = []
+            self.actions = []
             self.changes.reset = True
             self._schedule_reset()
 
@@ -189,6 +198,16 @@ class FloorState:
         bucket = Bucket(start=start)
         q.buckets.append(bucket)
         return bucket
+
+    def _bucket_of(self, q: Queue, at: Timestamp) -> tuple[int, Bucket]:
+        """The queue's bucket for any earlier ``at`` of today (index, bucket), created in order if missing."""
+        start = iso(self._bucket_start_ms(to_ms(at)))
+        i = bisect.bisect_left(q.buckets, start, key=lambda b: b.start)
+        if i < len(q.buckets) and q.buckets[i].start == start:
+            return i, q.buckets[i]
+        bucket = Bucket(start=start)
+        q.buckets.insert(i, bucket)
+        return i, bucket
 
     def _add_agent_time(self, state: AgentState, since: Timestamp, until: Timestamp) -> None:
         """Book an agent's time in ``state`` to today's buckets, split at bucket edges."""
@@ -385,14 +404,32 @@ class FloorState:
         if c is None or q is None:
             self.skipped += 1
             return
+        old = self.queues.get(c.queue_id)
+        started = self.centre.day_started_at
+        if old is not q and started is not None and c.entered_at >= started:
+            # A call counts as offered once: in the queue it is answered or abandoned in.
+            # Its offer moves with it, in the bucket of its arrival, so the centre total
+            # (the sum over queues) never counts it twice. A call that arrived before the
+            # day started was counted in no queue's today and moves nothing.
+            if old is not None:
+                self._uncount_offered(old, c.entered_at)
+            q.today.offered += 1
+            self._bucket_of(q, c.entered_at)[1].offered += 1
+            self._refresh(q)
         c.queue_id = d.queue_id
         if d.priority is not None:
             c.priority = d.priority
-        # A moved call is offered to its new queue, as the peers count a transfer in.
-        q.today.offered += 1
-        self._bucket(q, at).offered += 1
-        self._refresh(q)
         self.changes.changed("call", c.id)
+
+    def _uncount_offered(self, q: Queue, entered_at: Timestamp) -> None:
+        if q.today.offered > 0:
+            q.today.offered -= 1
+        i, bucket = self._bucket_of(q, entered_at)
+        if bucket.offered > 0:
+            bucket.offered -= 1
+        if bucket == Bucket(start=bucket.start):  # nothing left in it: buckets list only non-empty ones
+            del q.buckets[i]
+        self._refresh(q)
 
     # -- handlers: cases ---------------------------------------------------
 
@@ -431,3 +468,20 @@ class FloorState:
         if a is not None:
             a.open_cases += delta
             self.changes.agent(a.id)
+
+    # -- handlers: supervisors' actions ------------------------------------
+
+    def _action_applied(self, at: Timestamp, d: ActionApplied) -> None:
+        self.actions.append(
+            AppliedAction(
+                at=at,
+                command_id=d.command_id,
+                user=d.user,
+                role=d.role,
+                action=d.action,
+                args=d.args,
+                result=d.result,
+                before=d.before,
+            )
+        )
+        self.changes.actions = True

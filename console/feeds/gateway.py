@@ -36,11 +36,19 @@ from websockets.exceptions import ConnectionClosed
 
 from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
-from console.domain.events import Event, RawEvent, make_event, type_payload
+from console.domain.events import ActionApplied, Event, RawEvent, make_event, type_payload
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.commands import CentreDriver, CommandContext, CommandRefused, EventAt, execute
+from console.feeds.commands import (
+    CentreDriver,
+    CommandContext,
+    CommandRefused,
+    EventAt,
+    PastCommand,
+    execute,
+    history_wanted,
+)
 from console.feeds.journal import ResumeJournal
 from console.feeds.loadgen import LoadDriver, LoadShape
 from console.feeds.protocol import (
@@ -295,11 +303,14 @@ class Gateway:
         raws: list[bytes] = []
         events: list[tuple[Event, bytes]] = []
         first = self.seq + 1
+        at_ms, at = -1, ""
         for t_ms, payload in items:
             # Event times never go backwards, whatever the source.
             self._last_at_ms = max(self._last_at_ms, t_ms)
+            if self._last_at_ms != at_ms:  # a big command's events share one time: format it once
+                at_ms, at = self._last_at_ms, iso(self._last_at_ms)
             self.seq += 1
-            event = make_event(self.seq, iso(self._last_at_ms), payload)
+            event = make_event(self.seq, at, payload)
             self.state.apply(event)
             raw = protocol.encode_event(event)
             self.journal.append(self.seq, raw)
@@ -656,7 +667,11 @@ class Gateway:
         record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
         if record is not None:  # applied before this gateway's memory (a restart)
             return protocol.encode(_ack_from_audit(cmd.id, record))
-        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim)
+        past: list[PastCommand] = []
+        ref = history_wanted(s.role, cmd.action, cmd.args)
+        if ref is not None:
+            past = [_past(r) for r in await asyncio.to_thread(self.store.audit_by_command_id, ref)]
+        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim, past=past)
         record = AuditRecord(
             at=self.feed_clock() or iso(self._last_at_ms),
             user=s.user,
@@ -675,6 +690,8 @@ class Gateway:
                 error=AckError(code=refused.code, message=refused.message, details=refused.details),
             )
             record.error_code, record.error_message = refused.code, refused.message
+            if refused.details is not None:  # kept so a re-send after a restart gets them too
+                record.result = {"details": refused.details}
             ticket = self._submit([], audit=[record])
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
         except Exception as exc:
@@ -687,7 +704,20 @@ class Gateway:
             ticket = self._submit([], audit=[record])
         else:
             record.ok, record.result, record.before = True, outcome.result, outcome.before
-            stamped = self._stamp(outcome.events)
+            items = list(outcome.events)
+            if items:
+                # Every console's audit of the day: after the command's own events, in the same batch.
+                applied = ActionApplied(
+                    command_id=cmd.id,
+                    user=s.user,
+                    role=s.role.value,
+                    action=cmd.action,
+                    args=cmd.args,
+                    result=outcome.result,
+                    before=outcome.before,
+                )
+                items.append((items[-1][0], applied))
+            stamped = self._stamp(items)
             record.after = outcome.after() if outcome.after is not None else None
             ticket = self._submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
@@ -702,10 +732,25 @@ class GatewayFailedError(RuntimeError):
 def _ack_from_audit(command_id: str, record: AuditRecord) -> Ack:
     if record.ok:
         return Ack(id=command_id, ok=True, result=record.result)
+    details = record.result.get("details") if record.result is not None else None
     return Ack(
         id=command_id,
         ok=False,
-        error=AckError(code=record.error_code or ErrorCode.INTERNAL, message=record.error_message or ""),
+        error=AckError(
+            code=record.error_code or ErrorCode.INTERNAL, message=record.error_message or "", details=details
+        ),
+    )
+
+
+def _past(record: AuditRecord) -> PastCommand:
+    return PastCommand(
+        command_id=record.command_id,
+        user=record.user,
+        action=record.action,
+        ok=record.ok,
+        result=record.result,
+        before=record.before,
+        after=record.after,
     )
 
 

@@ -9,6 +9,7 @@ cleanly to ``FloorState``; times are on the feed clock like any other driver.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from console.domain.clock import iso
@@ -18,6 +19,7 @@ from console.domain.events import (
     AgentStateChanged,
     CallAnswered,
     CallEnded,
+    CallMoved,
     CallQueued,
     CaseCreated,
     CaseUpdated,
@@ -177,6 +179,32 @@ class LoadDriver:
             return [], False
         self._state[agent_id] = state
         return [(self._now, AgentStateChanged(agent_id=agent_id, state=state, reason=reason))], False
+
+    def assign_cases(self, moves: Sequence[tuple[str, str | None]]) -> list[EventAt]:
+        """New owners for cases (None: unassigned); all or nothing (KeyError for an unknown case)."""
+        missing = [cid for cid, _ in moves if cid not in self._cases]
+        if missing:
+            raise KeyError(f"unknown cases: {', '.join(missing[:5])}")
+        out: list[EventAt] = []
+        for cid, agent in moves:
+            self._cases[cid] += 1
+            out.append(
+                (self._now, CaseUpdated(case_id=cid, changes={"agent_id": agent}, version=self._cases[cid]))
+            )
+        return out
+
+    def move_call(self, call_id: str, queue_id: str, priority: int | None) -> list[EventAt]:
+        """Move a waiting call to another queue or change its priority (the gateway checked both).
+
+        This centre keeps no priorities of its own: a priority is passed on to the floor.
+        """
+        for i, (cid, queue) in enumerate(self._waiting):
+            if cid == call_id:
+                if queue == queue_id and priority is None:
+                    return []
+                self._waiting[i] = (cid, queue_id)
+                break
+        return [(self._now, CallMoved(call_id=call_id, queue_id=queue_id, priority=priority))]
 
     # -- the mix ---------------------------------------------------------------------
 

@@ -19,9 +19,9 @@ from console.domain.state import Snapshot
 
 PROTOCOL_VERSION = 1
 
-#: Largest client frame the gateway reads as a frame; larger ones get ``frame_too_large``.
-MAX_CLIENT_FRAME = 64 * 1024
-#: Hard limit above which the websocket layer closes the connection (1009).
+#: The one frame limit: the websocket layer closes a connection whose frame is larger (1009),
+#: and the decoder refuses a longer text with ``frame_too_large``. Big enough for a
+#: ``case.reassign`` of 50,000 cases (about 1.5 MB).
 MAX_WIRE_FRAME = 4 * 1024 * 1024
 
 CLOSE_BAD_TOKEN = 4401
@@ -83,10 +83,10 @@ def decode_client_frame(frame: str | bytes) -> ClientFrame:
         raise ProtocolError(
             ErrorCode.BINARY_FRAME, "binary frames are not part of the protocol; send UTF-8 JSON text"
         )
-    if len(frame) > MAX_CLIENT_FRAME:
+    if len(frame) > MAX_WIRE_FRAME:
         raise ProtocolError(
             ErrorCode.FRAME_TOO_LARGE,
-            f"frame of {len(frame)} characters exceeds the limit of {MAX_CLIENT_FRAME}",
+            f"frame of {len(frame)} characters exceeds the limit of {MAX_WIRE_FRAME}",
         )
     try:
         obj = msgspec.json.decode(frame)

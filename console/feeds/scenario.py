@@ -21,7 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 from console.domain.businessday import parse_hhmm
-from console.domain.entities import CASE_PRIORITIES, NOT_READY_REASONS, SlDefinition
+from console.domain.entities import (
+    CALL_PRIORITY_MAX,
+    CALL_PRIORITY_MIN,
+    CASE_PRIORITIES,
+    NOT_READY_REASONS,
+    SlDefinition,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "bank.toml"
@@ -77,7 +83,7 @@ class QueueSpec(_Spec):
     wrap_up: Distribution = msgspec.field(default_factory=lambda: _fixed(0.0))
     sl_threshold_s: float = 20.0
     sl_target_pct: float = 80.0
-    priority: int = 5  # higher is served first
+    priority: int = 5  # higher is served first (0-10)
     arrival_curve: list[float] | None = None  # overrides the centre's curve
 
 
@@ -159,6 +165,7 @@ class CasesSpec(_Spec):
     handler_teams: list[str]
     arrivals_per_hour: float = 0.0
     initial_backlog: int = 0  # open cases already in the system at a fresh start
+    case_limit: int | None = None  # open cases an agent should hold at most (on the feed; consoles warn)
     arrival_curve: list[float] | None = None  # None: the centre's curve
     priorities: CasePriorities = msgspec.field(default_factory=CasePriorities)
     steps: CaseSteps = msgspec.field(default_factory=CaseSteps)
@@ -356,6 +363,8 @@ def _check_queue(key: str, q: QueueSpec, seen: set[str]) -> Iterator[Problem]:
         yield f"{key}.sl_threshold_s", "must not be negative"
     if not 0 <= q.sl_target_pct <= 100:
         yield f"{key}.sl_target_pct", "must be between 0 and 100"
+    if not CALL_PRIORITY_MIN <= q.priority <= CALL_PRIORITY_MAX:
+        yield f"{key}.priority", f"must be between {CALL_PRIORITY_MIN} and {CALL_PRIORITY_MAX}"
     yield from _check_curve(f"{key}.arrival_curve", q.arrival_curve)
 
 
@@ -391,6 +400,8 @@ def _check_cases(c: CasesSpec, queue_ids: set[str], team_ids: set[str]) -> Itera
         yield "cases.arrivals_per_hour", "must not be negative"
     if c.initial_backlog < 0:
         yield "cases.initial_backlog", "must not be negative"
+    if c.case_limit is not None and c.case_limit < 1:
+        yield "cases.case_limit", "must be at least 1 (leave it out for no limit)"
     if not c.queues:
         yield "cases.queues", "cases need at least one queue"
     for qid, weight in c.queues.items():

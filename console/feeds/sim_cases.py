@@ -4,13 +4,20 @@ intake → triage (first response; a handler takes it) → referred → [awaitin
 the resolution clock pauses] → resolution → callback → closed, and now and then a
 closed case is reopened. Step durations scale with the priority so urgent cases
 move faster; a minority still miss their deadlines, which is what supervisors watch.
+
+Supervisors reassign cases (``assign``). A case keeps its place in the workflow and
+its new owner carries on with it. A case taken off its owner past intake goes back
+to the team's pool, as in a real centre: nobody works it (its step is stopped, its
+deadlines keep running) until a supervisor assigns it or a handler picks it up
+from the pool, after a wait drawn like a new case's intake, by the same rule as
+new cases (the handler with the fewest open cases).
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from console.domain.clock import iso, to_ms
@@ -164,9 +171,9 @@ class CaseDesk:
                 c.reopened,
             )
             self.open[case.id] = case
-            if case.agent_id is not None:
-                self._load[case.agent_id] = self._load.get(case.agent_id, 0) + 1
-            self._schedule(now + self._sample_step(case), self._step, case, case.token)
+            if case.agent_id in self._load:
+                self._load[case.agent_id] += 1
+            self._schedule_work(case, now)
         self._schedule_arrival(now)
 
     # -- handlers ---------------------------------------------------------------
@@ -200,12 +207,52 @@ class CaseDesk:
         case.version += 1
         case.reopened += 1
         case.res_due_ms = t + round(rule.resolution_h * HOUR_MS)
-        if case.agent_id is not None:
-            self._load[case.agent_id] = self._load.get(case.agent_id, 0) + 1
+        if case.agent_id in self._load:
+            self._load[case.agent_id] += 1
         self.open[case.id] = case
         # A closed case is gone from every floor state, so it comes back as a new case with the same id.
         self._out.append((t, CaseCreated(case=case.to_case())))
+        self._schedule_work(case, t)
+
+    def _pickup(self, t: int, case: SimCase, token: int) -> None:
+        """A handler takes a case from the pool; it is worked from where it stood."""
+        if token != case.token or case.id not in self.open or not self._pooled(case):
+            return
+        agent = self._assign()
+        case.token += 1
+        if agent is not None:
+            case.agent_id = agent
+            case.version += 1
+            self._out.append(
+                (t, CaseUpdated(case_id=case.id, changes={"agent_id": agent}, version=case.version))
+            )
         self._schedule(t + self._sample_step(case), self._step, case, case.token)
+
+    # -- supervisors' commands ----------------------------------------------------
+
+    def assign(self, moves: Sequence[tuple[str, str | None]], t: int) -> None:
+        """Give each named open case its new owner (None: back to the pool) at ``t``.
+
+        All or nothing: raises KeyError, changing nothing, when a case is not open.
+        A case already with that owner is left alone.
+        """
+        missing = [cid for cid, _ in moves if cid not in self.open]
+        if missing:
+            raise KeyError(f"cases not open: {', '.join(missing[:5])}")
+        for cid, agent in moves:
+            case = self.open[cid]
+            if agent == case.agent_id:
+                continue
+            was_pooled = self._pooled(case)
+            self._release(case.agent_id)
+            case.agent_id = agent
+            if agent in self._load:
+                self._load[agent] += 1
+            case.version += 1
+            self._out.append((t, CaseUpdated(case_id=cid, changes={"agent_id": agent}, version=case.version)))
+            if self._pooled(case) or was_pooled:
+                case.token += 1  # the running step (or pickup) no longer applies
+                self._schedule_work(case, t)
 
     # -- workflow ---------------------------------------------------------------
 
@@ -217,7 +264,7 @@ class CaseDesk:
             nxt = CaseStatus.TRIAGE
             case.fr_at_ms = t
             changes["first_response_at"] = iso(t)
-            if assign:
+            if assign and case.agent_id is None:  # unless a supervisor assigned it during intake
                 case.agent_id = self._assign()
                 changes["agent_id"] = case.agent_id
         elif st is CaseStatus.TRIAGE:
@@ -295,6 +342,24 @@ class CaseDesk:
         agent = min(self._load, key=self._load.__getitem__)
         self._load[agent] += 1
         return agent
+
+    @staticmethod
+    def _pooled(case: SimCase) -> bool:
+        """Past intake with nobody on it: waiting in the team's pool."""
+        return case.agent_id is None and case.status is not CaseStatus.INTAKE
+
+    def _schedule_work(self, case: SimCase, t: int) -> None:
+        """The case's next step, or its pickup from the pool when nobody owns it."""
+        if self._pooled(case) and self._load:
+            self._schedule(t + self._pickup_delay(case), self._pickup, case, case.token)
+        else:
+            self._schedule(t + self._sample_step(case), self._step, case, case.token)
+
+    def _pickup_delay(self, case: SimCase) -> int:
+        """How long a pooled case waits for a handler: drawn like a new case's intake."""
+        return self._steps[(case.priority if case.priority in self._rules else "P3", CaseStatus.INTAKE)](
+            self._rng
+        )
 
     def _release(self, agent_id: str | None) -> None:
         if agent_id is not None and agent_id in self._load:

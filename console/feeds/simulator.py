@@ -11,7 +11,10 @@ the same events.
 Routing: a waiting call is ordered by priority (higher first), then by arrival;
 a free agent is the longest idle (since they last became available) among those
 skilled for the queue. Agents go available at the end of after-call work and
-immediately take the best call waiting in their skills.
+immediately take the best call waiting in their skills. A supervisor may move a
+waiting call to another queue or change its priority (``move_call``): from then
+on it is routed as a call of that queue with that priority, keeping its arrival
+time and its caller's patience.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import heapq
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -34,6 +37,7 @@ from console.domain.events import (
     CallAbandoned,
     CallAnswered,
     CallEnded,
+    CallMoved,
     CallQueued,
     CallRinging,
     CentreConfigured,
@@ -82,7 +86,7 @@ class _Queue:
 
 
 class _Call:
-    __slots__ = ("agent", "entered_ms", "id", "priority", "queue", "state")
+    __slots__ = ("agent", "entered_ms", "id", "order", "priority", "queue", "state")
 
     def __init__(self, call_id: str, queue: _Queue, priority: int, entered_ms: int) -> None:
         self.id = call_id
@@ -91,6 +95,7 @@ class _Call:
         self.entered_ms = entered_ms
         self.state = _WAITING
         self.agent: _Agent | None = None
+        self.order = 0  # of its latest queue entry: older entries (before a move) are stale
 
 
 class _Agent:
@@ -180,6 +185,7 @@ class Simulator:
             day_starts=c.day_starts,
             sl_definition=c.sl_definition,
             short_abandon_s=c.short_abandon_s,
+            case_limit=scenario.cases.case_limit if scenario.cases is not None else None,
         )
         opens, closes = minutes(c.opens), minutes(c.closes)
         self._queues: dict[str, _Queue] = {}
@@ -277,6 +283,43 @@ class Simulator:
         self._apply(t, a, state, reason)
         return self._drain(), False
 
+    def move_call(self, call_id: str, queue_id: str, priority: int | None) -> list[EventAt]:
+        """A supervisor moves a waiting call (and/or changes its priority) at ``now_ms``.
+
+        The call keeps its arrival time and its caller's patience; it is routed as a
+        call of the new queue at once (to a free skilled agent, else it waits there).
+        Raises KeyError/ValueError, changing nothing, unless the call is waiting and the
+        queue exists. Nothing to change: no events.
+        """
+        call = self._live.get(call_id)
+        q = self._queues.get(queue_id)
+        if call is None or q is None:
+            raise KeyError(f"unknown call {call_id!r} or queue {queue_id!r}")
+        if call.state != _WAITING:
+            raise ValueError(f"call {call_id} is not waiting")
+        new_priority = call.priority if priority is None else priority
+        if q is call.queue and new_priority == call.priority:
+            return []
+        t = self._now
+        call.queue = q
+        call.priority = new_priority
+        self._out.append((t, CallMoved(call_id=call.id, queue_id=q.id, priority=new_priority)))
+        a = self._pop_available(q)
+        if a is not None:
+            self._connect(t, a, call)
+        else:
+            self._enqueue(call)  # its entry in the old queue is now stale
+        return self._drain()
+
+    def assign_cases(self, moves: Sequence[tuple[str, str | None]]) -> list[EventAt]:
+        """A supervisor gives cases new owners (None: back to the pool) at ``now_ms``; all or nothing."""
+        if self._cases is None:
+            if moves:
+                raise KeyError("this centre has no cases")
+            return []
+        self._cases.assign(moves, self._now)
+        return self._drain()
+
     def counters(self) -> dict[str, int]:
         """Last id numbers used; pass back as ``counters=`` after a restart so ids are never reused."""
         return {
@@ -309,6 +352,12 @@ class Simulator:
         if self._cases is None:
             return {}
         return {c.id: (c.status.value, c.version) for c in self._cases.open.values()}
+
+    def case_owners(self) -> dict[str, str | None]:
+        """open case id -> the agent working it (None: nobody, in intake or the pool)."""
+        if self._cases is None:
+            return {}
+        return {c.id: c.agent_id for c in self._cases.open.values()}
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -360,6 +409,7 @@ class Simulator:
 
     def _enqueue(self, call: _Call) -> None:
         self._order += 1
+        call.order = self._order
         heapq.heappush(call.queue.waiting, (-call.priority, call.entered_ms, self._order, call))
 
     def _pop_available(self, q: _Queue) -> _Agent | None:
@@ -375,8 +425,8 @@ class Simulator:
         best_q: _Queue | None = None
         for q in a.skills:
             heap = q.waiting
-            while heap and heap[0][3].state != _WAITING:
-                heapq.heappop(heap)  # abandoned: removed lazily
+            while heap and (heap[0][3].state != _WAITING or heap[0][2] != heap[0][3].order):
+                heapq.heappop(heap)  # abandoned or moved: removed lazily
             if heap and (best is None or heap[0] < best):
                 best, best_q = heap[0], q
         if best is None or best_q is None:
@@ -670,7 +720,7 @@ class Simulator:
 
     def _adopt_config(self, st: FloorState, now: int) -> None:
         old, mine = st.centre, self._centre
-        fields = ("name", "timezone", "day_starts", "sl_definition", "short_abandon_s")
+        fields = ("name", "timezone", "day_starts", "sl_definition", "short_abandon_s", "case_limit")
         if any(getattr(old, f) != getattr(mine, f) for f in fields):
             self._out.append((now, CentreConfigured(centre=msgspec.structs.replace(mine))))
         for q in self._queues.values():

@@ -204,6 +204,15 @@ class Store:
             row = conn.execute(stmt).first()
         return None if row is None else _audit_record(row)
 
+    def audit_by_command_id(self, command_id: str, *, ok: bool = True) -> list[AuditRecord]:
+        """Every user's records of ``command_id``, oldest first; only the applied ones unless ``ok=False``."""
+        t = audit_table
+        stmt = select(t).where(t.c.command_id == command_id).order_by(t.c.id)
+        if ok:
+            stmt = stmt.where(t.c.ok.is_(True))
+        with self.engine.connect() as conn:
+            return [_audit_record(row) for row in conn.execute(stmt)]
+
     # -- cases ------------------------------------------------------------------
 
     def case_row(self, case_id: str) -> dict[str, Any] | None:

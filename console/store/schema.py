@@ -99,7 +99,10 @@ class AuditRow(Base):
     """Every command, accepted or refused, with its outcome."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_user_command_id", "user", "command_id"),)
+    __table_args__ = (
+        Index("ix_audit_user_command_id", "user", "command_id"),
+        Index("ix_audit_command_id", "command_id"),  # any user's command, e.g. to undo it
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[str] = mapped_column(Text, index=True)  # feed clock
