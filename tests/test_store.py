@@ -25,8 +25,25 @@ from platformdirs import user_data_dir
 from sqlalchemy import inspect, text
 
 from console.domain.clock import iso
-from console.domain.entities import Case, CaseStatus, Centre
-from console.domain.events import CallQueued, CaseCreated, CaseUpdated, Event, make_event
+from console.domain.entities import (
+    CallOutcome,
+    Case,
+    CaseStatus,
+    Centre,
+    CompletedCall,
+    Flag,
+    FlagCategory,
+    FlagSeverity,
+)
+from console.domain.events import (
+    CallQueued,
+    CaseCreated,
+    CaseUpdated,
+    Event,
+    FlagCreated,
+    FlagUpdated,
+    make_event,
+)
 from console.domain.state import FloorState, Snapshot
 from console.feeds.protocol import encode, encode_event
 from console.store import AuditRecord, Store, StoreWriter, WriterFailedError, default_db_url, token_hash
@@ -38,7 +55,19 @@ from tests.pg import PgServer, pg_server, pg_url
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
 
 BASE_MS = 1_732_356_000_000  # 2024-11-23T10:00:00.000Z
-TABLES = {"events", "cases", "case_history", "users", "audit", "checkpoints", "meta", "alembic_version"}
+TABLES = {
+    "events",
+    "cases",
+    "case_history",
+    "users",
+    "audit",
+    "checkpoints",
+    "meta",
+    "calls",
+    "flags",
+    "flag_history",
+    "alembic_version",
+}
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -342,6 +371,154 @@ def test_case_projection_and_history(db_url: str) -> None:
         assert history[1]["at"] == stamp(3)
         assert [h["seq"] for h in s.case_history("CS-2")] == [4, 5]
         assert s.case_history("CS-404") == []
+    finally:
+        s.close()
+
+
+# -- completed calls and quality flags --------------------------------------------------------
+
+
+def finished(
+    n: int, *, agent: str | None = "a-1", answered: bool = True, queue: str = "q-cards"
+) -> CompletedCall:
+    entered = stamp(10 * n)
+    return CompletedCall(
+        id=f"K{n:07d}",
+        queue_id=queue,
+        agent_id=agent,
+        caller=f"138****{n:04d}",
+        priority=5,
+        entered_at=entered,
+        answered_at=stamp(10 * n + 2) if answered else None,
+        ended_at=stamp(10 * n + 5),
+        outcome=CallOutcome.ANSWERED if answered else CallOutcome.ABANDONED,
+        wait_s=0.2 if answered else 0.5,
+        talk_s=0.3 if answered else None,
+        duration_s=0.5,
+        short_abandon=not answered,
+    )
+
+
+def test_completed_calls_are_stored_with_their_events_and_paged(db_url: str) -> None:
+    s = Store.open(db_url)
+    try:
+        writer, _ = open_writer(s)
+        calls = [finished(n, agent="a-2" if n % 3 == 0 else "a-1", answered=n % 4 != 0) for n in range(1, 31)]
+        calls.append(finished(31, queue="q_other"))
+        writer.submit([call_event(1)], calls=calls[:10])
+        writer.submit([call_event(2)], calls=[*calls[10:], calls[0]])  # a repeat replaces, never fails
+        writer.close()
+        assert writer.failed is None
+        assert s.completed_call("K0000007") == calls[6]
+        assert s.completed_call("K9999999") is None
+        rows, total = s.completed_calls(limit=1000)
+        assert total == 31 and rows == sorted(calls, key=lambda c: (c.entered_at, c.id), reverse=True)
+        # Pages by (entered_at, id), newest first, each call once.
+        seen: list[str] = []
+        after = None
+        while True:
+            page, count = s.completed_calls(limit=4, after=after)
+            assert count == 31
+            seen += [c.id for c in page]
+            if len(page) < 4:
+                break
+            after = (page[-1].entered_at, page[-1].id)
+        assert seen == [c.id for c in rows]
+        # Filters, one at a time and together.
+        assert {c.id for c in s.completed_calls(agent_id="a-2", limit=100)[0]} == {
+            c.id for c in calls if c.agent_id == "a-2"
+        }
+        assert [c.id for c in s.completed_calls(queue_id="q_other")[0]] == ["K0000031"]
+        assert s.completed_calls(outcome="abandoned")[1] == sum(c.outcome == "abandoned" for c in calls)
+        window = s.completed_calls(since=stamp(100), until=stamp(150))[0]
+        assert [c.id for c in window] == ["K0000014", "K0000013", "K0000012", "K0000011", "K0000010"]
+        assert s.completed_calls(ended_since=stamp(305))[1] == 2  # K30 and K31 ended at or after
+        assert [c.id for c in s.completed_calls(text="k000001")[0]][:2] == ["K0000019", "K0000018"]
+        assert [c.id for c in s.completed_calls(text="****0025")[0]] == ["K0000025"]  # the masked caller
+        assert s.completed_calls(text="_")[0] == [] and s.completed_calls(text="%")[0] == []
+        both = s.completed_calls(agent_id="a-1", outcome="answered", since=stamp(200), limit=3)
+        assert both[1] == sum(
+            c.agent_id == "a-1" and c.outcome == "answered" and c.entered_at >= stamp(200) for c in calls
+        )
+        assert [c.id for c in both[0]] == ["K0000031", "K0000029", "K0000026"]
+    finally:
+        s.close()
+
+
+def flag_created(seq: int, flag_id: str) -> tuple[Event, bytes]:
+    made = Flag(
+        id=flag_id,
+        call_id="K0000001",
+        queue_id="q-cards",
+        agent_id="a-1",
+        team="red",
+        caller="138****0001",
+        call_started_at=stamp(1),
+        category=FlagCategory.COMPLIANCE,
+        severity=FlagSeverity.HIGH,
+        note="no disclosure",
+        moment_s=12.5,
+        flagged_by="sam",
+        flagged_at=stamp(seq),
+        updated_at=stamp(seq),
+    )
+    return wire(make_event(seq, stamp(seq), FlagCreated(flag=made)))
+
+
+def flag_updated(
+    seq: int, flag_id: str, version: int, note: str | None = None, **changes: Any
+) -> tuple[Event, bytes]:
+    data = FlagUpdated(flag_id=flag_id, changes=changes, version=version, by="quinn", note=note)
+    return wire(make_event(seq, stamp(seq), data))
+
+
+def test_flag_projection_and_history_follow_the_reducer(db_url: str) -> None:
+    s = Store.open(db_url)
+    try:
+        writer, _ = open_writer(s)
+        events = [
+            flag_created(1, "F-000001"),
+            flag_updated(2, "F-000001", 2, "listening", status="in_review", reviewer="quinn"),
+            flag_created(3, "F-000002"),
+        ]
+        writer.submit(events)
+        more = [
+            flag_updated(4, "F-000001", 3, "coaching booked", status="closed", outcome="coaching_needed"),
+            flag_updated(5, "F-404", 2, "lost"),  # unknown: skipped, as the reducer does
+            flag_updated(6, "F-000002", 2, colour="red"),  # not a flag field: skipped
+            flag_updated(7, "F-000002", 2, "a note alone"),
+        ]
+        writer.submit(more)
+        writer.close()
+        assert writer.failed is None
+        floor = FloorState()
+        for event, _ in [*events, *more]:
+            floor.apply(event)
+        for fid in ("F-000001", "F-000002"):
+            row = s.flag_row(fid)
+            want = floor.flags[fid]
+            assert row is not None
+            assert (row["status"], row["reviewer"], row["outcome"], row["version"]) == (
+                want.status,
+                want.reviewer,
+                want.outcome,
+                want.version,
+            )
+            assert (row["closed_at"], row["updated_at"], row["moment_s"]) == (
+                want.closed_at,
+                want.updated_at,
+                12.5,
+            )
+            notes = [(h["at"], h["by"], h["note"]) for h in s.flag_history(fid) if h["note"] is not None]
+            assert notes == [(n.at, n.by, n.text) for n in want.notes]
+        assert s.flag_row("F-404") is None and s.flag_history("F-404") == []
+        history = s.flag_history("F-000001")
+        assert [(h["seq"], h["version"]) for h in history] == [(1, 1), (2, 2), (4, 3)]
+        assert history[0]["changes"]["category"] == "compliance" and history[0]["by"] == "sam"
+        assert history[2]["changes"] == {"status": "closed", "outcome": "coaching_needed"}
+        assert s.user_role("nobody") is None
+        s.upsert_user("quinn", "quality", "q-token")
+        assert s.user_role("quinn") == "quality"
     finally:
         s.close()
 

@@ -25,6 +25,7 @@ class ChangeSet:
     cases_changed: set[str] = field(default_factory=set)
     cases_removed: set[str] = field(default_factory=set)
     actions: bool = False  # today's applied actions grew (or were cleared: see reset)
+    flags: set[str] = field(default_factory=set)  # quality flags created or changed (pruned: see reset)
     events: int = 0  # events applied
 
     def __bool__(self) -> bool:

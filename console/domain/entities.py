@@ -12,7 +12,8 @@ from typing import Any
 
 import msgspec
 
-from console.domain.clock import Timestamp
+from console.domain.clock import Timestamp, seconds_between
+from console.domain.masking import mask_digits
 
 
 class AgentState(StrEnum):
@@ -239,3 +240,150 @@ def case_changes_valid(changes: dict[str, Any]) -> str | None:
     if "status" in changes and changes["status"] not in CaseStatus.__members__.values():
         return f"unknown case status {changes['status']!r}"
     return None
+
+
+# -- completed calls and quality flags -----------------------------------------------
+
+
+class CallOutcome(StrEnum):
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+
+
+class CompletedCall(msgspec.Struct, kw_only=True):
+    """A call that has left the floor (``call.ended`` or ``call.abandoned``), as the history keeps it.
+
+    The gateway records one per finished call (``calls.query`` answers from
+    them). ``agent_id`` is the agent who answered it or, for an abandoned call,
+    the agent it was ringing at when the caller hung up (null if it was waiting).
+    """
+
+    id: str
+    queue_id: str
+    agent_id: str | None
+    caller: str  # always masked
+    priority: int
+    entered_at: Timestamp
+    answered_at: Timestamp | None
+    ended_at: Timestamp
+    outcome: CallOutcome
+    wait_s: float  # entered to answered, or to the hang-up of an abandoned call
+    talk_s: float | None  # answered to ended; null when never answered
+    duration_s: float  # entered to ended
+    short_abandon: bool = False  # abandoned sooner than the centre's short_abandon_s
+
+
+class FlagCategory(StrEnum):
+    COMPLIANCE = "compliance"  # compliance and required disclosures
+    DATA_PROTECTION = "data_protection"  # customer-data protection
+    COURTESY = "courtesy"  # courtesy and attitude
+    INCORRECT_INFO = "incorrect_info"  # incorrect information given
+    COMPLAINT_HANDLING = "complaint_handling"
+    PROCESS = "process"  # process not followed
+    COMMENDATION = "commendation"  # something done well
+
+
+class FlagSeverity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class FlagStatus(StrEnum):
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    CLOSED = "closed"
+
+
+class FlagOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    COACHING_NEEDED = "coaching_needed"
+    NO_ISSUE = "no_issue"
+
+
+#: Longest note on a flag (in characters), at flagging and per review note.
+FLAG_NOTE_MAX = 4000
+
+
+class FlagNote(msgspec.Struct, kw_only=True):
+    """A review note: appended by ``flag.updated``, never changed or removed."""
+
+    at: Timestamp
+    by: str
+    text: str
+
+
+class Flag(msgspec.Struct, kw_only=True):
+    """A call flagged for quality review (protocol v1 snapshot ``flags`` entry)."""
+
+    id: str
+    call_id: str
+    queue_id: str
+    agent_id: str | None  # the call's agent when flagged (null: never reached one)
+    team: str | None  # that agent's team when flagged
+    caller: str  # masked
+    call_started_at: Timestamp  # the call's entered_at; moment_s counts from here
+    category: FlagCategory
+    severity: FlagSeverity
+    note: str  # the flagger's note (may be empty)
+    moment_s: float | None  # seconds from call_started_at, or null
+    flagged_by: str
+    flagged_at: Timestamp
+    status: FlagStatus = FlagStatus.OPEN
+    reviewer: str | None = None
+    outcome: FlagOutcome | None = None  # set exactly while closed
+    notes: list[FlagNote] = msgspec.field(default_factory=list)  # review notes, oldest first
+    version: int = 1
+    updated_at: Timestamp | None = None  # last flag.created/flag.updated
+    closed_at: Timestamp | None = None  # while closed: when it was closed
+
+
+#: Flag fields a ``flag.updated`` event may change.
+FLAG_MUTABLE_FIELDS = frozenset({"status", "reviewer", "outcome"})
+
+
+def flag_changes_valid(changes: dict[str, Any]) -> str | None:
+    """Return why ``changes`` cannot apply to a flag, or None when they can."""
+    unknown = sorted(set(changes) - FLAG_MUTABLE_FIELDS)
+    if unknown:
+        return f"unknown flag fields: {', '.join(unknown)}"
+    if "status" in changes and changes["status"] not in FlagStatus.__members__.values():
+        return f"unknown flag status {changes['status']!r}"
+    outcome = changes.get("outcome")
+    if outcome is not None and outcome not in FlagOutcome.__members__.values():
+        return f"unknown flag outcome {outcome!r}"
+    reviewer = changes.get("reviewer")
+    if reviewer is not None and not isinstance(reviewer, str):
+        return f"reviewer must be a user name or null, not {reviewer!r}"
+    return None
+
+
+def completed_call(call: Call, ended_at: Timestamp, short_abandon_s: float) -> CompletedCall:
+    """The history record of ``call`` leaving the floor at ``ended_at``.
+
+    Answered if it was ever answered, abandoned otherwise. The caller is masked
+    again here, so a number that reached the floor unmasked is never recorded.
+    """
+    duration = seconds_between(call.entered_at, ended_at)
+    if call.answered_at is not None:
+        wait = seconds_between(call.entered_at, call.answered_at)
+        talk: float | None = seconds_between(call.answered_at, ended_at)
+        outcome = CallOutcome.ANSWERED
+    else:
+        wait, talk, outcome = duration, None, CallOutcome.ABANDONED
+    return CompletedCall(
+        id=call.id,
+        queue_id=call.queue_id,
+        agent_id=call.agent_id,
+        caller=mask_digits(call.caller),
+        priority=call.priority,
+        entered_at=call.entered_at,
+        answered_at=call.answered_at,
+        ended_at=ended_at,
+        outcome=outcome,
+        wait_s=wait,
+        talk_s=talk,
+        duration_s=duration,
+        short_abandon=outcome is CallOutcome.ABANDONED and duration < short_abandon_s,
+    )

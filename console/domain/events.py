@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from console.domain.clock import Timestamp
-from console.domain.entities import Agent, AgentState, Case, Centre
+from console.domain.entities import Agent, AgentState, Case, Centre, Flag
 
 
 class QueueConfigured(msgspec.Struct, kw_only=True):
@@ -107,6 +107,25 @@ class ActionApplied(msgspec.Struct, kw_only=True):
     before: Any = None
 
 
+class FlagCreated(msgspec.Struct, kw_only=True):
+    """A call was flagged for quality review (the whole flag, version 1)."""
+
+    flag: Flag
+
+
+class FlagUpdated(msgspec.Struct, kw_only=True):
+    """A flag was worked: ``changes`` (status, reviewer, outcome) and/or a review note by ``by``.
+
+    The note is appended to the flag's notes with the event's time; nothing is overwritten.
+    """
+
+    flag_id: str
+    changes: dict[str, Any]
+    version: int
+    by: str
+    note: str | None = None
+
+
 EventData = (
     QueueConfigured
     | CentreConfigured
@@ -123,6 +142,8 @@ EventData = (
     | CaseCreated
     | CaseUpdated
     | ActionApplied
+    | FlagCreated
+    | FlagUpdated
 )
 
 #: Wire type name -> payload struct.
@@ -142,6 +163,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
     "case.created": CaseCreated,
     "case.updated": CaseUpdated,
     "action.applied": ActionApplied,
+    "flag.created": FlagCreated,
+    "flag.updated": FlagUpdated,
 }
 
 TYPE_OF: dict[type[Any], str] = {cls: name for name, cls in EVENT_TYPES.items()}

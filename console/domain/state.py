@@ -1,12 +1,13 @@
 """The floor state and the one reducer that the gateway and every console share.
 
 ``FloorState`` folds sequenced events into queues, agents, calls and cases and
-keeps each queue's day figures and the day's applied supervisor actions (the
-audit every console sees). Applying a snapshot and then the events after
-it gives exactly the state the gateway had (tests hold it to that). The reducer
-is strict about the sequence (a gap or a repeat raises ``SequenceError``) and
-lenient about content: an unknown type only advances the seq, and an event
-naming something unknown is skipped and counted in ``skipped``.
+keeps each queue's day figures, the day's applied supervisor actions (the
+audit every console sees) and the calls flagged for quality review. Applying
+a snapshot and then the events after it gives exactly the state the gateway
+had (tests hold it to that). The reducer is strict about the sequence (a gap
+or a repeat raises ``SequenceError``) and lenient about content: an unknown
+type only advances the seq, and an event naming something unknown is skipped
+and counted in ``skipped``.
 """
 
 from __future__ import annotations
@@ -34,9 +35,15 @@ from console.domain.entities import (
     Case,
     CaseStatus,
     Centre,
+    CompletedCall,
     DayFigures,
+    Flag,
+    FlagNote,
+    FlagStatus,
     Queue,
     case_changes_valid,
+    completed_call,
+    flag_changes_valid,
 )
 from console.domain.events import (
     ActionApplied,
@@ -54,8 +61,15 @@ from console.domain.events import (
     CaseUpdated,
     CentreConfigured,
     Event,
+    FlagCreated,
+    FlagUpdated,
     QueueConfigured,
 )
+from console.domain.flags import apply_changes
+
+#: Closed flags stay in the state (and the snapshot) this long after they closed, counted back
+#: from the start of the business day; open and in-review flags stay whatever their age.
+FLAG_KEEP_CLOSED_MS = 30 * 86_400_000
 
 
 class SequenceError(Exception):
@@ -74,6 +88,7 @@ class Snapshot(msgspec.Struct, kw_only=True, tag="snapshot", tag_field="op"):
     cases: list[Case]
     agent_time: list[AgentTime] = msgspec.field(default_factory=list)
     actions: list[AppliedAction] = msgspec.field(default_factory=list)  # today's, oldest first
+    flags: list[Flag] = msgspec.field(default_factory=list)  # see FLAG_KEEP_CLOSED_MS; oldest first
 
 
 class FloorState:
@@ -89,6 +104,9 @@ class FloorState:
         self.cases: dict[str, Case] = {}
         self.agent_time: list[AgentTime] = []  # today's centre-wide buckets
         self.actions: list[AppliedAction] = []  # today's applied supervisor actions, oldest first
+        self.flags: dict[str, Flag] = {}  # quality flags not closed, or closed lately; oldest first
+        # Told of every call that leaves the floor (the gateway records them); None: nobody listens.
+        self.on_call_finished: Callable[[CompletedCall], None] | None = None
         self.changes = ChangeSet()  # ids touched since the last take_changes()
         self.skipped = 0  # events that named something this state does not hold
         self._next_reset_ms: int | None = None
@@ -108,6 +126,8 @@ class FloorState:
             "case.created": self._case_created,
             "case.updated": self._case_updated,
             "action.applied": self._action_applied,
+            "flag.created": self._flag_created,
+            "flag.updated": self._flag_updated,
         }
 
     # -- snapshots ---------------------------------------------------------
@@ -124,6 +144,7 @@ class FloorState:
             cases=list(self.cases.values()),
             agent_time=self.agent_time,
             actions=self.actions,
+            flags=list(self.flags.values()),
         )
 
     def load_snapshot(self, snap: Snapshot) -> None:
@@ -137,6 +158,7 @@ class FloorState:
         self.cases = {c.id: c for c in snap.cases}
         self.agent_time = snap.agent_time
         self.actions = snap.actions
+        self.flags = {f.id: f for f in snap.flags}
         self._schedule_reset()
         self.changes = ChangeSet(reset=True)
 
@@ -173,6 +195,7 @@ class FloorState:
                 metrics.refresh(q.today, self.centre.sl_definition)
             self.agent_time = []
             self.actions = []
+            self._prune_flags()
             self.changes.reset = True
             self._schedule_reset()
 
@@ -376,6 +399,7 @@ class FloorState:
         self._refresh(q)
         self.changes.removed("call", c.id)
         self._release_agent(c)
+        self._finished(c, at)
 
     def _call_ended(self, at: Timestamp, d: CallEnded) -> None:
         c = self.calls.pop(d.call_id, None)
@@ -391,6 +415,11 @@ class FloorState:
             self._refresh(q)
         self.changes.removed("call", c.id)
         self._release_agent(c)
+        self._finished(c, at)
+
+    def _finished(self, c: Call, at: Timestamp) -> None:
+        if self.on_call_finished is not None:
+            self.on_call_finished(completed_call(c, at, self.centre.short_abandon_s))
 
     def _release_agent(self, c: Call) -> None:
         a = self.agents.get(c.agent_id or "")
@@ -485,3 +514,40 @@ class FloorState:
             )
         )
         self.changes.actions = True
+
+    # -- handlers: quality flags -------------------------------------------
+
+    def _flag_created(self, at: Timestamp, d: FlagCreated) -> None:
+        flag = msgspec.structs.replace(d.flag, notes=list(d.flag.notes))
+        if flag.updated_at is None:
+            flag.updated_at = at
+        self.flags.pop(flag.id, None)  # a repeat replaces it, at the end (oldest first)
+        self.flags[flag.id] = flag
+        self.changes.flags.add(flag.id)
+
+    def _flag_updated(self, at: Timestamp, d: FlagUpdated) -> None:
+        flag = self.flags.get(d.flag_id)
+        if flag is None or flag_changes_valid(d.changes) is not None:
+            self.skipped += 1
+            return
+        apply_changes(flag, d.changes)
+        if "status" in d.changes:
+            flag.closed_at = at if flag.status is FlagStatus.CLOSED else None
+        if d.note is not None:
+            flag.notes.append(FlagNote(at=at, by=d.by, text=d.note))
+        flag.version = d.version
+        flag.updated_at = at
+        self.changes.flags.add(flag.id)
+
+    def _prune_flags(self) -> None:
+        """At the day reset: closed flags that closed more than 30 days ago leave the state."""
+        started = self.centre.day_started_at
+        if started is None:
+            return
+        cutoff = iso(to_ms(started) - FLAG_KEEP_CLOSED_MS)
+        for fid in [
+            f.id
+            for f in self.flags.values()
+            if f.status is FlagStatus.CLOSED and (f.closed_at or f.updated_at or f.flagged_at) < cutoff
+        ]:
+            del self.flags[fid]

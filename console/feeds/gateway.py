@@ -36,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 
 from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
+from console.domain.entities import CompletedCall
 from console.domain.events import ActionApplied, Event, RawEvent, make_event, type_payload
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
@@ -46,8 +47,12 @@ from console.feeds.commands import (
     CommandRefused,
     EventAt,
     PastCommand,
+    calls_page,
     execute,
-    history_wanted,
+    is_query,
+    lookups_wanted,
+    prepare_query,
+    recorded_args,
 )
 from console.feeds.journal import ResumeJournal
 from console.feeds.loadgen import LoadDriver, LoadShape
@@ -75,6 +80,8 @@ COUNTERS_KEY = "sim.counters"
 # The feed clock shown in heartbeats runs ahead of the last event; it is persisted
 # so that after a restart the clock never goes back for a console.
 CLOCK_KEY = "feed.clock"
+# The last flag number issued (flag ids are F-000001, F-000002, ...), kept with the flag's events.
+FLAGS_KEY = "flags.last_id"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
 
@@ -155,6 +162,9 @@ class Gateway:
         self._clock_tickets: deque[tuple[int, int]] = deque()
         self._last_checkpoint_seq = 0
         self._counters: dict[str, int] = {}
+        self._finished: list[CompletedCall] = []  # calls finished by events not yet submitted
+        self._flag_no = 0  # the last flag number issued
+        self._flag_no_submitted = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -203,6 +213,8 @@ class Gateway:
                 counters=counters,
             )
         self.writer = store.start_writer(self._committed_from_writer)
+        # From now on every call that leaves the floor is recorded with the events that end it.
+        self.state.on_call_finished = self._finished.append
         self._sequence(self.sim.bootstrap())
         self._server = await serve(
             self._connection,
@@ -234,6 +246,9 @@ class Gateway:
             self._last_at_ms = self._committed_at_ms = to_ms(self.state.at)
         clock = store.get_meta(CLOCK_KEY)
         self._persisted_clock_ms = self._clock_submitted_ms = int(clock) if clock else 0
+        flag_no = store.get_meta(FLAGS_KEY)
+        in_state = [int(fid[2:]) for fid in self.state.flags if fid.startswith("F-") and fid[2:].isdigit()]
+        self._flag_no = self._flag_no_submitted = max([int(flag_no) if flag_no else 0, *in_state])
         self.journal.reset(self.seq)
         tail = store.tail_events(self.config.journal_min_events)
         if tail:
@@ -336,12 +351,17 @@ class Gateway:
         if self.sim.now_ms > self._clock_submitted_ms:
             self._clock_submitted_ms = self.sim.now_ms
             meta = {**(meta or {}), CLOCK_KEY: str(self.sim.now_ms)}
+        if self._flag_no != self._flag_no_submitted:
+            self._flag_no_submitted = self._flag_no
+            meta = {**(meta or {}), FLAGS_KEY: str(self._flag_no)}
         cp: tuple[int, str, bytes] | None = None
         checkpoint = checkpoint or self.seq - self._last_checkpoint_seq >= self.config.checkpoint_every
         if checkpoint and self.state.at is not None:
             cp = (self.seq, self.state.at, protocol.encode(self.state.to_snapshot()))
             self._last_checkpoint_seq = self.seq
-        ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp)
+        # The calls these events finished go in the same transaction as the events.
+        finished, self._finished[:] = list(self._finished), []
+        ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp, calls=finished)
         if meta and CLOCK_KEY in meta:
             self._clock_tickets.append((ticket, self._clock_submitted_ms))
         return ticket
@@ -637,6 +657,10 @@ class Gateway:
     async def _command(self, s: ClientSession, cmd: Command) -> None:
         """Answer one command; a re-send of the same id is applied once and answered alike."""
         assert self._loop is not None
+        if is_query(cmd.action):
+            # Read-only: answered afresh every time (a re-send reads again), never remembered.
+            s.push_control(await self._answer_query(s, cmd))
+            return
         key = (s.user, cmd.id)
         frame = self._acks.get(key)
         if frame is None:
@@ -667,18 +691,41 @@ class Gateway:
         record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
         if record is not None:  # applied before this gateway's memory (a restart)
             return protocol.encode(_ack_from_audit(cmd.id, record))
+        store = self.store
+        wanted = lookups_wanted(s.role, cmd.action, cmd.args, self.state)
         past: list[PastCommand] = []
-        ref = history_wanted(s.role, cmd.action, cmd.args)
-        if ref is not None:
-            past = [_past(r) for r in await asyncio.to_thread(self.store.audit_by_command_id, ref)]
-        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim, past=past)
+        if wanted.command_id is not None:
+            past = [_past(r) for r in await asyncio.to_thread(store.audit_by_command_id, wanted.command_id)]
+        calls: dict[str, CompletedCall] = {}
+        if wanted.call_id is not None:
+            # A call that ended a moment ago is in the store once the events ending it are.
+            await self.wait_committed(self.seq)
+            found = await asyncio.to_thread(store.completed_call, wanted.call_id)
+            if found is not None:
+                calls[found.id] = found
+        users: dict[str, str | None] = {}
+        if wanted.user is not None:
+            users[wanted.user] = await asyncio.to_thread(store.user_role, wanted.user)
+        # No await from here to the submit: the command sees the floor as its events apply to it.
+        ctx = CommandContext(
+            user=s.user,
+            role=s.role,
+            state=self.state,
+            driver=self.sim,
+            past=past,
+            calls=calls,
+            users=users,
+            now_ms=max(self.sim.now_ms, self._last_at_ms),
+            new_flag_id=self._new_flag_id,
+        )
+        args = recorded_args(cmd.action, cmd.args)
         record = AuditRecord(
             at=self.feed_clock() or iso(self._last_at_ms),
             user=s.user,
             role=s.role.value,
             command_id=cmd.id,
             action=cmd.action,
-            args=cmd.args,
+            args=args,
             ok=False,
         )
         try:
@@ -712,7 +759,7 @@ class Gateway:
                     user=s.user,
                     role=s.role.value,
                     action=cmd.action,
-                    args=cmd.args,
+                    args=args,
                     result=outcome.result,
                     before=outcome.before,
                 )
@@ -723,6 +770,58 @@ class Gateway:
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self._wait_ticket(ticket)
         return protocol.encode(ack)
+
+    def _new_flag_id(self) -> str:
+        self._flag_no += 1
+        return f"F-{self._flag_no:06d}"
+
+    async def _answer_query(self, s: ClientSession, cmd: Command) -> bytes:
+        """A read-only query: role and arguments checked, then read from the store off the loop.
+
+        An answered query changes nothing and is not audited; a refused one is
+        audited like any refused command (and answered after that commits).
+        """
+        assert self.store is not None and self.sim is not None
+        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim)
+        try:
+            query = prepare_query(ctx, cmd.action, cmd.args)
+        except CommandRefused as refused:
+            record = AuditRecord(
+                at=self.feed_clock() or iso(self._last_at_ms),
+                user=s.user,
+                role=s.role.value,
+                command_id=cmd.id,
+                action=cmd.action,
+                args=cmd.args,
+                ok=False,
+                error_code=refused.code,
+                error_message=refused.message,
+            )
+            log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+            await self._wait_ticket(self._submit([], audit=[record]))
+            return protocol.encode(
+                Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
+            )
+        try:
+            rows, total = await asyncio.to_thread(
+                self.store.completed_calls,
+                ended_since=query.ended_since,
+                agent_id=query.agent_id,
+                queue_id=query.queue_id,
+                since=query.since,
+                until=query.until,
+                text=query.text,
+                outcome=query.outcome,
+                after=query.after,
+                limit=query.limit + 1,  # one more tells whether there is a next page
+            )
+        except Exception as exc:
+            log.exception("%s %s %s failed", s.user, cmd.action, cmd.id)
+            message = f"the gateway could not read the call history: {type(exc).__name__}"
+            return protocol.encode(
+                Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
+            )
+        return protocol.encode(Ack(id=cmd.id, ok=True, result=calls_page(query, rows, total)))
 
 
 class GatewayFailedError(RuntimeError):

@@ -16,16 +16,20 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import ColumnElement, Engine, Row, and_, func, or_, select
 
+from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
 from console.store.schema import (
     AuditRecord,
     audit_table,
+    calls_table,
     case_history_table,
     cases_table,
     checkpoints_table,
     events_table,
+    flag_history_table,
+    flags_table,
     meta_table,
     users_table,
 )
@@ -64,6 +68,28 @@ def _audit_record(row: Row[Any]) -> AuditRecord:
         before=_json(row.before),
         after=_json(row.after),
     )
+
+
+def _completed_call(row: Row[Any]) -> CompletedCall:
+    return CompletedCall(
+        id=row.id,
+        queue_id=row.queue_id,
+        agent_id=row.agent_id,
+        caller=row.caller,
+        priority=row.priority,
+        entered_at=row.entered_at,
+        answered_at=row.answered_at,
+        ended_at=row.ended_at,
+        outcome=CallOutcome(row.outcome),
+        wait_s=row.wait_s,
+        talk_s=row.talk_s,
+        duration_s=row.duration_s,
+        short_abandon=bool(row.short_abandon),
+    )
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class Store:
@@ -149,6 +175,12 @@ class Store:
             with conn.begin():
                 conn.execute(stmt, row)
 
+    def user_role(self, name: str) -> str | None:
+        """The role of the user ``name``, or None when there is no such user."""
+        with self.engine.connect() as conn:
+            role: str | None = conn.scalar(select(users_table.c.role).where(users_table.c.name == name))
+        return role
+
     def user_for_token(self, token: str) -> tuple[str, str] | None:
         """(name, role) of the user holding ``token``, or None."""
         if not token:
@@ -225,6 +257,84 @@ class Store:
         """The case's history in seq order; ``changes`` decoded (the whole case for case.created)."""
         t = case_history_table
         stmt = select(t).where(t.c.case_id == case_id).order_by(t.c.seq)
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(stmt)]
+        for row in rows:
+            row["changes"] = _json(row["changes"])
+        return rows
+
+    # -- completed calls ------------------------------------------------------------
+
+    def completed_call(self, call_id: str) -> CompletedCall | None:
+        """The completed call ``call_id``, or None (in progress, unknown, or finished before 0003)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(calls_table).where(calls_table.c.id == call_id)).first()
+        return None if row is None else _completed_call(row)
+
+    def completed_calls(
+        self,
+        *,
+        ended_since: str | None = None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        outcome: CallOutcome | str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 100,
+    ) -> tuple[list[CompletedCall], int]:
+        """Completed calls matching every filter given, newest first, and how many match in all.
+
+        Newest is by ``entered_at``, then id, both descending. ``ended_since``
+        keeps calls that ended at or after it; ``since``/``until`` bound
+        ``entered_at`` (``[since, until)``); ``text`` is a case-insensitive
+        substring of the call id or the masked caller; ``after`` is the
+        (entered_at, id) of the last call of the previous page. The count
+        ignores ``after`` and ``limit``; both reads are one transaction.
+        """
+        t = calls_table
+        where: list[ColumnElement[bool]] = []
+        if ended_since is not None:
+            where.append(t.c.ended_at >= ended_since)
+        if agent_id is not None:
+            where.append(t.c.agent_id == agent_id)
+        if queue_id is not None:
+            where.append(t.c.queue_id == queue_id)
+        if since is not None:
+            where.append(t.c.entered_at >= since)
+        if until is not None:
+            where.append(t.c.entered_at < until)
+        if text:
+            pattern = f"%{_like_escaped(text)}%"
+            where.append(or_(t.c.id.ilike(pattern, escape="\\"), t.c.caller.ilike(pattern, escape="\\")))
+        if outcome is not None:
+            where.append(t.c.outcome == str(outcome))
+        page = select(t).where(*where)
+        if after is not None:
+            entered_at, call_id = after
+            page = page.where(
+                or_(t.c.entered_at < entered_at, and_(t.c.entered_at == entered_at, t.c.id < call_id))
+            )
+        page = page.order_by(t.c.entered_at.desc(), t.c.id.desc()).limit(limit)
+        count = select(func.count()).select_from(t).where(*where)
+        with self.engine.connect() as conn, conn.begin():
+            rows = [_completed_call(row) for row in conn.execute(page)]
+            total = int(conn.scalar(count) or 0)
+        return rows, total
+
+    # -- flags ------------------------------------------------------------------
+
+    def flag_row(self, flag_id: str) -> dict[str, Any] | None:
+        """The flag's projected row (every Flag field but notes, plus updated_seq), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(flags_table).where(flags_table.c.id == flag_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def flag_history(self, flag_id: str) -> list[dict[str, Any]]:
+        """The flag's history in seq order: who, when, ``changes`` (decoded; the whole flag first), note."""
+        t = flag_history_table
+        stmt = select(t).where(t.c.flag_id == flag_id).order_by(t.c.seq)
         with self.engine.connect() as conn:
             rows = [dict(row._mapping) for row in conn.execute(stmt)]
         for row in rows:

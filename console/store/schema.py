@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, MetaData, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: Predictable constraint names, so batch migrations on SQLite can name what they drop.
@@ -80,6 +80,70 @@ class CaseHistoryRow(Base):
     seq: Mapped[int] = mapped_column(BigId)
     at: Mapped[str] = mapped_column(Text)
     changes: Mapped[str] = mapped_column(Text)  # JSON: the whole case for case.created
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class CallRow(Base):
+    """Completed calls (answered and ended, or abandoned): one row per call that left the floor."""
+
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_entered_at_id", "entered_at", "id"),)  # calls.query pages
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    queue_id: Mapped[str] = mapped_column(Text)
+    agent_id: Mapped[str | None] = mapped_column(Text, index=True)
+    caller: Mapped[str] = mapped_column(Text)  # masked
+    priority: Mapped[int] = mapped_column(Integer)
+    entered_at: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[str] = mapped_column(Text, index=True)
+    outcome: Mapped[str] = mapped_column(Text)  # answered | abandoned
+    wait_s: Mapped[float] = mapped_column(Float)
+    talk_s: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    short_abandon: Mapped[bool] = mapped_column(Boolean)
+
+
+class FlagRow(Base):
+    """Projection of flag events: one row per quality flag, never deleted."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    call_id: Mapped[str] = mapped_column(Text, index=True)
+    queue_id: Mapped[str] = mapped_column(Text)
+    agent_id: Mapped[str | None] = mapped_column(Text, index=True)
+    team: Mapped[str | None] = mapped_column(Text)
+    caller: Mapped[str] = mapped_column(Text)  # masked
+    call_started_at: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    moment_s: Mapped[float | None] = mapped_column(Float)
+    flagged_by: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[str] = mapped_column(Text, index=True)
+    status: Mapped[str] = mapped_column(Text, index=True)
+    reviewer: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(Text)
+    closed_at: Mapped[str | None] = mapped_column(Text)
+    updated_seq: Mapped[int] = mapped_column(BigId)  # seq of the last event that changed it
+
+
+class FlagHistoryRow(Base):
+    """One row per flag.created / flag.updated applied to a flag: the flag's whole history."""
+
+    __tablename__ = "flag_history"
+    __table_args__ = (Index("ix_flag_history_flag_id_seq", "flag_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    flag_id: Mapped[str] = mapped_column(Text, ForeignKey("flags.id"))
+    seq: Mapped[int] = mapped_column(BigId)
+    at: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(Text)  # the user who flagged or updated
+    changes: Mapped[str] = mapped_column(Text)  # JSON: the whole flag for flag.created
+    note: Mapped[str | None] = mapped_column(Text)  # the review note added, if any
     version: Mapped[int] = mapped_column(Integer)
 
 
@@ -168,6 +232,9 @@ events_table = _table(EventRow)
 cases_table = _table(CaseRow)
 case_history_table = _table(CaseHistoryRow)
 users_table = _table(UserRow)
+calls_table = _table(CallRow)
+flags_table = _table(FlagRow)
+flag_history_table = _table(FlagHistoryRow)
 audit_table = _table(AuditRow)
 checkpoints_table = _table(CheckpointRow)
 meta_table = _table(MetaRow)

@@ -30,16 +30,27 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
-from console.domain.entities import Case, CaseStatus, case_changes_valid
-from console.domain.events import CaseCreated, CaseUpdated, Event
+from console.domain.entities import (
+    Case,
+    CaseStatus,
+    CompletedCall,
+    Flag,
+    FlagStatus,
+    case_changes_valid,
+    flag_changes_valid,
+)
+from console.domain.events import CaseCreated, CaseUpdated, Event, FlagCreated, FlagUpdated
 from console.store.db import SQLITE_BEGIN, upsert
 from console.store.schema import (
     AuditRecord,
     audit_table,
+    calls_table,
     case_history_table,
     cases_table,
     checkpoints_table,
     events_table,
+    flag_history_table,
+    flags_table,
     meta_table,
 )
 
@@ -56,8 +67,13 @@ _history = case_history_table
 _audit = audit_table
 _checkpoints = checkpoints_table
 _meta = meta_table
+_calls = calls_table
+_flags = flags_table
+_flag_history = flag_history_table
 
 _CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
+_CALL_COLUMNS = tuple(c.name for c in _calls.columns if c.name != "id")
+_FLAG_COLUMNS = tuple(c.name for c in _flags.columns if c.name != "id")
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 
 _json = msgspec.json.Encoder()
@@ -83,6 +99,7 @@ class _Submission:
     audit: list[dict[str, Any]]
     meta: dict[str, str]
     checkpoint: tuple[int, str | None, bytes] | None
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -91,6 +108,8 @@ class _Batch:
     last_seq: int | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     case_events: list[Event] = field(default_factory=list)
+    flag_events: list[Event] = field(default_factory=list)
+    calls: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     checkpoints: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -112,6 +131,50 @@ def audit_row(record: AuditRecord) -> dict[str, Any]:
         "error_message": record.error_message,
         "before": None if record.before is None else json_text(record.before),
         "after": None if record.after is None else json_text(record.after),
+    }
+
+
+def call_row(call: CompletedCall) -> dict[str, Any]:
+    """The calls table row of a completed call."""
+    return {
+        "id": call.id,
+        "queue_id": call.queue_id,
+        "agent_id": call.agent_id,
+        "caller": call.caller,
+        "priority": call.priority,
+        "entered_at": call.entered_at,
+        "answered_at": call.answered_at,
+        "ended_at": call.ended_at,
+        "outcome": _plain(call.outcome),
+        "wait_s": call.wait_s,
+        "talk_s": call.talk_s,
+        "duration_s": call.duration_s,
+        "short_abandon": call.short_abandon,
+    }
+
+
+def _flag_row(flag: Flag, seq: int, at: str) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "call_id": flag.call_id,
+        "queue_id": flag.queue_id,
+        "agent_id": flag.agent_id,
+        "team": flag.team,
+        "caller": flag.caller,
+        "call_started_at": flag.call_started_at,
+        "category": _plain(flag.category),
+        "severity": _plain(flag.severity),
+        "note": flag.note,
+        "moment_s": flag.moment_s,
+        "flagged_by": flag.flagged_by,
+        "flagged_at": flag.flagged_at,
+        "status": _plain(flag.status),
+        "reviewer": flag.reviewer,
+        "outcome": _plain(flag.outcome),
+        "version": flag.version,
+        "updated_at": flag.updated_at or at,
+        "closed_at": flag.closed_at,
+        "updated_seq": seq,
     }
 
 
@@ -190,16 +253,19 @@ class StoreWriter:
         audit: Sequence[AuditRecord] = (),
         meta: Mapping[str, str] | None = None,
         checkpoint: tuple[int, str | None, bytes] | None = None,
+        calls: Sequence[CompletedCall] = (),
     ) -> int:
         """Queue one submission; returns its ticket (1, 2, 3, ...). Never blocks on the database.
 
         ``events`` are (event, its encoded bytes) in increasing seq order, after
-        every seq submitted before; ``checkpoint`` is (seq, at, encoded snapshot).
+        every seq submitted before; ``checkpoint`` is (seq, at, encoded snapshot);
+        ``calls`` the calls those events finished (rows of ``calls``, by id).
         Raises ValueError on a seq out of order (nothing is queued) and
         WriterFailedError once the writer has stopped on an error.
         """
         # Encode here, on the caller's thread, so a bad value fails the caller, not the batch.
         audit_rows = [audit_row(r) for r in audit]
+        call_rows = [call_row(c) for c in calls]
         meta_copy = dict(meta) if meta else {}
         for key, value in meta_copy.items():
             if not isinstance(key, str) or not isinstance(value, str):
@@ -220,7 +286,7 @@ class StoreWriter:
             self._submitted_seq = seq
             self._last_ticket += 1
             ticket = self._last_ticket
-            self._queue.append(_Submission(ticket, events, audit_rows, meta_copy, checkpoint))
+            self._queue.append(_Submission(ticket, events, audit_rows, meta_copy, checkpoint, call_rows))
             self._cond.notify()
         return ticket
 
@@ -301,7 +367,11 @@ class StoreWriter:
                 rows.append({"seq": event.seq, "at": event.at, "type": event.type, "data": encoded.decode()})
                 if isinstance(event.data, CaseCreated | CaseUpdated):
                     batch.case_events.append(event)
+                elif isinstance(event.data, FlagCreated | FlagUpdated):
+                    batch.flag_events.append(event)
             batch.audit.extend(sub.audit)
+            for row in sub.calls:
+                batch.calls[row["id"]] = row
             batch.meta.update(sub.meta)
             if sub.checkpoint is not None:
                 seq, at, snapshot = sub.checkpoint
@@ -362,6 +432,12 @@ class StoreWriter:
             conn.execute(insert(_events), batch.events)
         if batch.case_events:
             self._project_cases(conn, batch.case_events)
+        if batch.calls:
+            conn.execute(
+                upsert(self._dialect, _calls, ["id"], list(_CALL_COLUMNS)), list(batch.calls.values())
+            )
+        if batch.flag_events:
+            self._project_flags(conn, batch.flag_events)
         if batch.audit:
             conn.execute(insert(_audit), batch.audit)
         meta = dict(batch.meta)
@@ -439,5 +515,65 @@ class StoreWriter:
         if history:
             conn.execute(insert(_history), history)
 
+    def _project_flags(self, conn: Connection, flag_events: list[Event]) -> None:
+        """Fold the batch's flag events into ``flags`` and ``flag_history``, as the reducer does."""
+        ids = sorted(
+            {e.data.flag.id if isinstance(e.data, FlagCreated) else e.data.flag_id for e in flag_events}
+        )
+        flags: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), _IN_CHUNK):
+            for found_row in conn.execute(select(_flags).where(_flags.c.id.in_(ids[i : i + _IN_CHUNK]))):
+                flags[found_row.id] = dict(found_row._mapping)
+        history: list[dict[str, Any]] = []
+        touched: set[str] = set()
+        for event in flag_events:
+            data = event.data
+            row: dict[str, Any]
+            if isinstance(data, FlagCreated):
+                row = _flag_row(data.flag, event.seq, event.at)
+                entry = {
+                    "by": data.flag.flagged_by,
+                    "changes": json_text(data.flag),
+                    "note": None,
+                    "version": data.flag.version,
+                }
+            else:
+                found = flags.get(data.flag_id)
+                why = "unknown flag" if found is None else flag_changes_valid(data.changes)
+                if found is None or why is not None:
+                    log.warning("store: flag.updated seq %d for %s skipped: %s", event.seq, data.flag_id, why)
+                    continue
+                row = found
+                for name, value in data.changes.items():
+                    row[name] = _plain(value)
+                if "status" in data.changes:
+                    row["closed_at"] = event.at if row["status"] == FlagStatus.CLOSED else None
+                row["version"] = data.version
+                row["updated_at"] = event.at
+                row["updated_seq"] = event.seq
+                entry = {
+                    "by": data.by,
+                    "changes": json_text(data.changes),
+                    "note": data.note,
+                    "version": data.version,
+                }
+            flags[row["id"]] = row
+            touched.add(row["id"])
+            history.append({"flag_id": row["id"], "seq": event.seq, "at": event.at, **entry})
+        if touched:
+            conn.execute(
+                upsert(self._dialect, _flags, ["id"], list(_FLAG_COLUMNS)),
+                [flags[i] for i in sorted(touched)],
+            )
+        if history:
+            conn.execute(insert(_flag_history), history)
 
-__all__ = ["BATCH_MARKER_KEY", "KEEP_CHECKPOINTS", "StoreWriter", "WriterFailedError", "audit_row"]
+
+__all__ = [
+    "BATCH_MARKER_KEY",
+    "KEEP_CHECKPOINTS",
+    "StoreWriter",
+    "WriterFailedError",
+    "audit_row",
+    "call_row",
+]
