@@ -5,7 +5,9 @@ centre (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a
 one-time admin token and a throw-away SQLite database, and connects to it like to
 any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
 running gateway. ``--screenshot FILE --after SECONDS`` saves a PNG of the window
-and exits (works offscreen: ``QT_QPA_PLATFORM=offscreen``).
+and exits (works offscreen: ``QT_QPA_PLATFORM=offscreen``). ``--wallboard``
+shows the wall display instead (full screen on ``--screen N``, pages from
+``--layout FILE``; see docs/wallboard.md).
 """
 
 from __future__ import annotations
@@ -24,21 +26,28 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from console.domain.clock import is_valid
+from console.domain.wallboard import Layout, default_layout
 from console.embedded import EmbeddedGateway
 from console.feeds.scenario import ScenarioError
 from console.live import LiveFeed
+from console.wallboard_layout import LayoutError, load_layout
 from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow
 from console.widgets.theme import DEFAULT_THEME, apply_theme
+from console.widgets.wallboard import WallboardWindow
 
 log = logging.getLogger("console.app")
 
 DEFAULT_SPEED = 10.0
 SCREENSHOT_SIZE = (1600, 1000)
+WALLBOARD_SCREENSHOT_SIZE = (1920, 1080)
+WALLBOARD_THEME = "dark"  # screens on all day: dark unless --theme or the layout says otherwise
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 #: Options that configure the embedded gateway: they mean nothing with --feed.
 EMBEDDED_ONLY = ("scenario", "seed", "speed", "start")
+#: Options of the wall display: they mean nothing without --wallboard.
+WALLBOARD_ONLY = ("screen", "layout", "page")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument(
         "--after", type=float, default=5.0, metavar="SECONDS", help="wait before --screenshot (default 5)"
     )
+    wall = p.add_argument_group("wall display")
+    wall.add_argument(
+        "--wallboard",
+        action="store_true",
+        help="show the wall display: full screen, pages of tiles that rotate (see docs/wallboard.md)",
+    )
+    wall.add_argument("--screen", type=int, metavar="N", help="wallboard: the screen to fill (0 = the first)")
+    wall.add_argument("--layout", metavar="FILE", help="wallboard: layout file (TOML; default: built in)")
+    wall.add_argument("--page", type=int, metavar="N", help="wallboard: the page to start on (1 = the first)")
     p.add_argument(
         "--log-level",
         default="WARNING",
@@ -132,6 +150,28 @@ def check_args(args: argparse.Namespace) -> None:
         folder = Path(args.screenshot).expanduser().resolve().parent
         if not folder.is_dir():
             raise ValueError(f"--screenshot {args.screenshot!r}: the folder {folder} does not exist")
+    if not args.wallboard:
+        given = [f"--{name}" for name in WALLBOARD_ONLY if getattr(args, name) is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)}: only for the wall display; add --wallboard")
+    if args.screen is not None and args.screen < 0:
+        raise ValueError(f"--screen must be 0 (the first screen) or more, not {args.screen}")
+    if args.page is not None and args.page < 1:
+        raise ValueError(f"--page must be 1 (the first page) or more, not {args.page}")
+
+
+def wallboard_layout(args: argparse.Namespace) -> Layout:
+    """The wallboard's layout: --layout checked whole, or the default; raises ValueError for the user."""
+    if args.layout is None:
+        layout = default_layout()
+    else:
+        try:
+            layout = load_layout(args.layout)
+        except LayoutError as exc:
+            raise ValueError(f"--layout: {exc}") from None
+    if args.page is not None and args.page > len(layout.pages):
+        raise ValueError(f"--page {args.page}: the layout has {len(layout.pages)} page(s)")
+    return layout
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         size = parse_size(args.size) if args.size else None
         check_args(args)
+        layout = wallboard_layout(args) if args.wallboard else None
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -177,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
     assert token is not None  # --feed checked it above; the embedded gateway made one
     try:
+        if layout is not None:
+            return _run_wallboard(args, url, token, size, layout)
         return _run(args, url, token, size)
     finally:
         if embedded is not None:
@@ -221,6 +264,70 @@ def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] |
 
     # Ctrl+C in the terminal: Python only sees signals when the interpreter runs, so wake it up.
     signal.signal(signal.SIGINT, lambda *_: window.close())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        app.exec()
+    finally:
+        wake.stop()
+        feed.stop()
+    return result["code"]
+
+
+def _run_wallboard(
+    args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None, layout: Layout
+) -> int:
+    """The wall display on a live feed until it closes (or the screenshot is taken). It sends no command."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName(ORGANIZATION)
+    screens = app.screens()
+    if args.screen is not None and not args.screenshot and args.screen >= len(screens):
+        names = ", ".join(f"{i} ({s.name()})" for i, s in enumerate(screens)) or "none"
+        print(f"error: --screen {args.screen}: this display has screens {names}", file=sys.stderr)
+        return 2
+    apply_theme(app, args.theme or layout.theme or WALLBOARD_THEME)
+
+    feed = LiveFeed(url, token)
+    board = WallboardWindow(feed, layout, start_page=(args.page or 1) - 1)
+    if args.screenshot:
+        board.resize(*(size or WALLBOARD_SCREENSHOT_SIZE))
+        board.show()
+    else:
+        screen = screens[args.screen or 0] if screens else None
+        if screen is not None:
+            board.setScreen(screen)
+            board.setGeometry(screen.geometry())
+        if size is not None:
+            board.resize(*size)
+            board.show()
+        else:
+            board.enter_full_screen()
+    board.activateWindow()
+    feed.start()
+
+    result = {"code": 0}
+    if args.screenshot:
+        target = Path(args.screenshot)
+
+        def shoot() -> None:
+            board.refresh()
+            app.processEvents()
+            pixmap = board.grab()
+            if pixmap.isNull() or not pixmap.save(str(target), "PNG"):
+                print(f"error: could not save the screenshot to {target}", file=sys.stderr)
+                result["code"] = 1
+            else:
+                print(f"screenshot {target} ({pixmap.width()}x{pixmap.height()})", flush=True)
+            board.close()
+            app.quit()
+
+        QTimer.singleShot(round(args.after * 1000), shoot)
+
+    signal.signal(signal.SIGINT, lambda *_: board.close())
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(250)
