@@ -320,10 +320,11 @@ def agent_state_estimate(
 class BreachLog:
     """Every breach seen today, by the moment it happened: it stays after the call or case moved on.
 
-    ``observe`` is given what ``breaches.current_breaches`` lists; a breach is
-    kept by (kind, item, moment), so a case listed again after its deadline moved
-    is a new breach. Entries from before ``since_ms`` (the business day's start)
-    drop out, and the oldest beyond ``limit``.
+    ``observe`` is given what ``breaches.current_breaches`` lists (or
+    ``observe_passed`` what a ``BreachIndex`` saw pass); a breach is kept by
+    (kind, item, moment), so a case listed again after its deadline moved is a
+    new breach. Entries from before ``since_ms`` (the business day's start) drop
+    out, and the oldest beyond ``limit``.
     """
 
     limit: int = 20_000
@@ -336,6 +337,12 @@ class BreachLog:
 
     def observe(self, breaches: Iterable[Breach], since_ms: int | None = None) -> bool:
         """Remember the breached items among ``breaches``; True when something changed."""
+        return self.observe_passed(((b.kind, b.ref_id, b.due_ms) for b in breaches if b.breached), since_ms)
+
+    def observe_passed(
+        self, passed: Iterable[tuple[BreachKind, str, int]], since_ms: int | None = None
+    ) -> bool:
+        """Remember these (kind, id, deadline) as breached (``BreachIndex.take_new_breaches``)."""
         before = len(self._seen)
         changed = False
         if since_ms is not None and since_ms != self._since:
@@ -343,12 +350,10 @@ class BreachLog:
             kept = {key for key in self._seen if key[2] >= since_ms}
             changed = len(kept) != before
             self._seen = kept
-        for b in breaches:
-            if b.breached and (self._since is None or b.due_ms >= self._since):
-                key = (b.kind, b.ref_id, b.due_ms)
-                if key not in self._seen:
-                    self._seen.add(key)
-                    changed = True
+        for key in passed:
+            if (self._since is None or key[2] >= self._since) and key not in self._seen:
+                self._seen.add(key)
+                changed = True
         if len(self._seen) > self.limit:
             newest = sorted(self._seen, key=lambda key: key[2])[-self.limit :]
             self._seen = set(newest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import socket
 import threading
@@ -11,19 +12,37 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from pytestqt.qtbot import QtBot
 
 from console.domain.changes import ChangeSet
-from console.domain.entities import AgentState
-from console.domain.events import Event
+from console.domain.clock import iso, to_ms
+from console.domain.entities import Agent, AgentState, Centre
+from console.domain.events import (
+    AgentAdded,
+    AgentStateChanged,
+    CentreConfigured,
+    Event,
+    QueueConfigured,
+    make_event,
+)
 from console.domain.permissions import Role
-from console.domain.state import FloorState
-from console.feeds.client import AckItem, Backoff, ConnState, EventsItem, FeedClient, FeedStatus, SnapshotItem
+from console.domain.state import FloorState, Snapshot
+from console.feeds.client import (
+    AckItem,
+    Backoff,
+    ConnState,
+    EventsItem,
+    FeedClient,
+    FeedItem,
+    FeedStatus,
+    SnapshotItem,
+)
 from console.live import LiveFeed
 from tests.support import GatewayThread, make_config, normalized, token
 
 FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
+T0 = to_ms("2026-03-02T09:30:00.000Z")
 
 
 def free_port() -> int:
@@ -216,3 +235,79 @@ def test_a_sequence_error_on_the_gui_side_resynchronises_without_crashing(
     qtbot.waitUntil(lambda: live.state.seq > seq + 20, timeout=20_000)
     assert live.sequence_errors == 1
     assert_same_as_fresh(qtbot, live, gw.url)
+
+
+# -- a backlog is applied in time-boxed slices ---------------------------------------------------
+
+
+def _backlog(events: int) -> tuple[Snapshot, list[Event]]:
+    """A small floor's snapshot and ``events`` state changes of its one agent after it."""
+    state = FloorState()
+    seq = 0
+    for payload in (
+        CentreConfigured(centre=Centre(name="Slices", timezone="UTC")),
+        QueueConfigured(queue_id="q", name="Q", sl_threshold_s=20.0, sl_target_pct=80.0),
+        AgentAdded(agent=Agent(id="a", name="Ann", team="t", skills=["q"])),
+    ):
+        seq += 1
+        state.apply(make_event(seq, iso(T0), payload))
+    snap = state.to_snapshot()
+    states = (AgentState.AVAILABLE, AgentState.NOT_READY)
+    out = [
+        make_event(seq + 1 + i, iso(T0 + i), AgentStateChanged(agent_id="a", state=states[i % 2]))
+        for i in range(events)
+    ]
+    return snap, out
+
+
+def test_a_backlog_is_applied_in_slices_with_the_loop_running_between_them(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = LiveFeed(f"ws://127.0.0.1:{free_port()}", "t", backoff=FAST, slice_ms=5)
+    snap, backlog = _backlog(40_000)
+    last = backlog[-1].seq
+    waiting: list[list[FeedItem]] = [
+        [SnapshotItem(snap), EventsItem(backlog[:25_000])],
+        [EventsItem(backlog[25_000:]), AckItem("c1", True, {})],  # came while the first was applied
+    ]
+    monkeypatch.setattr(live.client, "drain", lambda: waiting.pop(0) if waiting else [])
+    order: list[str] = []
+    updates: list[ChangeSet] = []
+    seen_at_ack: list[int] = []
+
+    collecting: list[bool] = []
+
+    def on_update(cs: ChangeSet) -> None:
+        updates.append(cs)
+        order.append("update")
+        collecting.append(gc.isenabled())
+
+    def on_ack(ack: AckItem) -> None:
+        seen_at_ack.append(live.state.seq)
+        order.append("ack")
+
+    def on_loop() -> None:
+        if order and order[-1] != "loop":
+            order.append("loop")
+
+    live.floorUpdated.connect(on_update)
+    live.ackReceived.connect(on_ack)
+    ticks = QTimer()
+    ticks.setInterval(0)
+    ticks.timeout.connect(on_loop)
+    ticks.start()
+    live._on_items_ready()  # what the client's wake-up does
+    qtbot.waitUntil(lambda: bool(seen_at_ack), timeout=20_000)
+    ticks.stop()
+    assert updates[0].reset and updates[0].events == 0, "the snapshot comes in a slice of its own"
+    assert sum(cs.events for cs in updates) == len(backlog)
+    assert len(updates) > 4, "a 40,000-event backlog in 5 ms slices"
+    assert live.slices_cut >= len(updates) - 2
+    assert seen_at_ack == [last], "the ack comes after the slice that applied the events before it"
+    assert order[order.index("ack") - 1] == "update"
+    # The event loop ran between every two slices (paint, input, timers).
+    assert "update,update" not in ",".join(order)
+    assert live.state.seq == last
+    # The cyclic collector waits while the backlog is applied, and is back once it is.
+    assert collecting[1] is False and collecting[-1] is True and gc.isenabled()
+    live.stop()

@@ -18,7 +18,11 @@ along every chart's time axis.
 
 The feed only ever updates a model; drawing happens on a timer a few times a
 second, and only when something changed since the last frame: every item is
-created once and fed with ``setData``/``setOpts``. Samples are taken on the feed
+created once and fed with ``setData``/``setOpts``. A queue's curves are created
+when it is first ticked, and only ticked queues are fed: a centre of 200 queues
+does not pay for 400 plot items it does not show. With more than
+``DEFAULT_CHARTED`` queues, a console with no choice saved ticks the first
+``DEFAULT_CHARTED`` (in the gateway's order); the legend ticks the others. Samples are taken on the feed
 clock (on updates and on the once-a-second tick), never on the local clock.
 Time axes show the centre's local time of day. Every word shown goes through
 Qt's translation.
@@ -69,6 +73,10 @@ from console.widgets.source import FloorSource
 from console.widgets.theme import chart_pens, current_theme
 
 REDRAW_MS = 250
+#: With more queues than this, a console that has no choice saved charts the first ones only.
+DEFAULT_CHARTED = 12
+#: The queue legend is this many rows high at most; it scrolls beyond.
+_LEGEND_ROWS = 12
 WINDOW_S = 3600.0  # the live charts always span this much: "last 60 min"
 _AXIS_WIDTH = 44  # fixed so the four plots line up
 _STRIP = 0.06  # a strip below zero along the time axis, as a share of the plot's height: breach ticks
@@ -189,6 +197,7 @@ class ChartsPanel(QWidget):
         self._pens = chart_pens(self.theme)
         self._queue_order: list[str] = []
         self._hidden: set[str] = set()
+        self._chosen = False  # False: the default selection (every queue, or the first DEFAULT_CHARTED)
         self._breaches_s = np.zeros(0)
         self._utc_offset: int | None = None
         # What needs drawing at the next tick.
@@ -331,7 +340,7 @@ class ChartsPanel(QWidget):
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             buttons.addWidget(b)
         buttons.addStretch(1)
-        self.all_button.clicked.connect(lambda: self.set_hidden_queues(set()))
+        self.all_button.clicked.connect(self.show_all_queues)
         self.none_button.clicked.connect(lambda: self.set_hidden_queues(set(self._queue_order)))
         self.state_legend = QListWidget()
         self.state_legend.setFrameShape(QFrame.Shape.NoFrame)
@@ -394,8 +403,24 @@ class ChartsPanel(QWidget):
         return set(self._hidden)
 
     def set_hidden_queues(self, hidden: set[str]) -> None:
-        """Untick these queues (queues not yet known are remembered for when they appear)."""
-        self._hidden = set(hidden)
+        """Untick these queues (queues not yet known are remembered for when they appear).
+
+        An empty set is the default: every queue, or the first ``DEFAULT_CHARTED`` of a bigger centre.
+        """
+        self._chosen = bool(hidden)
+        self._hidden = set(hidden) if hidden else self._default_hidden()
+        self._sync_checks()
+
+    def show_all_queues(self) -> None:
+        """Tick every queue, however many there are."""
+        self._chosen = True
+        self._hidden = set()
+        self._sync_checks()
+
+    def _default_hidden(self) -> set[str]:
+        return set(self._queue_order[DEFAULT_CHARTED:])
+
+    def _sync_checks(self) -> None:
         self.queue_list.blockSignals(True)
         for i in range(self.queue_list.count()):
             item = self.queue_list.item(i)
@@ -479,23 +504,13 @@ class ChartsPanel(QWidget):
             self._samples_dirty = True
 
     def _sync_queues(self) -> None:
-        """Make curves and a legend entry for each queue; only when the set of queues changed."""
+        """A legend entry for each queue, when the set of queues changed (curves: ``_apply_visibility``)."""
         order = list(self._source.state.queues)
         if order == self._queue_order:
             return
         self._queue_order = order
-        colours: list[str] = self._pens["queues"]  # type: ignore[assignment]
-        for qid in order:
-            if qid not in self.queue_curves:
-                colour = self._queue_colour(qid, colours)
-                curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
-                self.plots["waiting"].addItem(curve)
-                self.queue_curves[qid] = curve
-                estimate = pg.PlotDataItem(pen=self._estimate_pen(colour))
-                self.plots["waiting"].addItem(estimate)
-                self.queue_estimates[qid] = estimate
+        if not self._chosen:
+            self._hidden = self._default_hidden()
         for qid in [q for q in self.queue_curves if q not in order]:
             self.plots["waiting"].removeItem(self.queue_curves.pop(qid))
             self.plots["waiting"].removeItem(self.queue_estimates.pop(qid))
@@ -509,7 +524,7 @@ class ChartsPanel(QWidget):
             item.setToolTip(qid)
             self.queue_list.addItem(item)
         self.queue_list.blockSignals(False)
-        rows = max(1, self.queue_list.count())
+        rows = min(_LEGEND_ROWS, max(1, self.queue_list.count()))  # more scroll: the panel keeps its size
         self.queue_list.setFixedHeight(rows * max(18, self.queue_list.sizeHintForRow(0)) + 6)
         self._recolour_queue_list()
         self._apply_visibility()
@@ -530,8 +545,21 @@ class ChartsPanel(QWidget):
             item = self.queue_list.item(i)
             item.setIcon(_swatch(self._queue_colour(item.data(Qt.ItemDataRole.UserRole), colours)))
 
+    def _make_curves(self, qid: str) -> None:
+        """The queue's curve and the dashed estimate before it, made when the queue is first charted."""
+        colour = self._queue_colour(qid, self._pens["queues"])  # type: ignore[arg-type]
+        curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        self.plots["waiting"].addItem(curve)
+        self.queue_curves[qid] = curve
+        estimate = pg.PlotDataItem(pen=self._estimate_pen(colour))
+        self.plots["waiting"].addItem(estimate)
+        self.queue_estimates[qid] = estimate
+
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         qid = item.data(Qt.ItemDataRole.UserRole)
+        self._chosen = True
         if item.checkState() == Qt.CheckState.Checked:
             self._hidden.discard(qid)
         else:
@@ -539,6 +567,9 @@ class ChartsPanel(QWidget):
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:
+        for qid in self._queue_order:
+            if qid not in self._hidden and qid not in self.queue_curves:
+                self._make_curves(qid)
         for qid, curve in self.queue_curves.items():
             curve.setVisible(qid not in self._hidden)
         for qid, curve in self.queue_estimates.items():
@@ -602,6 +633,8 @@ class ChartsPanel(QWidget):
         total_waiting = 0
         estimated = False
         for qid, curve in self.queue_curves.items():
+            if qid in self._hidden:
+                continue  # not drawn: fed again when it is ticked
             times, values = self.sampler.queue_series(qid)
             curve.setData(times, values)
             est_times, est_values = self.sampler.queue_estimate(qid)

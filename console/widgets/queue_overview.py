@@ -1,19 +1,24 @@
 """The queue overview: one row per queue in the gateway's order, then the centre total.
 
-Every figure comes from ``floor_metrics.queue_figures`` on the feed clock; this
-module only formats and colours. The model recomputes on every floor update and
-every clock tick (waits grow between events) and signals only the cells whose
-display changed. The caption above the table states the service-level
-definition in words, since platforms differ on how abandoned calls count.
+Every figure comes from ``floor_metrics.queue_figures`` on the feed clock (kept
+up to date by ``live_figures.LiveQueueFigures``); this module only formats and
+colours. A floor update recomputes only the queues its change set touched, plus
+the total, and signals the range of rows they span in one ``dataChanged``;
+cells are formatted when a view asks for them (the rows on screen), once per
+update. The longest wait grows with the
+clock alone: every update and clock tick signals that column as one range. The
+caption above the table states the service-level definition in words, since
+platforms differ on how abandoned calls count.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.floor_metrics import (
     Level,
@@ -22,13 +27,14 @@ from console.domain.floor_metrics import (
     Thresholds,
     abandon_level,
     interval_start_ms,
-    queue_figures,
     sl_level,
     wait_level,
 )
+from console.domain.live_figures import LiveQueueFigures
 from console.widgets.fmt import clock_time, duration, percent
-from console.widgets.rowsync import Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import EMPTY, Cell, CellTableModel, fit_headers, setup_table
 from console.widgets.source import FloorSource
+from console.widgets.throttle import CatchUpThrottle
 
 
 class Col(IntEnum):
@@ -99,8 +105,14 @@ class QueueOverviewModel(CellTableModel):
         self.config = MetricsConfig()
         self.thresholds = Thresholds()  # the domain's defaults; tooltips quote the same numbers
         self.figures: list[QueueFigures] = []  # as last computed, for anyone who wants the raw numbers
-        source.floorUpdated.connect(self.refresh)
-        source.clockTicked.connect(self.refresh)
+        self._live = LiveQueueFigures()
+        self._by_id: dict[str, QueueFigures] = {}
+        self._cells: dict[str, tuple[object, ...]] = {}  # rows formatted since their figures changed
+        self._wait_cells: dict[str, Cell] = {}  # the longest-wait cells made since the last update
+        # While the feed catches up on a backlog, at most a few refreshes a second (merged).
+        self._throttle = CatchUpThrottle(source, self._on_floor_updated, parent=self)
+        source.floorUpdated.connect(self._throttle.on_floor_updated)
+        source.clockTicked.connect(self._on_clock)
         self.refresh()
 
     # -- configuration ---------------------------------------------------------------
@@ -145,9 +157,49 @@ class QueueOverviewModel(CellTableModel):
 
     def refresh(self, *_: object) -> None:
         """Recompute every figure on the feed clock and signal the cells that changed."""
+        self._throttle.flush()
+        self._live = LiveQueueFigures()
+        self._update(None, occupancy=True)
+
+    def _on_floor_updated(self, changes: ChangeSet) -> None:
+        self._update(changes)
+
+    def _on_clock(self) -> None:
+        self._throttle.flush()
+        self._update(None)
+
+    def _update(self, changes: ChangeSet | None, *, occupancy: bool = False) -> None:
+        """Follow ``changes`` (None: the clock moved): re-format the rows recomputed, tick the waits."""
         now = self._source.feed_clock_ms()
-        self.figures = [] if now is None else queue_figures(self._source.state, now, self.config)
-        self.rows.sync([self._row(f) for f in self.figures])
+        self._wait_cells.clear()
+        if now is None:
+            recomputed = None
+            self.figures = []
+        else:
+            recomputed = self._live.update(self._source.state, changes, now, self.config, occupancy=occupancy)
+            self.figures = self._live.figures
+        self._by_id = {f.queue_id: f for f in self.figures}
+        last = self.columnCount() - 1
+        root = QModelIndex()
+        if recomputed is None:  # the queues, their order or every figure changed
+            self._cells.clear()
+            self.rows.sync([(f.queue_id,) for f in self.figures])  # rows are keys; cells come in cell()
+            if self.figures:
+                self.dataChanged.emit(
+                    self.index(0, 0, root), self.index(len(self.figures) - 1, last, root), []
+                )
+        elif recomputed:
+            changed = []
+            for qid in recomputed:
+                self._cells.pop(qid, None)
+                row = self.rows.row_of(qid)
+                if row is not None:
+                    changed.append(row)
+            if changed:  # one signal over the rows recomputed (and those between them)
+                self.dataChanged.emit(
+                    self.index(min(changed), 0, root), self.index(max(changed), last, root), []
+                )
+        self.rows.emit_column(Col.LONGEST_WAIT)
         definition = self.sl_definition_text()
         self.set_header_tip(
             Col.SL_INTERVAL,
@@ -162,11 +214,38 @@ class QueueOverviewModel(CellTableModel):
             ),
         )
 
+    def cell(self, row: int, column: int) -> Cell:
+        qid = self.rows.rows[row][-1]
+        if column == Col.LONGEST_WAIT:
+            wait = self._wait_cells.get(qid)
+            if wait is None:
+                f = self._by_id.get(qid)
+                wait = EMPTY if f is None else self._wait(f)
+                self._wait_cells[qid] = wait
+            return wait
+        cells = self._cells.get(qid)
+        if cells is None:
+            f = self._by_id.get(qid)
+            cells = () if f is None else self._row(f)
+            self._cells[qid] = cells
+        value = cells[column] if column < len(cells) else EMPTY
+        return value if isinstance(value, Cell) else EMPTY
+
+    def _wait(self, f: QueueFigures) -> Cell:
+        """The longest-wait cell: it grows with the clock, so it is made when a view asks."""
+        wait = wait_level(f.longest_wait_s, f.sl_threshold_s, self.thresholds)
+        return Cell(
+            duration(f.longest_wait_s),
+            wait,
+            self._wait_tip(f, wait),
+            -1.0 if f.longest_wait_s is None else f.longest_wait_s,
+            bold=f.is_total,
+        )
+
     def _row(self, f: QueueFigures) -> tuple[object, ...]:
         t = self.thresholds
         total = f.is_total
         today = f.today
-        wait = wait_level(f.longest_wait_s, f.sl_threshold_s, t)
         abandon = abandon_level(today.abandon_pct, t)
         name = self.tr("Centre total") if total else f.name
         target = self.tr("{pct}% in {secs} s").format(pct=_num(f.sl_target_pct), secs=_num(f.sl_threshold_s))
@@ -174,13 +253,7 @@ class QueueOverviewModel(CellTableModel):
         return (
             Cell(name, tip=self.tr("All queues") if total else f.queue_id, bold=total),
             self._int(f.waiting, total),
-            Cell(
-                duration(f.longest_wait_s),
-                wait,
-                self._wait_tip(f, wait),
-                -1.0 if f.longest_wait_s is None else f.longest_wait_s,
-                bold=total,
-            ),
+            EMPTY,  # the longest wait: made in cell(), when a view asks
             self._sl(f.interval.service_level_pct, f, total),
             self._sl(today.service_level_pct, f, total),
             Cell(

@@ -1,0 +1,110 @@
+"""Expensive views merge floor updates while the feed catches up, and are current when it is done."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from console.domain.breaches import BreachKind, current_breaches
+from console.domain.changes import ChangeSet
+from console.domain.events import AgentPending
+from console.domain.floor_metrics import queue_figures
+from console.widgets.breaches_panel import BreachesPanel
+from console.widgets.queue_overview import QueueOverview
+from console.widgets.source import FloorSource
+from console.widgets.throttle import CatchUpThrottle, merge_changes
+from tests.test_tables import Floor, texts
+
+
+class CatchingUp(FloorSource):
+    """A FloorSource that says whether a backlog is being applied, as LiveFeed does."""
+
+    catching_up = False
+
+
+def test_merging_change_sets_keeps_what_came_and_went_straight() -> None:
+    first, second = ChangeSet(), ChangeSet()
+    first.added("case", "gone")
+    first.removed("case", "back")
+    first.changed("call", "k1")
+    first.queues.add("q1")
+    first.events = 3
+    second.removed("case", "gone")  # came and went: nothing to show
+    second.added("case", "back")  # went and came back: a change
+    second.removed("call", "k1")
+    second.agent("a1")
+    second.queues.add("q2")
+    second.reset = True
+    second.events = 4
+    merged = merge_changes(merge_changes(ChangeSet(), first), second)
+    assert merged.cases_added == set() and merged.cases_removed == set()
+    assert merged.cases_changed == {"back"}
+    assert merged.calls_removed == {"k1"} and merged.calls_changed == set()
+    assert merged.agents == {"a1"} and merged.queues == {"q1", "q2"}
+    assert merged.reset and merged.events == 7
+    assert first.events == 3 and "gone" in first.cases_added, "the sets merged from are left alone"
+
+
+def test_the_throttle_passes_live_updates_through_and_merges_a_catch_up(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=10_000)
+
+    def update(n: int) -> ChangeSet:
+        cs = ChangeSet()
+        cs.queues.add(f"q{n}")
+        cs.events = 1
+        throttle.on_floor_updated(cs)
+        return cs
+
+    live = update(0)
+    assert got == [live], "live: at once, the very change set"
+    live = update(1)
+    assert got[-1] is live, "live, however often"
+    source.catching_up = True
+    update(2)  # within the interval of the last refresh: held back
+    update(3)
+    assert len(got) == 2 and throttle.pending and throttle.deferred == 2
+    source.catching_up = False
+    update(4)  # the slice that ends the catch-up: everything at once
+    assert len(got) == 3 and not throttle.pending
+    assert got[-1].queues == {"q2", "q3", "q4"} and got[-1].events == 3
+
+
+def test_held_updates_go_out_from_the_timer_at_most_once_per_interval(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=300)
+    for _ in range(3):
+        throttle.on_floor_updated(ChangeSet(events=1))
+    assert got == [], "while catching up, refreshed from the timer, never on top of a slice"
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=2_000)
+    assert got[0].events == 3
+    for _ in range(2):
+        throttle.on_floor_updated(ChangeSet(events=1))
+    qtbot.wait(20)
+    assert len(got) == 1, "at most once per interval"
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
+    assert got[1].events == 2
+
+
+def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> None:
+    floor = Floor()
+    floor.source = CatchingUp()
+    overview = QueueOverview(floor.source)
+    panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
+    for w in (overview, panel):
+        qtbot.addWidget(w)
+    floor.bootstrap()
+    floor.source.catching_up = True  # a backlog: the views may fall behind by a few slices
+    floor.run(60)
+    assert overview.model._throttle.deferred > 0 and panel._throttle.deferred > 0
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    figures = queue_figures(floor.state, floor.now, overview.model.config)
+    assert [texts(overview.model, r)[1] for r in range(len(figures))] == [str(f.waiting) for f in figures]
+    listed = current_breaches(floor.state, floor.now, 4 * 3600)
+    assert panel.calls_model.rowCount() == sum(b.kind is BreachKind.CALL_WAIT for b in listed)
+    assert panel.cases_model.rows.keys == [
+        (b.ref_id, b.kind.value) for b in listed if b.kind is not BreachKind.CALL_WAIT
+    ]
