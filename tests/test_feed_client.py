@@ -228,6 +228,17 @@ def test_command_acks_round_trip_refusal_and_resend(gw: GatewayThread) -> None:
         refused = v.command("agent.set_state", {"agent_id": agent, "state": "available"})
         assert not refused.ok and refused.error_code == "forbidden"
         assert refused.error_message is not None and "viewer" in refused.error_message
+    with Collector(gw.url, Role.ADMIN, backoff=FAST) as m:
+        m.until(lambda cl: cl.snapshot_items > 0 and bool(cl.state.cases), what="snapshot with cases")
+        case = next(iter(m.state.cases.values()))
+        stale = case.version - 1
+        conflict = m.command(
+            "case.reassign",
+            {"case_ids": [case.id], "agent_id": None, "expected_versions": {case.id: stale}},
+        )
+        assert not conflict.ok and conflict.error_code == "conflict"
+        assert conflict.error_details["cases"][0]["case_id"] == case.id, "the details reach the caller"
+        assert conflict.error_details["cases"][0]["expected"] == stale
 
 
 def test_bad_token_is_reported_plainly_and_retried(gw: GatewayThread) -> None:

@@ -119,6 +119,7 @@ class AckItem:
     result: dict[str, Any] | None = None
     error_code: str | None = None
     error_message: str | None = None
+    error_details: Any = None  # e.g. a conflict's offending cases (see docs/protocol.md)
     late: bool = False  # an ack for a command already reported as timed out or disconnected
 
 
@@ -695,6 +696,7 @@ class FeedClient:
                 result=ack.result,
                 error_code=error.code if error is not None else None,
                 error_message=error.message if error is not None else None,
+                error_details=error.details if error is not None else None,
                 late=timer is None,
             )
         )
