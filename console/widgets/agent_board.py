@@ -16,13 +16,35 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from console.domain.assignment import over_case_limit
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import Agent, AgentState
+from console.domain.flags import agents_with_open_flags
 from console.domain.floor_metrics import STATE_LIMITS_S, Level, time_in_state_level
+from console.widgets.combos import refill as _refill
+from console.widgets.combos import select_data as _select_data
+from console.widgets.dnd import CASES_MIME, cases_from_mime
 from console.widgets.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
 from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
 from console.widgets.source import FloorSource
@@ -65,6 +87,7 @@ class AgentBoardModel(CellTableModel):
     """Agents keyed by id, in the floor state's order."""
 
     rosterChanged = Signal()  # agents came or went, or queues changed: filter choices may differ
+    casesDropped = Signal(str, object)  # agent id, {case id: version}: cases dropped on an agent's row
 
     def __init__(self, source: FloorSource, parent: QObject | None = None) -> None:
         super().__init__(key=lambda row: row[_ID], numeric=(Col.TIME, Col.CASES), parent=parent)
@@ -85,7 +108,10 @@ class AgentBoardModel(CellTableModel):
         self.set_header_tip(Col.PENDING, self.tr("A supervisor's change that waits for the call to end"))
         self._source = source
         self._queue_names: dict[str, str] = {}
+        self._case_limit = source.state.centre.case_limit
         self._time_cells: dict[str, Cell] = {}  # by agent id; cleared on every tick and update
+        self._flagged: set[str] = set()  # agents with a quality flag raised today and not closed (⚑)
+        self.accept_case_drops = True  # False where the role may not reassign (a courtesy)
         source.floorUpdated.connect(self.on_floor_updated)
         source.clockTicked.connect(self.on_clock_ticked)
         self.reload()
@@ -96,6 +122,8 @@ class AgentBoardModel(CellTableModel):
         """Diff every agent against the rows (used at start, on resets and when agents come and go)."""
         state = self._source.state
         self._queue_names = {q.id: q.name for q in state.queues.values()}
+        self._case_limit = state.centre.case_limit
+        self._flagged = agents_with_open_flags(state.flags.values(), state.centre.day_started_at)
         self._time_cells.clear()
         self.rows.sync([self._row(a) for a in state.agents.values()])
         self._time_cells.clear()  # views may have read cells between the steps of the sync
@@ -108,6 +136,10 @@ class AgentBoardModel(CellTableModel):
             self.reload()
             return
         ids = set(changes.agents)
+        if changes.flags:  # the ⚑ mark: agents whose open flags of today came or went
+            flagged = agents_with_open_flags(state.flags.values(), state.centre.day_started_at)
+            ids |= flagged ^ self._flagged
+            self._flagged = flagged
         for call_id in changes.calls_changed:  # a call moved to another queue changes its agent's row
             call = state.calls.get(call_id)
             if call is not None and call.agent_id:
@@ -133,7 +165,11 @@ class AgentBoardModel(CellTableModel):
         since = to_ms(a.state_since) if a.state_since else None
         label = state_label(a.state)
         cells = {
-            Col.AGENT: Cell(a.name),
+            Col.AGENT: (
+                Cell(f"⚑ {a.name}", tip=self.tr("A quality flag raised today is open"), sort=a.name)
+                if a.id in self._flagged
+                else Cell(a.name)
+            ),
             Col.STATE: Cell(
                 label, dot=STATE_COLORS[a.state].name(), sort=_STATE_RANK.get(a.state, len(STATE_ORDER))
             ),
@@ -141,7 +177,7 @@ class AgentBoardModel(CellTableModel):
             Col.TIME: (a.state, a.reason, since),  # the time cell is computed from this at paint time
             Col.CALL: Cell(a.call_id or ""),
             Col.QUEUE: Cell(queue or "", tip=queue_tip),
-            Col.CASES: Cell(str(a.open_cases), sort=a.open_cases),
+            Col.CASES: self._cases_cell(a.open_cases),
             Col.PENDING: Cell(self._pending(a)),
             Col.TEAM: Cell(a.team),
             Col.ID: Cell(a.id),
@@ -157,6 +193,15 @@ class AgentBoardModel(CellTableModel):
             since,
             f"{a.name}\n{a.id}".casefold(),
         )
+
+    def _cases_cell(self, open_cases: int) -> Cell:
+        limit = self._case_limit
+        if over_case_limit(open_cases, limit):
+            tip = self.tr("{n} open cases: over the centre's limit of {limit}").format(
+                n=open_cases, limit=limit
+            )
+            return Cell(str(open_cases), Level.WARNING, tip, open_cases)
+        return Cell(str(open_cases), sort=open_cases)
 
     def _pending(self, a: Agent) -> str:
         if a.pending_state is None:
@@ -215,6 +260,57 @@ class AgentBoardModel(CellTableModel):
                 return self.rows.rows[index.row()][_ID]
             return None
         return super().data(index, role)
+
+    # -- dropping cases on an agent ----------------------------------------------------
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.accept_case_drops:
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [CASES_MIME]
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        return (
+            self.accept_case_drops
+            and self._drop_target(row, parent) is not None
+            and data.hasFormat(CASES_MIME)
+        )
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """Cases dropped on an agent's row: ``casesDropped`` asks for the reassignment (none moves here)."""
+        agent_id = self._drop_target(row, parent) if self.accept_case_drops else None
+        versions = cases_from_mime(data)
+        if agent_id is None or not versions:
+            return False
+        self.casesDropped.emit(agent_id, versions)
+        return True
+
+    def _drop_target(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> str | None:
+        if parent.isValid():  # dropped on a row
+            row = parent.row()
+        if 0 <= row < len(self.rows):
+            return self.agent_id_at(row)
+        return None
 
     def agent_id_at(self, row: int) -> str:
         agent_id: str = self.rows.rows[row][_ID]
@@ -280,7 +376,14 @@ class AgentFilterProxy(QSortFilterProxyModel):
 
 
 class AgentBoard(QWidget):
-    """The agent table with its filter bar (team, queue, state, search)."""
+    """The agent table with its filter bar (team, queue, state, search).
+
+    Cases dragged from the cases view drop on an agent's row (``casesDropped``);
+    a right click asks for the agent's menu (``menuRequested``).
+    """
+
+    casesDropped = Signal(str, object)  # agent id, {case id: version}
+    menuRequested = Signal(str, QPoint)  # agent id, global position
 
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -328,6 +431,13 @@ class AgentBoard(QWidget):
         header.setSortIndicatorClearable(True)  # a third click returns to the floor's own order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)
+        # Cases from the cases view are dropped onto an agent's row.
+        self._view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self._view.setDragDropOverwriteMode(True)  # on a row, never between rows
+        self._view.setDropIndicatorShown(True)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._view.customContextMenuRequested.connect(self._menu)
+        self._model.casesDropped.connect(self.casesDropped)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -386,6 +496,10 @@ class AgentBoard(QWidget):
             self.search_edit.setText(text)
             self.search_edit.blockSignals(False)
 
+    def set_case_drops_enabled(self, enabled: bool) -> None:
+        """Whether cases may be dropped on agents (off where the role may not reassign)."""
+        self._model.accept_case_drops = enabled
+
     def selected_agent_id(self) -> str | None:
         """The agent of the current row, if any."""
         rows = self._view.selectionModel().selectedRows()
@@ -408,6 +522,15 @@ class AgentBoard(QWidget):
 
     # -- internals -------------------------------------------------------------------
 
+    def _menu(self, pos: QPoint) -> None:
+        index = self._view.indexAt(pos)
+        if not index.isValid():
+            return
+        self._view.selectRow(index.row())
+        agent_id = index.data(AGENT_ID_ROLE)
+        if isinstance(agent_id, str):
+            self.menuRequested.emit(agent_id, self._view.viewport().mapToGlobal(pos))
+
     def _state_chosen(self, _index: int) -> None:
         value = self.state_combo.currentData()
         self.set_state_filter(AgentState(value) if value else None)
@@ -419,31 +542,3 @@ class AgentBoard(QWidget):
         queues += [(q.name, q.id) for q in self._source.state.queues.values()]
         _refill(self.team_combo, teams, self._proxy.team)
         _refill(self.queue_combo, queues, self._proxy.queue_id)
-
-
-def _refill(combo: QComboBox, items: list[tuple[str, str | None]], current: str | None) -> None:
-    """Replace a combo's choices when they changed, keeping the current choice (even if gone)."""
-    if current is not None and all(data != current for _, data in items):
-        items = [*items, (current, current)]
-    have = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
-    if have == items:
-        return
-    combo.blockSignals(True)
-    combo.clear()
-    for text, data in items:
-        combo.addItem(text, data)
-    _select_data(combo, current)
-    combo.blockSignals(False)
-
-
-def _select_data(combo: QComboBox, data: str | None) -> None:
-    i = combo.findData(data) if data is not None else 0
-    if i < 0:  # a filter set in code to a value the combo does not offer yet
-        combo.blockSignals(True)
-        combo.addItem(data or "", data)
-        combo.blockSignals(False)
-        i = combo.count() - 1
-    if combo.currentIndex() != i:
-        combo.blockSignals(True)
-        combo.setCurrentIndex(i)
-        combo.blockSignals(False)

@@ -55,6 +55,18 @@ def duration(seconds: float | None) -> str:
     return "-" + text if seconds < 0 and total else text
 
 
+def span(seconds: float | None) -> str:
+    """Time to or since a deadline: like ``duration`` within a day, ``2 d 4 h`` beyond."""
+    if seconds is None:
+        return DASH
+    total = int(abs(seconds))
+    if total < 86_400:
+        return duration(seconds)
+    days, rest = divmod(total, 86_400)
+    text = QCoreApplication.translate("fmt", "{d} d {h} h").format(d=days, h=rest // 3600)
+    return "-" + text if seconds < 0 else text
+
+
 def percent(value: float | None) -> str:
     """``87.5%``; ``–`` when nothing has been counted."""
     return DASH if value is None else f"{value:.1f}%"
@@ -185,3 +197,22 @@ def reason_label(reason: str | None) -> str:
         "supervisor": QCoreApplication.translate("fmt", "Supervisor"),
     }
     return labels.get(reason) or reason.replace("_", " ").capitalize()
+
+
+def case_status_label(status: str) -> str:
+    """A case status in a supervisor's words; an unknown status is shown tidied, never hidden."""
+    labels = {
+        "intake": QCoreApplication.translate("fmt", "Intake"),
+        "triage": QCoreApplication.translate("fmt", "Triage"),
+        "referred": QCoreApplication.translate("fmt", "Referred"),
+        "awaiting_customer": QCoreApplication.translate("fmt", "Awaiting customer"),
+        "resolution": QCoreApplication.translate("fmt", "Resolution"),
+        "callback": QCoreApplication.translate("fmt", "Callback"),
+        "closed": QCoreApplication.translate("fmt", "Closed"),
+    }
+    return labels.get(str(status)) or str(status).replace("_", " ").capitalize()
+
+
+def agent_label(name: str | None, agent_id: str) -> str:
+    """``Li Lei (A002)``; the bare id when the agent is not on the roster."""
+    return f"{name} ({agent_id})" if name else agent_id

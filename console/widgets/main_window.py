@@ -1,4 +1,11 @@
-"""The console's main window: STALE banner, queue overview over the charts, agent and breach docks.
+"""The console's main window: STALE banner, queue overview over the charts, and the docks.
+
+Docks: agents (right), and below them, tabbed, breaches, cases, waiting calls
+and the day's actions. Below the overview and charts, tabbed: the quality review queue and
+today's call history (``quality.QualityDesk`` flags calls from them and from the
+agent board and the waiting calls). Cases dragged from the cases dock drop on an agent in the
+agent board; the Edit menu and the context menus give the supervisor's commands
+(``supervision.Supervision``).
 
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
@@ -22,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,18 +38,25 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.floor_metrics import MetricsConfig
 from console.widgets.agent_board import AgentBoard
+from console.widgets.audit_panel import AuditPanel
 from console.widgets.breaches_panel import BreachesPanel
+from console.widgets.call_history import CallHistoryPanel
+from console.widgets.cases_view import CasesPanel
 from console.widgets.charts import ChartsPanel
 from console.widgets.diagnostics import DiagnosticsDialog
+from console.widgets.flags_view import ReviewPanel
+from console.widgets.quality import QualityDesk
 from console.widgets.queue_overview import QueueOverview
 from console.widgets.source import FloorSource
 from console.widgets.status import FeedStatusBar, StaleBanner, live_extras
+from console.widgets.supervision import Supervision
 from console.widgets.theme import THEMES, apply_theme, current_theme
+from console.widgets.waiting_calls import WaitingCallsPanel
 
 APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
 SETTINGS_APP = "console"
-LAYOUT_VERSION = 2  # bump when docks or splitter change shape: old saved layouts are then ignored
+LAYOUT_VERSION = 3  # bump when docks or splitter change shape: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 1000)
 
 SL_CHOICES: tuple[SlDefinition, ...] = (
@@ -106,6 +121,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(app_title())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
 
         self.banner = StaleBanner(feed)
         self.queues = QueueOverview(feed)
@@ -127,14 +143,32 @@ class MainWindow(QMainWindow):
 
         self.agents = AgentBoard(feed)
         self.breaches = BreachesPanel(feed)
+        self.cases = CasesPanel(feed)
+        self.waiting = WaitingCallsPanel(feed)
+        self.audit = AuditPanel(feed)
         self.agents_dock = self._dock(self.tr("Agents"), "agentsDock", self.agents)
         self.breaches_dock = self._dock(self.tr("Breaches"), "breachesDock", self.breaches)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.agents_dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.breaches_dock)
-        self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+        self.cases_dock = self._dock(self.tr("Cases"), "casesDock", self.cases)
+        self.waiting_dock = self._dock(self.tr("Waiting calls"), "waitingCallsDock", self.waiting)
+        self.audit_dock = self._dock(self.tr("Actions today"), "auditDock", self.audit)
+        self.review = ReviewPanel(feed)
+        self.history = CallHistoryPanel(feed)
+        self.review_dock = self._dock(self.tr("Quality review"), "qualityReviewDock", self.review)
+        self.history_dock = self._dock(self.tr("Call history"), "callHistoryDock", self.history)
+        self.history_dock.visibilityChanged.connect(self.history.set_in_view)
+        # The cases table keeps up only while it can be seen (50,000 rows nobody looks at cost time).
+        self.cases.set_in_view(False)
+        self.cases_dock.visibilityChanged.connect(self.cases.set_in_view)
+        self._place_docks()
 
         self.status = FeedStatusBar(feed)
         self.setStatusBar(self.status)
+        self.supervision = Supervision(feed, self, self.cases, self.agents, self.waiting)
+        self.supervision.message.connect(self.status.show_note)
+        self.quality = QualityDesk(
+            feed, self, self.review, self.history, agents=self.agents, waiting=self.waiting
+        )
+        self.quality.message.connect(self.status.show_note)
         self._build_menus()
 
         self.resize(*DEFAULT_SIZE)
@@ -170,6 +204,28 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        sup = self.supervision
+        for action in (
+            sup.undo_action,
+            None,
+            sup.reassign_action,
+            sup.unassign_action,
+            None,
+            sup.move_call_action,
+        ):
+            if action is None:
+                edit.addSeparator()
+            else:
+                edit.addAction(action)
+
+        quality = bar.addMenu(self.tr("&Quality"))
+        quality.addAction(self.quality.flag_call_action)
+        quality.addAction(self.quality.export_action)
+        quality.addSeparator()
+        quality.addAction(self.review_dock.toggleViewAction())
+        quality.addAction(self.history_dock.toggleViewAction())
 
         view = bar.addMenu(self.tr("&View"))
         theme_menu = view.addMenu(self.tr("&Theme"))
@@ -211,8 +267,8 @@ class MainWindow(QMainWindow):
         self.interval_actions[self.config.interval_min].setChecked(True)
 
         view.addSeparator()
-        view.addAction(self.agents_dock.toggleViewAction())
-        view.addAction(self.breaches_dock.toggleViewAction())
+        for dock in self._docks():
+            view.addAction(dock.toggleViewAction())
         reset = QAction(self.tr("Reset &layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
@@ -325,12 +381,20 @@ class MainWindow(QMainWindow):
             "breaches": getattr(self.breaches, "view", None),
             "breach_calls": getattr(self.breaches, "calls_view", None),
             "breach_cases": getattr(self.breaches, "cases_view", None),
+            "cases": getattr(self.cases, "view", None),
+            "waiting_calls": getattr(self.waiting, "view", None),
+            "audit": getattr(self.audit, "view", None),
+            "flags": getattr(self.review, "view", None),
+            "call_history": getattr(self.history, "view", None),
         }
         headers = {name: _header_of(view) for name, view in views.items()}
         return {name: h for name, h in headers.items() if h is not None}
 
     def _inner_splitters(self) -> dict[str, QSplitter]:
-        found = {"breaches": getattr(self.breaches, "splitter", None)}
+        found = {
+            "breaches": getattr(self.breaches, "splitter", None),
+            "flags": getattr(self.review, "splitter", None),
+        }
         return {name: sp for name, sp in found.items() if isinstance(sp, QSplitter)}
 
     def save_layout(self) -> None:
@@ -396,13 +460,40 @@ class MainWindow(QMainWindow):
             if header is None or (header.count() > 0 and header.restoreState(value)):
                 del self._pending_headers[name]
 
-    def reset_layout(self) -> None:
-        """Both docks on the right, agents over breaches; the table over the charts."""
-        for dock in (self.agents_dock, self.breaches_dock):
+    def _docks(self) -> list[QDockWidget]:
+        return [
+            self.agents_dock,
+            self.breaches_dock,
+            self.cases_dock,
+            self.waiting_dock,
+            self.audit_dock,
+            self.review_dock,
+            self.history_dock,
+        ]
+
+    def _place_docks(self) -> None:
+        """Agents on the right; below them breaches, cases, waiting calls and actions, tabbed.
+
+        Cases and agents are never tabbed together: cases are dragged onto agents.
+        """
+        for dock in self._docks():
             dock.setFloating(False)
             dock.show()
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+        for dock in (self.cases_dock, self.waiting_dock, self.audit_dock):
+            self.tabifyDockWidget(self.breaches_dock, dock)
+        self.breaches_dock.raise_()
+        # Quality review and the call history: below the overview and charts, tabbed; the agents
+        # keep the full height on the right.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review_dock)
+        self.tabifyDockWidget(self.review_dock, self.history_dock)
+        self.review_dock.raise_()
+
+    def reset_layout(self) -> None:
+        """The docks where they start; the table over the charts."""
+        self._place_docks()
         self._apply_default_sizes()
 
     def _apply_default_sizes(self) -> None:
@@ -413,6 +504,10 @@ class MainWindow(QMainWindow):
             [height * 3 // 5, height * 2 // 5],
             Qt.Orientation.Vertical,
         )
+        self.resizeDocks([self.review_dock], [height // 4], Qt.Orientation.Vertical)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the docks take their sizes now: the splitter below sees what is left
         # The queue table as tall as its rows (six queues and the total, at least), the charts the rest.
         view = self.queues.view
         rows = max(7, len(self.feed.state.queues) + 1)

@@ -144,7 +144,15 @@ class FeedStatusBar(QStatusBar):
         ):
             label.setToolTip(tip)
             label.setContentsMargins(10, 0, 6, 0)
+        # What the console's own commands came to ("Reassigned 3 cases to …"), for a while.
+        self.note = QLabel()
+        self.note.setObjectName("commandNote")
+        self.note.setContentsMargins(10, 0, 6, 0)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.timeout.connect(self.note.clear)
         self.addWidget(self.connection, 1)
+        self.addWidget(self.note)
         for label in (self.user, self.clock, self.age, self.rate):
             self.addPermanentWidget(label)
         metrics = self.fontMetrics()
@@ -157,6 +165,12 @@ class FeedStatusBar(QStatusBar):
         self._timer.start()
         feed.statusChanged.connect(self.refresh)
         self.refresh()
+
+    def show_note(self, text: str, timeout_ms: int = 10_000) -> None:
+        """Show what a command came to, for ``timeout_ms`` (the connection stays in view)."""
+        self.note.setText(text)
+        self.note.setToolTip(text)
+        self._note_timer.start(timeout_ms)
 
     def _clock_text(self, time_text: str) -> str:
         return self.tr("Feed clock {time}").format(time=time_text)
