@@ -196,7 +196,7 @@ class ConsoleProcess:
         self._log = self.log_path.open("w")
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        cmd = [sys.executable, "-m", "benchmarks.console_probe", "--url", url, "--token", token, *args]
+        cmd = [sys.executable, "-m", "benchmarks.console_probe", "--url", url, f"--token={token}", *args]
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,

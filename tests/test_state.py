@@ -347,3 +347,30 @@ def test_applied_actions_are_kept_for_the_day_and_travel_in_the_snapshot() -> No
     assert s.state.actions == [] and s.state.take_changes().reset
     s.emit(15 * 3600 + 1, applied("r2"))
     assert [a.command_id for a in s.state.actions] == ["r2"]
+
+
+def test_an_add_that_replaces_an_existing_row_then_a_removal_reports_the_removal() -> None:
+    """Views hold a row for an existing id: re-adding it and removing it in one refresh must remove it."""
+    s = Script()
+    case = Case(
+        id="CS-1",
+        queue_id="q",
+        subject="s",
+        priority="P3",
+        status=CaseStatus.INTAKE,
+        agent_id=None,
+        created_at=iso(T0),
+        first_response_due=iso(T0 + 3_600_000),
+        resolution_due=iso(T0 + 86_400_000),
+    )
+    s.emit(1, CaseCreated(case=case))
+    s.state.take_changes()
+    s.emit(2, AgentAdded(agent=Agent(id="a", name="Ann B.", team="t", skills=["q"])))
+    s.emit(3, CaseCreated(case=msgspec.structs.replace(case, version=2)))
+    replaced = s.state.take_changes()
+    assert "a" in replaced.agents and "a" not in replaced.agents_added, "a replacement is a change"
+    assert "CS-1" in replaced.cases_changed and "CS-1" not in replaced.cases_added
+    s.emit(4, CaseCreated(case=msgspec.structs.replace(case, version=3)))
+    s.emit(5, CaseUpdated(case_id="CS-1", changes={"status": "closed"}, version=4))
+    gone = s.state.take_changes()
+    assert gone.cases_removed == {"CS-1"} and not gone.cases_changed and not gone.cases_added

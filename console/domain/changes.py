@@ -34,9 +34,12 @@ class ChangeSet:
     def agent(self, agent_id: str) -> None:
         self.agents.add(agent_id)
 
-    def added(self, kind: str, item_id: str) -> None:
+    def added(self, kind: str, item_id: str, *, existed: bool = False) -> None:
+        """``existed``: the id was already there (an add that replaces it), so views hold a row for it."""
         added, removed = self._sets(kind)
-        if item_id in removed:  # removed and re-added within one refresh: a change
+        if existed:  # a replacement is a change; were it "added", a removal later would cancel it out
+            self.changed(kind, item_id)
+        elif item_id in removed:  # removed and re-added within one refresh: a change
             removed.discard(item_id)
             self._changed(kind).add(item_id)
         else:

@@ -296,8 +296,9 @@ class FloorState:
     def _agent_added(self, at: Timestamp, d: AgentAdded) -> None:
         agent = msgspec.structs.replace(d.agent)
         agent.open_cases = sum(1 for c in self.cases.values() if c.agent_id == agent.id)
+        existed = agent.id in self.agents
         self.agents[agent.id] = agent
-        self.changes.added("agent", agent.id)
+        self.changes.added("agent", agent.id, existed=existed)
 
     def _agent_removed(self, at: Timestamp, d: AgentRemoved) -> None:
         if self.agents.pop(d.agent_id, None) is None:
@@ -343,13 +344,14 @@ class FloorState:
         if q is None:
             self.skipped += 1
             return
+        existed = d.call_id in self.calls
         self.calls[d.call_id] = Call(
             id=d.call_id, queue_id=d.queue_id, priority=d.priority, caller=d.caller, entered_at=at
         )
         q.today.offered += 1
         self._bucket(q, at).offered += 1
         self._refresh(q)
-        self.changes.added("call", d.call_id)
+        self.changes.added("call", d.call_id, existed=existed)
 
     def _call_ringing(self, at: Timestamp, d: CallRinging) -> None:
         c = self.calls.get(d.call_id)
@@ -471,7 +473,7 @@ class FloorState:
             self._count_case(old.agent_id, -1)
         self.cases[case.id] = case
         self._count_case(case.agent_id, +1)
-        self.changes.added("case", case.id)
+        self.changes.added("case", case.id, existed=old is not None)
 
     def _case_updated(self, at: Timestamp, d: CaseUpdated) -> None:
         case = self.cases.get(d.case_id)
