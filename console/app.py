@@ -18,12 +18,12 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from console.domain.clock import is_valid
 from console.domain.wallboard import Layout, default_layout
@@ -226,30 +226,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             embedded.stop()
 
 
-def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None) -> int:
-    """The Qt part: the window on a live feed until it closes (or the screenshot is taken)."""
+def _application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName(ORGANIZATION)
-    apply_theme(app, args.theme or DEFAULT_THEME)
+    return app
 
-    feed = LiveFeed(url, token)
-    window = MainWindow(feed, settings_path=args.settings, save_on_close=not args.screenshot)
-    if args.theme:
-        window.set_theme(args.theme)
-    if size is not None or args.screenshot:
-        window.resize(*(size or SCREENSHOT_SIZE))
-    window.show()
-    feed.start()
 
+def _serve(
+    app: QApplication,
+    window: QWidget,
+    feed: LiveFeed,
+    args: argparse.Namespace,
+    before_shot: Callable[[], None],
+) -> int:
+    """Run until ``window`` closes, or save ``--screenshot`` after ``--after`` seconds; then stop the feed."""
     result = {"code": 0}
     if args.screenshot:
         target = Path(args.screenshot)
 
         def shoot() -> None:
-            window.charts.invalidate()
-            window.charts.redraw()  # draw the latest samples, not the last timer tick's
+            before_shot()  # draw the latest figures, not the last timer tick's
             app.processEvents()
             pixmap = window.grab()
             if pixmap.isNull() or not pixmap.save(str(target), "PNG"):
@@ -276,14 +274,32 @@ def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] |
     return result["code"]
 
 
+def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None) -> int:
+    """The Qt part: the window on a live feed until it closes (or the screenshot is taken)."""
+    app = _application()
+    apply_theme(app, args.theme or DEFAULT_THEME)
+
+    feed = LiveFeed(url, token)
+    window = MainWindow(feed, settings_path=args.settings, save_on_close=not args.screenshot)
+    if args.theme:
+        window.set_theme(args.theme)
+    if size is not None or args.screenshot:
+        window.resize(*(size or SCREENSHOT_SIZE))
+    window.show()
+    feed.start()
+
+    def before_shot() -> None:
+        window.charts.invalidate()
+        window.charts.redraw()
+
+    return _serve(app, window, feed, args, before_shot)
+
+
 def _run_wallboard(
     args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None, layout: Layout
 ) -> int:
     """The wall display on a live feed until it closes (or the screenshot is taken). It sends no command."""
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
-    app.setApplicationName(APP_TITLE)
-    app.setOrganizationName(ORGANIZATION)
+    app = _application()
     screens = app.screens()
     if args.screen is not None and not args.screenshot and args.screen >= len(screens):
         names = ", ".join(f"{i} ({s.name()})" for i, s in enumerate(screens)) or "none"
@@ -308,33 +324,4 @@ def _run_wallboard(
             board.enter_full_screen()
     board.activateWindow()
     feed.start()
-
-    result = {"code": 0}
-    if args.screenshot:
-        target = Path(args.screenshot)
-
-        def shoot() -> None:
-            board.refresh()
-            app.processEvents()
-            pixmap = board.grab()
-            if pixmap.isNull() or not pixmap.save(str(target), "PNG"):
-                print(f"error: could not save the screenshot to {target}", file=sys.stderr)
-                result["code"] = 1
-            else:
-                print(f"screenshot {target} ({pixmap.width()}x{pixmap.height()})", flush=True)
-            board.close()
-            app.quit()
-
-        QTimer.singleShot(round(args.after * 1000), shoot)
-
-    signal.signal(signal.SIGINT, lambda *_: board.close())
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)
-    wake.start(250)
-    app.setQuitOnLastWindowClosed(True)
-    try:
-        app.exec()
-    finally:
-        wake.stop()
-        feed.stop()
-    return result["code"]
+    return _serve(app, board, feed, args, board.refresh)
