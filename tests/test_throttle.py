@@ -8,8 +8,10 @@ from console.domain.breaches import BreachKind, current_breaches
 from console.domain.changes import ChangeSet
 from console.domain.events import AgentPending
 from console.domain.floor_metrics import queue_figures
+from console.widgets.agent_board import AgentBoardModel
 from console.widgets.breaches_panel import BreachesPanel
 from console.widgets.queue_overview import QueueOverview
+from console.widgets.rowsync import SORT_ROLE
 from console.widgets.source import FloorSource
 from console.widgets.throttle import CatchUpThrottle, merge_changes
 from tests.test_tables import Floor, texts
@@ -108,3 +110,27 @@ def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> Non
     assert panel.cases_model.rows.keys == [
         (b.ref_id, b.kind.value) for b in listed if b.kind is not BreachKind.CALL_WAIT
     ]
+
+
+def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qtbot: QtBot) -> None:
+    floor = Floor()
+    floor.source = CatchingUp()
+    board = AgentBoardModel(floor.source)
+    floor.bootstrap()
+    floor.source.catching_up = True
+    floor.run(60)
+    assert board._throttle.deferred > 0, "while catching up, the board's updates are merged"
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    assert not board._throttle.pending
+    fresh = AgentBoardModel(floor.source)  # formats every row from the floor as it is now
+    assert board.rows.keys == fresh.rows.keys
+
+    def shown(model: AgentBoardModel) -> list[list[object]]:
+        roles = (0, 3, SORT_ROLE)  # display, tooltip, sort key
+        return [
+            [model.data(model.index(r, c), role) for c in range(model.columnCount()) for role in roles]
+            for r in range(model.rowCount())
+        ]
+
+    assert shown(board) == shown(fresh)

@@ -7,6 +7,11 @@ ticks with one ``dataChanged`` over the column on every clock tick. Time in
 state is read from the feed clock, and its level (a 20-minute break is not a
 2-minute one) comes from ``floor_metrics.time_in_state_level``.
 
+A row holds each column's raw values (what its cell is formatted from, and all
+of it), so an update only compares plain values; cells are formatted when a
+view asks for them, and kept with the row they were made from. While the feed
+catches up on a backlog, updates are merged by ``CatchUpThrottle``.
+
 Sorting and filtering happen in ``AgentFilterProxy`` (numeric sort keys in
 ``SORT_ROLE``), so the model's order, selections and scroll positions stay put.
 """
@@ -48,6 +53,7 @@ from console.widgets.dnd import CASES_MIME, cases_from_mime
 from console.widgets.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
 from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
 from console.widgets.source import FloorSource
+from console.widgets.throttle import CatchUpThrottle
 
 #: The agent id of a row (drag-and-drop and context menus use it).
 AGENT_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -79,8 +85,15 @@ class Col(IntEnum):
     ID = 9
 
 
+#: The columns in order, once (iterating the enum per row is not free).
+_COLS = tuple(Col)
+_NCOLS = len(_COLS)
+_C_AGENT, _C_STATE, _C_REASON, _C_TIME, _C_CALL, _C_QUEUE, _C_CASES, _C_PENDING, _C_TEAM, _C_ID = (
+    int(c) for c in _COLS
+)
+
 # Hidden row elements, after the columns: what the filters and the time column read.
-_ID, _TEAM, _SKILLS, _STATE, _REASON, _SINCE, _FOLDED = range(len(Col), len(Col) + 7)
+_ID, _TEAM, _SKILLS, _STATE, _REASON, _SINCE, _FOLDED = range(_NCOLS, _NCOLS + 7)
 
 
 class AgentBoardModel(CellTableModel):
@@ -110,9 +123,18 @@ class AgentBoardModel(CellTableModel):
         self._queue_names: dict[str, str] = {}
         self._case_limit = source.state.centre.case_limit
         self._time_cells: dict[str, Cell] = {}  # by agent id; cleared on every tick and update
+        # Cells formatted so far, by agent id, with the row they were formatted from (valid while
+        # that very row is the agent's): filled as views ask, never for rows nobody looks at.
+        self._cells: dict[str, tuple[tuple[Any, ...], list[Cell | None]]] = {}
+        self._state_cells = {
+            s: Cell(state_label(s), dot=STATE_COLORS[s].name(), sort=_STATE_RANK.get(s, len(STATE_ORDER)))
+            for s in AgentState
+        }
         self._flagged: set[str] = set()  # agents with a quality flag raised today and not closed (⚑)
         self.accept_case_drops = True  # False where the role may not reassign (a courtesy)
-        source.floorUpdated.connect(self.on_floor_updated)
+        # While the feed catches up on a backlog, at most a few refreshes a second (merged).
+        self._throttle = CatchUpThrottle(source, self.on_floor_updated, parent=self)
+        source.floorUpdated.connect(self._throttle.on_floor_updated)
         source.clockTicked.connect(self.on_clock_ticked)
         self.reload()
 
@@ -120,6 +142,7 @@ class AgentBoardModel(CellTableModel):
 
     def reload(self) -> None:
         """Diff every agent against the rows (used at start, on resets and when agents come and go)."""
+        self._throttle.flush()  # what is held back is part of what is diffed here
         state = self._source.state
         self._queue_names = {q.id: q.name for q in state.queues.values()}
         self._case_limit = state.centre.case_limit
@@ -127,6 +150,7 @@ class AgentBoardModel(CellTableModel):
         self._time_cells.clear()
         self.rows.sync([self._row(a) for a in state.agents.values()])
         self._time_cells.clear()  # views may have read cells between the steps of the sync
+        self._cells.clear()  # (entries are checked against their row; this drops agents gone)
         self.rosterChanged.emit()
 
     def on_floor_updated(self, changes: ChangeSet) -> None:
@@ -149,41 +173,34 @@ class AgentBoardModel(CellTableModel):
         self._time_cells.clear()
 
     def on_clock_ticked(self) -> None:
+        self._throttle.flush()  # the board is current before the times tick
         self._time_cells.clear()
         self.rows.emit_column(Col.TIME)
 
     def _row(self, a: Agent) -> tuple[object, ...]:
+        """The agent's row: per column the raw values its cell is formatted from, then hidden data."""
         state = self._source.state
         call = state.calls.get(a.call_id) if a.call_id else None
         if call is not None:
             queue_id: str | None = call.queue_id
-            queue_tip = ""
+            wrapping = False
         else:
             queue_id = a.last_queue_id if a.state is AgentState.WRAP_UP else None
-            queue_tip = self.tr("Wrapping up a call from this queue") if queue_id else ""
+            wrapping = bool(queue_id)
         queue = self._queue_names.get(queue_id, queue_id) if queue_id else ""
         since = to_ms(a.state_since) if a.state_since else None
-        label = state_label(a.state)
-        cells = {
-            Col.AGENT: (
-                Cell(f"⚑ {a.name}", tip=self.tr("A quality flag raised today is open"), sort=a.name)
-                if a.id in self._flagged
-                else Cell(a.name)
-            ),
-            Col.STATE: Cell(
-                label, dot=STATE_COLORS[a.state].name(), sort=_STATE_RANK.get(a.state, len(STATE_ORDER))
-            ),
-            Col.REASON: Cell(reason_label(a.reason)),
-            Col.TIME: (a.state, a.reason, since),  # the time cell is computed from this at paint time
-            Col.CALL: Cell(a.call_id or ""),
-            Col.QUEUE: Cell(queue or "", tip=queue_tip),
-            Col.CASES: self._cases_cell(a.open_cases),
-            Col.PENDING: Cell(self._pending(a)),
-            Col.TEAM: Cell(a.team),
-            Col.ID: Cell(a.id),
-        }
+        limit = self._case_limit
         return (
-            *(cells[c] for c in Col),
+            (a.name, a.id in self._flagged),  # AGENT
+            a.state,  # STATE
+            a.reason,  # REASON
+            (a.state, a.reason, since),  # TIME: the time cell is computed from this at paint time
+            a.call_id or "",  # CALL
+            (queue or "", wrapping),  # QUEUE
+            (a.open_cases, limit if over_case_limit(a.open_cases, limit) else None),  # CASES
+            (a.pending_state, a.pending_reason),  # PENDING
+            a.team,  # TEAM
+            a.id,  # ID
             # hidden
             a.id,
             a.team,
@@ -194,29 +211,55 @@ class AgentBoardModel(CellTableModel):
             f"{a.name}\n{a.id}".casefold(),
         )
 
-    def _cases_cell(self, open_cases: int) -> Cell:
-        limit = self._case_limit
-        if over_case_limit(open_cases, limit):
+    def _format(self, column: int, value: Any) -> Cell:
+        """The cell of ``column`` for its raw ``value`` (as ``_row`` put it)."""
+        if column == _C_AGENT:
+            name, flagged = value
+            if flagged:
+                return Cell(f"⚑ {name}", tip=self.tr("A quality flag raised today is open"), sort=name)
+            return Cell(name)
+        if column == _C_STATE:
+            return self._state_cells[value]
+        if column == _C_REASON:
+            return Cell(reason_label(value))
+        if column == _C_QUEUE:
+            queue, wrapping = value
+            return Cell(queue, tip=self.tr("Wrapping up a call from this queue") if wrapping else "")
+        if column == _C_CASES:
+            return self._cases_cell(*value)
+        if column == _C_PENDING:
+            return Cell(self._pending(*value))
+        return Cell(value)  # CALL, TEAM, ID: the text itself
+
+    def _cases_cell(self, open_cases: int, limit: int | None) -> Cell:
+        if limit is not None:  # over the limit
             tip = self.tr("{n} open cases: over the centre's limit of {limit}").format(
                 n=open_cases, limit=limit
             )
             return Cell(str(open_cases), Level.WARNING, tip, open_cases)
         return Cell(str(open_cases), sort=open_cases)
 
-    def _pending(self, a: Agent) -> str:
-        if a.pending_state is None:
+    def _pending(self, pending_state: AgentState | None, pending_reason: str | None) -> str:
+        if pending_state is None:
             return ""
-        target = state_label(a.pending_state)
-        if a.pending_reason:
-            return self.tr("→ {state} ({reason})").format(state=target, reason=reason_label(a.pending_reason))
+        target = state_label(pending_state)
+        if pending_reason:
+            return self.tr("→ {state} ({reason})").format(state=target, reason=reason_label(pending_reason))
         return self.tr("→ {state}").format(state=target)
 
     # -- reading ---------------------------------------------------------------------
 
     def cell(self, row: int, column: int) -> Cell:
-        if column != Col.TIME:
-            return super().cell(row, column)
         r = self.rows.rows[row]
+        if column != _C_TIME:
+            entry = self._cells.get(r[_ID])
+            if entry is None or entry[0] is not r:  # never formatted, or from a row since replaced
+                entry = self._cells[r[_ID]] = (r, [None] * _NCOLS)
+            cells = entry[1]
+            cell = cells[column]
+            if cell is None:
+                cell = cells[column] = self._format(column, r[column])
+            return cell
         cached = self._time_cells.get(r[_ID])
         if cached is None:
             cached = self._time_cells[r[_ID]] = self._time_cell(r)
@@ -334,6 +377,7 @@ class AgentFilterProxy(QSortFilterProxyModel):
         self.queue_id: str | None = None
         self.state: AgentState | None = None
         self.search = ""
+        self._open = True  # no filter set: every row passes (asked per row on every update and tick)
         self.setSortRole(SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setSortLocaleAware(True)  # names sort as people expect
@@ -356,13 +400,19 @@ class AgentFilterProxy(QSortFilterProxyModel):
             return
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+
             self.beginFilterChange()
-            setattr(self, name, value)
+            self._assign(name, value)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            setattr(self, name, value)
+            self._assign(name, value)
             self.invalidateRowsFilter()
 
+    def _assign(self, name: str, value: object) -> None:
+        setattr(self, name, value)
+        self._open = self.team is None and self.queue_id is None and self.state is None and not self.search
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if self._open:
+            return True
         model = self.sourceModel()
         if not isinstance(model, AgentBoardModel) or not 0 <= source_row < len(model.rows):
             return True
