@@ -51,7 +51,7 @@ from console.widgets.combos import refill as _refill
 from console.widgets.combos import select_data as _select_data
 from console.widgets.dnd import CASES_MIME, cases_from_mime
 from console.widgets.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.source import FloorSource
 from console.widgets.throttle import CatchUpThrottle
 
@@ -464,20 +464,21 @@ class AgentBoard(QWidget):
         self._view.setModel(self._proxy)
         setup_table(self._view)
         header = self._view.horizontalHeader()
-        header.setDefaultSectionSize(90)
-        for col, width in (
-            (Col.AGENT, 130),
-            (Col.STATE, 92),
-            (Col.REASON, 100),
-            (Col.TIME, 84),
-            (Col.CALL, 76),
-            (Col.QUEUE, 150),
-            (Col.CASES, 76),
-            (Col.TEAM, 170),
-            (Col.ID, 64),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (Col.AGENT, 130),
+                (Col.STATE, 92),
+                (Col.REASON, 100),
+                (Col.TIME, 84),
+                (Col.CALL, 76),
+                (Col.QUEUE, 150),
+                (Col.CASES, 76),
+                (Col.TEAM, 170),
+                (Col.ID, 64),
+            ),
+            default=90,
+        )
         header.setSortIndicatorClearable(True)  # a third click returns to the floor's own order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)

@@ -43,7 +43,7 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, AgentState
 from console.domain.floor_metrics import Level
 from console.widgets.fmt import LEVEL_COLORS, STATE_COLORS, agent_label, reason_label, state_label
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table, size_columns
 from console.widgets.source import FloorSource
 
 
@@ -250,14 +250,15 @@ class ReassignDialog(QDialog):
         header = self.view.horizontalHeader()
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the domain's order
-        for col, width in (
-            (PickCol.SUGGESTED, 96),
-            (PickCol.AGENT, 150),
-            (PickCol.STATE, 150),
-            (PickCol.TEAM, 150),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self.view)
+        size_columns(
+            self.view,
+            (
+                (PickCol.SUGGESTED, 96),
+                (PickCol.AGENT, 150),
+                (PickCol.STATE, 150),
+                (PickCol.TEAM, 150),
+            ),
+        )
         self.hint = QLabel(
             self.tr(
                 "Suggested agents are logged in, skilled for the queue of every case and stay within "

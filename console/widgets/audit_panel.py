@@ -23,7 +23,7 @@ from console.domain.clock import to_ms
 from console.domain.entities import AgentState, AppliedAction
 from console.widgets.combos import refill, select_data
 from console.widgets.fmt import agent_label, clock_time, reason_label, state_label
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.source import FloorSource
 
 _LISTED_CASES = 10  # case ids named in a summary's tooltip
@@ -237,14 +237,15 @@ class AuditPanel(QWidget):
         self._view.setModel(self._proxy)
         setup_table(self._view)
         header = self._view.horizontalHeader()
-        for col, width in (
-            (AuditCol.TIME, 70),
-            (AuditCol.USER, 90),
-            (AuditCol.ROLE, 80),
-            (AuditCol.ACTION, 130),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (AuditCol.TIME, 70),
+                (AuditCol.USER, 90),
+                (AuditCol.ROLE, 80),
+                (AuditCol.ACTION, 130),
+            ),
+        )
         header.setSortIndicatorClearable(True)  # a third click returns to newest first
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)

@@ -30,7 +30,7 @@ from console.domain.floor_metrics import Level, wait_level
 from console.domain.state import FloorState
 from console.timeseries import BreachLog
 from console.widgets.fmt import clock_time, date_time, duration
-from console.widgets.rowsync import EMPTY, Cell, CellTableModel, RowSync, fit_headers, setup_table
+from console.widgets.rowsync import EMPTY, Cell, CellTableModel, RowSync, setup_table, size_columns
 from console.widgets.source import FloorSource
 from console.widgets.throttle import CatchUpThrottle
 
@@ -376,20 +376,12 @@ class BreachesPanel(QWidget):
         self.cases_heading = QLabel(self)
         self.calls_view = self._table("callBreachesTable", self.calls_model)
         self.cases_view = self._table("caseDeadlinesTable", self.cases_model)
-        calls_header = self.calls_view.horizontalHeader()
-        calls_header.setDefaultSectionSize(80)
-        calls_header.resizeSection(CallCol.QUEUE, 170)
-        cases_header = self.cases_view.horizontalHeader()
-        cases_header.setDefaultSectionSize(90)
-        for col, width in (
-            (CaseCol.CASE, 110),
-            (CaseCol.QUEUE, 160),
-            (CaseCol.ASSIGNEE, 130),
-            (CaseCol.DUE, 150),
-        ):
-            cases_header.resizeSection(col, width)
-        fit_headers(self.calls_view)
-        fit_headers(self.cases_view)
+        size_columns(self.calls_view, ((CallCol.QUEUE, 170),), default=80)
+        size_columns(
+            self.cases_view,
+            ((CaseCol.CASE, 110), (CaseCol.QUEUE, 160), (CaseCol.ASSIGNEE, 130), (CaseCol.DUE, 150)),
+            default=90,
+        )
 
         calls_box = QWidget(self)
         calls_layout = QVBoxLayout(calls_box)

@@ -51,7 +51,7 @@ from console.widgets.quality_common import (
     role_refusal,
     time_of_business_day,
 )
-from console.widgets.rowsync import Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import Cell, CellTableModel, setup_table, size_columns
 from console.widgets.source import FloorSource
 
 #: Calls per page.
@@ -217,18 +217,18 @@ class CallHistoryPanel(QWidget):
         self._view.setObjectName("callHistoryTable")
         self._view.setModel(self._model)
         setup_table(self._view)
-        header = self._view.horizontalHeader()
-        for col, width in (
-            (HistCol.TIME, 70),
-            (HistCol.CALL, 80),
-            (HistCol.QUEUE, 120),
-            (HistCol.AGENT, 140),
-            (HistCol.DURATION, 70),
-            (HistCol.WAIT, 60),
-            (HistCol.OUTCOME, 110),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (HistCol.TIME, 70),
+                (HistCol.CALL, 80),
+                (HistCol.QUEUE, 120),
+                (HistCol.AGENT, 140),
+                (HistCol.DURATION, 70),
+                (HistCol.WAIT, 60),
+                (HistCol.OUTCOME, 110),
+            ),
+        )
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("historyCount")

@@ -82,7 +82,7 @@ from console.widgets.fmt import (
     level_tint,
     span,
 )
-from console.widgets.rowsync import fit_headers, setup_table
+from console.widgets.rowsync import setup_table, size_columns
 from console.widgets.source import FloorSource
 
 #: The case id of a row.
@@ -792,19 +792,20 @@ class CasesPanel(QWidget):
         self._view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self._view.horizontalHeader()
-        header.setDefaultSectionSize(90)
-        for col, width in (
-            (CaseCol.CASE, 100),
-            (CaseCol.ALERT, 96),
-            (CaseCol.FIRST_RESPONSE, 116),
-            (CaseCol.RESOLUTION, 116),
-            (CaseCol.ASSIGNEE, 150),
-            (CaseCol.QUEUE, 140),
-            (CaseCol.PRIORITY, 60),
-            (CaseCol.STATUS, 120),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (CaseCol.CASE, 100),
+                (CaseCol.ALERT, 96),
+                (CaseCol.FIRST_RESPONSE, 116),
+                (CaseCol.RESOLUTION, 116),
+                (CaseCol.ASSIGNEE, 150),
+                (CaseCol.QUEUE, 140),
+                (CaseCol.PRIORITY, 60),
+                (CaseCol.STATUS, 120),
+            ),
+            default=90,
+        )
         header.setSortIndicatorClearable(True)  # a third click returns to the arrival order
         header.setSortIndicator(CaseCol.ALERT, Qt.SortOrder.AscendingOrder)  # most urgent first
         self._view.setSortingEnabled(True)

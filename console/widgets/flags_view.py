@@ -97,7 +97,7 @@ from console.widgets.quality_common import (
     severity_label,
     status_label,
 )
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.source import FloorSource
 
 #: The flag id of a row.
@@ -309,19 +309,20 @@ class ReviewPanel(QWidget):
         self._view.setModel(self._proxy)
         setup_table(self._view)
         header = self._view.horizontalHeader()
-        header.setDefaultSectionSize(90)
-        for col, width in (
-            (FlagCol.FLAG, 80),
-            (FlagCol.FLAGGED_AT, 80),
-            (FlagCol.STATUS, 80),
-            (FlagCol.SEVERITY, 80),
-            (FlagCol.CATEGORY, 170),
-            (FlagCol.AGENT, 140),
-            (FlagCol.TEAM, 120),
-            (FlagCol.QUEUE, 110),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (FlagCol.FLAG, 80),
+                (FlagCol.FLAGGED_AT, 80),
+                (FlagCol.STATUS, 80),
+                (FlagCol.SEVERITY, 80),
+                (FlagCol.CATEGORY, 170),
+                (FlagCol.AGENT, 140),
+                (FlagCol.TEAM, 120),
+                (FlagCol.QUEUE, 110),
+            ),
+            default=90,
+        )
         header.setSortIndicatorClearable(True)  # a third click returns to newest first
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)

@@ -32,7 +32,7 @@ from console.domain.floor_metrics import (
 )
 from console.domain.live_figures import LiveQueueFigures
 from console.widgets.fmt import clock_time, duration, percent
-from console.widgets.rowsync import EMPTY, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import EMPTY, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.source import FloorSource
 from console.widgets.throttle import CatchUpThrottle
 
@@ -349,19 +349,19 @@ class QueueOverview(QWidget):
         self._view.setObjectName("queueOverviewTable")
         self._view.setModel(self._model)
         setup_table(self._view)
-        header = self._view.horizontalHeader()
-        header.setDefaultSectionSize(58)
-        for col, width in (
-            (Col.QUEUE, 165),
-            (Col.TARGET, 86),
-            # Room for a level icon beside the figure.
-            (Col.LONGEST_WAIT, 76),
-            (Col.SL_INTERVAL, 80),
-            (Col.SL_TODAY, 80),
-            (Col.ABANDON_PCT, 80),
-        ):
-            header.resizeSection(col, width)
-        fit_headers(self._view)
+        size_columns(
+            self._view,
+            (
+                (Col.QUEUE, 165),
+                (Col.TARGET, 86),
+                # Room for a level icon beside the figure.
+                (Col.LONGEST_WAIT, 76),
+                (Col.SL_INTERVAL, 80),
+                (Col.SL_TODAY, 80),
+                (Col.ABANDON_PCT, 80),
+            ),
+            default=58,
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)

@@ -299,6 +299,18 @@ def setup_table(view: QTableView) -> None:
     header.setStretchLastSection(True)
 
 
+def size_columns(
+    view: QTableView, widths: Iterable[tuple[int, int]] = (), *, default: int | None = None
+) -> None:
+    """Initial column widths (pixels by column), then room for every (translated) title."""
+    header = view.horizontalHeader()
+    if default is not None:
+        header.setDefaultSectionSize(default)
+    for column, width in widths:
+        header.resizeSection(column, width)
+    fit_headers(view)
+
+
 def fit_headers(view: QTableView) -> None:
     """Widen any column narrower than its (translated) title, so no header reads "…swered today"."""
     header = view.horizontalHeader()
