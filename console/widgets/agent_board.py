@@ -51,7 +51,7 @@ from console.widgets.combos import refill as _refill
 from console.widgets.combos import select_data as _select_data
 from console.widgets.dnd import CASES_MIME, cases_from_mime
 from console.widgets.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, show_row, size_columns
 from console.widgets.source import FloorSource
 from console.widgets.throttle import CatchUpThrottle
 
@@ -561,15 +561,7 @@ class AgentBoard(QWidget):
 
     def select_agent(self, agent_id: str) -> bool:
         """Select and show the row of ``agent_id``; False when it is filtered out or unknown."""
-        row = self._model.rows.row_of(agent_id)
-        if row is None:
-            return False
-        index = self._proxy.mapFromSource(self._model.index(row, 0))
-        if not index.isValid():
-            return False
-        self._view.selectRow(index.row())
-        self._view.scrollTo(index)
-        return True
+        return show_row(self._view, self._proxy, self._model.rows.row_of(agent_id))
 
     # -- internals -------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ from console.widgets.quality_common import (
     severity_label,
     status_label,
 )
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, show_row, size_columns
 from console.widgets.source import FloorSource
 
 #: The flag id of a row.
@@ -534,14 +534,8 @@ class ReviewPanel(QWidget):
 
     def select_flag(self, flag_id: str) -> bool:
         """Select the row of ``flag_id`` (False when the filters hide it); the pane shows it."""
-        row = self._model.row_of(flag_id)
-        if row is None:
+        if not show_row(self._view, self._proxy, self._model.row_of(flag_id)):
             return False
-        index = self._proxy.mapFromSource(self._model.index(row, 0))
-        if not index.isValid():
-            return False
-        self._view.selectRow(index.row())
-        self._view.scrollTo(index)
         self.current_id = flag_id
         self._show_current()
         return True

@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -309,6 +310,18 @@ def size_columns(
     for column, width in widths:
         header.resizeSection(column, width)
     fit_headers(view)
+
+
+def show_row(view: QTableView, proxy: QAbstractProxyModel, source_row: int | None) -> bool:
+    """Select and scroll to a source model's row through ``proxy``; False when unknown or filtered out."""
+    if source_row is None:
+        return False
+    index = proxy.mapFromSource(proxy.sourceModel().index(source_row, 0))
+    if not index.isValid():
+        return False
+    view.selectRow(index.row())
+    view.scrollTo(index)
+    return True
 
 
 def fit_headers(view: QTableView) -> None:

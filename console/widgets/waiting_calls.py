@@ -31,7 +31,7 @@ from console.domain.entities import Call, CallState
 from console.domain.floor_metrics import Level, wait_level
 from console.widgets.combos import refill, select_data
 from console.widgets.fmt import DASH, duration
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table
+from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel, fit_headers, setup_table, show_row
 from console.widgets.source import FloorSource
 
 #: The call id of a row.
@@ -271,14 +271,7 @@ class WaitingCallsPanel(QWidget):
         return value if isinstance(value, str) else None
 
     def select_call(self, call_id: str) -> bool:
-        row = self._model.rows.row_of(call_id)
-        if row is None:
-            return False
-        index = self._proxy.mapFromSource(self._model.index(row, 0))
-        if not index.isValid():
-            return False
-        self._view.selectRow(index.row())
-        return True
+        return show_row(self._view, self._proxy, self._model.rows.row_of(call_id))
 
     def _fill_choices(self) -> None:
         queues: list[tuple[str, str | None]] = [(self.tr("All queues"), None)]
