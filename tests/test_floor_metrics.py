@@ -12,6 +12,7 @@ from console.domain.floor_metrics import (
     TOTAL_ID,
     Level,
     MetricsConfig,
+    Staff,
     occupancy_today_pct,
     queue_figures,
     sl_level,
@@ -56,6 +57,33 @@ def test_interval_rolling_and_today_windows() -> None:
     # much later the rolling hour is empty, today is not
     later, _ = row(s, 3 * 3600)
     assert later.rolling.offered == 0 and later.today.offered == 4 and later.rolling.service_level_pct is None
+
+
+def test_rolling_hour_moves_on_in_five_minute_steps() -> None:
+    """The queue overview's "60 min" columns: buckets that start after now - 60 min."""
+    s = busy_morning()
+    q, _ = row(s, 60 * 60 - 1)  # 09:59:59: the 09:00 bucket is still inside
+    assert q.rolling.offered == 4 and q.rolling.abandon_pct == pytest.approx(100 * 1 / 4)
+    q, total = row(s, 60 * 60)  # 10:00: from 09:05, so c1 and c2 (09:00 bucket) are out
+    assert (q.rolling.offered, q.rolling.answered, q.rolling.abandoned) == (2, 1, 1)
+    assert q.rolling.service_level_pct == pytest.approx(50.0)  # c3 within, c4 a late abandon
+    assert q.rolling.abandon_pct == pytest.approx(50.0)
+    assert total.rolling.service_level_pct == pytest.approx(50.0)
+    assert q.today.offered == 4  # today keeps them
+    q, _ = row(s, 75 * 60)  # 10:15: from 09:20, nothing left
+    assert q.rolling.offered == 0 and q.rolling.abandon_pct is None
+
+
+def test_occupancy_now_leaves_not_ready_agents_out() -> None:
+    staff = Staff()
+    for state in (AgentState.ON_CALL, AgentState.WRAP_UP, AgentState.AVAILABLE, AgentState.NOT_READY):
+        staff.count(state)
+    staff.count(AgentState.OFFLINE)
+    assert (staff.staffed, staff.not_ready) == (4, 1)
+    assert staff.occupancy_pct == pytest.approx(100 * 2 / 3)
+    idle = Staff()
+    idle.count(AgentState.NOT_READY)
+    assert idle.occupancy_pct is None  # nobody handling or available: a dash, not 0 %
 
 
 def test_console_can_choose_another_service_level_definition() -> None:

@@ -20,15 +20,19 @@ from pytestqt.qtbot import QtBot
 
 from console.domain.breaches import BreachKind, breaches_today, current_breaches
 from console.domain.clock import iso, to_ms
-from console.domain.entities import Agent, AgentState, Case, CaseStatus, SlDefinition
+from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, SlDefinition
 from console.domain.events import (
     AgentAdded,
     AgentPending,
     AgentRemoved,
     AgentStateChanged,
+    CallAbandoned,
     CallAnswered,
+    CallEnded,
     CallQueued,
     CaseCreated,
+    CentreConfigured,
+    QueueConfigured,
     make_event,
 )
 from console.domain.floor_metrics import (
@@ -36,6 +40,7 @@ from console.domain.floor_metrics import (
     MetricsConfig,
     QueueFigures,
     abandon_level,
+    occupancy_today_pct,
     queue_figures,
     sl_level,
     wait_level,
@@ -308,6 +313,9 @@ def expected_row(f: QueueFigures) -> list[str]:
         str(t.answered),
         str(t.abandoned),
         fmt.duration(t.aht_s),
+        fmt.percent(f.rolling.service_level_pct),
+        fmt.percent(f.rolling.abandon_pct),
+        fmt.percent(f.staff.occupancy_pct),
     ]
 
 
@@ -323,6 +331,8 @@ def assert_overview_matches(overview: QueueOverview, floor: Floor, config: Metri
             QCol.SL_TODAY: sl_level(f.today.service_level_pct, f.sl_target_pct),
             QCol.LONGEST_WAIT: wait_level(f.longest_wait_s, f.sl_threshold_s),
             QCol.ABANDON_PCT: abandon_level(f.today.abandon_pct),
+            QCol.SL_ROLLING: sl_level(f.rolling.service_level_pct, f.sl_target_pct),
+            QCol.ABANDON_ROLLING: abandon_level(f.rolling.abandon_pct),
         }
         for col, level in levels.items():
             icon = model.data(model.index(r, col), Qt.ItemDataRole.DecorationRole)
@@ -354,6 +364,129 @@ def test_queue_rows_and_total_show_the_domain_figures(qtbot: QtBot, floor: Floor
     floor.later(3)
     assert_overview_matches(overview, floor, config)
     assert resets.count == 0
+
+
+def test_rolling_hour_occupancy_and_day_counts_worked_by_hand(qtbot: QtBot) -> None:
+    """Two queues scripted call by call; the new columns checked against figures worked by hand.
+
+    q (20 s threshold, 80 %): skilled a, b.  r (30 s, 90 %): skilled b, c.  Day from 00:00 UTC.
+    09:00:00 c1 on q, answered by a after 10 s, 60 s talk, 30 s wrap-up (a available from 09:01:40).
+    09:00:20 c2 on q abandons after 40 s (late).
+    10:00:00 c3 on q, answered by b after 5 s, still talking.
+    10:00:10 c4 on q abandons after 2 s (short: under 5 s).
+    10:00:20 c5 on r, answered by c after 60 s (late), 60 s talk, c still in wrap-up.
+    At 10:10 the rolling hour starts 09:15 (5-minute steps): c1 and c2 are today's only.
+    """
+    t0 = to_ms("2026-03-02T09:00:00.000Z")
+    source = FloorSource()
+    seq = 0
+
+    def send(at_s: float, *payloads: Any) -> None:
+        nonlocal seq
+        events = []
+        for p in payloads:
+            seq += 1
+            events.append(make_event(seq, iso(t0 + round(at_s * 1000)), p))
+        source.apply(events)
+
+    def state(at_s: float, agent: str, new: AgentState) -> None:
+        send(at_s, AgentStateChanged(agent_id=agent, state=new))
+
+    overview = QueueOverview(source)
+    qtbot.addWidget(overview)
+    model = overview.model
+    tester = QAbstractItemModelTester(model, FATAL)
+    resets = Resets(model)
+    send(
+        0,
+        CentreConfigured(centre=Centre(name="Test", short_abandon_s=5)),
+        QueueConfigured(queue_id="q", name="Q", sl_threshold_s=20, sl_target_pct=80),
+        QueueConfigured(queue_id="r", name="R", sl_threshold_s=30, sl_target_pct=90),
+        AgentAdded(agent=Agent(id="a", name="Ann", team="t", skills=["q"])),
+        AgentAdded(agent=Agent(id="b", name="Bo", team="t", skills=["q", "r"])),
+        AgentAdded(agent=Agent(id="c", name="Cy", team="t", skills=["r"])),
+    )
+    for agent in "abc":
+        state(0, agent, AgentState.AVAILABLE)
+    send(0, CallQueued(call_id="c1", queue_id="q", priority=5, caller="x"))
+    send(10, CallAnswered(call_id="c1", agent_id="a"))
+    state(10, "a", AgentState.ON_CALL)
+    send(20, CallQueued(call_id="c2", queue_id="q", priority=5, caller="x"))
+    send(60, CallAbandoned(call_id="c2"))
+    send(70, CallEnded(call_id="c1"))
+    state(70, "a", AgentState.WRAP_UP)
+    state(100, "a", AgentState.AVAILABLE)
+    send(3600, CallQueued(call_id="c3", queue_id="q", priority=5, caller="x"))
+    send(3605, CallAnswered(call_id="c3", agent_id="b"))
+    state(3605, "b", AgentState.ON_CALL)
+    send(3610, CallQueued(call_id="c4", queue_id="q", priority=5, caller="x"))
+    send(3612, CallAbandoned(call_id="c4"))
+    send(3620, CallQueued(call_id="c5", queue_id="r", priority=5, caller="x"))
+    send(3680, CallAnswered(call_id="c5", agent_id="c"))
+    state(3680, "c", AgentState.ON_CALL)
+    send(3740, CallEnded(call_id="c5"))
+    state(3740, "c", AgentState.WRAP_UP)
+    source.state.advance_clock(iso(t0 + 4200_000))
+    source.clockTicked.emit()
+
+    columns = (
+        QCol.ANSWERED,
+        QCol.ABANDONED,
+        QCol.AHT,
+        QCol.SL_TODAY,
+        QCol.SL_ROLLING,
+        QCol.ABANDON_PCT,
+        QCol.ABANDON_ROLLING,
+        QCol.OCCUPANCY,
+    )
+    got = [[texts(model, r)[c] for c in columns] for r in range(model.rowCount())]
+    assert got == [
+        # q: 2 answered (both within), c2 late and c4 short abandoned; AHT (60 + 30) / 1;
+        # SL today 2 / (2 + 1 long abandon), in the hour 1 / 1; abandon today 1 / (4 - 1), in
+        # the hour 0 / (2 - 1); occupancy now: b on call, a available.
+        ["2", "2", "1:30", "66.7%", "100.0%", "33.3%", "0.0%", "50.0%"],
+        # r: c5 answered late, handled in 60 s (c's wrap-up still running); b on call, c in wrap-up.
+        ["1", "0", "1:00", "0.0%", "0.0%", "0.0%", "0.0%", "100.0%"],
+        # total: SL 2 / 4 and 1 / 2; abandon 1 / 4 and 0 / 2; AHT 150 / 2; a, b, c counted once: 2 / 3.
+        ["3", "2", "1:15", "50.0%", "50.0%", "25.0%", "0.0%", "66.7%"],
+    ]
+    assert_levels = {
+        (0, QCol.SL_ROLLING): None,  # 100 % meets 80 %
+        (1, QCol.SL_ROLLING): Level.CRITICAL,  # 0 % against 90 %
+        (0, QCol.ABANDON_PCT): Level.CRITICAL,  # 33.3 % > 10 %
+        (0, QCol.ABANDON_ROLLING): None,
+    }
+    for (r, c), level in assert_levels.items():
+        icon = model.data(model.index(r, c), Qt.ItemDataRole.DecorationRole)
+        assert (icon is not None) == (level is not None), (r, c)
+    # The centre's occupancy today, by agent time: a 90 s handling / 4,110 s available,
+    # b 595 / 3,605, c 520 / 3,680 -> 1,205 / 12,600.
+    assert occupancy_today_pct(source.state, t0 + 4200_000) == pytest.approx(100 * 1205 / 12600)
+    total_tip = model.data(model.index(2, QCol.OCCUPANCY), Qt.ItemDataRole.ToolTipRole)
+    assert "9.6%" in total_tip
+    header_tip = model.headerData(QCol.SL_ROLLING, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "last 60 minutes" in header_tip
+
+    # A minute on, nobody has moved: 60 s more each, a available, b and c handling ->
+    # 1,325 / 12,780; the total's occupancy today moves, its
+    # row alone is signalled, and only on the tick that crosses the minute.
+    spans: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, _r: spans.append((a.row(), a.column(), b.row(), b.column())))
+    source.state.advance_clock(iso(t0 + 4260_000))
+    source.clockTicked.emit()
+    assert (2, 0, 2, model.columnCount() - 1) in spans
+    assert "10.4%" in model.data(model.index(2, QCol.OCCUPANCY), Qt.ItemDataRole.ToolTipRole)
+    spans.clear()
+    source.state.advance_clock(iso(t0 + 4270_000))
+    source.clockTicked.emit()
+    assert spans == [(0, QCol.LONGEST_WAIT, 2, QCol.LONGEST_WAIT)]
+
+    # At 11:01 the hour starts at 10:05: c3, c4 and c5 (all in the 10:00 bucket) drop out.
+    source.state.advance_clock(iso(t0 + 7260_000))
+    source.clockTicked.emit()
+    assert [texts(model, r)[QCol.SL_ROLLING] for r in range(3)] == ["–", "–", "–"]
+    assert [texts(model, r)[QCol.SL_TODAY] for r in range(3)] == ["66.7%", "0.0%", "50.0%"]
+    assert resets.count == 0 and tester is not None
 
 
 # -- agent board ------------------------------------------------------------------------------

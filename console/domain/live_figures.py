@@ -12,7 +12,8 @@ to ``queue_figures`` on the same floor and clock.
 The one exception: the centre's occupancy today (``occupancy_today_pct`` of the
 total row, O(agents)) is refreshed only when asked (``occupancy=True``) and at
 every full recompute (a new floor or day, another configuration, and every
-5 minutes as the rolling hour moves on); the queue overview does not show it.
+5 minutes as the rolling hour moves on); the queue overview shows it in the total
+row's occupancy tooltip and asks for it once a feed minute.
 """
 
 from __future__ import annotations

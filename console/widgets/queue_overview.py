@@ -7,6 +7,9 @@ the total, and signals the range of rows they span in one ``dataChanged``;
 cells are formatted when a view asks for them (the rows on screen), once per
 update. The longest wait grows with the
 clock alone: every update and clock tick signals that column as one range. The
+rolling-hour columns move on in 5-minute steps, each of which recomputes every
+row; the occupancy column is agents' states now, and the total row's tooltip
+adds the centre's occupancy today, refreshed once a feed minute. The
 caption above the table states the service-level definition in words, since
 platforms differ on how abandoned calls count.
 """
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.floor_metrics import (
+    TOTAL_ID,
     Level,
     MetricsConfig,
     QueueFigures,
@@ -55,6 +59,10 @@ class Col(IntEnum):
     ANSWERED = 14
     ABANDONED = 15
     AHT = 16
+    # Added after the rest, so saved header layouts (column order and widths) stay valid.
+    SL_ROLLING = 17
+    ABANDON_ROLLING = 18
+    OCCUPANCY = 19
 
 
 def _num(value: float) -> str:
@@ -85,6 +93,9 @@ class QueueOverviewModel(CellTableModel):
             self.tr("Answered\ntoday"),
             self.tr("Abandoned\ntoday"),
             self.tr("AHT\ntoday"),
+            self.tr("SL\n60 min"),
+            self.tr("Abandon\n% 60 min"),
+            self.tr("Occu-\npancy"),
         ]
         self.set_headers(headers)
         for col, tip in (
@@ -98,7 +109,34 @@ class QueueOverviewModel(CellTableModel):
             (Col.WRAP_UP, self.tr("Agents skilled for the queue in wrap-up now")),
             (Col.NOT_READY, self.tr("Agents skilled for the queue who are not ready now")),
             (Col.STAFFED, self.tr("Agents skilled for the queue who are logged in")),
-            (Col.AHT, self.tr("Average handle time today: talk and wrap-up per handled call")),
+            (Col.OFFERED, self.tr("Calls offered to the queue today")),
+            (Col.ANSWERED, self.tr("Calls answered today")),
+            (
+                Col.ABANDONED,
+                self.tr("Calls abandoned today, short abandons included (the abandon rate leaves them out)"),
+            ),
+            (
+                Col.AHT,
+                self.tr(
+                    "Average handle time today: talk (hold included: the feed does not report hold"
+                    " apart) plus wrap-up, per handled call"
+                ),
+            ),
+            (
+                Col.ABANDON_ROLLING,
+                self.tr(
+                    "Abandoned calls over offered calls in the last 60 minutes, in 5-minute steps"
+                    " (short abandons left out)"
+                ),
+            ),
+            (
+                Col.OCCUPANCY,
+                self.tr(
+                    "Occupancy now: agents skilled for the queue on a call or in wrap-up, over those"
+                    " and the available ones (not-ready agents left out). The centre total counts"
+                    " each agent once; its tooltip also gives the centre's occupancy today"
+                ),
+            ),
         ):
             self.set_header_tip(col, tip)
         self._source = source
@@ -109,6 +147,7 @@ class QueueOverviewModel(CellTableModel):
         self._by_id: dict[str, QueueFigures] = {}
         self._cells: dict[str, tuple[object, ...]] = {}  # rows formatted since their figures changed
         self._wait_cells: dict[str, Cell] = {}  # the longest-wait cells made since the last update
+        self._occupancy_minute: int | None = None  # feed minute of the centre's occupancy today
         # While the feed catches up on a backlog, at most a few refreshes a second (merged).
         self._throttle = CatchUpThrottle(source, self._on_floor_updated, parent=self)
         source.floorUpdated.connect(self._throttle.on_floor_updated)
@@ -166,18 +205,31 @@ class QueueOverviewModel(CellTableModel):
 
     def _on_clock(self) -> None:
         self._throttle.flush()
-        self._update(None)
+        # The centre's occupancy today (O(agents), on the total row's occupancy tooltip) moves
+        # slowly: brought up to date once a feed minute, not at every tick or update.
+        now = self._source.feed_clock_ms()
+        minute = None if now is None else now // 60_000
+        self._update(None, occupancy=minute != self._occupancy_minute)
 
     def _update(self, changes: ChangeSet | None, *, occupancy: bool = False) -> None:
-        """Follow ``changes`` (None: the clock moved): re-format the rows recomputed, tick the waits."""
+        """Follow ``changes`` (None: the clock moved): re-format the rows recomputed, tick the waits.
+
+        The rolling-hour columns need nothing of their own: the hour moves on in 5-minute
+        steps, and each step recomputes every row (``LiveQueueFigures`` returns None).
+        """
         now = self._source.feed_clock_ms()
         self._wait_cells.clear()
+        before = self.figures[-1].occupancy_today_pct if self.figures else None
         if now is None:
             recomputed = None
             self.figures = []
         else:
             recomputed = self._live.update(self._source.state, changes, now, self.config, occupancy=occupancy)
             self.figures = self._live.figures
+            if occupancy:
+                self._occupancy_minute = now // 60_000
+            if recomputed == set() and self.figures and self.figures[-1].occupancy_today_pct != before:
+                recomputed = {TOTAL_ID}  # only the total's occupancy tooltip is new
         self._by_id = {f.queue_id: f for f in self.figures}
         last = self.columnCount() - 1
         root = QModelIndex()
@@ -210,6 +262,12 @@ class QueueOverviewModel(CellTableModel):
         self.set_header_tip(
             Col.SL_TODAY,
             self.tr("Service level since the business day started. {definition}").format(
+                definition=definition
+            ),
+        )
+        self.set_header_tip(
+            Col.SL_ROLLING,
+            self.tr("Service level in the last 60 minutes, in 5-minute steps. {definition}").format(
                 definition=definition
             ),
         )
@@ -247,6 +305,8 @@ class QueueOverviewModel(CellTableModel):
         total = f.is_total
         today = f.today
         abandon = abandon_level(today.abandon_pct, t)
+        rolling = f.rolling
+        abandon_rolling = abandon_level(rolling.abandon_pct, t)
         name = self.tr("Centre total") if total else f.name
         target = self.tr("{pct}% in {secs} s").format(pct=_num(f.sl_target_pct), secs=_num(f.sl_threshold_s))
         staff = f.staff
@@ -279,8 +339,29 @@ class QueueOverviewModel(CellTableModel):
             self._int(today.answered, total),
             self._int(today.abandoned, total),
             Cell(duration(today.aht_s), sort=_key(today.aht_s), bold=total),
+            self._sl(rolling.service_level_pct, f, total),
+            Cell(
+                percent(rolling.abandon_pct),
+                abandon_rolling,
+                self._abandon_tip(rolling.abandon_pct, abandon_rolling),
+                _key(rolling.abandon_pct),
+                bold=total,
+            ),
+            self._occupancy(f),
             f.queue_id,  # hidden: the row key
         )
+
+    def _occupancy(self, f: QueueFigures) -> Cell:
+        """Occupancy now (agent states); the total's tooltip adds the centre's occupancy today."""
+        now = f.staff.occupancy_pct
+        if not f.is_total:
+            tip = "" if now is not None else self.tr("No agent on a call, in wrap-up or available")
+        else:
+            tip = self.tr(
+                "Occupancy today, whole centre: {pct} (time on calls and in wrap-up over that and"
+                " time available, since the business day started)"
+            ).format(pct=percent(f.occupancy_today_pct))
+        return Cell(percent(now), tip=tip, sort=_key(now), bold=f.is_total)
 
     @staticmethod
     def _int(value: int, bold: bool) -> Cell:
@@ -359,6 +440,8 @@ class QueueOverview(QWidget):
                 (Col.SL_INTERVAL, 80),
                 (Col.SL_TODAY, 80),
                 (Col.ABANDON_PCT, 80),
+                (Col.SL_ROLLING, 80),
+                (Col.ABANDON_ROLLING, 80),
             ),
             default=58,
         )
