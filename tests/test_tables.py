@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -54,7 +55,7 @@ from console.widgets.agent_board import Col as ACol
 from console.widgets.breaches_panel import BreachesPanel, CallCol, CaseCol
 from console.widgets.queue_overview import Col as QCol
 from console.widgets.queue_overview import QueueOverview
-from console.widgets.rowsync import SORT_ROLE, Cell, CellTableModel
+from console.widgets.rowsync import SORT_ROLE, SPAN_RUNS, Cell, CellTableModel
 from console.widgets.source import FloorSource
 
 START_MS = to_ms("2026-03-02T09:30:00.000Z")
@@ -288,6 +289,95 @@ def test_row_sync_removes_moves_and_inserts_with_persistent_indexes(qtbot: QtBot
     assert changed == [(4, 1, 4, 1)]  # only e's value cell
     assert model.data(model.index(4, 1), SORT_ROLE) == 50
     assert resets.count == 0 and tester is not None
+
+
+class _Grid(CellTableModel):
+    def __init__(self) -> None:
+        super().__init__(key=lambda row: row[-1], numeric=(1, 2))
+        self.set_headers(["Name", "Value", "Double"])
+
+    def show(self, items: list[tuple[str, int]], *, update: bool = False) -> None:
+        rows = [(Cell(k), Cell(str(v), sort=v), Cell(str(2 * v), sort=2 * v), k) for k, v in items]
+        if update:
+            self.rows.update(rows)
+        else:
+            self.rows.sync(rows)
+
+
+def _spans(model: QAbstractItemModel) -> list[tuple[int, int, int, int]]:
+    spans: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda tl, br, _r=None: spans.append((tl.row(), tl.column(), br.row(), br.column()))
+    )
+    return spans
+
+
+def _texts(model: QAbstractItemModel) -> list[list[str]]:
+    return [
+        [model.data(model.index(r, c), DISPLAY) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_row_sync_sends_one_spanning_rectangle_when_very_many_rows_changed(qtbot: QtBot) -> None:
+    items = [(f"k{i:03}", i) for i in range(300)]
+    model = _Grid()
+    tester = QAbstractItemModelTester(model, FATAL)
+    model.show(items)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setDynamicSortFilter(True)
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    spans = _spans(model)
+    model.rows.may_span = lambda: True  # opt-in (the agent board does, while unsorted)
+
+    # Every third row from 10 on changes its value (and so its double): 97 runs, over SPAN_RUNS.
+    changed = [(k, -v if v >= 10 and v % 3 == 1 else v) for k, v in items]
+    assert sum(1 for k, v in changed if v < 0) > SPAN_RUNS
+    model.show(changed, update=True)
+    assert spans == [(10, 1, 298, 2)]  # first..last changed row, the changed columns
+    fresh = _Grid()
+    fresh.show(changed)
+    assert _texts(model) == _texts(fresh)
+    values = [int(proxy.index(r, 1).data(DISPLAY)) for r in range(proxy.rowCount())]
+    assert values == sorted((v for _k, v in changed), reverse=True)  # the sorting proxy followed
+
+    # Through sync() too; a view that says no (a sorting one) gets the exact rectangles.
+    spans.clear()
+    model.show(items)
+    assert spans == [(10, 1, 298, 2)]
+    model.rows.may_span = lambda: False
+    spans.clear()
+    model.show(changed)
+    assert len(spans) == 97 and spans[0] == (10, 1, 10, 2) and spans[-1] == (298, 1, 298, 2)
+    assert _texts(model) == _texts(fresh)
+    assert tester is not None
+
+
+def test_row_sync_keeps_exact_rectangles_for_a_few_runs(qtbot: QtBot) -> None:
+    items = [(f"k{i:03}", i) for i in range(300)]
+    model = _Grid()
+    model.show(items)
+    spans = _spans(model)
+    few = [(k, -v if v in (5, 6, 7, 100, 200) else v) for k, v in items]
+    model.show(few, update=True)
+    assert spans == [(5, 1, 7, 2), (100, 1, 100, 2), (200, 1, 200, 2)]
+    spans.clear()
+    many = [(k, -v if v % 3 == 1 else v) for k, v in items]
+    model.show(many, update=True)  # many runs, but this model never said it may span
+    assert len(spans) > SPAN_RUNS  # exact rectangles, one per run
+
+
+def test_the_agent_board_spans_only_while_unsorted(qtbot: QtBot, floor: Floor) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    may_span = board.model.rows.may_span
+    assert may_span is not None and may_span()
+    view = board.findChild(QTableView)
+    assert view is not None
+    view.sortByColumn(ACol.STATE, Qt.SortOrder.AscendingOrder)
+    assert not may_span()
 
 
 # -- queue overview ---------------------------------------------------------------------------

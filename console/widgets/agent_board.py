@@ -482,6 +482,8 @@ class AgentBoard(QWidget):
         header.setSortIndicatorClearable(True)  # a third click returns to the floor's own order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)
+        # Many changed rows go out as one spanning dataChanged, unless sorted (the proxy re-sorts the span).
+        self._model.rows.may_span = lambda: self._proxy.sortColumn() < 0
         # Cases from the cases view are dropped onto an agent's row.
         self._view.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self._view.setDragDropOverwriteMode(True)  # on a row, never between rows

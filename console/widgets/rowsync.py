@@ -6,7 +6,8 @@ turns the current rows into ``new_rows`` with the smallest set of model
 signals: contiguous blocks of removed rows (bottom up), one layout change if
 the surviving rows changed order (persistent indexes moved, so selections
 follow their rows), contiguous blocks of inserted rows, then ``dataChanged``
-for the cells that differ, merged into rectangles. ``update(rows)`` is the
+for the cells that differ, merged into rectangles (one spanning rectangle when there are
+very many, see ``SPAN_RUNS``). ``update(rows)`` is the
 incremental path for rows known to have changed in place.
 
 ``Cell`` is a precomputed display value (text, level, tooltip, sort key), and
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -46,6 +48,15 @@ _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
 
+#: Above this many runs of changed rows (a merged refresh after a catch-up: hundreds of runs),
+#: ``RowSync.emit_changed`` sends one ``dataChanged`` spanning them all: working out and sending
+#: hundreds of rectangles costs more than a view repainting its visible rows of the span
+#: (``dataChanged`` only says "may have changed"). Only where the model's owner allows it
+#: (``may_span``), and not under a sorting proxy: it would re-sort every row of the span,
+#: asking Python for the sort keys.
+SPAN_RUNS = 64
+
+
 def runs(values: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted ints as inclusive (first, last) runs: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
     out: list[tuple[int, int]] = []
@@ -67,6 +78,9 @@ class RowSync(Generic[K, R]):
         self.rows: list[R] = []
         self.keys: list[K] = []
         self._pos: dict[K, int] = {}
+        # Whether ``emit_changed`` may merge many rectangles into one spanning them (None: never).
+        # Opt-in, asked each time: a sorting proxy re-sorts every row a ``dataChanged`` spans.
+        self.may_span: Callable[[], bool] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -152,9 +166,20 @@ class RowSync(Generic[K, R]):
         return [c for c in range(n) if old[c] != new[c]]
 
     def emit_changed(self, changed: dict[int, list[int]]) -> None:
-        """One ``dataChanged`` per rectangle: rows runs per column, then neighbouring columns merged."""
+        """One ``dataChanged`` per rectangle: rows runs per column, then neighbouring columns merged.
+
+        When the changed rows form more than ``SPAN_RUNS`` runs (a merged refresh after a
+        catch-up: hundreds of small rectangles), one rectangle spanning them all instead,
+        if ``may_span`` says yes.
+        """
         if not changed:
             return
+        if len(changed) > SPAN_RUNS and self.may_span is not None and self.may_span():
+            rows = sorted(changed)
+            gaps = sum(1 for a, b in pairwise(rows) if b != a + 1)
+            if gaps >= SPAN_RUNS:
+                self.emit_span(rows[0], rows[-1], set().union(*changed.values()))
+                return
         by_col: dict[int, list[int]] = defaultdict(list)
         for row, cols in changed.items():
             for c in cols:
@@ -168,6 +193,13 @@ class RowSync(Generic[K, R]):
         for (r0, r1), cols in blocks.items():
             for c0, c1 in runs(cols):
                 m.dataChanged.emit(m.index(r0, c0, root), m.index(r1, c1, root), [])
+
+    def emit_span(self, first: int, last: int, columns: Iterable[int]) -> None:
+        """A single ``dataChanged`` over rows ``first``..``last`` and the columns' span."""
+        cols = sorted(columns)
+        m = self.model
+        root = QModelIndex()
+        m.dataChanged.emit(m.index(first, cols[0], root), m.index(last, cols[-1], root), [])
 
     def emit_column(self, column: int) -> None:
         """The whole of one column changed (e.g. times that tick): a single signal."""
