@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from console.domain.breaches import BreachKind, current_breaches
@@ -134,3 +138,101 @@ def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qt
         ]
 
     assert shown(board) == shown(fresh)
+
+
+def _merge_id_by_id(into: ChangeSet, more: ChangeSet) -> ChangeSet:
+    """What merge_changes does with whole sets, done id by id through ChangeSet's own rules."""
+    for kind, (added, changed, removed) in {
+        "call": ("calls_added", "calls_changed", "calls_removed"),
+        "case": ("cases_added", "cases_changed", "cases_removed"),
+        "agent": ("agents_added", "agents", "agents_removed"),
+    }.items():
+        for item_id in getattr(more, removed):
+            into.removed(kind, item_id)
+        for item_id in getattr(more, added):
+            into.added(kind, item_id)
+        for item_id in getattr(more, changed):
+            into.changed(kind, item_id)
+    into.queues |= more.queues
+    into.flags |= more.flags
+    into.reset = into.reset or more.reset
+    into.actions = into.actions or more.actions
+    into.events += more.events
+    return into
+
+
+def test_merging_whole_sets_gives_what_merging_id_by_id_gives() -> None:
+    rng = random.Random(7)
+
+    def slice_of_changes() -> ChangeSet:
+        cs = ChangeSet(events=rng.randrange(1, 50), actions=rng.random() < 0.2, reset=rng.random() < 0.05)
+        for _ in range(rng.randrange(40)):
+            kind = rng.choice(("call", "case", "agent"))
+            item_id = f"{kind}{rng.randrange(12)}"
+            getattr(cs, rng.choice(("added", "removed", "changed")))(kind, item_id)
+        cs.queues.update(f"q{rng.randrange(5)}" for _ in range(rng.randrange(3)))
+        cs.flags.update(f"f{rng.randrange(5)}" for _ in range(rng.randrange(3)))
+        return cs
+
+    for _ in range(200):
+        slices = [slice_of_changes() for _ in range(rng.randrange(1, 6))]
+        fast, slow = ChangeSet(), ChangeSet()
+        for cs in slices:
+            merge_changes(fast, cs)
+            _merge_id_by_id(slow, cs)
+        assert fast == slow
+
+
+def test_throttled_refreshes_and_ticks_run_one_per_turn_of_the_event_loop(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    log: list[str] = []
+    turns: list[int] = []  # the turn each refresh or tick ran in (a 0 ms timer counts the turns)
+    turn = [0]
+
+    def count_turn() -> None:
+        turn[0] += 1
+        if turn[0] < 200:
+            QTimer.singleShot(0, count_turn)
+
+    def refresher(name: str) -> Callable[[ChangeSet], None]:
+        def refresh(_: ChangeSet) -> None:
+            log.append(f"{name} refresh")
+            turns.append(turn[0])
+
+        return refresh
+
+    def ticker(name: str) -> Callable[[], None]:
+        def tick() -> None:
+            log.append(f"{name} tick")
+            turns.append(turn[0])
+
+        return tick
+
+    throttles = {n: CatchUpThrottle(source, refresher(n), interval_ms=0) for n in "abc"}
+    for t in throttles.values():
+        t.on_floor_updated(ChangeSet(events=1))
+    for n, t in throttles.items():
+        t.tick(ticker(n))
+    assert log == [], "while catching up, neither the refresh nor the tick runs at once"
+    QTimer.singleShot(0, count_turn)
+    qtbot.waitUntil(lambda: len(log) == 6, timeout=2_000)
+    assert len(set(turns)) == 6, "one refresh or tick per turn, never two in the same turn"
+    for n in "abc":
+        assert log.index(f"{n} refresh") < log.index(f"{n} tick"), "the tick comes after the refresh"
+    assert not any(t.pending for t in throttles.values())
+    source.catching_up = False
+    throttles["a"].tick(ticker("a"))
+    assert log[-1] == "a tick", "live, a tick runs at once"
+
+
+def test_a_flush_is_at_once_and_leaves_an_owed_tick_to_the_next_turn(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    log: list[str] = []
+    throttle = CatchUpThrottle(source, lambda _: log.append("refresh"), interval_ms=10_000)
+    throttle.on_floor_updated(ChangeSet(events=1))
+    throttle.tick(lambda: log.append("tick"))
+    throttle.flush()
+    assert log == ["refresh"] and not throttle.pending
+    qtbot.waitUntil(lambda: log == ["refresh", "tick"], timeout=2_000)

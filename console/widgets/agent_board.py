@@ -173,7 +173,10 @@ class AgentBoardModel(CellTableModel):
         self._time_cells.clear()
 
     def on_clock_ticked(self) -> None:
-        self._throttle.flush()  # the board is current before the times tick
+        # The board is current before the times tick; while catching up, in a turn of its own.
+        self._throttle.tick(self._tick_times)
+
+    def _tick_times(self) -> None:
         self._time_cells.clear()
         self.rows.emit_column(Col.TIME)
 

@@ -449,7 +449,9 @@ class BreachesPanel(QWidget):
         self._show(changes)
 
     def _on_clock(self) -> None:
-        self._throttle.flush()
+        self._throttle.tick(self._tick)  # after what is held back; while catching up, a turn of its own
+
+    def _tick(self) -> None:
         self._show(None)
 
     def _show(self, changes: ChangeSet | None, *, full: bool = False) -> None:

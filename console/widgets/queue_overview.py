@@ -204,7 +204,9 @@ class QueueOverviewModel(CellTableModel):
         self._update(changes)
 
     def _on_clock(self) -> None:
-        self._throttle.flush()
+        self._throttle.tick(self._tick)  # after what is held back; while catching up, a turn of its own
+
+    def _tick(self) -> None:
         # The centre's occupancy today (O(agents), on the total row's occupancy tooltip) moves
         # slowly: brought up to date once a feed minute, not at every tick or update.
         now = self._source.feed_clock_ms()
