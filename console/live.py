@@ -225,7 +225,13 @@ class LiveFeed(FloorSource):
             elif isinstance(item, StatusItem):
                 status = item.status
             pending.popleft()
-            if deadline is not None and time.perf_counter() >= deadline:
+            # Out of time: stop before the next batch of events or snapshot, but take the cheap
+            # items (acks, heartbeats, status) that follow now, so an ack leaves with its events.
+            if (
+                deadline is not None
+                and time.perf_counter() >= deadline
+                and (not pending or isinstance(pending[0], EventsItem | SnapshotItem))
+            ):
                 cut = True
         # Give the loop back (paint, input), then go on at once: a backlog is being applied.
         # After a snapshot, what follows it waits for the usual interval (it is not a backlog).
