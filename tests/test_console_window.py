@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -54,7 +53,7 @@ from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.embedded import EmbeddedGateway
 from console.feeds import protocol
-from console.feeds.client import Backoff, ConnState, FeedError, FeedStatus
+from console.feeds.client import ConnState, FeedError, FeedStatus
 from console.feeds.gateway import GatewayConfig
 from console.feeds.scenario import load_scenario, resolve_scenario
 from console.feeds.simulator import Simulator
@@ -67,10 +66,10 @@ from console.widgets.main_window import MainWindow
 from console.widgets.queue_overview import Col as QCol
 from console.widgets.source import FloorSource
 from console.widgets.theme import current_theme
+from tests.consoles import FAST, Consoles
 from tests.support import START, GatewayThread, make_config, normalized, token
 from tests.test_feed_client import AT, JUNK, ScriptedServer, events, heartbeat, welcome
 
-FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -143,36 +142,6 @@ def bars_of(window: MainWindow) -> dict[str, list[tuple[float, float]]]:
     return out
 
 
-class Consoles:
-    """Opens consoles (LiveFeed + MainWindow) and stops their feeds at the end."""
-
-    def __init__(self, qtbot: QtBot, tmp_path: Path) -> None:
-        self.qtbot = qtbot
-        self.tmp_path = tmp_path
-        self.feeds: list[LiveFeed] = []
-
-    def open(self, url: str, name: str = "a", role: Role = Role.SUPERVISOR) -> MainWindow:
-        feed = LiveFeed(url, token(role), backoff=FAST)
-        self.feeds.append(feed)
-        window = MainWindow(feed, settings_path=self.tmp_path / f"{name}.ini")
-        self.qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        feed.start()
-        return window
-
-    def close(self) -> None:
-        for feed in self.feeds:
-            feed.stop()
-
-
-@pytest.fixture
-def consoles(qtbot: QtBot, tmp_path: Path) -> Iterator[Consoles]:
-    c = Consoles(qtbot, tmp_path)
-    yield c
-    c.close()
-
-
 @pytest.fixture
 def config(tmp_path: Path) -> GatewayConfig:
     # A fixed port, so a restarted gateway is found at the same address.
@@ -195,7 +164,7 @@ def test_consoles_show_the_floor_live_and_agree_at_the_same_seq(
     qtbot: QtBot, consoles: Consoles, config: GatewayConfig
 ) -> None:
     with GatewayThread(config) as gw:
-        a = consoles.open(gw.url, "a")
+        a = consoles.open(gw.url, name="a")
         wait_for_floor(qtbot, a)
         assert a.queues.model.rowCount() == len(a.feed.state.queues) + 1  # every queue and the total
         assert table(a)[-1][0] == "Centre total"
@@ -232,7 +201,7 @@ def test_consoles_show_the_floor_live_and_agree_at_the_same_seq(
 
         # A second console opened later (a supervisor arriving at 15:00) shows the same day.
         qtbot.waitUntil(lambda: a.feed.state.seq > 400, timeout=15_000)
-        b = consoles.open(gw.url, "b", Role.VIEWER)
+        b = consoles.open(gw.url, Role.VIEWER, name="b")
         wait_for_floor(qtbot, b)
         freeze(gw)
         qtbot.waitUntil(lambda: a.feed.state.seq == b.feed.state.seq == head(gw), timeout=15_000)
@@ -255,7 +224,7 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
 ) -> None:
     gw = GatewayThread(config)
     with gw:
-        a = consoles.open(gw.url, "a")
+        a = consoles.open(gw.url, name="a")
         wait_for_floor(qtbot, a)
         qtbot.waitUntil(lambda: a.feed.state.seq > 200, timeout=15_000)
         url = gw.url
@@ -279,7 +248,7 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
         qtbot.waitUntil(lambda: a.feed.state.seq > seen + 50, timeout=15_000)
         assert consoles.feeds[0].status.reconnects >= 1
         freeze(gw2)
-        fresh = consoles.open(gw2.url, "fresh", Role.VIEWER)
+        fresh = consoles.open(gw2.url, Role.VIEWER, name="fresh")
         qtbot.waitUntil(lambda: a.feed.state.seq == fresh.feed.state.seq == head(gw2), timeout=15_000)
         qtbot.waitUntil(lambda: a.feed.feed_clock_ms() == fresh.feed.feed_clock_ms(), timeout=5_000)
         # Nothing counted twice: the console that lived through the restart shows what a fresh one shows.

@@ -53,8 +53,9 @@ from console.widgets.quality_common import (
     time_of_business_day,
 )
 from console.widgets.source import FloorSource
-from tests.support import GatewayThread, token
-from tests.test_console_window import FAST, MARK, PseudoTranslator, _shown_texts
+from tests.consoles import Consoles
+from tests.support import GatewayThread
+from tests.test_console_window import MARK, PseudoTranslator, _shown_texts
 from tests.test_gateway_flags import MASKED
 from tests.test_gateway_flags import config as flags_config
 from tests.test_tables import Floor
@@ -69,34 +70,6 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 def gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
     with GatewayThread(flags_config(tmp_path_factory.mktemp("quality"))) as g:
         yield g
-
-
-class Consoles:
-    def __init__(self, qtbot: QtBot, tmp_path: Path) -> None:
-        self.qtbot = qtbot
-        self.tmp_path = tmp_path
-        self.feeds: list[LiveFeed] = []
-
-    def open(self, url: str, role: Role) -> MainWindow:
-        feed = LiveFeed(url, token(role), backoff=FAST)
-        self.feeds.append(feed)
-        window = MainWindow(feed, settings_path=self.tmp_path / f"{role.value}.ini", save_on_close=False)
-        self.qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        feed.start()
-        return window
-
-    def close(self) -> None:
-        for feed in self.feeds:
-            feed.stop()
-
-
-@pytest.fixture
-def consoles(qtbot: QtBot, tmp_path: Path) -> Iterator[Consoles]:
-    c = Consoles(qtbot, tmp_path)
-    yield c
-    c.close()
 
 
 def settle(qtbot: QtBot, window: MainWindow) -> None:
@@ -149,8 +122,8 @@ def wait_answered(qtbot: QtBot, panel: ReviewPanel) -> None:
 def test_flag_a_live_call_and_a_second_console_reviews_it_live(
     qtbot: QtBot, consoles: Consoles, gw: GatewayThread
 ) -> None:
-    sup = consoles.open(gw.url, Role.SUPERVISOR)
-    qa = consoles.open(gw.url, Role.QUALITY)
+    sup = consoles.open(gw.url, Role.SUPERVISOR, save_on_close=False)
+    qa = consoles.open(gw.url, Role.QUALITY, save_on_close=False)
     settle(qtbot, sup)
     settle(qtbot, qa)
     call = talking(sup)
@@ -225,7 +198,7 @@ def test_flag_a_live_call_and_a_second_console_reviews_it_live(
 def test_flag_a_completed_call_found_in_the_call_history(
     qtbot: QtBot, consoles: Consoles, gw: GatewayThread
 ) -> None:
-    qa = consoles.open(gw.url, Role.QUALITY)
+    qa = consoles.open(gw.url, Role.QUALITY, save_on_close=False)
     h = qa.history
     h.page_size = 5
     settle(qtbot, qa)
@@ -308,9 +281,9 @@ def test_flag_a_completed_call_found_in_the_call_history(
 def test_work_a_flag_through_the_review_queue_refusals_roles_and_export(
     qtbot: QtBot, consoles: Consoles, gw: GatewayThread, tmp_path: Path
 ) -> None:
-    qa = consoles.open(gw.url, Role.QUALITY)
-    sup = consoles.open(gw.url, Role.SUPERVISOR)
-    wall = consoles.open(gw.url, Role.VIEWER)
+    qa = consoles.open(gw.url, Role.QUALITY, save_on_close=False)
+    sup = consoles.open(gw.url, Role.SUPERVISOR, save_on_close=False)
+    wall = consoles.open(gw.url, Role.VIEWER, save_on_close=False)
     for w in (qa, sup, wall):
         settle(qtbot, w)
     call = talking(qa)

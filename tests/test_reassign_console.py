@@ -8,11 +8,9 @@ agent on a call to not ready, which waits for the call to end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -20,44 +18,19 @@ from pytestqt.qtbot import QtBot
 from console.domain.assignment import candidates, reassign_warnings
 from console.domain.entities import AgentState
 from console.domain.permissions import Role
-from console.live import LiveFeed
 from console.widgets.assign_dialogs import ConfirmBox, ConflictDialog, ReassignDialog
 from console.widgets.audit_panel import AuditCol
 from console.widgets.cases_view import CaseCol
 from console.widgets.dnd import cases_from_mime
 from console.widgets.main_window import MainWindow
-from tests.support import GatewayThread, WireClient, make_config, token
-from tests.test_console_window import FAST, freeze, head
+from tests.consoles import Consoles
+from tests.support import GatewayThread, WireClient, make_config
+from tests.test_console_window import freeze, head
 from tests.test_work_views import drop_on
 
 
-class Consoles:
-    def __init__(self, qtbot: QtBot, tmp_path: Path) -> None:
-        self.qtbot = qtbot
-        self.tmp_path = tmp_path
-        self.feeds: list[LiveFeed] = []
-
-    def open(self, url: str, role: Role) -> MainWindow:
-        feed = LiveFeed(url, token(role), backoff=FAST)
-        self.feeds.append(feed)
-        window = MainWindow(feed, settings_path=self.tmp_path / f"{role.value}.ini", save_on_close=False)
-        self.qtbot.addWidget(window)
-        window.resize(1400, 900)
-        window.show()
-        window.cases_dock.raise_()
-        feed.start()
-        return window
-
-    def close(self) -> None:
-        for feed in self.feeds:
-            feed.stop()
-
-
-@pytest.fixture
-def consoles(qtbot: QtBot, tmp_path: Path) -> Iterator[Consoles]:
-    c = Consoles(qtbot, tmp_path)
-    yield c
-    c.close()
+def raise_cases(window: MainWindow) -> None:
+    window.cases_dock.raise_()
 
 
 def assignee_shown(window: MainWindow, case_id: str) -> str:
@@ -81,13 +54,13 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
     qtbot: QtBot, consoles: Consoles, tmp_path: Path
 ) -> None:
     with GatewayThread(make_config(tmp_path)) as gw:
-        manager = consoles.open(gw.url, Role.MANAGER)
+        manager = consoles.open(gw.url, Role.MANAGER, save_on_close=False, before_start=raise_cases)
         qtbot.waitUntil(
             lambda: len(manager.feed.state.cases) > 50 and manager.cases.model.total() > 50, timeout=15_000
         )
         freeze(gw)  # the floor stands still: what changes now is what the consoles do
         qtbot.waitUntil(lambda: manager.feed.state.seq == head(gw), timeout=15_000)
-        supervisor = consoles.open(gw.url, Role.SUPERVISOR)
+        supervisor = consoles.open(gw.url, Role.SUPERVISOR, save_on_close=False, before_start=raise_cases)
         qtbot.waitUntil(
             lambda: supervisor.feed.state.seq == head(gw) and supervisor.audit.model is not None,
             timeout=15_000,

@@ -56,9 +56,9 @@ from console.widgets.fmt import DASH, LEVEL_COLORS
 from console.widgets.source import FloorSource
 from console.widgets.wallboard import WallboardWindow
 from console.widgets.wallboard_tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
+from tests.consoles import FAST
 from tests.support import START, GatewayThread, make_config, token
 from tests.test_console_window import (
-    FAST,
     MARK,
     FakeLive,
     PseudoTranslator,
