@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from console.domain.actions import ActionName
+
 
 class Role(StrEnum):
     VIEWER = "viewer"
@@ -17,17 +19,18 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-_SUPERVISOR = {"agent.set_state", "call.move", "call.flag", "calls.query"}
-_CASES = {"case.reassign", "case.undo_reassign"}
+_SUPERVISOR = {ActionName.SET_AGENT_STATE, ActionName.MOVE_CALL, ActionName.FLAG_CALL, ActionName.QUERY_CALLS}
+_CASES = {ActionName.REASSIGN_CASES, ActionName.UNDO_REASSIGN}
 
-PERMISSIONS: dict[Role, frozenset[str]] = {
+PERMISSIONS: dict[Role, frozenset[ActionName]] = {
     Role.VIEWER: frozenset(),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
     Role.MANAGER: frozenset(_SUPERVISOR | _CASES),
-    Role.QUALITY: frozenset({"call.flag", "flag.update", "calls.query"}),
-    Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {"flag.update"}),
+    Role.QUALITY: frozenset({ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS}),
+    Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {ActionName.UPDATE_FLAG}),
 }
 
 
-def allowed(role: Role, action: str) -> bool:
+def allowed(role: Role, action: ActionName | str) -> bool:
+    """Whether ``role`` may run ``action`` (a wire name that is no action is never allowed)."""
     return action in PERMISSIONS[role]
