@@ -51,12 +51,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from console.application.live import LiveFeed
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
-from console.feeds.client import ConnState, EventsItem, FeedItem, FeedStatus
-from console.live import LiveFeed
+from console.feeds.client.feed_client import ConnState, EventsItem, FeedItem, FeedStatus
+from console.widgets.common.theme import DEFAULT_THEME, apply_theme
 from console.widgets.main_window import MainWindow
-from console.widgets.theme import DEFAULT_THEME, apply_theme
 
 TICK_MS = 10
 

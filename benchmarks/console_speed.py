@@ -59,10 +59,10 @@ from console.domain.clock import iso
 from console.domain.events import make_event, type_payload
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.client import MAX_FRAME_BYTES
-from console.feeds.gateway import EVENTS_PER_FRAME
-from console.feeds.loadgen import LoadDriver, LoadShape
+from console.feeds.client.feed_client import MAX_FRAME_BYTES
+from console.feeds.gateway.server import EVENTS_PER_FRAME
 from console.feeds.protocol import EventsFrame, Welcome
+from console.feeds.sources.load_centre import LoadDriver, LoadShape
 
 ROOT = Path(__file__).resolve().parent.parent
 

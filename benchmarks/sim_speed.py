@@ -15,8 +15,8 @@ import argparse
 import sys
 import time
 
-from console.feeds.scenario import load_scenario, resolve_scenario
-from console.feeds.simulator import Simulator
+from console.feeds.sources.simulator.engine import Simulator
+from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 
 START_MS = 1_709_510_400_000  # 2024-03-04 00:00 UTC (08:00 in Shanghai)
 NEEDED = {"single_queue": 5000, "bank": 100}

@@ -25,15 +25,15 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from console.application.embedded import EmbeddedGateway
+from console.application.live import LiveFeed
+from console.application.wallboard_layout import LayoutError, load_layout
 from console.domain.clock import is_valid
 from console.domain.wallboard import Layout, default_layout
-from console.embedded import EmbeddedGateway
-from console.feeds.scenario import ScenarioError
-from console.live import LiveFeed
-from console.wallboard_layout import LayoutError, load_layout
+from console.feeds.sources.simulator.scenario import ScenarioError
+from console.widgets.common.theme import DEFAULT_THEME, apply_theme
 from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow
-from console.widgets.theme import DEFAULT_THEME, apply_theme
-from console.widgets.wallboard import WallboardWindow
+from console.widgets.wallboard.window import WallboardWindow
 
 log = logging.getLogger("console.app")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from console.application.live import LiveFeed
 from console.domain.permissions import Role
-from console.feeds.client import Backoff
-from console.live import LiveFeed
+from console.feeds.client.feed_client import Backoff
 from console.widgets.main_window import MainWindow
 from tests.support import token
 

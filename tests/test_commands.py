@@ -2,7 +2,7 @@
 
 Each test keeps a driver (the simulator or the load centre) and the FloorState
 folded from its events, as the gateway does, and runs commands through
-``console.feeds.commands.execute``. The wire, the audit and re-sends are in
+``console.feeds.gateway.commands.registry.execute``. The wire, the audit and re-sends are in
 tests/test_gateway_commands.py.
 """
 
@@ -23,7 +23,7 @@ from console.domain.entities import CallState, CaseStatus
 from console.domain.events import CallAnswered, CallMoved, CallRinging, CaseUpdated, EventData, make_event
 from console.domain.permissions import Role
 from console.domain.state import FloorState
-from console.feeds.commands import (
+from console.feeds.gateway.commands.registry import (
     CentreDriver,
     CommandContext,
     CommandRefused,
@@ -32,9 +32,9 @@ from console.feeds.commands import (
     execute,
     history_wanted,
 )
-from console.feeds.loadgen import LoadDriver, LoadShape
-from console.feeds.scenario import DEFAULT_SCENARIO, load_scenario, start_ms_on
-from console.feeds.simulator import Simulator
+from console.feeds.sources.load_centre import LoadDriver, LoadShape
+from console.feeds.sources.simulator.engine import Simulator
+from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, load_scenario, start_ms_on
 from tests.support import normalized
 from tests.test_simulator import _assert_agrees
 

@@ -38,6 +38,10 @@ from pytestqt.qtbot import QtBot
 from websockets.asyncio.server import ServerConnection
 
 from console.app import main as app_main
+from console.application.embedded import EmbeddedGateway
+from console.application.floor_source import FloorSource
+from console.application.live import LiveFeed
+from console.application.timeseries import ESTIMATE_GROUPS
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     BUCKET_MS,
@@ -51,21 +55,17 @@ from console.domain.entities import (
 from console.domain.events import CallAnswered, CallQueued, make_event
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
-from console.embedded import EmbeddedGateway
 from console.feeds import protocol
-from console.feeds.client import ConnState, FeedError, FeedStatus
-from console.feeds.gateway import GatewayConfig
-from console.feeds.scenario import load_scenario, resolve_scenario
-from console.feeds.simulator import Simulator
-from console.live import LiveFeed
-from console.timeseries import ESTIMATE_GROUPS
-from console.widgets.agent_board import Col as ACol
-from console.widgets.charts import ChartsPanel
-from console.widgets.diagnostics import DiagnosticsDialog
+from console.feeds.client.feed_client import ConnState, FeedError, FeedStatus
+from console.feeds.gateway.server import GatewayConfig
+from console.feeds.sources.simulator.engine import Simulator
+from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
+from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.theme import current_theme
+from console.widgets.floor.agent_board import Col as ACol
+from console.widgets.floor.charts import ChartsPanel
+from console.widgets.floor.queue_overview import Col as QCol
 from console.widgets.main_window import MainWindow
-from console.widgets.queue_overview import Col as QCol
-from console.widgets.source import FloorSource
-from console.widgets.theme import current_theme
 from tests.consoles import FAST, Consoles
 from tests.support import START, GatewayThread, make_config, normalized, token
 from tests.test_feed_client import AT, JUNK, ScriptedServer, events, heartbeat, welcome

@@ -25,7 +25,7 @@ from console.domain.events import AgentRemoved, make_event
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.client import (
+from console.feeds.client.feed_client import (
     AckItem,
     Backoff,
     ConnState,

@@ -1,7 +1,7 @@
 """Quality flags without a gateway: the reducer's flag events, the workflow, filters, counts, CSV, masking.
 
 The commands (``call.flag``, ``flag.update``, ``calls.query``) run here through
-``console.feeds.commands`` on a hand-built floor; the wire, the store and
+``console.feeds.gateway.commands.registry`` on a hand-built floor; the wire, the store and
 restarts are in tests/test_gateway_flags.py.
 """
 
@@ -60,7 +60,7 @@ from console.domain.flags import (
 from console.domain.masking import mask_digits
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
-from console.feeds.commands import (
+from console.feeds.gateway.commands.registry import (
     CommandContext,
     CommandRefused,
     EventAt,

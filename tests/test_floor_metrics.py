@@ -8,7 +8,7 @@ from console.domain.breaches import BreachKind, breaches_today, current_breaches
 from console.domain.clock import iso, to_ms
 from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, SlDefinition
 from console.domain.events import AgentAdded, AgentStateChanged, CaseCreated, CaseUpdated
-from console.domain.floor_metrics import (
+from console.domain.figures.queues import (
     TOTAL_ID,
     Level,
     MetricsConfig,

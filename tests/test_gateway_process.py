@@ -16,7 +16,7 @@ import msgspec
 import pytest
 
 from console.domain.permissions import Role
-from console.feeds.scenario import resolve_scenario
+from console.feeds.sources.simulator.scenario import resolve_scenario
 from console.store import Store
 from tests.support import START, GatewayThread, WireClient, make_config
 

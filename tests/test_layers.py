@@ -7,12 +7,12 @@ import sys
 
 HEADLESS = [
     "console.domain.state",
-    "console.domain.metrics",
+    "console.domain.figures.formulas",
     "console.domain.erlang",
     "console.feeds.protocol",
     "console.feeds.gateway",
-    "console.feeds.simulator",
-    "console.feeds.scenario",
+    "console.feeds.sources.simulator.engine",
+    "console.feeds.sources.simulator.scenario",
     "console.store",
 ]
 

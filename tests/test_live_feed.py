@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThread, QTimer
 from pytestqt.qtbot import QtBot
 
+from console.application.live import LiveFeed
 from console.domain.changes import ChangeSet
 from console.domain.clock import iso, to_ms
 from console.domain.entities import Agent, AgentState, Centre
@@ -28,7 +29,7 @@ from console.domain.events import (
 )
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
-from console.feeds.client import (
+from console.feeds.client.feed_client import (
     AckItem,
     Backoff,
     ConnState,
@@ -38,7 +39,6 @@ from console.feeds.client import (
     FeedStatus,
     SnapshotItem,
 )
-from console.live import LiveFeed
 from tests.support import GatewayThread, make_config, normalized, token
 
 FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.domain.entities import SlDefinition
-from console.domain.floor_metrics import TOTAL_ID, MetricsConfig, queue_figures
-from console.domain.live_figures import LiveQueueFigures
+from console.domain.figures.incremental import LiveQueueFigures
+from console.domain.figures.queues import TOTAL_ID, MetricsConfig, queue_figures
 from tests.test_breaches import Floor
 
 

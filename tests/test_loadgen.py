@@ -10,7 +10,7 @@ import pytest
 from console.domain.clock import iso, to_ms
 from console.domain.events import make_event
 from console.domain.state import FloorState
-from console.feeds.loadgen import LoadDriver, LoadShape
+from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from tests.support import START, GatewayThread, make_config
 
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.domain.permissions import Role
-from console.feeds.journal import ResumeJournal
+from console.feeds.gateway.journal import ResumeJournal
+from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import Command, Hello, ProtocolError, decode_client_frame, events_frame
-from console.feeds.session import ClientSession
 
 
 def test_good_frames_decode() -> None:

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from console.application.floor_source import FloorSource
+from console.application.live import LiveFeed
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Call,
@@ -38,21 +40,19 @@ from console.domain.entities import (
 from console.domain.events import FlagCreated, FlagUpdated
 from console.domain.flags import agents_with_open_flags, filter_flags
 from console.domain.permissions import Role
-from console.feeds.client import AckItem, ConnState, FeedStatus
-from console.live import LiveFeed
-from console.widgets.agent_board import Col as ACol
-from console.widgets.call_history import CallHistoryPanel, HistCol
-from console.widgets.flag_dialog import FlagDialog
-from console.widgets.flags_view import FlagCol, ReviewPanel, StatusChoice
-from console.widgets.fmt import duration
+from console.feeds.client.feed_client import AckItem, ConnState, FeedStatus
+from console.widgets.common.fmt import duration
+from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
-from console.widgets.quality_common import (
+from console.widgets.quality.call_history import CallHistoryPanel, HistCol
+from console.widgets.quality.common import (
     CallSummary,
     moment_text,
     parse_moment,
     time_of_business_day,
 )
-from console.widgets.source import FloorSource
+from console.widgets.quality.flag_dialog import FlagDialog
+from console.widgets.quality.review import FlagCol, ReviewPanel, StatusChoice
 from tests.consoles import Consoles
 from tests.support import GatewayThread
 from tests.test_console_window import MARK, PseudoTranslator, _shown_texts

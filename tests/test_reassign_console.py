@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from console.domain.assignment import candidates, reassign_warnings
 from console.domain.entities import AgentState
 from console.domain.permissions import Role
-from console.widgets.assign_dialogs import ConfirmBox, ConflictDialog, ReassignDialog
-from console.widgets.audit_panel import AuditCol
-from console.widgets.cases_view import CaseCol
-from console.widgets.dnd import cases_from_mime
+from console.widgets.common.dnd import cases_from_mime
 from console.widgets.main_window import MainWindow
+from console.widgets.work.actions_today import AuditCol
+from console.widgets.work.cases_panel import CaseCol
+from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, ReassignDialog
 from tests.consoles import Consoles
 from tests.support import GatewayThread, WireClient, make_config
 from tests.test_console_window import freeze, head

@@ -10,7 +10,7 @@ import pytest
 from console.domain.clock import iso
 from console.domain.entities import SlDefinition
 from console.domain.erlang import ErlangA
-from console.feeds.scenario import (
+from console.feeds.sources.simulator.scenario import (
     DEFAULT_SCENARIO,
     SCENARIO_DIR,
     ScenarioError,

@@ -21,7 +21,6 @@ import msgspec
 import numpy as np
 import pytest
 
-from console.domain import metrics
 from console.domain.clock import iso, to_ms
 from console.domain.entities import AgentState, CallState, CaseStatus, DayFigures, SlDefinition
 from console.domain.erlang import ErlangA
@@ -41,9 +40,16 @@ from console.domain.events import (
     QueueConfigured,
     make_event,
 )
+from console.domain.figures import formulas
 from console.domain.state import FloorState, Snapshot
-from console.feeds.scenario import DEFAULT_SCENARIO, Scenario, load_scenario, resolve_scenario, start_ms_on
-from console.feeds.simulator import EventAt, Simulator
+from console.feeds.sources.simulator.engine import EventAt, Simulator
+from console.feeds.sources.simulator.scenario import (
+    DEFAULT_SCENARIO,
+    Scenario,
+    load_scenario,
+    resolve_scenario,
+    start_ms_on,
+)
 
 HOUR = 3_600_000
 MINUTE = 60_000
@@ -205,10 +211,10 @@ def _check_fidelity(s: Scenario, b: Batches) -> dict[str, tuple[float, float, fl
         est, se = _estimate(num / den, float(num.sum() / den.sum()))
         _within(name, est, se, expected, slack)
         out[name] = (est, se, expected)
-    # The centre's own SL definitions (console.domain.metrics) against the formula's version of each.
+    # The centre's own SL definitions (console.domain.figures.formulas) against the formula's version of each.
     for d in SlDefinition:
         per_batch = (
-            np.array([metrics.service_level_pct(b.figures(i), d) or 0.0 for i in range(N_BATCHES)]) / 100
+            np.array([formulas.service_level_pct(b.figures(i), d) or 0.0 for i in range(N_BATCHES)]) / 100
         )
         total = DayFigures(
             offered=int(b.offered.sum()),
@@ -218,7 +224,7 @@ def _check_fidelity(s: Scenario, b: Batches) -> dict[str, tuple[float, float, fl
             short_abandons=int(b.short.sum()),
             abandoned_within=int(b.abandoned_within.sum()),
         )
-        est, se = _estimate(per_batch, (metrics.service_level_pct(total, d) or 0.0) / 100)
+        est, se = _estimate(per_batch, (formulas.service_level_pct(total, d) or 0.0) / 100)
         expected = m.service_level(20, d, s.centre.short_abandon_s)
         _within(f"sl[{d.value}]", est, se, expected, 0.002)
         out[f"sl[{d.value}]"] = (est, se, expected)

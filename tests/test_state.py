@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.domain import metrics
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Agent,
@@ -38,6 +37,7 @@ from console.domain.events import (
     make_event,
     type_payload,
 )
+from console.domain.figures import formulas
 from console.domain.state import FloorState, SequenceError, Snapshot
 
 T0 = to_ms("2026-03-02T09:00:00.000Z")
@@ -115,8 +115,8 @@ def test_each_service_level_definition(definition: SlDefinition, expected: float
 def test_nothing_counted_shows_no_percentage() -> None:
     f = DayFigures()
     for d in SlDefinition:
-        assert metrics.service_level_pct(f, d) is None
-    assert metrics.abandon_pct(f) is None and metrics.asa_s(f) is None and metrics.aht_s(f) is None
+        assert formulas.service_level_pct(f, d) is None
+    assert formulas.abandon_pct(f) is None and formulas.asa_s(f) is None and formulas.aht_s(f) is None
 
 
 def test_wrap_up_counts_in_handle_time() -> None:

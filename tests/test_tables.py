@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from console.application.floor_source import FloorSource
 from console.domain.breaches import BreachKind, breaches_today, current_breaches
 from console.domain.clock import iso, to_ms
 from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, SlDefinition
@@ -36,7 +37,7 @@ from console.domain.events import (
     QueueConfigured,
     make_event,
 )
-from console.domain.floor_metrics import (
+from console.domain.figures.queues import (
     Level,
     MetricsConfig,
     QueueFigures,
@@ -47,16 +48,15 @@ from console.domain.floor_metrics import (
     wait_level,
 )
 from console.domain.state import FloorState
-from console.feeds.scenario import load_scenario, resolve_scenario
-from console.feeds.simulator import Simulator
-from console.widgets import fmt
-from console.widgets.agent_board import AGENT_ID_ROLE, AgentBoard
-from console.widgets.agent_board import Col as ACol
-from console.widgets.breaches_panel import BreachesPanel, CallCol, CaseCol
-from console.widgets.queue_overview import Col as QCol
-from console.widgets.queue_overview import QueueOverview
-from console.widgets.rowsync import SORT_ROLE, SPAN_RUNS, Cell, CellTableModel
-from console.widgets.source import FloorSource
+from console.feeds.sources.simulator.engine import Simulator
+from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
+from console.widgets.common import fmt
+from console.widgets.common.rowsync import SORT_ROLE, SPAN_RUNS, Cell, CellTableModel
+from console.widgets.floor.agent_board import AGENT_ID_ROLE, AgentBoard
+from console.widgets.floor.agent_board import Col as ACol
+from console.widgets.floor.breaches_panel import BreachesPanel, CallCol, CaseCol
+from console.widgets.floor.queue_overview import Col as QCol
+from console.widgets.floor.queue_overview import QueueOverview
 
 START_MS = to_ms("2026-03-02T09:30:00.000Z")
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from console.application.floor_source import FloorSource
 from console.domain.breaches import BreachKind, current_breaches
 from console.domain.changes import ChangeSet
 from console.domain.events import AgentPending
-from console.domain.floor_metrics import queue_figures
-from console.widgets.agent_board import AgentBoardModel
-from console.widgets.breaches_panel import BreachesPanel
-from console.widgets.queue_overview import QueueOverview
-from console.widgets.rowsync import SORT_ROLE
-from console.widgets.source import FloorSource
-from console.widgets.throttle import CatchUpThrottle, merge_changes
+from console.domain.figures.queues import queue_figures
+from console.widgets.common.rowsync import SORT_ROLE
+from console.widgets.common.throttle import CatchUpThrottle, merge_changes
+from console.widgets.floor.agent_board import AgentBoardModel
+from console.widgets.floor.breaches_panel import BreachesPanel
+from console.widgets.floor.queue_overview import QueueOverview
 from tests.test_tables import Floor, texts
 
 

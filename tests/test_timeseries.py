@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from console.domain import metrics
+from console.application.timeseries import STATE_GROUPS, FloorSampler, RingBuffer, interval_figures
 from console.domain.clock import iso, to_ms
 from console.domain.entities import Agent, AgentState, CallState, Centre, DayFigures, SlDefinition
 from console.domain.events import (
@@ -20,11 +20,11 @@ from console.domain.events import (
     QueueConfigured,
     make_event,
 )
-from console.domain.floor_metrics import add_into
+from console.domain.figures import formulas
+from console.domain.figures.queues import add_into
 from console.domain.state import FloorState
-from console.feeds.scenario import load_scenario, resolve_scenario
-from console.feeds.simulator import Simulator
-from console.timeseries import STATE_GROUPS, FloorSampler, RingBuffer, interval_figures
+from console.feeds.sources.simulator.engine import Simulator
+from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 
 DAY0 = "2026-03-02T06:00:00.000Z"  # the business day starts at 06:00 UTC in these tests
 
@@ -143,7 +143,7 @@ def test_interval_figures_agree_with_the_day_figures() -> None:
     for q in state.queues.values():
         for b in q.buckets:
             add_into(day, b)
-    assert metrics.service_level_pct(day, definition) == metrics.service_level_pct(total, definition)
+    assert formulas.service_level_pct(day, definition) == formulas.service_level_pct(total, definition)
 
 
 def test_sampler_samples_on_the_feed_clock_once_a_second() -> None:
@@ -201,7 +201,7 @@ def test_sampler_counts_waiting_calls_and_agent_groups() -> None:
 
 def test_timeseries_needs_no_qt() -> None:
     code = (
-        "import sys, console.timeseries\n"
+        "import sys, console.application.timeseries\n"
         "print(','.join(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from console.app import main as app_main
+from console.application.floor_source import FloorSource
+from console.application.live import LiveFeed
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Agent,
@@ -36,7 +38,7 @@ from console.domain.entities import (
     DayFigures,
     Queue,
 )
-from console.domain.floor_metrics import Level
+from console.domain.figures.queues import Level
 from console.domain.permissions import Role
 from console.domain.state import Snapshot
 from console.domain.wallboard import (
@@ -51,11 +53,9 @@ from console.domain.wallboard import (
     burn_in_offset,
     default_layout,
 )
-from console.live import LiveFeed
-from console.widgets.fmt import DASH, LEVEL_COLORS
-from console.widgets.source import FloorSource
-from console.widgets.wallboard import WallboardWindow
-from console.widgets.wallboard_tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
+from console.widgets.common.fmt import DASH, LEVEL_COLORS
+from console.widgets.wallboard.tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
+from console.widgets.wallboard.window import WallboardWindow
 from tests.consoles import FAST
 from tests.support import START, GatewayThread, make_config, token
 from tests.test_console_window import (

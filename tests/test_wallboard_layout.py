@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from console.application.wallboard_layout import (
+    DEFAULT_LAYOUT_FILE,
+    LayoutError,
+    key_lines,
+    load_layout,
+    parse_layout,
+)
 from console.domain.entities import DayFigures
-from console.domain.floor_metrics import (
+from console.domain.figures.queues import (
     TOTAL_ID,
     Level,
     QueueFigures,
@@ -42,7 +49,6 @@ from console.domain.wallboard import (
     tile_levels,
     worst,
 )
-from console.wallboard_layout import DEFAULT_LAYOUT_FILE, LayoutError, key_lines, load_layout, parse_layout
 
 # -- levels at the limits -------------------------------------------------------------------------
 
@@ -553,7 +559,7 @@ def test_a_layout_file_that_cannot_be_read_is_said_plainly(tmp_path: Path) -> No
 
 def test_the_layout_rules_load_no_qt() -> None:
     code = (
-        "import sys, console.wallboard_layout, console.domain.wallboard\n"
+        "import sys, console.application.wallboard_layout, console.domain.wallboard\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from console.application.floor_source import FloorSource
 from console.domain.assignment import DEFAULT_AT_RISK_S, candidates, next_due_ms, reassign_warnings
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
@@ -44,20 +45,19 @@ from console.domain.events import (
     CentreConfigured,
     make_event,
 )
-from console.domain.floor_metrics import Level
+from console.domain.figures.queues import Level
 from console.domain.state import FloorState
-from console.feeds.client import ConnState, FeedStatus
-from console.widgets import fmt
-from console.widgets.agent_board import AgentBoard
-from console.widgets.agent_board import Col as ACol
-from console.widgets.assign_dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
-from console.widgets.audit_panel import AuditCol, AuditPanel
-from console.widgets.cases_view import TIME_COLUMNS, CaseCol, CaseFilter, CasesPanel, DeadlineFilter
-from console.widgets.dnd import cases_from_mime, cases_mime
+from console.feeds.client.feed_client import ConnState, FeedStatus
+from console.widgets.common import fmt
+from console.widgets.common.dnd import cases_from_mime, cases_mime
+from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
-from console.widgets.source import FloorSource
-from console.widgets.supervision import Supervision
-from console.widgets.waiting_calls import CallCol, WaitingCallsPanel
+from console.widgets.work.actions_today import ActionsTodayPanel, AuditCol
+from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CaseFilter, CasesPanel, DeadlineFilter
+from console.widgets.work.controller import WorkController
+from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
+from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel
 from tests.test_console_window import MARK, PseudoTranslator, _shown_texts
 from tests.test_tables import Floor, Resets, texts
 
@@ -86,7 +86,7 @@ def test_models_pass_pytest_qts_model_tester_while_the_floor_runs(
 ) -> None:
     cases = CasesPanel(floor.source)
     calls = WaitingCallsPanel(floor.source)
-    audit = AuditPanel(floor.source)
+    audit = ActionsTodayPanel(floor.source)
     for w in (cases, calls, audit):
         qtbot.addWidget(w)
     floor.bootstrap()
@@ -455,7 +455,7 @@ def test_reassign_warn_confirm_conflict_retry_and_undo(qtbot: QtBot, floor: Floo
     floor.run(10, step_s=2)
     state = floor.state
     window = _window(qtbot, tmp_path, feed)
-    sup: Supervision = window.supervision
+    sup: WorkController = window.supervision
     assert not sup.reassign_action.isEnabled()  # nothing selected yet
     assert not sup.undo_action.isEnabled()
     picked = [c.id for c in state.cases.values() if c.queue_id == "complaints"][:3]
@@ -693,7 +693,7 @@ def test_the_new_docks_and_columns_are_saved_with_the_layout(
 
 def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: Floor) -> None:
     floor.bootstrap()
-    panel = AuditPanel(floor.source)
+    panel = ActionsTodayPanel(floor.source)
     qtbot.addWidget(panel)
     state = floor.state
     a1, a2 = list(state.agents.values())[:2]
@@ -777,7 +777,7 @@ def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: Floor) -> 
             MoveCallDialog(floor.source, call_id, parent),
             CasesPanel(floor.source, parent),
             WaitingCallsPanel(floor.source, parent),
-            AuditPanel(floor.source, parent),
+            ActionsTodayPanel(floor.source, parent),
         ]
         for w in widgets:
             shown_texts = [

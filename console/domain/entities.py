@@ -92,7 +92,7 @@ class DayFigures(msgspec.Struct, kw_only=True):
     """A queue's figures since the business day started.
 
     The sums are kept so any consumer can carry on counting exactly; the
-    percentages and averages are derived (``console.domain.metrics``).
+    percentages and averages are derived (``console.domain.figures.formulas``).
     """
 
     offered: int = 0

@@ -98,7 +98,7 @@ class SteadyState(Protocol):
 def _sl_by_definition(
     model: SteadyState, t_s: float, definition: SlDefinition, short_abandon_s: float
 ) -> float:
-    """Service level as ``console.domain.metrics.service_level_pct`` counts it, as a fraction.
+    """Service level as ``console.domain.figures.formulas.service_level_pct`` counts it, as a fraction.
 
     Short abandons (wait < short_abandon_s) leave every denominator:
     - abandons_ignored:        P(answered, W ≤ t) / P(answered)

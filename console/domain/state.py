@@ -18,7 +18,6 @@ from typing import Any
 
 import msgspec
 
-from console.domain import metrics
 from console.domain.businessday import day_start, next_day_start
 from console.domain.changes import ChangeSet
 from console.domain.clock import Timestamp, iso, seconds_between, to_ms
@@ -65,6 +64,7 @@ from console.domain.events import (
     FlagUpdated,
     QueueConfigured,
 )
+from console.domain.figures import formulas
 from console.domain.flags import apply_changes
 
 #: Closed flags stay in the state (and the snapshot) this long after they closed, counted back
@@ -192,7 +192,7 @@ class FloorState:
             for q in self.queues.values():
                 q.today = DayFigures()
                 q.buckets = []
-                metrics.refresh(q.today, self.centre.sl_definition)
+                formulas.refresh(q.today, self.centre.sl_definition)
             self.agent_time = []
             self.actions = []
             self._prune_flags()
@@ -206,7 +206,7 @@ class FloorState:
         )
 
     def _refresh(self, q: Queue) -> None:
-        metrics.refresh(q.today, self.centre.sl_definition)
+        formulas.refresh(q.today, self.centre.sl_definition)
         self.changes.queues.add(q.id)
 
     def _bucket_start_ms(self, at_ms: int) -> int:

@@ -3,8 +3,8 @@
 A wallboard shows *pages* of *tiles* (one per queue, a centre summary, the breach
 list, a queue-length chart) and rotates through the pages. This module holds
 what decides what is shown, so it is unit-tested headless; the Qt views
-(``console.widgets.wallboard*``) only draw it, and the layout file's parser
-(``console.wallboard_layout``) builds a ``Layout`` from TOML.
+(``console.widgets.wallboard.window*``) only draw it, and the layout file's parser
+(``console.application.wallboard_layout``) builds a ``Layout`` from TOML.
 
 **Levels.** Each figure of a tile has a level (ok, warning, critical) from
 warning and critical limits per metric, set for the whole board and overridable
@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from console.domain.floor_metrics import Level, QueueFigures, Thresholds
+from console.domain.figures.queues import Level, QueueFigures, Thresholds
 
 # -- levels ---------------------------------------------------------------------------------------
 

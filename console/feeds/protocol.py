@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from console.domain.clock import Timestamp
+from console.domain.entities import AgentState
 from console.domain.events import RawEvent
 from console.domain.state import Snapshot
 
@@ -170,3 +171,60 @@ _server_decoder: msgspec.json.Decoder[ServerFrame] = msgspec.json.Decoder(Server
 def decode_server_frame(frame: str | bytes) -> ServerFrame:
     """Decode a gateway frame (the client side); raises msgspec errors on bad input."""
     return _server_decoder.decode(frame)
+
+
+# -- command arguments --------------------------------------------------------------
+# One struct per action: the gateway decodes a command's args strictly into it
+# (unknown or mistyped fields refused by name) and the console builds its commands
+# from the same structs, so both sides agree on every field.
+
+
+class SetAgentStateArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    agent_id: str
+    state: AgentState
+    reason: str | None = None
+
+
+class ReassignCasesArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    case_ids: list[str]
+    agent_id: str | None  # required: null unassigns, so it is never implied
+    expected_versions: dict[str, int]
+
+
+class UndoReassignArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    command_id: str
+
+
+class MoveCallArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    call_id: str
+    queue_id: str
+    priority: int | None = None
+
+
+class FlagCallArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    call_id: str
+    category: str  # checked by the action, so a refusal can list the codes
+    severity: str
+    note: str = ""
+    moment_s: float | None = None
+
+
+class UpdateFlagArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    flag_id: str
+    expected_version: int | None = None
+    status: str | None = None
+    # Absent: unchanged; null: nobody reviews it; a name: that quality or admin user.
+    reviewer: str | msgspec.UnsetType | None = msgspec.UNSET
+    outcome: str | None = None
+    note: str | None = None
+
+
+class CallsQueryArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    agent_id: str | None = None
+    queue_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    outcome: str | None = None
+    page_size: int = 100
+    cursor: str | None = None

@@ -2,10 +2,10 @@
 
 Docks: agents (right), and below them, tabbed, breaches, cases, waiting calls
 and the day's actions. Below the overview and charts, tabbed: the quality review queue and
-today's call history (``quality.QualityDesk`` flags calls from them and from the
+today's call history (``quality.QualityController`` flags calls from them and from the
 agent board and the waiting calls). Cases dragged from the cases dock drop on an agent in the
 agent board; the Edit menu and the context menus give the supervisor's commands
-(``supervision.Supervision``).
+(``supervision.WorkController``).
 
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
@@ -34,24 +34,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.application.floor_source import FloorSource
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
-from console.domain.floor_metrics import MetricsConfig
-from console.widgets.agent_board import AgentBoard
-from console.widgets.audit_panel import AuditPanel
-from console.widgets.breaches_panel import BreachesPanel
-from console.widgets.call_history import CallHistoryPanel
-from console.widgets.cases_view import CasesPanel
-from console.widgets.charts import ChartsPanel
-from console.widgets.diagnostics import DiagnosticsDialog
-from console.widgets.flags_view import ReviewPanel
-from console.widgets.quality import QualityDesk
-from console.widgets.queue_overview import QueueOverview
-from console.widgets.source import FloorSource
-from console.widgets.status import FeedStatusBar, StaleBanner, live_extras
-from console.widgets.supervision import Supervision
-from console.widgets.theme import THEMES, apply_theme, current_theme
-from console.widgets.waiting_calls import WaitingCallsPanel
+from console.domain.figures.queues import MetricsConfig
+from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
+from console.widgets.common.theme import THEMES, apply_theme, current_theme
+from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.breaches_panel import BreachesPanel
+from console.widgets.floor.charts import ChartsPanel
+from console.widgets.floor.queue_overview import QueueOverview
+from console.widgets.quality.call_history import CallHistoryPanel
+from console.widgets.quality.controller import QualityController
+from console.widgets.quality.review import ReviewPanel
+from console.widgets.work.actions_today import ActionsTodayPanel
+from console.widgets.work.cases_panel import CasesPanel
+from console.widgets.work.controller import WorkController
+from console.widgets.work.waiting_calls import WaitingCallsPanel
 
 APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.breaches = BreachesPanel(feed)
         self.cases = CasesPanel(feed)
         self.waiting = WaitingCallsPanel(feed)
-        self.audit = AuditPanel(feed)
+        self.audit = ActionsTodayPanel(feed)
         self.agents_dock = self._dock(self.tr("Agents"), "agentsDock", self.agents)
         self.breaches_dock = self._dock(self.tr("Breaches"), "breachesDock", self.breaches)
         self.cases_dock = self._dock(self.tr("Cases"), "casesDock", self.cases)
@@ -163,9 +163,9 @@ class MainWindow(QMainWindow):
 
         self.status = FeedStatusBar(feed)
         self.setStatusBar(self.status)
-        self.supervision = Supervision(feed, self, self.cases, self.agents, self.waiting)
+        self.supervision = WorkController(feed, self, self.cases, self.agents, self.waiting)
         self.supervision.message.connect(self.status.show_note)
-        self.quality = QualityDesk(
+        self.quality = QualityController(
             feed, self, self.review, self.history, agents=self.agents, waiting=self.waiting
         )
         self.quality.message.connect(self.status.show_note)

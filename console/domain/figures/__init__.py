@@ -1,0 +1,1 @@
+"""Queue and centre figures: formulas, a floor's figures, the same kept up to date incrementally."""

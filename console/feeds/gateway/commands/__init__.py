@@ -1,0 +1,1 @@
+"""Supervisors' commands and queries: the action registry and the actions by area."""

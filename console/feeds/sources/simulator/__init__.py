@@ -1,0 +1,1 @@
+"""The simulated bank centre: scenario, calendar, cases, durations, names and the engine."""

@@ -1,0 +1,1 @@
+"""What every view uses: formatting, theme, table-model helpers, refresh throttle, status bar, diagnostics."""

@@ -1,0 +1,1 @@
+"""Watching the floor: queue overview, agent board, charts, breaches."""

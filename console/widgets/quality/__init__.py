@@ -1,0 +1,1 @@
+"""Quality review: flagging calls, call history, the review queue, and the controller that wires them."""

@@ -1,0 +1,267 @@
+"""What the quality views share: labels in words, who may do what, call summaries, moments and times.
+
+Every word goes through Qt's translation (context ``quality``, literal strings
+so lupdate finds them); the codes themselves (``compliance``, ``in_review``) are
+what goes on the wire. The rules (the workflow, who may do what) are the
+domain's: ``console.domain.flags`` and ``console.domain.permissions``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QCoreApplication
+
+from console.application.floor_source import FloorSource
+from console.domain.clock import Timestamp, iso, seconds_between, to_ms
+from console.domain.entities import (
+    Call,
+    CallOutcome,
+    CallState,
+    CompletedCall,
+    FlagCategory,
+    FlagOutcome,
+    FlagSeverity,
+    FlagStatus,
+)
+from console.domain.masking import mask_digits
+from console.domain.permissions import Role, allowed
+from console.widgets.common.status_bar import live_extras
+
+FLAG_CALL = "call.flag"
+FLAG_UPDATE = "flag.update"
+CALLS_QUERY = "calls.query"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("quality", text)
+
+
+# -- labels -----------------------------------------------------------------------------------------
+
+
+def category_label(category: FlagCategory) -> str:
+    labels = {
+        FlagCategory.COMPLIANCE: _t("Compliance and required disclosures"),
+        FlagCategory.DATA_PROTECTION: _t("Customer-data protection"),
+        FlagCategory.COURTESY: _t("Courtesy and attitude"),
+        FlagCategory.INCORRECT_INFO: _t("Incorrect information"),
+        FlagCategory.COMPLAINT_HANDLING: _t("Complaint handling"),
+        FlagCategory.PROCESS: _t("Process not followed"),
+        FlagCategory.COMMENDATION: _t("Commendation"),
+    }
+    return labels.get(category, str(category))
+
+
+def severity_label(severity: FlagSeverity) -> str:
+    labels = {
+        FlagSeverity.LOW: _t("Low"),
+        FlagSeverity.MEDIUM: _t("Medium"),
+        FlagSeverity.HIGH: _t("High"),
+        FlagSeverity.CRITICAL: _t("Critical"),
+    }
+    return labels.get(severity, str(severity))
+
+
+def status_label(status: FlagStatus) -> str:
+    labels = {
+        FlagStatus.OPEN: _t("Open"),
+        FlagStatus.IN_REVIEW: _t("In review"),
+        FlagStatus.CLOSED: _t("Closed"),
+    }
+    return labels.get(status, str(status))
+
+
+def outcome_label(outcome: FlagOutcome | None) -> str:
+    if outcome is None:
+        return ""
+    labels = {
+        FlagOutcome.CONFIRMED: _t("Confirmed"),
+        FlagOutcome.COACHING_NEEDED: _t("Coaching needed"),
+        FlagOutcome.NO_ISSUE: _t("No issue"),
+    }
+    return labels.get(outcome, str(outcome))
+
+
+def call_outcome_label(outcome: CallOutcome, short_abandon: bool = False) -> str:
+    if outcome is CallOutcome.ANSWERED:
+        return _t("Answered")
+    if short_abandon:
+        return _t("Abandoned (short)")
+    return _t("Abandoned")
+
+
+def live_state_label(state: CallState) -> str:
+    labels = {
+        CallState.WAITING: _t("In progress: waiting"),
+        CallState.RINGING: _t("In progress: ringing"),
+        CallState.TALKING: _t("In progress: talking"),
+    }
+    return labels.get(state, str(state))
+
+
+# -- who may do what --------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class CommandSink(Protocol):
+    """What sends commands (``LiveFeed``): the callback gets the ack on the GUI thread."""
+
+    def send_command(
+        self, action: str, args: dict[str, Any], callback: Callable[[Any], None] | None = None
+    ) -> str: ...
+
+
+def feed_role(feed: FloorSource) -> Role | None:
+    """The role the gateway gave this console in its welcome (None before it, or without a gateway)."""
+    live = live_extras(feed)
+    try:
+        return Role(live.status.role) if live is not None and live.status.role else None
+    except ValueError:
+        return None
+
+
+def feed_user(feed: FloorSource) -> str | None:
+    live = live_extras(feed)
+    return live.status.user if live is not None and live.status.user else None
+
+
+def may(feed: FloorSource, action: str) -> bool:
+    """Whether this console may send ``action``: a gateway to send it to, and a role that allows it.
+
+    A courtesy: the gateway checks every command against the same table.
+    """
+    role = feed_role(feed)
+    return isinstance(feed, CommandSink) and role is not None and allowed(role, action)
+
+
+def role_refusal(feed: FloorSource, what: str) -> str:
+    """Why an action is greyed out, in words (``what`` is already translated)."""
+    role = feed_role(feed)
+    if role is None:
+        return _t("Not signed in to a gateway yet: you may not {what} until then").format(what=what)
+    return _t("Your role ({role}) may not {what}").format(role=role.value, what=what)
+
+
+def ack_error(ack: Any) -> str:
+    """A refusal in the gateway's (or the feed client's) own words."""
+    return str(
+        getattr(ack, "error_message", None) or getattr(ack, "error_code", None) or _t("no reason given")
+    )
+
+
+# -- calls to flag ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """A call as the flag dialog shows it: one in progress, or one completed today."""
+
+    call_id: str
+    queue_id: str
+    agent_id: str | None
+    caller: str  # masked
+    entered_at: Timestamp
+    wait_s: float | None
+    duration_s: float | None  # so far, for a call in progress
+    outcome: str  # in words
+    live: bool
+
+    @classmethod
+    def of_completed(cls, c: CompletedCall) -> CallSummary:
+        return cls(
+            call_id=c.id,
+            queue_id=c.queue_id,
+            agent_id=c.agent_id,
+            caller=mask_digits(c.caller),
+            entered_at=c.entered_at,
+            wait_s=c.wait_s,
+            duration_s=c.duration_s,
+            outcome=call_outcome_label(c.outcome, c.short_abandon),
+            live=False,
+        )
+
+    @classmethod
+    def of_live(cls, c: Call, now: Timestamp | None) -> CallSummary:
+        duration = max(0.0, seconds_between(c.entered_at, now)) if now else None
+        if c.answered_at is not None:
+            wait: float | None = seconds_between(c.entered_at, c.answered_at)
+        else:
+            wait = duration
+        return cls(
+            call_id=c.id,
+            queue_id=c.queue_id,
+            agent_id=c.agent_id,
+            caller=mask_digits(c.caller),
+            entered_at=c.entered_at,
+            wait_s=wait,
+            duration_s=duration,
+            outcome=live_state_label(c.state),
+            live=True,
+        )
+
+
+# -- moments and times of day -----------------------------------------------------------------------
+
+_MOMENT = re.compile(r"^\s*(?:(\d+):)?(\d+):([0-5]\d)\s*$")
+_TIME_OF_DAY = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def parse_moment(text: str) -> float | None:
+    """``mm:ss`` (or ``h:mm:ss``) into seconds; None for an empty text. Raises ValueError otherwise."""
+    if not text.strip():
+        return None
+    m = _MOMENT.match(text)
+    if m is None:
+        raise ValueError(text)
+    hours = int(m.group(1)) if m.group(1) else 0
+    minutes, seconds = int(m.group(2)), int(m.group(3))
+    if m.group(1) and minutes > 59:
+        raise ValueError(text)
+    return float(hours * 3600 + minutes * 60 + seconds)
+
+
+def moment_text(seconds: float | None) -> str:
+    """Seconds into a call as ``mm:ss`` (``h:mm:ss`` past an hour); empty for None."""
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def time_of_business_day(text: str, day_started_at: Timestamp | None, timezone: str) -> Timestamp | None:
+    """A local time of day (``HH:MM`` or ``HH:MM:SS``) within the current business day, as a feed timestamp.
+
+    The business day starts at ``day_started_at`` (06:00, say): a time before that
+    hour is the next calendar day's (02:00 is the night at the end of the day).
+    None for an empty text; ValueError for anything else that is not a time (or before the
+    console knows the business day).
+    """
+    if not text.strip():
+        return None
+    m = _TIME_OF_DAY.match(text)
+    if m is None:
+        raise ValueError(text)
+    wanted = time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))  # ValueError past 23:59:59
+    if day_started_at is None:  # no snapshot yet: no business day to place it in
+        raise ValueError(text)
+    zone = _zone(timezone)
+    start = datetime.fromtimestamp(to_ms(day_started_at) / 1000.0, zone)
+    local = datetime.combine(start.date(), wanted, zone)
+    if local < start:
+        local += timedelta(days=1)
+    return iso(round(local.timestamp() * 1000))

@@ -1,0 +1,1 @@
+"""The wall display (``--wallboard``): pages of large tiles."""

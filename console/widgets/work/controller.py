@@ -1,0 +1,566 @@
+"""A supervisor's commands from the console: reassigning cases, undoing it, moving calls, agent states.
+
+``WorkController`` owns the actions (Edit menu, context menus, keys), asks the
+domain what to warn about (``console.domain.assignment``), sends the commands
+through the live feed and turns each ack into a status-bar message, a conflict
+dialog with a retry, or the gateway's refusal in plain words.
+
+- Expected versions are the ones the supervisor was looking at when choosing:
+  taken when the picker opens, when the drag starts, when the unassign
+  confirmation opens. A case that changed meanwhile is a ``conflict``: nothing
+  moves, and the dialog lists what changed and offers to retry with the
+  versions the console holds now (for the cases still open). When the ack
+  arrives the console's state already shows the change, so the retry is
+  current.
+- Undo sends ``case.undo_reassign`` for the last reassignment this console made
+  that moved something (a stack: undo again for the one before).
+- What the role may not do is disabled (``permissions.allowed``); the gateway
+  enforces it anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
+
+from console.application.floor_source import FloorSource
+from console.domain.assignment import (
+    ReassignWarning,
+    WarningKind,
+    conflicts_from_details,
+    current_versions,
+    find_conflicts,
+    reassign_warnings,
+)
+from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
+from console.domain.permissions import Role, allowed
+from console.widgets.common.fmt import agent_label, reason_label, state_label
+from console.widgets.common.status_bar import live_extras
+from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.work.cases_panel import CasesPanel
+from console.widgets.work.dialogs import (
+    ConfirmBox,
+    ConflictDialog,
+    MoveCallDialog,
+    ReassignDialog,
+    count_text,
+)
+from console.widgets.work.waiting_calls import WaitingCallsPanel
+
+REASSIGN = "case.reassign"
+UNDO_REASSIGN = "case.undo_reassign"
+SET_STATE = "agent.set_state"
+MOVE_CALL = "call.move"
+
+
+@runtime_checkable
+class CommandSink(Protocol):
+    """What sends commands (``LiveFeed``): the callback gets the ack on the GUI thread."""
+
+    def send_command(
+        self, action: str, args: dict[str, Any], callback: Callable[[Any], None] | None = None
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class Undoable:
+    command_id: str
+    moved: int
+    agent_id: str | None
+
+
+def _result(ack: Any) -> dict[str, Any]:
+    result = getattr(ack, "result", None)
+    return result if isinstance(result, dict) else {}
+
+
+class WorkController(QObject):
+    """The commands a supervisor gives from this console, and what comes back."""
+
+    message = Signal(str)  # for the status bar
+
+    def __init__(
+        self,
+        feed: FloorSource,
+        window: QWidget,
+        cases: CasesPanel,
+        agents: AgentBoard,
+        calls: WaitingCallsPanel,
+    ) -> None:
+        super().__init__(window)
+        self._feed = feed
+        self._window = window
+        self._cases = cases
+        self._agents = agents
+        self._calls = calls
+        self._undo: list[Undoable] = []
+        self._undoing = False  # an undo is on its way: not another until it is answered
+        self.dialog: QDialog | None = None  # the last dialog opened (tests reach it here)
+        self.last_message = ""
+
+        self.reassign_action = QAction(self.tr("&Reassign selected cases…"), window)
+        self.reassign_action.setObjectName("reassignAction")
+        self.reassign_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.reassign_action.triggered.connect(self.reassign_selected)
+        self.unassign_action = QAction(self.tr("U&nassign selected cases…"), window)
+        self.unassign_action.setObjectName("unassignAction")
+        self.unassign_action.setShortcut(QKeySequence("Ctrl+U"))
+        self.unassign_action.triggered.connect(self.unassign_selected)
+        # Delete unassigns too, but only where the cases have the focus.
+        self.unassign_key_action = QAction(self.tr("Unassign selected cases"), cases.view)
+        self.unassign_key_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.unassign_key_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.unassign_key_action.triggered.connect(self.unassign_selected)
+        cases.view.addAction(self.unassign_key_action)
+        self.undo_action = QAction(self.tr("&Undo last reassignment"), window)
+        self.undo_action.setObjectName("undoReassignAction")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo_last)
+        self.move_call_action = QAction(self.tr("&Move waiting call…"), window)
+        self.move_call_action.setObjectName("moveCallAction")
+        self.move_call_action.triggered.connect(self._move_selected_call)
+
+        agents.casesDropped.connect(self.cases_dropped)
+        agents.menuRequested.connect(self._agent_menu_at)
+        cases.menuRequested.connect(self._cases_menu_at)
+        cases.selectionChanged.connect(self.refresh)
+        calls.menuRequested.connect(self._call_menu_at)
+        calls.selectionChanged.connect(self.refresh)
+        feed.statusChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- who may do what ---------------------------------------------------------------
+
+    def role(self) -> Role | None:
+        live = live_extras(self._feed)
+        try:
+            return Role(live.status.role) if live is not None and live.status.role else None
+        except ValueError:
+            return None
+
+    def can(self, action: str) -> bool:
+        """Whether this console may send ``action`` (connected to a gateway, and the role allows it)."""
+        role = self.role()
+        return isinstance(self._feed, CommandSink) and role is not None and allowed(role, action)
+
+    def refresh(self, *_: object) -> None:
+        """Enable what the role and the selection allow; say why in the tooltip when not."""
+        reassign = self.can(REASSIGN)
+        selected = self._cases.selected_count()
+        for action in (self.reassign_action, self.unassign_action, self.unassign_key_action):
+            action.setEnabled(reassign and selected > 0)
+        self._agents.set_case_drops_enabled(reassign)
+        self.undo_action.setEnabled(self.can(UNDO_REASSIGN) and bool(self._undo) and not self._undoing)
+        if self._undo:
+            self.undo_action.setText(
+                self.tr("&Undo reassignment of {cases}").format(cases=count_text(self._undo[-1].moved))
+            )
+        else:
+            self.undo_action.setText(self.tr("&Undo last reassignment"))
+        self.move_call_action.setEnabled(self.can(MOVE_CALL) and self._calls.selected_call_id() is not None)
+        role = self.role()
+        why = (
+            self.tr("Your role ({role}) may not reassign cases").format(role=role.value)
+            if role is not None and not reassign
+            else ""
+        )
+        for action in (self.reassign_action, self.unassign_action):
+            action.setToolTip(why or action.text().replace("&", ""))
+
+    @property
+    def undo_stack(self) -> list[Undoable]:
+        return list(self._undo)
+
+    # -- reassigning -----------------------------------------------------------------
+
+    def reassign_selected(self) -> ReassignDialog | None:
+        """Open the agent picker for the selected cases (Ctrl+R)."""
+        versions = self._cases.selected_versions()
+        if not versions or not self.can(REASSIGN):
+            return None
+        dialog = ReassignDialog(self._feed, list(versions), self._window)
+        dialog.chosen.connect(lambda agent_id: self.reassign(versions, agent_id))
+        dialog.finished.connect(dialog.deleteLater)
+        self._open(dialog)
+        return dialog
+
+    def unassign_selected(self) -> ConfirmBox | None:
+        """Ask, then unassign the selected cases (Delete, Ctrl+U)."""
+        versions = self._cases.selected_versions()
+        if not versions or not self.can(REASSIGN):
+            return None
+        n = len(versions)
+        box = ConfirmBox(
+            self._window,
+            self.tr("Unassign cases"),
+            self.tr("Unassign {cases}?").format(cases=count_text(n)),
+            [
+                self.tr(
+                    "Unassigned cases go back to their team's pool and are not worked until someone "
+                    "takes them; their deadlines keep running."
+                )
+            ],
+            self.tr("Unassign"),
+        )
+        box.confirmed.connect(lambda: self.send_reassign(versions, None))
+        self._open(box)
+        return box
+
+    def cases_dropped(self, agent_id: str, versions: Mapping[str, int]) -> ConfirmBox | None:
+        """Cases dragged onto an agent in the agent board (at the versions the drag carried)."""
+        return self.reassign(versions, agent_id)
+
+    def reassign(self, versions: Mapping[str, int], agent_id: str | None) -> ConfirmBox | None:
+        """Reassign (None: unassign) the cases at the versions given, after confirming any warnings."""
+        if not versions or not self.can(REASSIGN):
+            return None
+        versions = dict(versions)
+        warnings = reassign_warnings(self._feed.state, list(versions), agent_id)
+        if not warnings:
+            self.send_reassign(versions, agent_id)
+            return None
+        target = self._agent(agent_id) if agent_id else self.tr("nobody (unassigned)")
+        box = ConfirmBox(
+            self._window,
+            self.tr("Reassign with warnings?"),
+            self.tr("Reassign {cases} to {agent}?").format(cases=count_text(len(versions)), agent=target),
+            [self.warning_text(w, agent_id) for w in warnings],
+            self.tr("Reassign anyway"),
+        )
+        box.confirmed.connect(lambda: self.send_reassign(versions, agent_id))
+        self._open(box)
+        return box
+
+    def warning_text(self, w: ReassignWarning, agent_id: str | None) -> str:
+        """One warning in words."""
+        agent = self._agent(agent_id) if agent_id else ""
+        if w.kind is WarningKind.UNKNOWN_AGENT:
+            return self.tr("{agent} is not on the roster: the gateway will refuse").format(agent=agent)
+        if w.kind is WarningKind.OFFLINE:
+            return self.tr("{agent} is logged out").format(agent=agent)
+        if w.kind is WarningKind.GOING_OFFLINE:
+            return self.tr("{agent} will be logged out when the current call ends").format(agent=agent)
+        if w.kind is WarningKind.NOT_READY:
+            if w.reason:
+                return self.tr("{agent} is not ready ({reason})").format(
+                    agent=agent, reason=reason_label(w.reason)
+                )
+            return self.tr("{agent} is not ready").format(agent=agent)
+        if w.kind is WarningKind.UNSKILLED:
+            return self.tr("{agent} is not skilled for the queue of {n} of the {total} cases").format(
+                agent=agent, n=f"{w.count:,}", total=f"{w.total:,}"
+            )
+        if w.kind is WarningKind.OVER_LIMIT:
+            return self.tr(
+                "{agent} would hold {after} open cases, over the centre's limit of {limit} (now {now})"
+            ).format(agent=agent, after=f"{w.open_after:,}", limit=w.limit, now=f"{w.open_cases:,}")
+        if w.kind is WarningKind.NOT_OPEN:
+            return self.tr(
+                "{n} of the {total} cases are no longer open: the gateway will refuse the whole reassignment"
+            ).format(n=f"{w.count:,}", total=f"{w.total:,}")
+        return str(w.kind)
+
+    def send_reassign(self, versions: Mapping[str, int], agent_id: str | None) -> str | None:
+        """Send ``case.reassign`` now, naming ``versions``; the ack is handled below."""
+        versions = dict(versions)
+        args = {"case_ids": list(versions), "agent_id": agent_id, "expected_versions": versions}
+        holder: dict[str, str] = {}
+        cid = self._send(
+            REASSIGN, args, lambda ack: self._reassign_acked(ack, holder["id"], versions, agent_id)
+        )
+        if cid is not None:
+            holder["id"] = cid
+            self._notify(self.tr("Reassigning {cases}…").format(cases=count_text(len(versions))))
+        return cid
+
+    def _reassign_acked(
+        self, ack: Any, command_id: str, versions: dict[str, int], agent_id: str | None
+    ) -> None:
+        if ack.ok:
+            result = _result(ack)
+            moved = result.get("moved")
+            moved = moved if isinstance(moved, int) else len(versions)
+            unchanged = result.get("unchanged") if isinstance(result.get("unchanged"), int) else 0
+            if moved:
+                self._undo.append(Undoable(command_id, moved, agent_id))
+            if agent_id is None:
+                text = self.tr("Unassigned {cases}").format(cases=count_text(moved))
+            else:
+                text = self.tr("Reassigned {cases} to {agent}").format(
+                    cases=count_text(moved), agent=self._agent(agent_id)
+                )
+            if unchanged:
+                text = self.tr("{text}; {n} already there").format(text=text, n=f"{unchanged:,}")
+            self._notify(text)
+            self.refresh()
+            return
+        if ack.error_code == "conflict":
+            conflicts = conflicts_from_details(ack.error_details)
+            if conflicts is None:  # the ack carried no details: the console's state is current, so compare
+                conflicts = find_conflicts(self._feed.state, versions)
+            still_open = current_versions(self._feed.state, versions)
+            dialog = ConflictDialog(
+                self._feed,
+                self.tr("Cases changed: nothing was reassigned"),
+                self._conflict_message(ack, len(conflicts), len(versions)),
+                conflicts,
+                retry_count=len(still_open),
+                parent=self._window,
+            )
+            dialog.retryRequested.connect(lambda: self.retry(list(versions), agent_id))
+            dialog.finished.connect(dialog.deleteLater)
+            self._open(dialog)
+            self._notify(self.tr("Reassignment refused: cases changed since you chose them"))
+            return
+        self._refused(self.tr("Reassignment refused"), ack)
+
+    def _conflict_message(self, ack: Any, n: int, total: int) -> str:
+        intro = self.tr(
+            "{n} of the {total} cases changed since you chose them, so nothing was moved."
+        ).format(n=f"{n:,}", total=f"{total:,}")
+        gateway = ack.error_message or ""
+        return f"{intro}\n{gateway}" if gateway else intro
+
+    def retry(self, case_ids: list[str], agent_id: str | None) -> str | None:
+        """Send the reassignment again for the cases still open, at the versions the console holds now."""
+        versions = current_versions(self._feed.state, case_ids)
+        if not versions:
+            self._notify(self.tr("None of those cases is still open: nothing to reassign"))
+            return None
+        return self.send_reassign(versions, agent_id)
+
+    def undo_last(self) -> str | None:
+        """Undo the last reassignment this console made (Ctrl+Z)."""
+        if not self._undo or self._undoing or not self.can(UNDO_REASSIGN):
+            return None
+        entry = self._undo[-1]
+        cid = self._send(
+            UNDO_REASSIGN, {"command_id": entry.command_id}, lambda ack: self._undo_acked(ack, entry)
+        )
+        if cid is not None:
+            self._undoing = True
+            self.undo_action.setEnabled(False)  # until this one is answered
+            self._notify(
+                self.tr("Undoing the reassignment of {cases}…").format(cases=count_text(entry.moved))
+            )
+        return cid
+
+    def _undo_acked(self, ack: Any, entry: Undoable) -> None:
+        self._undoing = False
+        if ack.ok:
+            if entry in self._undo:
+                self._undo.remove(entry)
+            moved = _result(ack).get("moved")
+            self._notify(
+                self.tr("Undone: {cases} back with their previous owners").format(
+                    cases=count_text(moved if isinstance(moved, int) else entry.moved)
+                )
+            )
+        elif ack.error_code in ("conflict", "not_found"):
+            # It can never succeed now (the cases changed since, or it is gone): off the stack.
+            if entry in self._undo:
+                self._undo.remove(entry)
+            conflicts = conflicts_from_details(ack.error_details) or []
+            message = self.tr("This reassignment can no longer be undone: {why}").format(
+                why=ack.error_message or ack.error_code
+            )
+            dialog = ConflictDialog(
+                self._feed,
+                self.tr("Undo refused: nothing was moved"),
+                message,
+                conflicts,
+                parent=self._window,
+            )
+            dialog.finished.connect(dialog.deleteLater)
+            self._open(dialog)
+            self._notify(self.tr("Undo refused"))
+        else:
+            self._refused(self.tr("Undo refused"), ack)
+        self.refresh()
+
+    # -- agents' states --------------------------------------------------------------
+
+    def set_agent_state(self, agent_id: str, state: AgentState, reason: str | None = None) -> str | None:
+        if not self.can(SET_STATE):
+            return None
+        args: dict[str, Any] = {"agent_id": agent_id, "state": state.value}
+        if state is AgentState.NOT_READY:
+            args["reason"] = reason or "supervisor"
+        return self._send(
+            SET_STATE, args, lambda ack: self._state_acked(ack, agent_id, state, args.get("reason"))
+        )
+
+    def _state_text(self, state: AgentState, reason: str | None) -> str:
+        label = state_label(state)
+        if reason:
+            return self.tr("{state} ({reason})").format(state=label, reason=reason_label(reason))
+        return label
+
+    def _state_acked(self, ack: Any, agent_id: str, state: AgentState, reason: str | None) -> None:
+        agent, target = self._agent(agent_id), self._state_text(state, reason)
+        if not ack.ok:
+            self._refused(self.tr("Agent state not changed"), ack)
+            return
+        result = _result(ack)
+        if result.get("deferred"):
+            text = self.tr("{agent}: {state} pending until the call ends").format(agent=agent, state=target)
+        elif result.get("unchanged"):
+            text = self.tr("{agent} is already {state}").format(agent=agent, state=target)
+        else:
+            text = self.tr("{agent} → {state}").format(agent=agent, state=target)
+        self._notify(text)
+
+    def agent_menu(self, agent_id: str) -> QMenu:
+        """The agent board's context menu for one agent."""
+        menu = QMenu(self._window)
+        menu.setObjectName("agentMenu")
+        allowed_state = self.can(SET_STATE)
+        available = menu.addAction(self.tr("Make &available"))
+        available.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.AVAILABLE))
+        not_ready = menu.addMenu(self.tr("&Not ready"))
+        for reason in NOT_READY_REASONS:
+            act = not_ready.addAction(reason_label(reason))
+            act.setData(reason)
+            act.triggered.connect(
+                lambda _=False, r=reason: self.set_agent_state(agent_id, AgentState.NOT_READY, r)
+            )
+        logout = menu.addAction(self.tr("&Log out"))
+        logout.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.OFFLINE))
+        for act in (available, not_ready.menuAction(), logout):
+            act.setEnabled(allowed_state)
+        selected = self._cases.selected_count()
+        if selected:
+            menu.addSeparator()
+            give = menu.addAction(self.tr("Reassign {cases} here").format(cases=count_text(selected)))
+            give.setEnabled(self.can(REASSIGN))
+            give.triggered.connect(lambda: self.reassign(self._cases.selected_versions(), agent_id))
+        return menu
+
+    def _agent_menu_at(self, agent_id: str, pos: QPoint) -> None:
+        self._popup(self.agent_menu(agent_id), pos)
+
+    # -- cases' menu -----------------------------------------------------------------
+
+    def cases_menu(self) -> QMenu:
+        menu = QMenu(self._window)
+        menu.setObjectName("casesMenu")
+        menu.addAction(self.reassign_action)
+        menu.addAction(self.unassign_action)
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        return menu
+
+    def _cases_menu_at(self, pos: QPoint) -> None:
+        self._popup(self.cases_menu(), pos)
+
+    # -- waiting calls ---------------------------------------------------------------
+
+    def move_call(self, call_id: str, queue_id: str, priority: int | None = None) -> str | None:
+        if not self.can(MOVE_CALL):
+            return None
+        args: dict[str, Any] = {"call_id": call_id, "queue_id": queue_id}
+        if priority is not None:
+            args["priority"] = max(CALL_PRIORITY_MIN, min(CALL_PRIORITY_MAX, priority))
+        return self._send(MOVE_CALL, args, lambda ack: self._move_acked(ack, call_id))
+
+    def _move_acked(self, ack: Any, call_id: str) -> None:
+        if not ack.ok:
+            self._refused(self.tr("Call not moved"), ack)
+            return
+        result = _result(ack)
+        if result.get("unchanged"):
+            self._notify(self.tr("Call {call}: nothing to change").format(call=call_id))
+            return
+        queue = self._feed.state.queues.get(str(result.get("queue_id", "")))
+        where = queue.name if queue is not None else str(result.get("queue_id", ""))
+        self._notify(
+            self.tr("Call {call} → {queue}, priority {priority}").format(
+                call=call_id, queue=where, priority=result.get("priority", "")
+            )
+        )
+
+    def open_move_call(self, call_id: str) -> MoveCallDialog | None:
+        if not self.can(MOVE_CALL):
+            return None
+        dialog = MoveCallDialog(self._feed, call_id, self._window)
+        dialog.chosen.connect(lambda queue_id, priority: self.move_call(call_id, queue_id, priority))
+        dialog.finished.connect(dialog.deleteLater)
+        self._open(dialog)
+        return dialog
+
+    def call_menu(self, call_id: str) -> QMenu:
+        """The waiting calls' context menu for one call."""
+        menu = QMenu(self._window)
+        menu.setObjectName("callMenu")
+        ok = self.can(MOVE_CALL)
+        call = self._feed.state.calls.get(call_id)
+        move = menu.addAction(self.tr("&Move or change priority…"))
+        move.triggered.connect(lambda: self.open_move_call(call_id))
+        to_queue = menu.addMenu(self.tr("Move to &queue"))
+        for q in self._feed.state.queues.values():
+            act = to_queue.addAction(q.name)
+            act.setData(q.id)
+            act.setEnabled(call is None or q.id != call.queue_id)
+            act.triggered.connect(lambda _=False, qid=q.id: self.move_call(call_id, qid))
+        raise_ = menu.addAction(self.tr("&Raise priority"))
+        lower = menu.addAction(self.tr("&Lower priority"))
+        if call is not None:
+            raise_.triggered.connect(lambda: self.move_call(call_id, call.queue_id, call.priority + 1))
+            lower.triggered.connect(lambda: self.move_call(call_id, call.queue_id, call.priority - 1))
+        for act in (move, to_queue.menuAction(), raise_, lower):
+            act.setEnabled(ok and call is not None)
+        if call is not None:
+            raise_.setEnabled(ok and call.priority < CALL_PRIORITY_MAX)
+            lower.setEnabled(ok and call.priority > CALL_PRIORITY_MIN)
+        return menu
+
+    def _call_menu_at(self, call_id: str, pos: QPoint) -> None:
+        self._popup(self.call_menu(call_id), pos)
+
+    def _move_selected_call(self) -> None:
+        call_id = self._calls.selected_call_id()
+        if call_id is not None:
+            self.open_move_call(call_id)
+
+    # -- plumbing --------------------------------------------------------------------
+
+    def _send(self, action: str, args: dict[str, Any], on_ack: Callable[[Any], None]) -> str | None:
+        feed = self._feed
+        if not isinstance(feed, CommandSink):
+            self._notify(self.tr("Not connected to a gateway: nothing was sent"))
+            return None
+        return feed.send_command(action, args, on_ack)
+
+    def _agent(self, agent_id: str | None) -> str:
+        if not agent_id:
+            return ""
+        agent = self._feed.state.agents.get(agent_id)
+        return agent_label(agent.name if agent is not None else None, agent_id)
+
+    def _notify(self, text: str) -> None:
+        self.last_message = text
+        self.message.emit(text)
+
+    def _refused(self, title: str, ack: Any) -> None:
+        """The gateway's refusal (or the client's timeout or disconnect), in its own words."""
+        why = ack.error_message or ack.error_code or self.tr("no reason given")
+        if ack.error_code in ("timeout", "disconnected"):  # not a refusal: it may have been applied
+            title = self.tr("No answer from the gateway")
+        self._notify(self.tr("{title}: {why}").format(title=title, why=why))
+        box = QMessageBox(QMessageBox.Icon.Warning, title, why, QMessageBox.StandardButton.Ok, self._window)
+        box.setObjectName("refusedBox")
+        box.finished.connect(box.deleteLater)
+        self._open(box)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()
+
+    def _popup(self, menu: QMenu, pos: QPoint) -> None:
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(pos)

@@ -1,0 +1,510 @@
+"""Dialogs for moving work: the agent picker, the confirmation with warnings, conflicts, moving a call.
+
+They never block: each is opened with ``open()`` (window-modal, no nested event
+loop, so the feed keeps flowing while a supervisor decides) and reports the
+decision with a signal. The ranking, the warnings and the conflicts are the
+domain's (``console.domain.assignment``); these only show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.application.floor_source import FloorSource
+from console.domain.assignment import Candidate, CaseConflict, ConflictReason, candidates, case_queues
+from console.domain.changes import ChangeSet
+from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, AgentState
+from console.domain.figures.queues import Level
+from console.widgets.common.fmt import LEVEL_COLORS, STATE_COLORS, agent_label, reason_label, state_label
+from console.widgets.common.rowsync import (
+    SORT_ROLE,
+    Cell,
+    CellTableModel,
+    fit_headers,
+    setup_table,
+    size_columns,
+)
+
+
+def count_text(n: int) -> str:
+    """``1 case``, ``3 cases``, ``50,000 cases`` (translated)."""
+    if n == 1:
+        return QCoreApplication.translate("assign", "1 case")
+    return QCoreApplication.translate("assign", "{n} cases").format(n=f"{n:,}")
+
+
+#: The picker recomputes states and loads at most this often.
+REFRESH_MS = 1000
+
+
+# -- the agent picker ------------------------------------------------------------------------------
+
+
+class PickCol(IntEnum):
+    SUGGESTED = 0
+    AGENT = 1
+    STATE = 2
+    SKILLS = 3
+    CASES = 4
+    TEAM = 5
+    ID = 6
+
+
+_ID, _FOLDED = len(PickCol), len(PickCol) + 1
+
+
+class AgentPickerModel(CellTableModel):
+    """Every agent as a new owner for the cases, in the domain's order (suggested first).
+
+    The order is fixed when the picker opens (rows do not jump under the
+    pointer); states and loads stay live.
+    """
+
+    def __init__(self, source: FloorSource, case_ids: Sequence[str], parent: QObject | None = None) -> None:
+        super().__init__(key=lambda row: row[_ID], numeric=(PickCol.CASES,), parent=parent)
+        self.set_headers(
+            [
+                self.tr("Suggested"),
+                self.tr("Agent"),
+                self.tr("State"),
+                self.tr("Skilled for"),
+                self.tr("Open cases"),
+                self.tr("Team"),
+                self.tr("Id"),
+            ]
+        )
+        self.set_header_tip(
+            PickCol.SUGGESTED,
+            self.tr("Logged in, skilled for every case's queue, within the case limit; least loaded first"),
+        )
+        self.set_header_tip(PickCol.SKILLS, self.tr("How many of the cases are in queues the agent takes"))
+        self.set_header_tip(PickCol.CASES, self.tr("Open cases now, against the centre's limit"))
+        self._source = source
+        self.case_ids = list(case_ids)
+        self.candidates: list[Candidate] = []
+        self._reorder = False
+        # A big floor changes agents in every batch: ranking thousands of them 30 times a second
+        # would stall the console, and nobody reads a picker that fast. Once a second is plenty.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(lambda: self.refresh(order=self._reorder))
+        self.refresh(order=True)
+        source.floorUpdated.connect(self.on_floor_updated)
+
+    def on_floor_updated(self, changes: ChangeSet) -> None:
+        roster = bool(changes.reset or changes.agents_added or changes.agents_removed)
+        if roster or changes.agents or changes.cases_changed or changes.cases_removed:
+            self._reorder = self._reorder or roster
+            if not self._timer.isActive():
+                self._timer.start()
+
+    def refresh(self, order: bool = False) -> None:
+        """Recompute every candidate; ``order`` takes the domain's new order too (else rows stay put)."""
+        self._reorder = False
+        self.candidates = candidates(self._source.state, self.case_ids)
+        rows = [self._row(c) for c in self.candidates]
+        if order:
+            self.rows.sync(rows)
+        else:
+            self.rows.update(rows)
+
+    def agent_id_at(self, row: int) -> str:
+        agent_id: str = self.rows.rows[row][_ID]
+        return agent_id
+
+    def folded_at(self, row: int) -> str:
+        folded: str = self.rows.rows[row][_FOLDED]
+        return folded
+
+    def _row(self, c: Candidate) -> tuple[Any, ...]:
+        a = self._source.state.agents[c.agent_id]
+        if c.suggested:
+            suggested = Cell(self.tr("Suggested"), dot=LEVEL_COLORS[Level.OK].name(), bold=True, sort=0)
+        else:
+            suggested = Cell("", sort=1)
+        status = state_label(a.state)
+        if a.state is AgentState.NOT_READY and a.reason:
+            status = self.tr("{state} ({reason})").format(state=status, reason=reason_label(a.reason))
+        if a.pending_state is not None:
+            status = self.tr("{state}, then {pending}").format(
+                state=status, pending=state_label(a.pending_state)
+            )
+        if c.cases == 0:
+            skills = Cell("")
+        elif c.skilled == c.cases:
+            skills = Cell(self.tr("all {n}").format(n=f"{c.cases:,}"), sort=1.0)
+        else:
+            text = self.tr("{k} of {n}").format(k=f"{c.skilled:,}", n=f"{c.cases:,}")
+            tip = self.tr("Not skilled for the queue of {n} of these cases").format(
+                n=f"{c.cases - c.skilled:,}"
+            )
+            skills = Cell(text, Level.WARNING, tip, c.skilled / c.cases)
+        if c.limit is None:
+            load = Cell(f"{c.open_cases:,}", sort=c.open_cases)
+        else:
+            text = self.tr("{open} / {limit}").format(open=f"{c.open_cases:,}", limit=c.limit)
+            if c.over_limit:
+                tip = self.tr("Would hold {after} open cases, over the limit of {limit}").format(
+                    after=f"{c.open_after:,}", limit=c.limit
+                )
+                load = Cell(text, Level.WARNING, tip, c.open_cases)
+            else:
+                load = Cell(text, sort=c.open_cases)
+        return (
+            suggested,
+            Cell(a.name, bold=c.suggested),
+            Cell(status, dot=STATE_COLORS[a.state].name()),
+            skills,
+            load,
+            Cell(a.team),
+            Cell(a.id),
+            a.id,
+            f"{a.name}\n{a.id}\n{a.team}".casefold(),
+        )
+
+
+class _PickerProxy(QSortFilterProxyModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.search = ""
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        text = text.strip().casefold()
+        if text == self.search:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            self.search = text
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.search = text
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not self.search or not isinstance(model, AgentPickerModel):
+            return True
+        return 0 <= source_row < len(model.rows) and self.search in model.folded_at(source_row)
+
+
+class ReassignDialog(QDialog):
+    """Choose the new owner of some cases (or unassign them); Enter takes the selected agent."""
+
+    chosen = Signal(object)  # agent id, or None to unassign
+
+    def __init__(self, source: FloorSource, case_ids: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reassignDialog")
+        n = len(case_ids)
+        self.setWindowTitle(self.tr("Reassign {cases}").format(cases=count_text(n)))
+        self.model = AgentPickerModel(source, case_ids, self)
+        self.proxy = _PickerProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        state = source.state
+        queues = case_queues(state, case_ids)
+        names = ", ".join(
+            self.tr("{queue} ({n})").format(
+                queue=state.queues[q].name if q in state.queues else q, n=f"{k:,}"
+            )
+            for q, k in queues.most_common(4)
+        )
+        if len(queues) > 4:
+            names = self.tr("{names} and {n} more queues").format(names=names, n=len(queues) - 4)
+        self.heading = QLabel(
+            self.tr("Reassign {cases} in {queues} to:").format(cases=count_text(n), queues=names), self
+        )
+        self.heading.setWordWrap(True)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText(self.tr("Search name, id or team"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.view = QTableView(self)
+        self.view.setObjectName("agentPickerTable")
+        self.view.setModel(self.proxy)
+        setup_table(self.view)
+        self.view.setSortingEnabled(True)
+        header = self.view.horizontalHeader()
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the domain's order
+        size_columns(
+            self.view,
+            (
+                (PickCol.SUGGESTED, 96),
+                (PickCol.AGENT, 150),
+                (PickCol.STATE, 150),
+                (PickCol.TEAM, 150),
+            ),
+        )
+        self.hint = QLabel(
+            self.tr(
+                "Suggested agents are logged in, skilled for the queue of every case and stay within "
+                "the centre's case limit; the least loaded come first."
+            ),
+            self,
+        )
+        self.hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(self)
+        self.reassign_button = self.buttons.addButton(
+            self.tr("Reassign"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.unassign_button = self.buttons.addButton(
+            self.tr("Unassign"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.reassign_button.setDefault(True)
+        self.reassign_button.setAutoDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.buttons)
+        self.resize(880, 520)
+
+        self.search_edit.textChanged.connect(self._search)
+        self.buttons.accepted.connect(self._take_selected)
+        self.buttons.rejected.connect(self.reject)
+        self.unassign_button.clicked.connect(self._unassign)
+        self.view.doubleClicked.connect(lambda _ix: self._take_selected())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._sync_buttons())
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+        self.view.setFocus()
+        self._sync_buttons()
+
+    def selected_agent_id(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        source = self.proxy.mapToSource(rows[0])
+        return self.model.agent_id_at(source.row()) if source.isValid() else None
+
+    def select_agent(self, agent_id: str) -> bool:
+        row = self.model.rows.row_of(agent_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectRow(index.row())
+        return True
+
+    def _search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        if not self.view.selectionModel().selectedRows() and self.proxy.rowCount():
+            self.view.selectRow(0)
+
+    def _sync_buttons(self) -> None:
+        self.reassign_button.setEnabled(self.selected_agent_id() is not None)
+
+    def _take_selected(self) -> None:
+        agent_id = self.selected_agent_id()
+        if agent_id is None:
+            return
+        self.accept()
+        self.chosen.emit(agent_id)
+
+    def _unassign(self) -> None:
+        self.accept()
+        self.chosen.emit(None)
+
+
+# -- confirmations and conflicts -------------------------------------------------------------------
+
+
+class ConfirmBox(QMessageBox):
+    """A question with a list of warnings; ``confirmed`` when the user goes ahead."""
+
+    confirmed = Signal()
+
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, items: Sequence[str], proceed: str
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirmBox")
+        self.setIcon(QMessageBox.Icon.Warning if items else QMessageBox.Icon.Question)
+        self.setWindowTitle(title)
+        self.setText(text)
+        self.items = list(items)
+        if items:
+            self.setInformativeText("\n".join(f"• {item}" for item in items))
+            # Room for a warning on one line; QMessageBox would wrap it at a third of that.
+            self.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 460px; }")
+        self.proceed: QPushButton = self.addButton(proceed, QMessageBox.ButtonRole.AcceptRole)
+        self.cancel: QPushButton = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.proceed)
+        self.setEscapeButton(self.cancel)
+        self.finished.connect(self._finished)
+        self.finished.connect(self.deleteLater)
+
+    def _finished(self, _result: int) -> None:
+        if self.clickedButton() is self.proceed:
+            self.confirmed.emit()
+
+
+class _ConflictModel(CellTableModel):
+    def __init__(
+        self, source: FloorSource, conflicts: Sequence[CaseConflict], parent: QObject | None = None
+    ) -> None:
+        super().__init__(key=lambda row: row[-1], parent=parent)
+        self.set_headers([self.tr("Case"), self.tr("Why"), self.tr("Now with")])
+        state = source.state
+        rows = []
+        for c in conflicts:
+            if c.reason == ConflictReason.NOT_FOUND:
+                why = self.tr("No longer open (closed, or unknown)")
+            elif c.reason == ConflictReason.VERSION_MISMATCH:
+                if c.expected is not None and c.actual is not None:
+                    why = self.tr("Changed since you chose it (version {expected}, now {actual})").format(
+                        expected=c.expected, actual=c.actual
+                    )
+                else:
+                    why = self.tr("Changed since you chose it")
+            else:
+                why = str(c.reason)
+            case = state.cases.get(c.case_id)
+            if case is None:
+                owner = ""
+            elif case.agent_id is None:
+                owner = self.tr("Unassigned")
+            else:
+                agent = state.agents.get(case.agent_id)
+                owner = agent_label(agent.name if agent is not None else None, case.agent_id)
+            rows.append((Cell(c.case_id), Cell(why), Cell(owner), c.case_id))
+        self.rows.sync(rows)
+
+
+class ConflictDialog(QDialog):
+    """Cases that changed under a reassignment (nothing moved), with a retry on the current versions."""
+
+    retryRequested = Signal()
+
+    def __init__(
+        self,
+        source: FloorSource,
+        title: str,
+        message: str,
+        conflicts: Sequence[CaseConflict],
+        *,
+        retry_count: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("conflictDialog")
+        self.setWindowTitle(title)
+        self.conflicts = list(conflicts)
+        self.message = QLabel(message, self)
+        self.message.setWordWrap(True)
+        self.model = _ConflictModel(source, conflicts, self)
+        self.view = QTableView(self)
+        self.view.setObjectName("conflictTable")
+        self.view.setModel(self.model)
+        setup_table(self.view)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.horizontalHeader().resizeSection(0, 110)
+        self.view.horizontalHeader().resizeSection(1, 330)
+        fit_headers(self.view)
+        self.buttons = QDialogButtonBox(self)
+        self.retry_button: QPushButton | None = None
+        if retry_count:
+            self.retry_button = self.buttons.addButton(
+                self.tr("Retry for {cases} with their current versions").format(
+                    cases=count_text(retry_count)
+                ),
+                QDialogButtonBox.ButtonRole.AcceptRole,
+            )
+            self.retry_button.setDefault(True)
+            self.retry_button.clicked.connect(self._retry)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.buttons)
+        self.resize(640, 360)
+
+    def _retry(self) -> None:
+        self.accept()
+        self.retryRequested.emit()
+
+
+# -- moving a call ---------------------------------------------------------------------------------
+
+
+class MoveCallDialog(QDialog):
+    """Another queue and/or priority for a waiting call."""
+
+    chosen = Signal(str, object)  # queue id, priority (None: unchanged)
+
+    def __init__(self, source: FloorSource, call_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moveCallDialog")
+        self.setWindowTitle(self.tr("Move call {call}").format(call=call_id))
+        self.call_id = call_id
+        state = source.state
+        call = state.calls.get(call_id)
+        self._priority = call.priority if call is not None else None
+        self.queue_combo = QComboBox(self)
+        for q in state.queues.values():
+            self.queue_combo.addItem(q.name, q.id)
+        if call is not None:
+            self.queue_combo.setCurrentIndex(max(0, self.queue_combo.findData(call.queue_id)))
+        self.priority_spin = QSpinBox(self)
+        self.priority_spin.setRange(CALL_PRIORITY_MIN, CALL_PRIORITY_MAX)
+        self.priority_spin.setValue(call.priority if call is not None else CALL_PRIORITY_MIN)
+        self.priority_spin.setToolTip(self.tr("Higher is served first"))
+        caller = call.caller if call is not None else ""
+        self.info = QLabel(self.tr("Call {call} from {caller}").format(call=call_id, caller=caller), self)
+        form = QFormLayout()
+        form.addRow(self.tr("&Queue"), self.queue_combo)
+        form.addRow(self.tr("&Priority"), self.priority_spin)
+        self.buttons = QDialogButtonBox(self)
+        self.move_button = self.buttons.addButton(self.tr("Move"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.move_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._take)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def _take(self) -> None:
+        queue_id = self.queue_combo.currentData()
+        if not isinstance(queue_id, str):
+            return
+        priority = self.priority_spin.value()
+        self.accept()
+        self.chosen.emit(queue_id, None if priority == self._priority else priority)
