@@ -20,7 +20,7 @@ from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.widgets.common.dnd import cases_from_mime
 from console.widgets.main_window import MainWindow
-from console.widgets.work.actions_today import AuditCol
+from console.widgets.work.actions_today import ActionCol
 from console.widgets.work.cases_panel import CaseCol
 from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, ReassignDialog
 from tests.consoles import Consoles
@@ -99,8 +99,8 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         # The other console lists it among the day's actions.
         audit = supervisor.audit.proxy
         qtbot.waitUntil(lambda: audit.rowCount() >= 1, timeout=10_000)
-        assert audit.index(0, AuditCol.SUMMARY).data() == f"3 cases → {label(supervisor, target)}"
-        assert audit.index(0, AuditCol.USER).data() == "manager1"
+        assert audit.index(0, ActionCol.SUMMARY).data() == f"3 cases → {label(supervisor, target)}"
+        assert audit.index(0, ActionCol.USER).data() == "manager1"
 
         # 2. Two cases: the picker opens on them; meanwhile another client moves one of them first.
         assert manager.cases.select_cases(rest) == 2
@@ -150,7 +150,7 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         assert all(state.cases[c].agent_id == owners[c] for c in first)
         assert not sup.undo_action.isEnabled()
         qtbot.waitUntil(lambda: audit.rowCount() >= 5, timeout=10_000)
-        actions = [audit.index(r, AuditCol.ACTION).data() for r in range(5)]
+        actions = [audit.index(r, ActionCol.ACTION).data() for r in range(5)]
         assert actions == [
             "Undo reassignment",
             "Undo reassignment",
@@ -178,7 +178,7 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         assert r is not None and model.index(r, 7, QModelIndex()).data() == "→ Not ready (Coaching)"
         qtbot.waitUntil(
             lambda: (
-                manager.audit.proxy.index(0, AuditCol.SUMMARY).data(Qt.ItemDataRole.DisplayRole)
+                manager.audit.proxy.index(0, ActionCol.SUMMARY).data(Qt.ItemDataRole.DisplayRole)
                 == f"{label(manager, busy.id)} → not ready (coaching), pending"
             ),
             timeout=10_000,

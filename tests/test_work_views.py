@@ -53,7 +53,7 @@ from console.widgets.common.dnd import cases_from_mime, cases_mime
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
-from console.widgets.work.actions_today import ActionsTodayPanel, AuditCol
+from console.widgets.work.actions_today import ActionCol, ActionsTodayPanel
 from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CaseFilter, CasesPanel, DeadlineFilter
 from console.widgets.work.controller import WorkController
 from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
@@ -729,26 +729,26 @@ def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: Floor) -> No
         ),
     )
     model = panel.proxy
-    assert column(model, AuditCol.SUMMARY) == [
+    assert column(model, ActionCol.SUMMARY) == [
         f"{a2.name} ({a2.id}) → not ready (coaching), pending",
         "call K123 → Loans, priority 2",
         f"3 cases → {a1.name} ({a1.id})",
     ]
-    assert column(model, AuditCol.ACTION) == ["Agent state", "Move call", "Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Agent state", "Move call", "Reassign cases"]
     tz = state.centre.timezone
-    assert column(model, AuditCol.TIME)[-1] == fmt.clock_time(floor.now - 60_000, tz)
-    assert column(model, AuditCol.USER) == ["bob", "bob", "ann"]
+    assert column(model, ActionCol.TIME)[-1] == fmt.clock_time(floor.now - 60_000, tz)
+    assert column(model, ActionCol.USER) == ["bob", "bob", "ann"]
     panel.user_combo.setCurrentIndex(panel.user_combo.findData("ann"))
     assert model.rowCount() == 1
     panel.set_user_filter(None)
     panel.set_case_filter(cases[1].lower())
-    assert column(model, AuditCol.ACTION) == ["Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Reassign cases"]
     panel.set_case_filter("")
     panel.set_agent_filter(a2.name)  # the previous owner, by name
-    assert column(model, AuditCol.ACTION) == ["Agent state", "Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Agent state", "Reassign cases"]
     panel.set_agent_filter(a1.id)
-    assert column(model, AuditCol.ACTION) == ["Reassign cases"]
-    tip = model.index(0, AuditCol.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
+    assert column(model, ActionCol.ACTION) == ["Reassign cases"]
+    tip = model.index(0, ActionCol.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == ", ".join(cases)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from console.domain.actions import ActionName
 from console.domain.clock import to_ms
 from console.domain.entities import Agent, AgentState, AppliedAction, Case
 from console.domain.state import FloorState
@@ -282,9 +283,9 @@ def current_versions(state: FloorState, case_ids: Iterable[str]) -> dict[str, in
 
 @dataclass(frozen=True)
 class ActionSummary:
-    """What an applied action did, as data (the audit panel words it)."""
+    """What an applied action did, as data (the console's "Actions today" words it)."""
 
-    action: str
+    action: str  # the wire name: an ActionName, or one this console does not know
     case_ids: tuple[str, ...] = ()  # cases named (reassign: its args; undo: the cases it moved back)
     agent_id: str | None = None  # the new owner, or the agent whose state was set
     unassign: bool = False
@@ -319,27 +320,27 @@ def _str(value: Any) -> str | None:
 def summarize(action: AppliedAction) -> ActionSummary:
     """Read an ``action.applied`` entry (lenient: a field it lacks is simply left out)."""
     args, result = action.args or {}, action.result or {}
-    if action.action in ("case.reassign", "case.undo_reassign"):
+    if action.action in (ActionName.REASSIGN_CASES, ActionName.UNDO_REASSIGN):
         before = _before_cases(action.before)
-        if action.action == "case.reassign":
+        if action.action == ActionName.REASSIGN_CASES:
             raw_ids = args.get("case_ids")
             ids = tuple(str(c) for c in raw_ids) if isinstance(raw_ids, list) else tuple(before)
         else:
             ids = tuple(before)
         previous = {_str(v.get("agent_id")) for v in before.values() if isinstance(v, Mapping)}
-        target = _str(args.get("agent_id")) if action.action == "case.reassign" else None
+        target = _str(args.get("agent_id")) if action.action == ActionName.REASSIGN_CASES else None
         agents = frozenset(a for a in (*previous, target) if a)
         return ActionSummary(
             action.action,
             case_ids=ids,
             agent_id=target,
-            unassign=action.action == "case.reassign" and args.get("agent_id") is None,
+            unassign=action.action == ActionName.REASSIGN_CASES and args.get("agent_id") is None,
             moved=_int(result.get("moved")),
             unchanged=_int(result.get("unchanged")),
             undo_of=_str(result.get("undo_of")) or _str(args.get("command_id")),
             agents=agents,
         )
-    if action.action == "call.move":
+    if action.action == ActionName.MOVE_CALL:
         priority = _int(result.get("priority"))
         return ActionSummary(
             action.action,
@@ -347,7 +348,7 @@ def summarize(action: AppliedAction) -> ActionSummary:
             queue_id=_str(args.get("queue_id")),
             priority=priority if priority is not None else _int(args.get("priority")),
         )
-    if action.action == "agent.set_state":
+    if action.action == ActionName.SET_AGENT_STATE:
         agent_id = _str(args.get("agent_id"))
         return ActionSummary(
             action.action,

@@ -18,6 +18,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFil
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from console.application.floor_source import FloorSource
+from console.domain.actions import ActionName
 from console.domain.assignment import ActionSummary, summarize
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
@@ -29,7 +30,7 @@ from console.widgets.common.rowsync import SORT_ROLE, Cell, CellTableModel, setu
 _LISTED_CASES = 10  # case ids named in a summary's tooltip
 
 
-class AuditCol(IntEnum):
+class ActionCol(IntEnum):
     TIME = 0
     USER = 1
     ROLE = 2
@@ -38,10 +39,10 @@ class AuditCol(IntEnum):
 
 
 # Hidden row elements after the columns.
-_KEY, _USER, _AGENTS, _CASES = range(len(AuditCol), len(AuditCol) + 4)
+_KEY, _USER, _AGENTS, _CASES = range(len(ActionCol), len(ActionCol) + 4)
 
 
-class AuditModel(CellTableModel):
+class ActionsTodayModel(CellTableModel):
     """Today's applied actions, newest first."""
 
     usersChanged = Signal()
@@ -51,7 +52,7 @@ class AuditModel(CellTableModel):
         self.set_headers(
             [self.tr("Time"), self.tr("User"), self.tr("Role"), self.tr("Action"), self.tr("What")]
         )
-        self.set_header_tip(AuditCol.TIME, self.tr("Feed-clock time, in the centre's local time"))
+        self.set_header_tip(ActionCol.TIME, self.tr("Feed-clock time, in the centre's local time"))
         self._source = source
         self._list: list[AppliedAction] | None = None  # the state's list the rows were built from
         self._built: list[tuple[Any, ...]] = []  # oldest first
@@ -113,11 +114,11 @@ class AuditModel(CellTableModel):
         )
 
     def _action_label(self, action: str) -> str:
-        labels = {
-            "case.reassign": self.tr("Reassign cases"),
-            "case.undo_reassign": self.tr("Undo reassignment"),
-            "call.move": self.tr("Move call"),
-            "agent.set_state": self.tr("Agent state"),
+        labels: dict[str, str] = {  # ActionName members are their wire strings
+            ActionName.REASSIGN_CASES: self.tr("Reassign cases"),
+            ActionName.UNDO_REASSIGN: self.tr("Undo reassignment"),
+            ActionName.MOVE_CALL: self.tr("Move call"),
+            ActionName.SET_AGENT_STATE: self.tr("Agent state"),
         }
         return labels.get(action, action)
 
@@ -129,18 +130,18 @@ class AuditModel(CellTableModel):
         return self.tr("1 case") if n == 1 else self.tr("{n} cases").format(n=f"{n:,}")
 
     def _summary(self, s: ActionSummary) -> tuple[str, str]:
-        if s.action == "case.reassign":
+        if s.action == ActionName.REASSIGN_CASES:
             n = len(s.case_ids)
             target = self.tr("unassigned") if s.unassign or not s.agent_id else self._agent(s.agent_id)
             text = self.tr("{cases} → {target}").format(cases=self._cases(n), target=target)
             if s.unchanged:
                 text = self.tr("{text} ({n} unchanged)").format(text=text, n=s.unchanged)
             return text, self._case_list(s.case_ids)
-        if s.action == "case.undo_reassign":
+        if s.action == ActionName.UNDO_REASSIGN:
             n = s.moved if s.moved is not None else len(s.case_ids)
             text = self.tr("{cases} back to their previous owners").format(cases=self._cases(n))
             return text, self._case_list(s.case_ids)
-        if s.action == "call.move":
+        if s.action == ActionName.MOVE_CALL:
             queue = self._source.state.queues.get(s.queue_id or "")
             where = queue.name if queue is not None else (s.queue_id or "")
             if s.priority is not None:
@@ -150,7 +151,7 @@ class AuditModel(CellTableModel):
             else:
                 text = self.tr("call {call} → {queue}").format(call=s.call_id, queue=where)
             return text, ""
-        if s.action == "agent.set_state" and s.agent_id:
+        if s.action == ActionName.SET_AGENT_STATE and s.agent_id:
             try:
                 target = state_label(AgentState(s.state or ""))
             except ValueError:
@@ -170,7 +171,7 @@ class AuditModel(CellTableModel):
         return shown
 
 
-class AuditFilterProxy(QSortFilterProxyModel):
+class ActionsTodayFilterProxy(QSortFilterProxyModel):
     """By user (exact), agent (name or id, part of it) and case (part of an id)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -203,7 +204,7 @@ class AuditFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
-        if not isinstance(model, AuditModel) or not 0 <= source_row < len(model.rows):
+        if not isinstance(model, ActionsTodayModel) or not 0 <= source_row < len(model.rows):
             return True
         user, agents, cases = model.filter_fields(source_row)
         return (
@@ -218,8 +219,8 @@ class ActionsTodayPanel(QWidget):
 
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._model = AuditModel(source, self)
-        self._proxy = AuditFilterProxy(self)
+        self._model = ActionsTodayModel(source, self)
+        self._proxy = ActionsTodayFilterProxy(self)
         self._proxy.setSourceModel(self._model)
         self.user_combo = QComboBox(self)
         self.user_combo.setObjectName("auditUserFilter")
@@ -240,10 +241,10 @@ class ActionsTodayPanel(QWidget):
         size_columns(
             self._view,
             (
-                (AuditCol.TIME, 70),
-                (AuditCol.USER, 90),
-                (AuditCol.ROLE, 80),
-                (AuditCol.ACTION, 130),
+                (ActionCol.TIME, 70),
+                (ActionCol.USER, 90),
+                (ActionCol.ROLE, 80),
+                (ActionCol.ACTION, 130),
             ),
         )
         header.setSortIndicatorClearable(True)  # a third click returns to newest first
@@ -270,11 +271,11 @@ class ActionsTodayPanel(QWidget):
         self._model.usersChanged.connect(self._fill_users)
 
     @property
-    def model(self) -> AuditModel:
+    def model(self) -> ActionsTodayModel:
         return self._model
 
     @property
-    def proxy(self) -> AuditFilterProxy:
+    def proxy(self) -> ActionsTodayFilterProxy:
         return self._proxy
 
     @property
