@@ -5,7 +5,7 @@ its agent changed). Floor updates touch only the agents a ``ChangeSet`` names;
 agents that come and go are inserted and removed; the time-in-state column
 ticks with one ``dataChanged`` over the column on every clock tick. Time in
 state is read from the feed clock, and its level (a 20-minute break is not a
-2-minute one) comes from ``floor_metrics.time_in_state_level``.
+2-minute one) comes from ``figures.queues.time_in_state_level``.
 
 A row holds each column's raw values (what its cell is formatted from, and all
 of it), so an update only compares plain values; cells are formatted when a

@@ -1,7 +1,7 @@
 """The queue overview: one row per queue in the gateway's order, then the centre total.
 
-Every figure comes from ``floor_metrics.queue_figures`` on the feed clock (kept
-up to date by ``live_figures.LiveQueueFigures``); this module only formats and
+Every figure comes from ``figures.queues.queue_figures`` on the feed clock (kept
+up to date by ``figures.incremental.LiveQueueFigures``); this module only formats and
 colours. A floor update recomputes only the queues its change set touched, plus
 the total, and signals the range of rows they span in one ``dataChanged``;
 cells are formatted when a view asks for them (the rows on screen), once per

@@ -11,7 +11,7 @@ fit makes its role smaller instead. A figure's role is fitted to a template
 A level is never shown by colour alone: the tile's badge has its shape (● ok,
 ▲ warning, ■ with a cross critical) and its word, and a figure that needs
 attention carries ▲ or ■ before it. Levels, limits and which tiles exist come
-from ``console.domain.wallboard``; figures from ``floor_metrics`` and
+from ``console.domain.wallboard``; figures from ``figures.queues`` and
 ``breaches`` on the feed clock. Every word shown goes through Qt's translation.
 """
 

@@ -9,7 +9,7 @@ reads the floor and never sends a command, so a viewer's token is enough.
   closes; Space pauses and resumes the rotation; Right/Page Down and
   Left/Page Up switch pages, Home goes to the first, 1–9 to that page; F11
   toggles full screen.
-- **Stale**: the feed's staleness rule is the console's (``status.STALE_AFTER_S``
+- **Stale**: the feed's staleness rule is the console's (``status_bar.STALE_AFTER_S``
   without a frame, or not connected): an overlay covers the whole board with
   "STALE — no update since HH:MM:SS" and goes by itself once frames flow again.
 - **Burn-in**: the whole board moves by a few pixels, one small step every few
