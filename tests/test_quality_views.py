@@ -155,7 +155,8 @@ def test_flag_a_live_call_and_a_second_console_reviews_it_live(
     dialog.note_edit.setPlainText("no fee disclosure; read back card 4111 1111 1111 1111")
     assert dialog.counter.text() == "53 / 4,000 characters"
     fid = send_flag(qtbot, dialog)
-    assert fid in sup.quality.last_message and call.id in sup.quality.last_message
+    assert fid in sup.messages.last and call.id in sup.messages.last
+    assert sup.status.note.text() == sup.messages.last  # the bridge goes to the status bar
 
     # The ack came after the events: the flagger's console holds the flag already.
     flag = sup.feed.state.flags[fid]
@@ -384,7 +385,7 @@ def test_work_a_flag_through_the_review_queue_refusals_roles_and_export(
     assert "62220201234567" not in path.read_text(encoding="utf-8")
     mine = next(row for row in rows[1:] if row[0] == fid)
     assert mine[10:15] == ["in_review", "quality1", "", "quality1", "coaching booked for Thursday"]
-    assert qa.quality.last_message.startswith(f"Exported {len(expected)} flags to ")
+    assert qa.messages.last.startswith(f"Exported {len(expected)} flags to ")
 
 
 # -- the models under the model tester, offline ----------------------------------------------------------

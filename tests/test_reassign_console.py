@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from console.domain.actions import ActionName
 from console.domain.assignment import candidates, reassign_warnings
 from console.domain.entities import AgentState
 from console.domain.permissions import Role
@@ -45,7 +46,7 @@ def label(window: MainWindow, agent_id: str) -> str:
 
 def go_ahead(window: MainWindow) -> None:
     """Confirm the warnings, if the choice raised any."""
-    box = window.supervision.dialog
+    box = window.work.dialog
     if isinstance(box, ConfirmBox) and box.isVisible():
         box.proceed.click()
 
@@ -62,12 +63,13 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         qtbot.waitUntil(lambda: manager.feed.state.seq == head(gw), timeout=15_000)
         supervisor = consoles.open(gw.url, Role.SUPERVISOR, save_on_close=False, before_start=raise_cases)
         qtbot.waitUntil(
-            lambda: supervisor.feed.state.seq == head(gw) and supervisor.audit.model is not None,
+            lambda: supervisor.feed.state.seq == head(gw) and supervisor.actions_today.model is not None,
             timeout=15_000,
         )
         state = manager.feed.state
-        sup = manager.supervision
-        assert sup.can("case.reassign") and not supervisor.supervision.can("case.reassign")
+        sup = manager.work
+        assert manager.commands.may(ActionName.REASSIGN_CASES)
+        assert not supervisor.commands.may(ActionName.REASSIGN_CASES)
 
         # 1. Three cases of one queue dragged from the cases view onto an agent in the agent board.
         queue = max(
@@ -97,7 +99,7 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         assert all(state.cases[c].agent_id == target for c in first)
         assert {assignee_shown(manager, c) for c in first} == {label(manager, target)}
         # The other console lists it among the day's actions.
-        audit = supervisor.audit.proxy
+        audit = supervisor.actions_today.proxy
         qtbot.waitUntil(lambda: audit.rowCount() >= 1, timeout=10_000)
         assert audit.index(0, ActionCol.SUMMARY).data() == f"3 cases → {label(supervisor, target)}"
         assert audit.index(0, ActionCol.USER).data() == "manager1"
@@ -158,15 +160,15 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
             "Reassign cases",
             "Reassign cases",
         ]
-        supervisor.audit.set_case_filter(moved_first)
+        supervisor.actions_today.set_case_filter(moved_first)
         assert audit.rowCount() == 3  # the other client's, the retry, and its undo
 
         # 4. The supervisor: no reassigning, but an agent on a call goes not ready when the call ends.
         supervisor.cases.select_cases(first)
-        assert not supervisor.supervision.reassign_action.isEnabled()
+        assert not supervisor.work.reassign_action.isEnabled()
         assert not supervisor.agents.model.accept_case_drops
         busy = next(a for a in supervisor.feed.state.agents.values() if a.state is AgentState.ON_CALL)
-        menu = supervisor.supervision.agent_menu(busy.id)
+        menu = supervisor.work.agent_menu(busy.id)
         not_ready = next(a for a in menu.actions() if a.text() == "&Not ready").menu()
         assert isinstance(not_ready, QMenu)
         next(a for a in not_ready.actions() if a.data() == "coaching").trigger()
@@ -178,7 +180,7 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         assert r is not None and model.index(r, 7, QModelIndex()).data() == "→ Not ready (Coaching)"
         qtbot.waitUntil(
             lambda: (
-                manager.audit.proxy.index(0, ActionCol.SUMMARY).data(Qt.ItemDataRole.DisplayRole)
+                manager.actions_today.proxy.index(0, ActionCol.SUMMARY).data(Qt.ItemDataRole.DisplayRole)
                 == f"{label(manager, busy.id)} → not ready (coaching), pending"
             ),
             timeout=10_000,

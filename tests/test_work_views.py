@@ -23,6 +23,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from console.application.floor_source import FloorSource
+from console.domain.actions import ActionName
 from console.domain.assignment import DEFAULT_AT_RISK_S, candidates, next_due_ms, reassign_warnings
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
@@ -455,7 +456,7 @@ def test_reassign_warn_confirm_conflict_retry_and_undo(qtbot: QtBot, floor: Floo
     floor.run(10, step_s=2)
     state = floor.state
     window = _window(qtbot, tmp_path, feed)
-    sup: WorkController = window.supervision
+    sup: WorkController = window.work
     assert not sup.reassign_action.isEnabled()  # nothing selected yet
     assert not sup.undo_action.isEnabled()
     picked = [c.id for c in state.cases.values() if c.queue_id == "complaints"][:3]
@@ -577,10 +578,11 @@ def test_agent_states_and_waiting_calls_from_their_menus(qtbot: QtBot, floor: Fl
     floor.source = feed
     floor.bootstrap()
     window = _window(qtbot, tmp_path, feed)
-    sup = window.supervision
+    sup = window.work
     agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
     # A supervisor: agent states and calls yes, cases no.
-    assert not sup.can("case.reassign") and sup.can("agent.set_state")
+    assert not window.commands.may(ActionName.REASSIGN_CASES)
+    assert window.commands.may(ActionName.SET_AGENT_STATE)
     window.cases.select_cases(shown(window.cases)[:2])
     assert not sup.reassign_action.isEnabled() and "may not reassign" in sup.reassign_action.toolTip()
     menu = sup.agent_menu(agent.id)
@@ -640,7 +642,7 @@ def test_agent_states_and_waiting_calls_from_their_menus(qtbot: QtBot, floor: Fl
     # A viewer may do none of it.
     feed.role = "viewer"
     sup.refresh()
-    assert not sup.move_call_action.isEnabled() and not sup.can("agent.set_state")
+    assert not sup.move_call_action.isEnabled() and not window.commands.may(ActionName.SET_AGENT_STATE)
     menu = sup.agent_menu(agent.id)
     assert not any(a.isEnabled() for a in menu.actions() if not a.isSeparator())
     menu.deleteLater()
@@ -655,13 +657,13 @@ def test_the_new_docks_and_columns_are_saved_with_the_layout(
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    assert [first.dockWidgetArea(d) for d in (first.cases_dock, first.waiting_dock, first.audit_dock)] == [
-        Qt.DockWidgetArea.RightDockWidgetArea
-    ] * 3
+    assert [
+        first.dockWidgetArea(d) for d in (first.cases_dock, first.waiting_dock, first.actions_today_dock)
+    ] == [Qt.DockWidgetArea.RightDockWidgetArea] * 3
     assert set(first.tabifiedDockWidgets(first.breaches_dock)) == {
         first.cases_dock,
         first.waiting_dock,
-        first.audit_dock,
+        first.actions_today_dock,
     }
     # Behind the breaches tab, the cases table lets the floor go by; shown, it catches up.
     assert first.cases_dock.visibleRegion().isEmpty()

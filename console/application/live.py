@@ -105,7 +105,7 @@ class LiveFeed(FloorSource):
         self._slice_s = slice_ms / 1000.0
         self.slices_cut = 0  # drains that ran out of time and went on in another slice
         # True while a backlog is applied in slices: the floorUpdated being emitted is not its last.
-        # Views that are expensive to refresh may merge such updates (widgets.throttle).
+        # Views that are expensive to refresh may merge such updates (widgets.common.throttle).
         self.catching_up = False
         self._gc_paused_at: float | None = None  # when the collector was paused for a catch-up
         self._gc_hooked = False
@@ -170,7 +170,10 @@ class LiveFeed(FloorSource):
     def send_command(
         self, action: str, args: dict[str, Any], callback: Callable[[AckItem], None] | None = None
     ) -> str:
-        """Send a command; ``callback`` runs on the GUI thread with its ack (or timeout)."""
+        """Send a command; ``callback`` runs on the GUI thread with its ack (or timeout).
+
+        The console's ``CommandSender``: views send through ``console.application.commands.Commands``.
+        """
         cid = uuid.uuid4().hex
         if callback is not None:
             self._callbacks[cid] = callback  # before sending: the ack cannot overtake it

@@ -1,11 +1,17 @@
 """The console's main window: STALE banner, queue overview over the charts, and the docks.
 
 Docks: agents (right), and below them, tabbed, breaches, cases, waiting calls
-and the day's actions. Below the overview and charts, tabbed: the quality review queue and
-today's call history (``quality.QualityController`` flags calls from them and from the
-agent board and the waiting calls). Cases dragged from the cases dock drop on an agent in the
-agent board; the Edit menu and the context menus give the supervisor's commands
-(``supervision.WorkController``).
+and the day's actions ("Actions today"). Below the overview and charts, tabbed: the quality
+review queue and today's call history (``quality.controller.QualityController`` flags calls
+from them and from the agent board and the waiting calls). Cases dragged from the cases dock
+drop on an agent in the agent board; the Edit menu and the context menus give the supervisor's
+commands (``work.controller.WorkController``).
+
+The window is the one place where the widget groups are wired together: it
+makes the console's ``Commands`` and its ``MessageBridge`` (what the controllers
+and panels have to say, shown in the status bar) and hands them to whoever
+sends or reports, and it gives the quality controller the work group's waiting
+calls (the groups never import each other).
 
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
@@ -34,7 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.messages import MessageBridge
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
@@ -112,6 +120,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.feed = feed
+        self.commands = Commands(feed)
+        self.messages = MessageBridge(self)
         self.settings = open_settings(settings_path)
         self.save_on_close = save_on_close
         self.config = MetricsConfig()
@@ -145,14 +155,15 @@ class MainWindow(QMainWindow):
         self.breaches = BreachesPanel(feed)
         self.cases = CasesPanel(feed)
         self.waiting = WaitingCallsPanel(feed)
-        self.audit = ActionsTodayPanel(feed)
+        self.actions_today = ActionsTodayPanel(feed)
         self.agents_dock = self._dock(self.tr("Agents"), "agentsDock", self.agents)
         self.breaches_dock = self._dock(self.tr("Breaches"), "breachesDock", self.breaches)
         self.cases_dock = self._dock(self.tr("Cases"), "casesDock", self.cases)
         self.waiting_dock = self._dock(self.tr("Waiting calls"), "waitingCallsDock", self.waiting)
-        self.audit_dock = self._dock(self.tr("Actions today"), "auditDock", self.audit)
-        self.review = ReviewPanel(feed)
-        self.history = CallHistoryPanel(feed)
+        # The dock's name is from before it was called "Actions today": saved layouts find it by it.
+        self.actions_today_dock = self._dock(self.tr("Actions today"), "auditDock", self.actions_today)
+        self.review = ReviewPanel(feed, commands=self.commands, messages=self.messages)
+        self.history = CallHistoryPanel(feed, commands=self.commands, messages=self.messages)
         self.review_dock = self._dock(self.tr("Quality review"), "qualityReviewDock", self.review)
         self.history_dock = self._dock(self.tr("Call history"), "callHistoryDock", self.history)
         self.history_dock.visibilityChanged.connect(self.history.set_in_view)
@@ -163,12 +174,26 @@ class MainWindow(QMainWindow):
 
         self.status = FeedStatusBar(feed)
         self.setStatusBar(self.status)
-        self.supervision = WorkController(feed, self, self.cases, self.agents, self.waiting)
-        self.supervision.message.connect(self.status.show_note)
-        self.quality = QualityController(
-            feed, self, self.review, self.history, agents=self.agents, waiting=self.waiting
+        self.messages.shown.connect(self.status.show_note)
+        self.work = WorkController(
+            feed,
+            self,
+            self.cases,
+            self.agents,
+            self.waiting,
+            commands=self.commands,
+            messages=self.messages,
         )
-        self.quality.message.connect(self.status.show_note)
+        self.quality = QualityController(
+            feed,
+            self,
+            self.review,
+            self.history,
+            commands=self.commands,
+            messages=self.messages,
+            agents=self.agents,
+            waiting=self.waiting,
+        )
         self._build_menus()
 
         self.resize(*DEFAULT_SIZE)
@@ -206,14 +231,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         edit = bar.addMenu(self.tr("&Edit"))
-        sup = self.supervision
+        work = self.work
         for action in (
-            sup.undo_action,
+            work.undo_action,
             None,
-            sup.reassign_action,
-            sup.unassign_action,
+            work.reassign_action,
+            work.unassign_action,
             None,
-            sup.move_call_action,
+            work.move_call_action,
         ):
             if action is None:
                 edit.addSeparator()
@@ -383,7 +408,7 @@ class MainWindow(QMainWindow):
             "breach_cases": getattr(self.breaches, "cases_view", None),
             "cases": getattr(self.cases, "view", None),
             "waiting_calls": getattr(self.waiting, "view", None),
-            "audit": getattr(self.audit, "view", None),
+            "audit": getattr(self.actions_today, "view", None),  # the key saved layouts have
             "flags": getattr(self.review, "view", None),
             "call_history": getattr(self.history, "view", None),
         }
@@ -466,7 +491,7 @@ class MainWindow(QMainWindow):
             self.breaches_dock,
             self.cases_dock,
             self.waiting_dock,
-            self.audit_dock,
+            self.actions_today_dock,
             self.review_dock,
             self.history_dock,
         ]
@@ -481,7 +506,7 @@ class MainWindow(QMainWindow):
             dock.show()
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
-        for dock in (self.cases_dock, self.waiting_dock, self.audit_dock):
+        for dock in (self.cases_dock, self.waiting_dock, self.actions_today_dock):
             self.tabifyDockWidget(self.breaches_dock, dock)
         self.breaches_dock.raise_()
         # Quality review and the call history: below the overview and charts, tabbed; the agents

@@ -34,7 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.application.commands import CallSearch, Commands
 from console.application.floor_source import FloorSource
+from console.application.messages import MessageBridge
+from console.domain.actions import ActionName
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import CallOutcome, CompletedCall
@@ -43,13 +46,9 @@ from console.widgets.common.combos import refill, select_data
 from console.widgets.common.fmt import agent_label, clock_time, duration
 from console.widgets.common.rowsync import Cell, CellTableModel, setup_table, size_columns
 from console.widgets.quality.common import (
-    CALLS_QUERY,
-    FLAG_CALL,
     CallSummary,
-    CommandSink,
     ack_error,
     call_outcome_label,
-    may,
     role_refusal,
     time_of_business_day,
 )
@@ -166,14 +165,22 @@ class CallHistoryPanel(QWidget):
     """The filters, the table of today's completed calls, *Load more* and *Flag…*."""
 
     flagRequested = Signal(object)  # CallSummary of the selected call
-    message = Signal(str)  # for the status bar
 
-    def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: FloorSource,
+        parent: QWidget | None = None,
+        *,
+        commands: Commands | None = None,
+        messages: MessageBridge | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._commands = commands or Commands(source)
+        self._messages = messages or MessageBridge(self)  # the window's; alone, its own
         self.page_size = PAGE_SIZE
         self._model = CallHistoryModel(source, self)
-        self._args: dict[str, Any] = {}  # the filters of the search shown
+        self._search = CallSearch()  # the filters of the search shown
         self._cursor: str | None = None
         self.total: int | None = None
         self._generation = 0  # answers to older searches are dropped
@@ -288,10 +295,10 @@ class CallHistoryPanel(QWidget):
         return self._cursor
 
     def can_query(self) -> bool:
-        return may(self._source, CALLS_QUERY)
+        return self._commands.may(ActionName.QUERY_CALLS)
 
     def can_flag(self) -> bool:
-        return may(self._source, FLAG_CALL)
+        return self._commands.may(ActionName.FLAG_CALL)
 
     def set_agent_filter(self, agent_id: str | None) -> None:
         select_data(self.agent_combo, agent_id)
@@ -310,8 +317,8 @@ class CallHistoryPanel(QWidget):
     def set_text(self, text: str) -> None:
         self.text_edit.setText(text)
 
-    def filters(self) -> dict[str, Any]:
-        """The ``calls.query`` arguments the filters stand for; ValueError (in words) when one is wrong."""
+    def filters(self) -> CallSearch:
+        """The search the filters stand for; ValueError (in words) when one is wrong."""
         args: dict[str, Any] = {}
         for name, combo in (
             ("agent_id", self.agent_combo),
@@ -338,7 +345,7 @@ class CallHistoryPanel(QWidget):
         text = self.text_edit.text().strip()
         if text:
             args["text"] = text
-        return args
+        return CallSearch(**args)
 
     def search(self) -> str | None:
         """Ask for the first page with the filters as they stand (replaces the list when it comes)."""
@@ -346,18 +353,18 @@ class CallHistoryPanel(QWidget):
             self.refresh()
             return None
         try:
-            args = self.filters()
+            search = self.filters()
         except ValueError as exc:
             self._error(str(exc))
             return None
         self.searched = True
-        return self._query("search", args, None)
+        return self._query("search", search, None)
 
     def load_more(self) -> str | None:
         """Ask for the next page of the search shown."""
         if not self.can_query() or self._cursor is None or self.pending is not None:
             return None
-        return self._query("more", self._args, self._cursor)
+        return self._query("more", self._search, self._cursor)
 
     def selected_call(self) -> CompletedCall | None:
         rows = self._view.selectionModel().selectedRows()
@@ -398,9 +405,9 @@ class CallHistoryPanel(QWidget):
             w.setEnabled(query)
         self.more_button.setEnabled(query and self._cursor is not None and self.pending is None)
         self.flag_button.setEnabled(flag and self.selected_call() is not None)
-        self.flag_button.setToolTip("" if flag else role_refusal(self._source, self.tr("flag calls")))
+        self.flag_button.setToolTip("" if flag else role_refusal(self._commands, self.tr("flag calls")))
         if not query:
-            self.count_label.setText(role_refusal(self._source, self.tr("look up today's completed calls")))
+            self.count_label.setText(role_refusal(self._commands, self.tr("look up today's completed calls")))
         elif self.pending == "search":
             self.count_label.setText(self.tr("Searching…"))
         elif self.pending == "more":
@@ -418,22 +425,23 @@ class CallHistoryPanel(QWidget):
 
     # -- internals -------------------------------------------------------------------
 
-    def _query(self, kind: str, args: dict[str, Any], cursor: str | None) -> str | None:
-        feed = self._source
-        if not isinstance(feed, CommandSink):
+    def _query(self, kind: str, search: CallSearch, cursor: str | None) -> str | None:
+        if self._commands.sender is None:
             self._error(self.tr("Not connected to a gateway: nothing was asked"))
             return None
         self._generation += 1
         generation = self._generation
-        sent = {**args, "page_size": self.page_size}
-        if cursor is not None:
-            sent["cursor"] = cursor
         self.pending = kind
         self.last_error = ""
         self.refresh()
-        return feed.send_command(CALLS_QUERY, sent, lambda ack: self._answered(ack, kind, args, generation))
+        return self._commands.query_calls(
+            search,
+            page_size=self.page_size,
+            cursor=cursor,
+            on_ack=lambda ack: self._answered(ack, kind, search, generation),
+        )
 
-    def _answered(self, ack: Any, kind: str, args: dict[str, Any], generation: int) -> None:
+    def _answered(self, ack: Any, kind: str, search: CallSearch, generation: int) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
             return  # the panel is gone, or a newer search was sent meanwhile
         self.pending = None
@@ -443,7 +451,7 @@ class CallHistoryPanel(QWidget):
         result = ack.result if isinstance(ack.result, dict) else {}
         calls = _decode_calls(result)
         if kind == "search":
-            self._args = dict(args)
+            self._search = search
             self._model.set_calls(calls)
             self._view.scrollToTop()
         else:
@@ -457,7 +465,7 @@ class CallHistoryPanel(QWidget):
     def _error(self, text: str) -> None:
         self.last_error = text
         self.pending = None
-        self.message.emit(text)
+        self._messages.show(text)
         self.refresh()
 
     def _on_floor_updated(self, changes: ChangeSet) -> None:

@@ -3,21 +3,21 @@
 Every word goes through Qt's translation (context ``quality``, literal strings
 so lupdate finds them); the codes themselves (``compliance``, ``in_review``) are
 what goes on the wire. The rules (the workflow, who may do what) are the
-domain's: ``console.domain.flags`` and ``console.domain.permissions``.
+domain's: ``console.domain.flags`` and ``console.domain.permissions`` (asked
+through ``console.application.commands.Commands.may``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QCoreApplication
 
-from console.application.floor_source import FloorSource
+from console.application.commands import Commands
 from console.domain.clock import Timestamp, iso, seconds_between, to_ms
 from console.domain.entities import (
     Call,
@@ -30,12 +30,6 @@ from console.domain.entities import (
     FlagStatus,
 )
 from console.domain.masking import mask_digits
-from console.domain.permissions import Role, allowed
-from console.widgets.common.status_bar import live_extras
-
-FLAG_CALL = "call.flag"
-FLAG_UPDATE = "flag.update"
-CALLS_QUERY = "calls.query"
 
 
 def _t(text: str) -> str:
@@ -108,41 +102,9 @@ def live_state_label(state: CallState) -> str:
 # -- who may do what --------------------------------------------------------------------------------
 
 
-@runtime_checkable
-class CommandSink(Protocol):
-    """What sends commands (``LiveFeed``): the callback gets the ack on the GUI thread."""
-
-    def send_command(
-        self, action: str, args: dict[str, Any], callback: Callable[[Any], None] | None = None
-    ) -> str: ...
-
-
-def feed_role(feed: FloorSource) -> Role | None:
-    """The role the gateway gave this console in its welcome (None before it, or without a gateway)."""
-    live = live_extras(feed)
-    try:
-        return Role(live.status.role) if live is not None and live.status.role else None
-    except ValueError:
-        return None
-
-
-def feed_user(feed: FloorSource) -> str | None:
-    live = live_extras(feed)
-    return live.status.user if live is not None and live.status.user else None
-
-
-def may(feed: FloorSource, action: str) -> bool:
-    """Whether this console may send ``action``: a gateway to send it to, and a role that allows it.
-
-    A courtesy: the gateway checks every command against the same table.
-    """
-    role = feed_role(feed)
-    return isinstance(feed, CommandSink) and role is not None and allowed(role, action)
-
-
-def role_refusal(feed: FloorSource, what: str) -> str:
+def role_refusal(commands: Commands, what: str) -> str:
     """Why an action is greyed out, in words (``what`` is already translated)."""
-    role = feed_role(feed)
+    role = commands.role()
     if role is None:
         return _t("Not signed in to a gateway yet: you may not {what} until then").format(what=what)
     return _t("Your role ({role}) may not {what}").format(role=role.value, what=what)

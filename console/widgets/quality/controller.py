@@ -10,29 +10,44 @@ opens the flag dialog for:
 
 Who may flag is the role table's (``call.flag``: supervisors, managers,
 quality staff, admins); the action is greyed out for the others (a courtesy:
-the gateway refuses them anyway). Results go to the status bar (``message``).
+the gateway refuses them anyway). Results go to the window's ``MessageBridge``.
+
+The waiting calls are the work group's view: the controller knows them only as
+``WaitingCalls`` (what it asks of them), so the quality widgets never import the
+work widgets; the main window hands the panel in.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
+from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.messages import MessageBridge
+from console.domain.actions import ActionName
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.quality.call_history import CallHistoryPanel
-from console.widgets.quality.common import FLAG_CALL, CallSummary, may, role_refusal
+from console.widgets.quality.common import CallSummary, role_refusal
 from console.widgets.quality.flag_dialog import FlagDialog
 from console.widgets.quality.review import ReviewPanel
-from console.widgets.work.waiting_calls import WaitingCallsPanel
+
+
+class WaitingCalls(Protocol):
+    """What flagging needs of a view of waiting calls (``work.waiting_calls.WaitingCallsPanel``)."""
+
+    @property
+    def view(self) -> QAbstractItemView: ...
+
+    def selected_call_id(self) -> str | None: ...
 
 
 class QualityController(QObject):
     """Flagging calls from any call view, and the review queue's menu actions."""
-
-    message = Signal(str)  # for the status bar
 
     def __init__(
         self,
@@ -41,11 +56,15 @@ class QualityController(QObject):
         review: ReviewPanel,
         history: CallHistoryPanel,
         *,
+        commands: Commands,
+        messages: MessageBridge,
         agents: AgentBoard | None = None,
-        waiting: WaitingCallsPanel | None = None,
+        waiting: WaitingCalls | None = None,
     ) -> None:
         super().__init__(window)
         self._feed = feed
+        self._commands = commands
+        self._messages = messages
         self._window = window
         self.review = review
         self.history = history
@@ -53,7 +72,6 @@ class QualityController(QObject):
         self._waiting = waiting
         self._last_view = "history"  # the call view that had the focus last
         self.dialog: FlagDialog | None = None  # the last dialog opened (tests reach it here)
-        self.last_message = ""
 
         self.flag_call_action = QAction(self.tr("&Flag call…"), window)
         self.flag_call_action.setObjectName("flagCallAction")
@@ -64,8 +82,6 @@ class QualityController(QObject):
         self.export_action.triggered.connect(review.export_dialog)
 
         history.flagRequested.connect(self.open_flag_dialog)
-        history.message.connect(self._notify)
-        review.message.connect(self._notify)
         feed.statusChanged.connect(self.refresh)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -75,7 +91,7 @@ class QualityController(QObject):
     # -- who may do what ---------------------------------------------------------------
 
     def can_flag(self) -> bool:
-        return may(self._feed, FLAG_CALL)
+        return self._commands.may(ActionName.FLAG_CALL)
 
     def refresh(self, *_: object) -> None:
         ok = self.can_flag()
@@ -83,7 +99,7 @@ class QualityController(QObject):
         self.flag_call_action.setToolTip(
             self.tr("Flag the selected call for quality review")
             if ok
-            else role_refusal(self._feed, self.tr("flag calls"))
+            else role_refusal(self._commands, self.tr("flag calls"))
         )
 
     # -- flagging ----------------------------------------------------------------------
@@ -120,7 +136,7 @@ class QualityController(QObject):
     def flag_selected(self) -> FlagDialog | None:
         """*Flag call…*: the dialog for the selected call; says what to select when there is none."""
         if not self.can_flag():
-            self._notify(role_refusal(self._feed, self.tr("flag calls")))
+            self._notify(role_refusal(self._commands, self.tr("flag calls")))
             return None
         summary = self.selected_call()
         if summary is None:
@@ -143,9 +159,9 @@ class QualityController(QObject):
 
     def open_flag_dialog(self, summary: CallSummary) -> FlagDialog | None:
         if not self.can_flag():
-            self._notify(role_refusal(self._feed, self.tr("flag calls")))
+            self._notify(role_refusal(self._commands, self.tr("flag calls")))
             return None
-        dialog = FlagDialog(self._feed, summary, self._window)
+        dialog = FlagDialog(self._feed, summary, self._window, commands=self._commands)
         dialog.flagged.connect(self._flagged)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -171,5 +187,4 @@ class QualityController(QObject):
                 return
 
     def _notify(self, text: str) -> None:
-        self.last_message = text
-        self.message.emit(text)
+        self._messages.show(text)

@@ -2,10 +2,10 @@
 
 The dialog flags one call, in progress (from the floor state) or completed
 today (from the call history's ``calls.query``). It sends ``call.flag`` itself
-through the live feed (never on the GUI thread: the ack comes back as a
-callback) and stays open until the gateway answers: on success it closes and
-says which flag was made (``flagged``), on a refusal it shows the gateway's own
-words and lets the user correct and send again.
+(``Commands.flag_call``, through the live feed: never on the GUI thread, the
+ack comes back as a callback) and stays open until the gateway answers: on
+success it closes and says which flag was made (``flagged``), on a refusal it
+shows the gateway's own words and lets the user correct and send again.
 
 The note is held to ``FLAG_NOTE_MAX`` characters as it is typed (a counter
 shows how many are left; a longer paste is cut, and the dialog says so), and
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.application.commands import Commands
 from console.application.floor_source import FloorSource
 from console.domain.clock import seconds_between, to_ms
 from console.domain.entities import FLAG_NOTE_MAX, FlagCategory, FlagSeverity
@@ -41,9 +42,7 @@ from console.domain.figures.queues import Level
 from console.domain.flags import FlagRuleError, check_note
 from console.widgets.common.fmt import DASH, LEVEL_COLORS, agent_label, clock_time, duration
 from console.widgets.quality.common import (
-    FLAG_CALL,
     CallSummary,
-    CommandSink,
     ack_error,
     category_label,
     moment_text,
@@ -57,11 +56,19 @@ class FlagDialog(QDialog):
 
     flagged = Signal(str, str)  # flag id, call id
 
-    def __init__(self, source: FloorSource, call: CallSummary, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: FloorSource,
+        call: CallSummary,
+        parent: QWidget | None = None,
+        *,
+        commands: Commands | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("flagDialog")
         self.setWindowTitle(self.tr("Flag call {call}").format(call=call.call_id))
         self._source = source
+        self._commands = commands or Commands(source)
         self.call = call
         self.flag_id: str | None = None
         self.sending = False
@@ -228,21 +235,6 @@ class FlagDialog(QDialog):
         self.flag_button.setEnabled(not self.sending and not problem)
         self.flag_button.setToolTip(problem)
 
-    def args(self) -> dict[str, Any]:
-        """The ``call.flag`` arguments as the dialog stands (check ``problem()`` first)."""
-        args: dict[str, Any] = {
-            "call_id": self.call.call_id,
-            "category": self.category_combo.currentData(),
-            "severity": self.severity_combo.currentData(),
-        }
-        note = self.note_edit.toPlainText()
-        if note.strip():
-            args["note"] = note
-        moment = parse_moment(self.moment_edit.text())
-        if moment is not None:
-            args["moment_s"] = moment
-        return args
-
     # -- sending ---------------------------------------------------------------------
 
     def submit(self) -> str | None:
@@ -253,15 +245,22 @@ class FlagDialog(QDialog):
         if problem:
             self._show_error(problem)
             return None
-        feed = self._source
-        if not isinstance(feed, CommandSink):
+        if self._commands.sender is None:
             self._show_error(self.tr("Not connected to a gateway: nothing was sent"))
             return None
         self.sending = True
         self.error_label.hide()
         self.flag_button.setText(self.tr("Flagging…"))
         self._refresh()
-        return feed.send_command(FLAG_CALL, self.args(), self._acked)
+        note = self.note_edit.toPlainText()
+        return self._commands.flag_call(
+            self.call.call_id,
+            FlagCategory(self.category_combo.currentData()),
+            FlagSeverity(self.severity_combo.currentData()),
+            note=note if note.strip() else "",  # a blank note is no note
+            moment_s=parse_moment(self.moment_edit.text()),
+            on_ack=self._acked,
+        )
 
     def _acked(self, ack: Any) -> None:
         if not shiboken6.isValid(self):  # closed and deleted before the answer came

@@ -30,6 +30,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import shiboken6
 from PySide6.QtCore import (
     QModelIndex,
@@ -60,7 +61,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.messages import MessageBridge
+from console.domain.actions import ActionName
 from console.domain.changes import ChangeSet
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
@@ -94,12 +98,8 @@ from console.widgets.common.rowsync import (
     size_columns,
 )
 from console.widgets.quality.common import (
-    FLAG_UPDATE,
-    CommandSink,
     ack_error,
     category_label,
-    feed_user,
-    may,
     moment_text,
     outcome_label,
     role_refusal,
@@ -271,11 +271,18 @@ class FlagSortProxy(QSortFilterProxyModel):
 class ReviewPanel(QWidget):
     """The review queue: filters, the table, the counts, the selected flag and the work on it."""
 
-    message = Signal(str)  # for the status bar
-
-    def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: FloorSource,
+        parent: QWidget | None = None,
+        *,
+        commands: Commands | None = None,
+        messages: MessageBridge | None = None,
+    ) -> None:
         super().__init__(parent)
         self._source = source
+        self._commands = commands or Commands(source)
+        self._messages = messages or MessageBridge(self)  # the window's; alone, its own
         self._model = FlagsModel(source, self)
         self._proxy = FlagSortProxy(self)
         self._proxy.setSourceModel(self._model)
@@ -534,7 +541,7 @@ class ReviewPanel(QWidget):
         return self._view
 
     def can_update(self) -> bool:
-        return may(self._source, FLAG_UPDATE)
+        return self._commands.may(ActionName.UPDATE_FLAG)
 
     def current_flag(self) -> Flag | None:
         return self._source.state.flags.get(self.current_id) if self.current_id else None
@@ -635,7 +642,7 @@ class ReviewPanel(QWidget):
         """Make ``reviewer`` (a user name; empty or None: nobody; "me": this console's user) review it."""
         name = (reviewer or "").strip()
         if name.casefold() == self.tr("me").casefold() or name.casefold() == "me":
-            name = feed_user(self._source) or name
+            name = self._commands.user() or name
         return self.send_update(reviewer=name or None, reviewer_given=True)
 
     def start_review(self) -> str | None:
@@ -677,7 +684,7 @@ class ReviewPanel(QWidget):
             self._refused(self.tr("Choose a flag first"))
             return None
         if not self.can_update():
-            self._refused(role_refusal(self._source, self.tr("work the review queue")))
+            self._refused(role_refusal(self._commands, self.tr("work the review queue")))
             return None
         if self.pending is not None:
             return None
@@ -685,7 +692,7 @@ class ReviewPanel(QWidget):
         try:
             changes = plan_update(
                 flag,
-                user=feed_user(self._source) or "",
+                user=self._commands.user() or "",
                 status=status,
                 outcome=outcome,
                 reviewer=reviewer,
@@ -699,21 +706,19 @@ class ReviewPanel(QWidget):
         if not changes and not note.strip():
             self._refused(self.tr("Nothing to change"))
             return None
-        args: dict[str, Any] = {"flag_id": flag.id, "expected_version": flag.version}
-        if status is not None:
-            args["status"] = status.value
-        if outcome is not None:
-            args["outcome"] = outcome.value
-        if reviewer_given:
-            args["reviewer"] = reviewer
-        if note.strip():
-            args["note"] = note
-        feed = self._source
-        if not isinstance(feed, CommandSink):
+        if self._commands.sender is None:
             self._refused(self.tr("Not connected to a gateway: nothing was sent"))
             return None
         flag_id, version = flag.id, flag.version
-        self.pending = feed.send_command(FLAG_UPDATE, args, lambda ack: self._acked(ack, flag_id, version))
+        self.pending = self._commands.update_flag(
+            flag_id,
+            expected_version=version,
+            status=status,
+            outcome=outcome,
+            reviewer=reviewer if reviewer_given else msgspec.UNSET,  # not given: left as it is
+            note=note if note.strip() else None,
+            on_ack=lambda ack: self._acked(ack, flag_id, version),
+        )
         self.last_error = ""
         self.result_label.setText(self.tr("Sending…"))
         self._refresh_work()
@@ -741,7 +746,7 @@ class ReviewPanel(QWidget):
             self.last_result = text
             self.last_error = ""
             self.result_label.setText(text)
-            self.message.emit(text)
+            self._messages.show(text)
         elif ack.error_code == "conflict":
             flag = self._source.state.flags.get(flag_id)
             now = flag.version if flag is not None else None
@@ -759,7 +764,7 @@ class ReviewPanel(QWidget):
         self.last_error = text
         self.result_label.setText(text)
         self.result_label.setStyleSheet(f"color: {LEVEL_COLORS[Level.CRITICAL].name()};")
-        self.message.emit(text)
+        self._messages.show(text)
 
     # -- export ----------------------------------------------------------------------
 
@@ -772,7 +777,7 @@ class ReviewPanel(QWidget):
         flags = self.shown_flags()
         Path(path).write_text(flags_csv(flags, self._source.state), encoding="utf-8", newline="")
         text = self.tr("Exported {n} flags to {path}").format(n=f"{len(flags):,}", path=str(path))
-        self.message.emit(text)
+        self._messages.show(text)
         return len(flags)
 
     def export_dialog(self) -> int | None:
@@ -831,7 +836,7 @@ class ReviewPanel(QWidget):
             self._show_current()
 
     def _status_changed(self) -> None:
-        user = feed_user(self._source)
+        user = self._commands.user()
         if user and not self.reviewer_edit.text():
             self.reviewer_edit.setText(user)
         if self.can_update():
@@ -840,7 +845,7 @@ class ReviewPanel(QWidget):
         else:
             self.readonly_label.setText(
                 self.tr("Read only. {why}").format(
-                    why=role_refusal(self._source, self.tr("work the review queue"))
+                    why=role_refusal(self._commands, self.tr("work the review queue"))
                 )
             )
             self.readonly_label.show()
@@ -868,7 +873,7 @@ class ReviewPanel(QWidget):
         ):
             current = combo.currentData()
             refill(combo, items, current if isinstance(current, str) else None)
-        user = feed_user(self._source)
+        user = self._commands.user()
         known = sorted({*reviewer_names, *([user] if user else [])})
         model = self._completer.model()
         if getattr(self, "_known_reviewers", None) != known:
@@ -992,7 +997,7 @@ class ReviewPanel(QWidget):
     def _allows(self, flag: Flag, **request: Any) -> tuple[bool, str]:
         """Whether the workflow allows ``request`` on ``flag`` (the domain's rule), and why not."""
         try:
-            changes = plan_update(flag, user=feed_user(self._source) or "", **request)
+            changes = plan_update(flag, user=self._commands.user() or "", **request)
         except FlagRuleError as exc:
             return False, exc.message
         return bool(changes), ""
@@ -1024,7 +1029,7 @@ class ReviewPanel(QWidget):
                     ok = False
                     why = why or self.tr("Not while {status}").format(status=status_label(flag.status))
             if not can:
-                ok, why = False, role_refusal(self._source, self.tr("work the review queue"))
+                ok, why = False, role_refusal(self._commands, self.tr("work the review queue"))
             button.setEnabled(ok and self.pending is None)
             button.setToolTip(why)
         note = self.note_edit.toPlainText()

@@ -14,21 +14,27 @@ dialog with a retry, or the gateway's refusal in plain words.
   current.
 - Undo sends ``case.undo_reassign`` for the last reassignment this console made
   that moved something (a stack: undo again for the one before).
-- What the role may not do is disabled (``permissions.allowed``); the gateway
+- What the role may not do is disabled (``Commands.may``); the gateway
   enforces it anyway.
+
+The commands go out through ``console.application.commands.Commands``; what
+they came to goes to the window's ``MessageBridge``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
+from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.messages import MessageBridge
+from console.domain.actions import ActionName
 from console.domain.assignment import (
     ReassignWarning,
     WarningKind,
@@ -38,9 +44,7 @@ from console.domain.assignment import (
     reassign_warnings,
 )
 from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
-from console.domain.permissions import Role, allowed
 from console.widgets.common.fmt import agent_label, reason_label, state_label
-from console.widgets.common.status_bar import live_extras
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.work.cases_panel import CasesPanel
 from console.widgets.work.dialogs import (
@@ -51,20 +55,6 @@ from console.widgets.work.dialogs import (
     count_text,
 )
 from console.widgets.work.waiting_calls import WaitingCallsPanel
-
-REASSIGN = "case.reassign"
-UNDO_REASSIGN = "case.undo_reassign"
-SET_STATE = "agent.set_state"
-MOVE_CALL = "call.move"
-
-
-@runtime_checkable
-class CommandSink(Protocol):
-    """What sends commands (``LiveFeed``): the callback gets the ack on the GUI thread."""
-
-    def send_command(
-        self, action: str, args: dict[str, Any], callback: Callable[[Any], None] | None = None
-    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -82,8 +72,6 @@ def _result(ack: Any) -> dict[str, Any]:
 class WorkController(QObject):
     """The commands a supervisor gives from this console, and what comes back."""
 
-    message = Signal(str)  # for the status bar
-
     def __init__(
         self,
         feed: FloorSource,
@@ -91,9 +79,14 @@ class WorkController(QObject):
         cases: CasesPanel,
         agents: AgentBoard,
         calls: WaitingCallsPanel,
+        *,
+        commands: Commands,
+        messages: MessageBridge,
     ) -> None:
         super().__init__(window)
         self._feed = feed
+        self._commands = commands
+        self._messages = messages
         self._window = window
         self._cases = cases
         self._agents = agents
@@ -101,7 +94,6 @@ class WorkController(QObject):
         self._undo: list[Undoable] = []
         self._undoing = False  # an undo is on its way: not another until it is answered
         self.dialog: QDialog | None = None  # the last dialog opened (tests reach it here)
-        self.last_message = ""
 
         self.reassign_action = QAction(self.tr("&Reassign selected cases…"), window)
         self.reassign_action.setObjectName("reassignAction")
@@ -136,34 +128,25 @@ class WorkController(QObject):
 
     # -- who may do what ---------------------------------------------------------------
 
-    def role(self) -> Role | None:
-        live = live_extras(self._feed)
-        try:
-            return Role(live.status.role) if live is not None and live.status.role else None
-        except ValueError:
-            return None
-
-    def can(self, action: str) -> bool:
-        """Whether this console may send ``action`` (connected to a gateway, and the role allows it)."""
-        role = self.role()
-        return isinstance(self._feed, CommandSink) and role is not None and allowed(role, action)
-
     def refresh(self, *_: object) -> None:
         """Enable what the role and the selection allow; say why in the tooltip when not."""
-        reassign = self.can(REASSIGN)
+        may = self._commands.may
+        reassign = may(ActionName.REASSIGN_CASES)
         selected = self._cases.selected_count()
         for action in (self.reassign_action, self.unassign_action, self.unassign_key_action):
             action.setEnabled(reassign and selected > 0)
         self._agents.set_case_drops_enabled(reassign)
-        self.undo_action.setEnabled(self.can(UNDO_REASSIGN) and bool(self._undo) and not self._undoing)
+        self.undo_action.setEnabled(may(ActionName.UNDO_REASSIGN) and bool(self._undo) and not self._undoing)
         if self._undo:
             self.undo_action.setText(
                 self.tr("&Undo reassignment of {cases}").format(cases=count_text(self._undo[-1].moved))
             )
         else:
             self.undo_action.setText(self.tr("&Undo last reassignment"))
-        self.move_call_action.setEnabled(self.can(MOVE_CALL) and self._calls.selected_call_id() is not None)
-        role = self.role()
+        self.move_call_action.setEnabled(
+            may(ActionName.MOVE_CALL) and self._calls.selected_call_id() is not None
+        )
+        role = self._commands.role()
         why = (
             self.tr("Your role ({role}) may not reassign cases").format(role=role.value)
             if role is not None and not reassign
@@ -181,7 +164,7 @@ class WorkController(QObject):
     def reassign_selected(self) -> ReassignDialog | None:
         """Open the agent picker for the selected cases (Ctrl+R)."""
         versions = self._cases.selected_versions()
-        if not versions or not self.can(REASSIGN):
+        if not versions or not self._commands.may(ActionName.REASSIGN_CASES):
             return None
         dialog = ReassignDialog(self._feed, list(versions), self._window)
         dialog.chosen.connect(lambda agent_id: self.reassign(versions, agent_id))
@@ -192,7 +175,7 @@ class WorkController(QObject):
     def unassign_selected(self) -> ConfirmBox | None:
         """Ask, then unassign the selected cases (Delete, Ctrl+U)."""
         versions = self._cases.selected_versions()
-        if not versions or not self.can(REASSIGN):
+        if not versions or not self._commands.may(ActionName.REASSIGN_CASES):
             return None
         n = len(versions)
         box = ConfirmBox(
@@ -217,7 +200,7 @@ class WorkController(QObject):
 
     def reassign(self, versions: Mapping[str, int], agent_id: str | None) -> ConfirmBox | None:
         """Reassign (None: unassign) the cases at the versions given, after confirming any warnings."""
-        if not versions or not self.can(REASSIGN):
+        if not versions or not self._commands.may(ActionName.REASSIGN_CASES):
             return None
         versions = dict(versions)
         warnings = reassign_warnings(self._feed.state, list(versions), agent_id)
@@ -268,10 +251,11 @@ class WorkController(QObject):
     def send_reassign(self, versions: Mapping[str, int], agent_id: str | None) -> str | None:
         """Send ``case.reassign`` now, naming ``versions``; the ack is handled below."""
         versions = dict(versions)
-        args = {"case_ids": list(versions), "agent_id": agent_id, "expected_versions": versions}
         holder: dict[str, str] = {}
-        cid = self._send(
-            REASSIGN, args, lambda ack: self._reassign_acked(ack, holder["id"], versions, agent_id)
+        if not self._has_sender():
+            return None
+        cid = self._commands.reassign_cases(
+            versions, agent_id, on_ack=lambda ack: self._reassign_acked(ack, holder["id"], versions, agent_id)
         )
         if cid is not None:
             holder["id"] = cid
@@ -336,12 +320,10 @@ class WorkController(QObject):
 
     def undo_last(self) -> str | None:
         """Undo the last reassignment this console made (Ctrl+Z)."""
-        if not self._undo or self._undoing or not self.can(UNDO_REASSIGN):
+        if not self._undo or self._undoing or not self._commands.may(ActionName.UNDO_REASSIGN):
             return None
         entry = self._undo[-1]
-        cid = self._send(
-            UNDO_REASSIGN, {"command_id": entry.command_id}, lambda ack: self._undo_acked(ack, entry)
-        )
+        cid = self._commands.undo_reassign(entry.command_id, on_ack=lambda ack: self._undo_acked(ack, entry))
         if cid is not None:
             self._undoing = True
             self.undo_action.setEnabled(False)  # until this one is answered
@@ -386,13 +368,15 @@ class WorkController(QObject):
     # -- agents' states --------------------------------------------------------------
 
     def set_agent_state(self, agent_id: str, state: AgentState, reason: str | None = None) -> str | None:
-        if not self.can(SET_STATE):
+        if not self._commands.may(ActionName.SET_AGENT_STATE):
             return None
-        args: dict[str, Any] = {"agent_id": agent_id, "state": state.value}
-        if state is AgentState.NOT_READY:
-            args["reason"] = reason or "supervisor"
-        return self._send(
-            SET_STATE, args, lambda ack: self._state_acked(ack, agent_id, state, args.get("reason"))
+        # A reason goes with "not ready" only (the supervisor's own when none was chosen).
+        sent_reason = (reason or "supervisor") if state is AgentState.NOT_READY else None
+        return self._commands.set_agent_state(
+            agent_id,
+            state,
+            sent_reason,
+            on_ack=lambda ack: self._state_acked(ack, agent_id, state, sent_reason),
         )
 
     def _state_text(self, state: AgentState, reason: str | None) -> str:
@@ -419,7 +403,7 @@ class WorkController(QObject):
         """The agent board's context menu for one agent."""
         menu = QMenu(self._window)
         menu.setObjectName("agentMenu")
-        allowed_state = self.can(SET_STATE)
+        allowed_state = self._commands.may(ActionName.SET_AGENT_STATE)
         available = menu.addAction(self.tr("Make &available"))
         available.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.AVAILABLE))
         not_ready = menu.addMenu(self.tr("&Not ready"))
@@ -437,7 +421,7 @@ class WorkController(QObject):
         if selected:
             menu.addSeparator()
             give = menu.addAction(self.tr("Reassign {cases} here").format(cases=count_text(selected)))
-            give.setEnabled(self.can(REASSIGN))
+            give.setEnabled(self._commands.may(ActionName.REASSIGN_CASES))
             give.triggered.connect(lambda: self.reassign(self._cases.selected_versions(), agent_id))
         return menu
 
@@ -461,12 +445,13 @@ class WorkController(QObject):
     # -- waiting calls ---------------------------------------------------------------
 
     def move_call(self, call_id: str, queue_id: str, priority: int | None = None) -> str | None:
-        if not self.can(MOVE_CALL):
+        if not self._commands.may(ActionName.MOVE_CALL):
             return None
-        args: dict[str, Any] = {"call_id": call_id, "queue_id": queue_id}
         if priority is not None:
-            args["priority"] = max(CALL_PRIORITY_MIN, min(CALL_PRIORITY_MAX, priority))
-        return self._send(MOVE_CALL, args, lambda ack: self._move_acked(ack, call_id))
+            priority = max(CALL_PRIORITY_MIN, min(CALL_PRIORITY_MAX, priority))
+        return self._commands.move_call(
+            call_id, queue_id, priority, on_ack=lambda ack: self._move_acked(ack, call_id)
+        )
 
     def _move_acked(self, ack: Any, call_id: str) -> None:
         if not ack.ok:
@@ -485,7 +470,7 @@ class WorkController(QObject):
         )
 
     def open_move_call(self, call_id: str) -> MoveCallDialog | None:
-        if not self.can(MOVE_CALL):
+        if not self._commands.may(ActionName.MOVE_CALL):
             return None
         dialog = MoveCallDialog(self._feed, call_id, self._window)
         dialog.chosen.connect(lambda queue_id, priority: self.move_call(call_id, queue_id, priority))
@@ -497,7 +482,7 @@ class WorkController(QObject):
         """The waiting calls' context menu for one call."""
         menu = QMenu(self._window)
         menu.setObjectName("callMenu")
-        ok = self.can(MOVE_CALL)
+        ok = self._commands.may(ActionName.MOVE_CALL)
         call = self._feed.state.calls.get(call_id)
         move = menu.addAction(self.tr("&Move or change priority…"))
         move.triggered.connect(lambda: self.open_move_call(call_id))
@@ -529,12 +514,15 @@ class WorkController(QObject):
 
     # -- plumbing --------------------------------------------------------------------
 
-    def _send(self, action: str, args: dict[str, Any], on_ack: Callable[[Any], None]) -> str | None:
-        feed = self._feed
-        if not isinstance(feed, CommandSink):
+    def _has_sender(self) -> bool:
+        """Whether there is a gateway to send to; says so when there is none.
+
+        (``Commands.may`` is False without one, so only what is sent unasked needs this.)
+        """
+        if self._commands.sender is None:
             self._notify(self.tr("Not connected to a gateway: nothing was sent"))
-            return None
-        return feed.send_command(action, args, on_ack)
+            return False
+        return True
 
     def _agent(self, agent_id: str | None) -> str:
         if not agent_id:
@@ -543,8 +531,7 @@ class WorkController(QObject):
         return agent_label(agent.name if agent is not None else None, agent_id)
 
     def _notify(self, text: str) -> None:
-        self.last_message = text
-        self.message.emit(text)
+        self._messages.show(text)
 
     def _refused(self, title: str, ack: Any) -> None:
         """The gateway's refusal (or the client's timeout or disconnect), in its own words."""
