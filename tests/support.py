@@ -22,7 +22,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from console.domain.events import RawEvent, type_payload
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
-from console.feeds.gateway.server import Gateway, GatewayConfig, UserSpec
+from console.feeds.gateway.config import GatewayConfig, UserSpec
+from console.feeds.gateway.server import Gateway
 from console.feeds.sources.simulator.scenario import resolve_scenario
 
 T = TypeVar("T")

@@ -23,15 +23,9 @@ from console.domain.entities import CallState, CaseStatus
 from console.domain.events import CallAnswered, CallMoved, CallRinging, CaseUpdated, EventData, make_event
 from console.domain.permissions import Role
 from console.domain.state import FloorState
-from console.feeds.gateway.commands.registry import (
-    CentreDriver,
-    CommandContext,
-    CommandRefused,
-    Outcome,
-    PastCommand,
-    execute,
-    history_wanted,
-)
+from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome, PastCommand
+from console.feeds.gateway.commands.registry import execute, history_wanted
+from console.feeds.gateway.driver import CentreDriver
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, load_scenario, start_ms_on

@@ -57,7 +57,7 @@ from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
 from console.feeds.client.feed_client import ConnState, FeedError, FeedStatus
-from console.feeds.gateway.server import GatewayConfig
+from console.feeds.gateway.config import GatewayConfig
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 from console.widgets.common.diagnostics import DiagnosticsDialog

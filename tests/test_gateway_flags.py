@@ -24,7 +24,7 @@ from sqlalchemy import delete
 from console.domain.entities import CallState, FlagStatus
 from console.domain.flags import flags_csv
 from console.domain.permissions import Role
-from console.feeds.gateway.server import GatewayConfig
+from console.feeds.gateway.config import GatewayConfig
 from console.store import Store
 from console.store.schema import checkpoints_table
 from tests.support import GatewayThread, WireClient, make_config

@@ -11,8 +11,8 @@ import msgspec
 import pytest
 
 from console.domain.permissions import Role
+from console.feeds.gateway.cli import run as gateway_main_loop
 from console.feeds.gateway.server import Gateway, GatewayFailedError
-from console.feeds.gateway.server import run as gateway_main_loop
 from console.feeds.gateway.session import ClientSession
 from tests.support import GatewayThread, WireClient, make_config
 

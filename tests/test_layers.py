@@ -10,7 +10,7 @@ HEADLESS = [
     "console.domain.figures.formulas",
     "console.domain.erlang",
     "console.feeds.protocol",
-    "console.feeds.gateway",
+    "console.feeds.gateway.cli",
     "console.feeds.sources.simulator.engine",
     "console.feeds.sources.simulator.scenario",
     "console.store",

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from console.domain.permissions import Role
-from console.feeds.gateway.server import Gateway, GatewayConfig, UserSpec
+from console.feeds.gateway.config import GatewayConfig, UserSpec
+from console.feeds.gateway.server import Gateway
 from console.feeds.sources.simulator.scenario import resolve_scenario
 
 log = logging.getLogger("console.application.embedded")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from console.feeds.gateway.server import main
+from console.feeds.gateway.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

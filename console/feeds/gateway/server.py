@@ -1,60 +1,52 @@
 """The feed gateway: the system of record that serves protocol v1 over websockets.
 
-One asyncio loop owns the floor state. Everything that changes the floor, the
-simulator's events and supervisors' commands alike, goes through
-``_sequence``: it stamps the next seq, applies the shared reducer, keeps the
-encoded event in the resume journal and hands it to the store writer thread.
-Nothing reaches a client before the store has committed it, so a crash can
-never make the gateway reuse a seq that a client has seen; acks follow the
-commit of their command's events and audit row.
+One asyncio loop owns the floor state. The ``Gateway`` runs the centre's driver
+(the simulator or the load centre) and the heartbeats, takes connections (a
+hello first, then a resume from the journal or a snapshot), gives every client
+a sender of its own so a slow one never holds up the others, and answers
+commands and queries (the rules are in ``commands``). Everything that changes
+the floor goes through its ``Sequencer`` (``sequencing``): nothing reaches a
+client before the store has committed it, and acks follow the commit of their
+command's events and audit row.
 
-Run it with ``python -m console.feeds.gateway`` (see ``--help``).
+A ``GatewayConfig`` (``config``) says how to set it up; ``python -m
+console.feeds.gateway`` runs one from the command line (``cli``).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import secrets
-import signal
-import sys
 import time
-from collections import OrderedDict, deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import OrderedDict
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CompletedCall
-from console.domain.events import ActionApplied, Event, RawEvent, make_event, type_payload
+from console.domain.events import ActionApplied
 from console.domain.permissions import Role
-from console.domain.state import FloorState, Snapshot
+from console.domain.state import FloorState
 from console.feeds import protocol
+from console.feeds.gateway.commands.context import CommandContext, CommandRefused, PastCommand
+from console.feeds.gateway.commands.queries import calls_page
 from console.feeds.gateway.commands.registry import (
-    CentreDriver,
-    CommandContext,
-    CommandRefused,
-    EventAt,
-    PastCommand,
-    calls_page,
     execute,
     is_query,
     lookups_wanted,
     prepare_query,
     recorded_args,
 )
-from console.feeds.gateway.journal import ResumeJournal
+from console.feeds.gateway.config import GatewayConfig, UserSpec
+from console.feeds.gateway.driver import CentreDriver
+from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import (
     Ack,
@@ -67,125 +59,60 @@ from console.feeds.protocol import (
     ProtocolError,
     Welcome,
 )
-from console.feeds.sources.load_centre import LoadDriver, LoadShape
+from console.feeds.sources.load_centre import LoadDriver
 from console.feeds.sources.simulator.engine import Simulator
-from console.feeds.sources.simulator.scenario import (
-    DEFAULT_SCENARIO,
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    resolve_scenario,
-)
-from console.store import AuditRecord, Store, StoreWriter
+from console.feeds.sources.simulator.scenario import Scenario, load_scenario
+from console.store import AuditRecord, Store
 from console.store.db import default_db_url
 
 log = logging.getLogger("console.gateway")
 
 EVENTS_PER_FRAME = 5000
-COUNTERS_KEY = "sim.counters"
-# The feed clock shown in heartbeats runs ahead of the last event; it is persisted
-# so that after a restart the clock never goes back for a console.
-CLOCK_KEY = "feed.clock"
-# The last flag number issued (flag ids are F-000001, F-000002, ...), kept with the flag's events.
-FLAGS_KEY = "flags.last_id"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
 
 
-@dataclass(frozen=True)
-class UserSpec:
-    name: str
-    role: Role
-    token: str
-
-
-def parse_user(text: str) -> UserSpec:
-    """Parse ``NAME:ROLE:TOKEN`` (the token may itself contain colons)."""
-    parts = text.split(":", 2)
-    if len(parts) != 3 or not all(parts):
-        raise ValueError(f"--user {text.split(':', 1)[0]!r}...: expected NAME:ROLE:TOKEN")
-    name, role, token = parts
-    try:
-        return UserSpec(name, Role(role), token)
-    except ValueError:
-        raise ValueError(
-            f"--user {name}: unknown role {role!r}; roles are {', '.join(r.value for r in Role)}"
-        ) from None
-
-
-@dataclass
-class GatewayConfig:
-    host: str = "127.0.0.1"
-    port: int = 0
-    scenario: Path = DEFAULT_SCENARIO
-    seed: int = 1
-    speed: float = 1.0
-    db_url: str | None = None
-    start: str | None = (
-        None  # feed-clock start on a fresh store (ISO); default today at the scenario's start time
-    )
-    users: list[UserSpec] = field(default_factory=list)
-    checkpoint_every: int = 20_000
-    tick_s: float = 0.02
-    heartbeat_s: float = 0.5
-    hello_timeout_s: float = 10.0
-    client_max_frames: int = 2000
-    journal_min_events: int = 100_000
-    load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
-
-
-@dataclass
-class _PendingBatch:
-    first_seq: int
-    last_seq: int
-    at_ms: int
-    raws: list[bytes]
-
-
 class Gateway:
-    """A running gateway; ``await start()`` then ``await stop()`` (or use ``run``)."""
+    """A running gateway; ``await start()`` then ``await stop()`` (or use ``cli.run``)."""
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self.state = FloorState()
-        self.seq = 0  # head: last seq stamped
-        self.committed_seq = 0  # last seq the store has committed and clients may see
-        self.journal = ResumeJournal(min_events=config.journal_min_events)
+        self.sequencer = Sequencer(
+            self.state,
+            publish=self._broadcast,
+            checkpoint_every=config.checkpoint_every,
+            journal_min_events=config.journal_min_events,
+        )
         self.sessions: set[ClientSession] = set()
         self.port = 0
         self.bad_frames = 0
-        self._last_at_ms = 0
-        self._committed_at_ms = 0
-        self._last_heartbeat_at = ""
-        self._pending: deque[_PendingBatch] = deque()
-        self._ticket_waiters: list[tuple[int, asyncio.Future[None]]] = []
-        self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
-        self._committed_ticket = 0  # loop-side: tickets whose commit _on_committed has handled
-        self._persisted_clock_ms = 0  # feed clock the store holds
-        self._clock_submitted_ms = 0
-        self._clock_tickets: deque[tuple[int, int]] = deque()
-        self._last_checkpoint_seq = 0
-        self._counters: dict[str, int] = {}
-        self._finished: list[CompletedCall] = []  # calls finished by events not yet submitted
-        self._flag_no = 0  # the last flag number issued
-        self._flag_no_submitted = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.store: Store | None = None
-        self.writer: StoreWriter | None = None
         self.sim: CentreDriver | None = None
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
-        # Set when the gateway cannot go on (its store writer failed); `run` then exits non-zero.
+        # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
 
     @property
     def url(self) -> str:
         return f"ws://{self.config.host}:{self.port}"
+
+    @property
+    def seq(self) -> int:
+        """The head: the last seq stamped."""
+        return self.sequencer.seq
+
+    @property
+    def committed_seq(self) -> int:
+        """The last seq the store has committed: clients see events up to here."""
+        return self.sequencer.committed_seq
 
     # -- life cycle ------------------------------------------------------------
 
@@ -195,7 +122,7 @@ class Gateway:
         self.scenario = load_scenario(cfg.scenario)
         url = cfg.db_url or default_db_url()
         self.store = store = await asyncio.to_thread(Store.open, url)
-        await asyncio.to_thread(self._restore, store)
+        await asyncio.to_thread(self.sequencer.restore, store)
         users = list(cfg.users)
         if not users:
             # No users named: a one-time admin token, so a newcomer can connect at once.
@@ -203,8 +130,6 @@ class Gateway:
             users.append(UserSpec("admin", Role.ADMIN, self.admin_token))
         for u in users:
             await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
-        counters_json = await asyncio.to_thread(store.get_meta, COUNTERS_KEY)
-        counters = json.loads(counters_json) if counters_json else None
         restored = self.state if self.seq else None
         if cfg.load is not None:
             self.sim = LoadDriver(
@@ -216,12 +141,10 @@ class Gateway:
                 seed=cfg.seed,
                 start_ms=self._start_ms(self.scenario),
                 restored=restored,
-                counters=counters,
+                counters=self.sequencer.restored_counters,
             )
-        self.writer = store.start_writer(self._committed_from_writer)
-        # From now on every call that leaves the floor is recorded with the events that end it.
-        self.state.on_call_finished = self._finished.append
-        self._sequence(self.sim.bootstrap())
+        self.sequencer.start(store, self.sim)
+        self.sequencer.sequence(self.sim.bootstrap())
         self._server = await serve(
             self._connection,
             cfg.host,
@@ -239,29 +162,6 @@ class Gateway:
             task.add_done_callback(self._task_ended)
         log.info("gateway on %s, seq %d, db %s", self.url, self.seq, store.url)
 
-    def _restore(self, store: Store) -> None:
-        """Rebuild the floor from the latest checkpoint and the journal after it."""
-        checkpoint = store.latest_checkpoint()
-        if checkpoint is not None:
-            self.state.load_snapshot(msgspec.json.decode(checkpoint[1], type=Snapshot))
-        raw_decoder = msgspec.json.Decoder(RawEvent)
-        for _, raw in store.events_after(self.state.seq):
-            self.state.apply(type_payload(raw_decoder.decode(raw)))
-        self.seq = self.committed_seq = self._last_checkpoint_seq = self.state.seq
-        if self.state.at is not None:
-            self._last_at_ms = self._committed_at_ms = to_ms(self.state.at)
-        clock = store.get_meta(CLOCK_KEY)
-        self._persisted_clock_ms = self._clock_submitted_ms = int(clock) if clock else 0
-        flag_no = store.get_meta(FLAGS_KEY)
-        in_state = [int(fid[2:]) for fid in self.state.flags if fid.startswith("F-") and fid[2:].isdigit()]
-        self._flag_no = self._flag_no_submitted = max([int(flag_no) if flag_no else 0, *in_state])
-        self.journal.reset(self.seq)
-        tail = store.tail_events(self.config.journal_min_events)
-        if tail:
-            self.journal.reset(tail[0][0] - 1)
-            for seq, raw in tail:
-                self.journal.append(seq, raw)
-
     def _start_ms(self, scenario: Scenario) -> int:
         """Where the feed clock starts: never before the last event the store holds."""
         if self.config.start is not None:
@@ -274,7 +174,7 @@ class Gateway:
             wanted = round(local.timestamp() * 1000)
         if not self.seq:
             return wanted
-        return max(wanted, self._last_at_ms + 1, self._persisted_clock_ms + 1)
+        return max(wanted, self.sequencer.clock_reached_ms() + 1)
 
     def _task_ended(self, task: asyncio.Task[None]) -> None:
         """A background task must run until stop(); if one ends on its own, the gateway cannot go on."""
@@ -293,136 +193,25 @@ class Gateway:
         for task, result in zip(self._tasks, results, strict=True):
             if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
                 log.error("task %s had failed: %r", task.get_name(), result)
-        writer_ok = self.writer is not None and self.writer.failed is None
+        writer = self.sequencer.writer
+        writer_ok = writer is not None and writer.failed is None
         if not writer_ok:
             # Nothing will commit any more: release everyone waiting for a commit.
-            self._fail_waiters(GatewayFailedError("the store writer has stopped"))
+            self.sequencer.fail_waiters(GatewayFailedError("the store writer has stopped"))
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
-        if self.writer is not None:
-            if writer_ok and self.seq > self._last_checkpoint_seq:
-                self._submit([], checkpoint=True)
-            await asyncio.to_thread(self.writer.close)
+        if writer is not None:
+            if writer_ok:
+                self.sequencer.checkpoint_at_head()
+            await asyncio.to_thread(writer.close)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
 
-    def _fail_waiters(self, exc: BaseException) -> None:
-        for _, fut in [*self._ticket_waiters, *self._seq_waiters]:
-            if not fut.done():
-                fut.set_exception(exc)
-        self._ticket_waiters, self._seq_waiters = [], []
-
-    # -- sequencing and commit -------------------------------------------------
-
-    def _sequence(self, items: Sequence[EventAt], audit: Sequence[AuditRecord] = ()) -> int:
-        """Stamp, apply and persist ``items``; returns the store ticket to wait on."""
-        return self._submit(self._stamp(items), audit=audit)
-
-    def _stamp(self, items: Sequence[EventAt]) -> list[tuple[Event, bytes]]:
-        """Give ``items`` their seqs, apply them to the floor and keep them for resume."""
-        raws: list[bytes] = []
-        events: list[tuple[Event, bytes]] = []
-        first = self.seq + 1
-        at_ms, at = -1, ""
-        for t_ms, payload in items:
-            # Event times never go backwards, whatever the source.
-            self._last_at_ms = max(self._last_at_ms, t_ms)
-            if self._last_at_ms != at_ms:  # a big command's events share one time: format it once
-                at_ms, at = self._last_at_ms, iso(self._last_at_ms)
-            self.seq += 1
-            event = make_event(self.seq, at, payload)
-            self.state.apply(event)
-            raw = protocol.encode_event(event)
-            self.journal.append(self.seq, raw)
-            raws.append(raw)
-            events.append((event, raw))
-        if raws:
-            self._pending.append(_PendingBatch(first, self.seq, self._last_at_ms, raws))
-        return events
-
-    def _submit(
-        self,
-        events: Sequence[tuple[Event, bytes]],
-        *,
-        audit: Sequence[AuditRecord] = (),
-        checkpoint: bool = False,
-    ) -> int:
-        assert self.writer is not None and self.sim is not None
-        meta: dict[str, str] | None = None
-        counters = self.sim.counters()
-        if counters != self._counters:
-            self._counters = dict(counters)
-            meta = {COUNTERS_KEY: json.dumps(counters)}
-        if self.sim.now_ms > self._clock_submitted_ms:
-            self._clock_submitted_ms = self.sim.now_ms
-            meta = {**(meta or {}), CLOCK_KEY: str(self.sim.now_ms)}
-        if self._flag_no != self._flag_no_submitted:
-            self._flag_no_submitted = self._flag_no
-            meta = {**(meta or {}), FLAGS_KEY: str(self._flag_no)}
-        cp: tuple[int, str, bytes] | None = None
-        checkpoint = checkpoint or self.seq - self._last_checkpoint_seq >= self.config.checkpoint_every
-        if checkpoint and self.state.at is not None:
-            cp = (self.seq, self.state.at, protocol.encode(self.state.to_snapshot()))
-            self._last_checkpoint_seq = self.seq
-        # The calls these events finished go in the same transaction as the events.
-        finished, self._finished[:] = list(self._finished), []
-        ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp, calls=finished)
-        if meta and CLOCK_KEY in meta:
-            self._clock_tickets.append((ticket, self._clock_submitted_ms))
-        return ticket
-
-    def _committed_from_writer(self, seq: int, ticket: int) -> None:
-        """Called on the writer thread after each commit."""
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # loop closing during shutdown
-                loop.call_soon_threadsafe(self._on_committed, seq, ticket)
-
-    def _on_committed(self, seq: int, ticket: int) -> None:
-        if seq > self.committed_seq:
-            raws: list[bytes] = []
-            first = self.committed_seq + 1
-            while self._pending and self._pending[0].last_seq <= seq:
-                batch = self._pending.popleft()
-                raws.extend(batch.raws)
-                self._committed_at_ms = batch.at_ms
-            self.committed_seq = seq
-            self._broadcast(first, raws)
-        self._committed_ticket = max(self._committed_ticket, ticket)
-        while self._clock_tickets and self._clock_tickets[0][0] <= ticket:
-            self._persisted_clock_ms = max(self._persisted_clock_ms, self._clock_tickets.popleft()[1])
-        self._ticket_waiters = self._release(self._ticket_waiters, ticket)
-        self._seq_waiters = self._release(self._seq_waiters, self.committed_seq)
-
-    @staticmethod
-    def _release(
-        waiters: list[tuple[int, asyncio.Future[None]]], reached: int
-    ) -> list[tuple[int, asyncio.Future[None]]]:
-        keep = []
-        for wanted, fut in waiters:
-            if wanted <= reached:
-                if not fut.done():
-                    fut.set_result(None)
-            else:
-                keep.append((wanted, fut))
-        return keep
-
-    async def _wait(self, waiters: list[tuple[int, asyncio.Future[None]]], wanted: int, reached: int) -> None:
-        if wanted <= reached:
-            return
-        assert self._loop is not None
-        fut: asyncio.Future[None] = self._loop.create_future()
-        waiters.append((wanted, fut))
-        await fut
-
-    async def wait_committed(self, seq: int) -> None:
-        await self._wait(self._seq_waiters, seq, self.committed_seq)
-
-    async def _wait_ticket(self, ticket: int) -> None:
-        await self._wait(self._ticket_waiters, ticket, self._committed_ticket)
+    # -- publishing, the driver and the heartbeat --------------------------------
 
     def _broadcast(self, first: int, raws: list[bytes]) -> None:
+        """The sequencer's publish: events just committed, to every client not already past them."""
         if not raws:
             return
         for start in range(0, len(raws), EVENTS_PER_FRAME):
@@ -437,8 +226,6 @@ class Gateway:
                     s.push_events(protocol.events_frame(chunk[s.next_seq - chunk_first :]), chunk_last)
                 else:
                     s.push_events(frame, chunk_last)
-
-    # -- the simulator and the heartbeat ---------------------------------------
 
     async def _run_sim(self) -> None:
         assert self._loop is not None and self.sim is not None
@@ -459,39 +246,22 @@ class Gateway:
                 target = sim0 + max_step
             items = sim.advance(min(target, sim.now_ms + max_step))
             if items:
-                self._sequence(items)
-
-    def feed_clock(self) -> str | None:
-        """The feed clock clients may see.
-
-        The sim clock, but no further than the store has persisted it (so it never
-        goes back across a restart) and no further than committed events while
-        others are still being committed.
-        """
-        assert self.sim is not None
-        if self.committed_seq == self.seq:
-            at_ms = min(self.sim.now_ms, self._persisted_clock_ms)
-        else:
-            at_ms = self._committed_at_ms
-        at = iso(max(at_ms, self._committed_at_ms))
-        self._last_heartbeat_at = max(at, self._last_heartbeat_at)
-        return self._last_heartbeat_at
+                self.sequencer.sequence(items)
 
     async def _run_heartbeats(self) -> None:
         period = self.config.heartbeat_s
         while True:
             await asyncio.sleep(period / 2)
-            if self.writer is not None and self.writer.failed is not None and self.fatal is None:
+            writer = self.sequencer.writer
+            if writer is not None and writer.failed is not None and self.fatal is None:
                 # Nothing can be committed any more, so nothing more can be shown: stop
                 # loudly rather than serve a feed that silently stands still.
-                self.fatal = self.writer.failed
+                self.fatal = writer.failed
                 log.critical("the store writer failed, stopping the gateway: %r", self.fatal)
                 self.stopping.set()
                 return
-            assert self.sim is not None
-            if self.sim.now_ms > self._clock_submitted_ms:
-                self._submit([])  # persist the advancing clock even when no events flow
-            at = self.feed_clock()
+            self.sequencer.persist_clock()  # the advancing clock is kept even when no events flow
+            at = self.sequencer.feed_clock()
             if at is not None and self.committed_seq == self.seq:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
@@ -603,7 +373,7 @@ class Gateway:
             text=True,
         )
         resumed = (
-            self.journal.after(hello.resume_from, self.committed_seq)
+            self.sequencer.journal.after(hello.resume_from, self.committed_seq)
             if hello.resume_from is not None
             else None
         )
@@ -654,7 +424,7 @@ class Gateway:
         s.next_seq = at_seq + 1
         s.needs_snapshot = False
         s.snapshots_sent += 1
-        await self.wait_committed(at_seq)
+        await self.sequencer.wait_committed(at_seq)
         await ws.send(data, text=True)
         s.last_sent = time.monotonic()
 
@@ -705,7 +475,7 @@ class Gateway:
         calls: dict[str, CompletedCall] = {}
         if wanted.call_id is not None:
             # A call that ended a moment ago is in the store once the events ending it are.
-            await self.wait_committed(self.seq)
+            await self.sequencer.wait_committed(self.seq)
             found = await asyncio.to_thread(store.completed_call, wanted.call_id)
             if found is not None:
                 calls[found.id] = found
@@ -721,12 +491,12 @@ class Gateway:
             past=past,
             calls=calls,
             users=users,
-            now_ms=max(self.sim.now_ms, self._last_at_ms),
-            new_flag_id=self._new_flag_id,
+            now_ms=max(self.sim.now_ms, self.sequencer.last_at_ms),
+            new_flag_id=self.sequencer.new_flag_id,
         )
         args = recorded_args(cmd.action, cmd.args)
         record = AuditRecord(
-            at=self.feed_clock() or iso(self._last_at_ms),
+            at=self._audit_time(),
             user=s.user,
             role=s.role.value,
             command_id=cmd.id,
@@ -745,7 +515,7 @@ class Gateway:
             record.error_code, record.error_message = refused.code, refused.message
             if refused.details is not None:  # kept so a re-send after a restart gets them too
                 record.result = {"details": refused.details}
-            ticket = self._submit([], audit=[record])
+            ticket = self.sequencer.submit([], audit=[record])
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
         except Exception as exc:
             # A bug, not bad input: nothing was applied (the driver raised before any
@@ -754,7 +524,7 @@ class Gateway:
             message = f"the gateway could not carry out {cmd.action}: {type(exc).__name__}"
             ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
             record.error_code, record.error_message = ErrorCode.INTERNAL, message
-            ticket = self._submit([], audit=[record])
+            ticket = self.sequencer.submit([], audit=[record])
         else:
             record.ok, record.result, record.before = True, outcome.result, outcome.before
             items = list(outcome.events)
@@ -770,16 +540,16 @@ class Gateway:
                     before=outcome.before,
                 )
                 items.append((items[-1][0], applied))
-            stamped = self._stamp(items)
+            stamped = self.sequencer.stamp(items)
             record.after = outcome.after() if outcome.after is not None else None
-            ticket = self._submit(stamped, audit=[record])
+            ticket = self.sequencer.submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
-        await self._wait_ticket(ticket)
+        await self.sequencer.wait_ticket(ticket)
         return protocol.encode(ack)
 
-    def _new_flag_id(self) -> str:
-        self._flag_no += 1
-        return f"F-{self._flag_no:06d}"
+    def _audit_time(self) -> str:
+        """When an audited command happened: the feed clock as clients see it."""
+        return self.sequencer.feed_clock() or iso(self.sequencer.last_at_ms)
 
     async def _answer_query(self, s: ClientSession, cmd: Command) -> bytes:
         """A read-only query: role and arguments checked, then read from the store off the loop.
@@ -793,7 +563,7 @@ class Gateway:
             query = prepare_query(ctx, cmd.action, cmd.args)
         except CommandRefused as refused:
             record = AuditRecord(
-                at=self.feed_clock() or iso(self._last_at_ms),
+                at=self._audit_time(),
                 user=s.user,
                 role=s.role.value,
                 command_id=cmd.id,
@@ -804,7 +574,7 @@ class Gateway:
                 error_message=refused.message,
             )
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
-            await self._wait_ticket(self._submit([], audit=[record]))
+            await self.sequencer.wait_ticket(self.sequencer.submit([], audit=[record]))
             return protocol.encode(
                 Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
             )
@@ -831,7 +601,7 @@ class Gateway:
 
 
 class GatewayFailedError(RuntimeError):
-    pass
+    """The gateway cannot go on (its store writer stopped); the command line exits non-zero."""
 
 
 def _ack_from_audit(command_id: str, record: AuditRecord) -> Ack:
@@ -857,104 +627,3 @@ def _past(record: AuditRecord) -> PastCommand:
         before=record.before,
         after=record.after,
     )
-
-
-# -- command line --------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m console.feeds.gateway",
-        description="Serve the live contact-centre feed (protocol v1) from the built-in simulator.",
-    )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
-    p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario TOML file or bundled name")
-    p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
-    p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
-    p.add_argument(
-        "--start",
-        help="feed-clock start, ISO 8601 UTC (default: today at the scenario's start time);"
-        " on an existing database the clock resumes where it stopped if that is later",
-    )
-    p.add_argument(
-        "--db", help="database URL: sqlite:///FILE or postgresql+psycopg://... (default: user data dir)"
-    )
-    p.add_argument(
-        "--user",
-        action="append",
-        default=[],
-        metavar="NAME:ROLE:TOKEN",
-        help="a user who may connect (repeatable); with none, a one-time admin token is printed",
-    )
-    p.add_argument(
-        "--load",
-        type=float,
-        metavar="RATE",
-        help="benchmarks: serve a synthetic load centre at RATE events per second instead of the simulator",
-    )
-    p.add_argument(
-        "--load-size",
-        default="5000x200x50000",
-        metavar="AxQxC",
-        help="with --load: agents, queues and open cases (default 5000x200x50000)",
-    )
-    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
-    return p
-
-
-async def run(config: GatewayConfig) -> None:
-    gateway = Gateway(config)
-    await gateway.start()
-    print(f"listening {gateway.url}", flush=True)
-    if gateway.admin_token is not None:
-        print(f"admin token: {gateway.admin_token}", flush=True)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, gateway.stopping.set)
-    try:
-        await gateway.stopping.wait()
-    finally:
-        await gateway.stop()
-    if gateway.fatal is not None:
-        raise GatewayFailedError(f"the gateway stopped: {gateway.fatal!r}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        if args.speed <= 0:
-            raise ValueError(f"--speed must be positive, got {args.speed}")
-        if args.start is not None:
-            to_ms(args.start)
-        config = GatewayConfig(
-            host=args.host,
-            port=args.port,
-            scenario=resolve_scenario(args.scenario),
-            seed=args.seed,
-            speed=args.speed,
-            db_url=args.db,
-            start=args.start,
-            users=[parse_user(u) for u in args.user],
-            load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
-        )
-        asyncio.run(run(config))
-    except (ScenarioError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except GatewayFailedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

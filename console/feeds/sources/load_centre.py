@@ -1,9 +1,11 @@
 """A synthetic centre for benchmarks: a large floor and a steady, controllable event rate.
 
 Not a model of anything (the simulator is): it exists to hold the console to
-its speed figures. It offers the same driver interface as ``Simulator``, so
-the gateway serves it unchanged (``--load RATE``). Every event it emits applies
-cleanly to ``FloorState``; times are on the feed clock like any other driver.
+its speed figures. Like ``Simulator`` it is a ``CentreDriver`` (the protocol in
+``console.feeds.gateway.driver``, met structurally: nothing here imports the
+gateway), so the gateway serves it unchanged (``--load RATE``). Every event it
+emits applies cleanly to ``FloorState``; times are on the feed clock like any
+other driver.
 """
 
 from __future__ import annotations

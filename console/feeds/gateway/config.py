@@ -1,0 +1,56 @@
+"""How a gateway is set up: its options (``GatewayConfig``) and the users who may connect.
+
+Plain data and parsing, nothing started: the command line (``cli``), the
+console's embedded gateway and the tests all build a ``GatewayConfig``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console.domain.permissions import Role
+from console.feeds.sources.load_centre import LoadShape
+from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    name: str
+    role: Role
+    token: str
+
+
+def parse_user(text: str) -> UserSpec:
+    """Parse ``NAME:ROLE:TOKEN`` (the token may itself contain colons)."""
+    parts = text.split(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(f"--user {text.split(':', 1)[0]!r}...: expected NAME:ROLE:TOKEN")
+    name, role, token = parts
+    try:
+        return UserSpec(name, Role(role), token)
+    except ValueError:
+        raise ValueError(
+            f"--user {name}: unknown role {role!r}; roles are {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+@dataclass
+class GatewayConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    scenario: Path = DEFAULT_SCENARIO
+    seed: int = 1
+    speed: float = 1.0
+    db_url: str | None = None
+    start: str | None = (
+        None  # feed-clock start on a fresh store (ISO); default today at the scenario's start time
+    )
+    users: list[UserSpec] = field(default_factory=list)
+    checkpoint_every: int = 20_000
+    tick_s: float = 0.02
+    heartbeat_s: float = 0.5
+    hello_timeout_s: float = 10.0
+    client_max_frames: int = 2000
+    journal_min_events: int = 100_000
+    load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)

@@ -1,0 +1,285 @@
+"""Sequencing: every change to the floor gets its seq here and reaches clients only once committed.
+
+Everything that changes the floor, the driver's events and supervisors'
+commands alike, goes through the gateway's ``Sequencer``: ``stamp`` gives the
+events the next seqs, applies the shared reducer and keeps the encoded events in
+the resume journal; ``submit`` hands them to the store writer thread, together
+with what a restart needs to carry on (the driver's counters, the feed clock,
+the last flag number) and, now and then, a checkpoint of the floor. Events are
+published to clients only once the store has committed them, so a crash can
+never make the gateway reuse a seq that a client has seen; ``wait_ticket`` lets
+a command's ack follow the commit of its events and audit row.
+
+Everything here runs on the gateway's asyncio loop except
+``_committed_from_writer``, which the writer thread calls after each commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+
+from console.domain.clock import iso, to_ms
+from console.domain.entities import CompletedCall
+from console.domain.events import Event, RawEvent, make_event, type_payload
+from console.domain.state import FloorState, Snapshot
+from console.feeds import protocol
+from console.feeds.gateway.driver import CentreDriver, EventAt
+from console.feeds.gateway.journal import ResumeJournal
+from console.store import AuditRecord, Store, StoreWriter
+
+COUNTERS_KEY = "sim.counters"
+# The feed clock shown in heartbeats runs ahead of the last event; it is persisted
+# so that after a restart the clock never goes back for a console.
+CLOCK_KEY = "feed.clock"
+# The last flag number issued (flag ids are F-000001, F-000002, ...), kept with the flag's events.
+FLAGS_KEY = "flags.last_id"
+
+# Called with the first seq and the encoded events, in order, once the store has committed them.
+Publish = Callable[[int, list[bytes]], None]
+
+
+@dataclass
+class _PendingBatch:
+    first_seq: int
+    last_seq: int
+    at_ms: int
+    raws: list[bytes]
+
+
+class Sequencer:
+    """The floor's seqs, its resume journal and its way to the store; the ``Gateway`` owns one.
+
+    ``restore`` (off the loop) and ``start`` (on it) come first; then
+    ``sequence``, or ``stamp`` and ``submit`` for a command that audits what
+    its events did.
+    """
+
+    def __init__(
+        self, state: FloorState, *, publish: Publish, checkpoint_every: int, journal_min_events: int
+    ) -> None:
+        self.state = state
+        self.journal = ResumeJournal(min_events=journal_min_events)
+        self.seq = 0  # head: last seq stamped
+        self.committed_seq = 0  # last seq the store has committed and clients may see
+        self.last_at_ms = 0  # the time of the last event stamped
+        self.writer: StoreWriter | None = None
+        # The driver's counters as the store kept them, for a restarted simulator (see restore).
+        self.restored_counters: dict[str, int] | None = None
+        self._publish = publish
+        self._checkpoint_every = checkpoint_every
+        self._journal_min_events = journal_min_events
+        self._driver: CentreDriver | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._committed_at_ms = 0
+        self._last_clock_shown = ""
+        self._pending: deque[_PendingBatch] = deque()
+        self._ticket_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._seq_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._committed_ticket = 0  # loop-side: tickets whose commit _on_committed has handled
+        self._persisted_clock_ms = 0  # feed clock the store holds
+        self._clock_submitted_ms = 0
+        self._clock_tickets: deque[tuple[int, int]] = deque()
+        self._last_checkpoint_seq = 0
+        self._counters: dict[str, int] = {}
+        self._finished: list[CompletedCall] = []  # calls finished by events not yet submitted
+        self._flag_no = 0  # the last flag number issued
+        self._flag_no_submitted = 0
+
+    # -- restart and start -------------------------------------------------------
+
+    def restore(self, store: Store) -> None:
+        """Rebuild the floor from the latest checkpoint and the journal after it (runs off the loop)."""
+        checkpoint = store.latest_checkpoint()
+        if checkpoint is not None:
+            self.state.load_snapshot(msgspec.json.decode(checkpoint[1], type=Snapshot))
+        raw_decoder = msgspec.json.Decoder(RawEvent)
+        for _, raw in store.events_after(self.state.seq):
+            self.state.apply(type_payload(raw_decoder.decode(raw)))
+        self.seq = self.committed_seq = self._last_checkpoint_seq = self.state.seq
+        if self.state.at is not None:
+            self.last_at_ms = self._committed_at_ms = to_ms(self.state.at)
+        clock = store.get_meta(CLOCK_KEY)
+        self._persisted_clock_ms = self._clock_submitted_ms = int(clock) if clock else 0
+        flag_no = store.get_meta(FLAGS_KEY)
+        in_state = [int(fid[2:]) for fid in self.state.flags if fid.startswith("F-") and fid[2:].isdigit()]
+        self._flag_no = self._flag_no_submitted = max([int(flag_no) if flag_no else 0, *in_state])
+        counters = store.get_meta(COUNTERS_KEY)
+        self.restored_counters = json.loads(counters) if counters else None
+        self.journal.reset(self.seq)
+        tail = store.tail_events(self._journal_min_events)
+        if tail:
+            self.journal.reset(tail[0][0] - 1)
+            for seq, raw in tail:
+                self.journal.append(seq, raw)
+
+    def clock_reached_ms(self) -> int:
+        """How far the feed clock went before a restart: its last event or its persisted clock."""
+        return max(self.last_at_ms, self._persisted_clock_ms)
+
+    def start(self, store: Store, driver: CentreDriver) -> None:
+        """Start the store writer (on the gateway's loop); ``driver`` is the centre's clock and counters."""
+        self._loop = asyncio.get_running_loop()
+        self._driver = driver
+        self.writer = store.start_writer(self._committed_from_writer)
+        # From now on every call that leaves the floor is recorded with the events that end it.
+        self.state.on_call_finished = self._finished.append
+
+    # -- stamping and submitting -------------------------------------------------
+
+    def sequence(self, items: Sequence[EventAt], audit: Sequence[AuditRecord] = ()) -> int:
+        """Stamp, apply and persist ``items``; returns the store ticket to wait on."""
+        return self.submit(self.stamp(items), audit=audit)
+
+    def stamp(self, items: Sequence[EventAt]) -> list[tuple[Event, bytes]]:
+        """Give ``items`` their seqs, apply them to the floor and keep them for resume."""
+        raws: list[bytes] = []
+        events: list[tuple[Event, bytes]] = []
+        first = self.seq + 1
+        at_ms, at = -1, ""
+        for t_ms, payload in items:
+            # Event times never go backwards, whatever the source.
+            self.last_at_ms = max(self.last_at_ms, t_ms)
+            if self.last_at_ms != at_ms:  # a big command's events share one time: format it once
+                at_ms, at = self.last_at_ms, iso(self.last_at_ms)
+            self.seq += 1
+            event = make_event(self.seq, at, payload)
+            self.state.apply(event)
+            raw = protocol.encode_event(event)
+            self.journal.append(self.seq, raw)
+            raws.append(raw)
+            events.append((event, raw))
+        if raws:
+            self._pending.append(_PendingBatch(first, self.seq, self.last_at_ms, raws))
+        return events
+
+    def submit(
+        self,
+        events: Sequence[tuple[Event, bytes]],
+        *,
+        audit: Sequence[AuditRecord] = (),
+        checkpoint: bool = False,
+    ) -> int:
+        """Hand stamped ``events`` and ``audit`` rows to the store writer; returns the ticket to wait on."""
+        assert self.writer is not None and self._driver is not None
+        meta: dict[str, str] | None = None
+        counters = self._driver.counters()
+        if counters != self._counters:
+            self._counters = dict(counters)
+            meta = {COUNTERS_KEY: json.dumps(counters)}
+        if self._driver.now_ms > self._clock_submitted_ms:
+            self._clock_submitted_ms = self._driver.now_ms
+            meta = {**(meta or {}), CLOCK_KEY: str(self._driver.now_ms)}
+        if self._flag_no != self._flag_no_submitted:
+            self._flag_no_submitted = self._flag_no
+            meta = {**(meta or {}), FLAGS_KEY: str(self._flag_no)}
+        cp: tuple[int, str, bytes] | None = None
+        checkpoint = checkpoint or self.seq - self._last_checkpoint_seq >= self._checkpoint_every
+        if checkpoint and self.state.at is not None:
+            cp = (self.seq, self.state.at, protocol.encode(self.state.to_snapshot()))
+            self._last_checkpoint_seq = self.seq
+        # The calls these events finished go in the same transaction as the events.
+        finished, self._finished[:] = list(self._finished), []
+        ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp, calls=finished)
+        if meta and CLOCK_KEY in meta:
+            self._clock_tickets.append((ticket, self._clock_submitted_ms))
+        return ticket
+
+    def persist_clock(self) -> None:
+        """Send the driver's clock to the store if it has moved on, even when no events flow."""
+        assert self._driver is not None
+        if self._driver.now_ms > self._clock_submitted_ms:
+            self.submit([])
+
+    def checkpoint_at_head(self) -> None:
+        """A checkpoint at the head (on a clean stop), so a restart replays nothing; none if one is there."""
+        if self.seq > self._last_checkpoint_seq:
+            self.submit([], checkpoint=True)
+
+    def new_flag_id(self) -> str:
+        """The next flag id; the store keeps the counter with the events that use it."""
+        self._flag_no += 1
+        return f"F-{self._flag_no:06d}"
+
+    # -- commit ------------------------------------------------------------------------
+
+    def _committed_from_writer(self, seq: int, ticket: int) -> None:
+        """Called on the writer thread after each commit."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # loop closing during shutdown
+                loop.call_soon_threadsafe(self._on_committed, seq, ticket)
+
+    def _on_committed(self, seq: int, ticket: int) -> None:
+        if seq > self.committed_seq:
+            raws: list[bytes] = []
+            first = self.committed_seq + 1
+            while self._pending and self._pending[0].last_seq <= seq:
+                batch = self._pending.popleft()
+                raws.extend(batch.raws)
+                self._committed_at_ms = batch.at_ms
+            self.committed_seq = seq
+            self._publish(first, raws)
+        self._committed_ticket = max(self._committed_ticket, ticket)
+        while self._clock_tickets and self._clock_tickets[0][0] <= ticket:
+            self._persisted_clock_ms = max(self._persisted_clock_ms, self._clock_tickets.popleft()[1])
+        self._ticket_waiters = self._release(self._ticket_waiters, ticket)
+        self._seq_waiters = self._release(self._seq_waiters, self.committed_seq)
+
+    @staticmethod
+    def _release(
+        waiters: list[tuple[int, asyncio.Future[None]]], reached: int
+    ) -> list[tuple[int, asyncio.Future[None]]]:
+        keep = []
+        for wanted, fut in waiters:
+            if wanted <= reached:
+                if not fut.done():
+                    fut.set_result(None)
+            else:
+                keep.append((wanted, fut))
+        return keep
+
+    async def _wait(self, waiters: list[tuple[int, asyncio.Future[None]]], wanted: int, reached: int) -> None:
+        if wanted <= reached:
+            return
+        assert self._loop is not None
+        fut: asyncio.Future[None] = self._loop.create_future()
+        waiters.append((wanted, fut))
+        await fut
+
+    async def wait_committed(self, seq: int) -> None:
+        """Return once the store has committed ``seq``."""
+        await self._wait(self._seq_waiters, seq, self.committed_seq)
+
+    async def wait_ticket(self, ticket: int) -> None:
+        """Return once the store has committed the submit that returned ``ticket``."""
+        await self._wait(self._ticket_waiters, ticket, self._committed_ticket)
+
+    def fail_waiters(self, exc: BaseException) -> None:
+        """Nothing will commit any more: release everyone waiting for a commit with ``exc``."""
+        for _, fut in [*self._ticket_waiters, *self._seq_waiters]:
+            if not fut.done():
+                fut.set_exception(exc)
+        self._ticket_waiters, self._seq_waiters = [], []
+
+    def feed_clock(self) -> str | None:
+        """The feed clock clients may see.
+
+        The driver's clock, but no further than the store has persisted it (so it
+        never goes back across a restart) and no further than committed events
+        while others are still being committed.
+        """
+        assert self._driver is not None
+        if self.committed_seq == self.seq:
+            at_ms = min(self._driver.now_ms, self._persisted_clock_ms)
+        else:
+            at_ms = self._committed_at_ms
+        at = iso(max(at_ms, self._committed_at_ms))
+        self._last_clock_shown = max(at, self._last_clock_shown)
+        return self._last_clock_shown
