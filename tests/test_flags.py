@@ -39,6 +39,7 @@ from console.domain.events import (
     CallQueued,
     CallRinging,
     CentreConfigured,
+    EventAt,
     EventData,
     FlagCreated,
     FlagUpdated,
@@ -63,7 +64,6 @@ from console.domain.state import FloorState, Snapshot
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
 from console.feeds.gateway.commands.queries import calls_page, decode_cursor
 from console.feeds.gateway.commands.registry import execute, lookups_wanted, prepare_query, recorded_args
-from console.feeds.gateway.driver import EventAt
 
 T0 = to_ms("2026-03-02T09:00:00.000Z")
 

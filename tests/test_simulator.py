@@ -37,12 +37,13 @@ from console.domain.events import (
     CaseCreated,
     CaseUpdated,
     CentreConfigured,
+    EventAt,
     QueueConfigured,
     make_event,
 )
 from console.domain.figures import formulas
 from console.domain.state import FloorState, Snapshot
-from console.feeds.sources.simulator.engine import EventAt, Simulator
+from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import (
     DEFAULT_SCENARIO,
     Scenario,

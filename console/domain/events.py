@@ -146,6 +146,10 @@ EventData = (
     | FlagUpdated
 )
 
+#: An event before the gateway gives it a seq: (feed-clock epoch ms, payload). What a
+#: centre driver (simulator, load centre, adapter) produces and the sequencer stamps.
+EventAt = tuple[int, EventData]
+
 #: Wire type name -> payload struct.
 EVENT_TYPES: dict[str, type[Any]] = {
     "queue.configured": QueueConfigured,

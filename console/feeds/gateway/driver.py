@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from console.domain.entities import AgentState
-from console.domain.events import EventData
-
-EventAt = tuple[int, EventData]  # (feed-clock epoch ms, payload): an event before it has a seq
+from console.domain.events import EventAt
 
 
 class CentreDriver(Protocol):

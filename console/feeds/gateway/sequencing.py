@@ -27,10 +27,10 @@ import msgspec
 
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CompletedCall
-from console.domain.events import Event, RawEvent, make_event, type_payload
+from console.domain.events import Event, EventAt, RawEvent, make_event, type_payload
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.gateway.driver import CentreDriver, EventAt
+from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.journal import ResumeJournal
 from console.store import AuditRecord, Store, StoreWriter
 

@@ -26,12 +26,11 @@ from console.domain.events import (
     CaseCreated,
     CaseUpdated,
     CentreConfigured,
+    EventAt,
     EventData,
     QueueConfigured,
 )
 from console.domain.state import FloorState
-
-EventAt = tuple[int, EventData]
 
 _STATUSES = [s for s in CaseStatus if s is not CaseStatus.CLOSED]
 

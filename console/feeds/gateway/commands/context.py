@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console.domain.entities import CompletedCall
+from console.domain.events import EventAt
 from console.domain.permissions import Role
 from console.domain.state import FloorState
-from console.feeds.gateway.driver import CentreDriver, EventAt
+from console.feeds.gateway.driver import CentreDriver
 
 
 class CommandRefused(Exception):

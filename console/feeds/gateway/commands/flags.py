@@ -18,11 +18,10 @@ from console.domain import flags as flag_rules
 from console.domain.actions import ActionName
 from console.domain.clock import iso, to_ms
 from console.domain.entities import Flag, FlagStatus
-from console.domain.events import FlagCreated, FlagUpdated
+from console.domain.events import EventAt, FlagCreated, FlagUpdated
 from console.domain.masking import mask_digits
 from console.domain.state import FloorState
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
-from console.feeds.gateway.driver import EventAt
 from console.feeds.protocol import ErrorCode, FlagCallArgs, UpdateFlagArgs
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CASE_PRIORITIES, Case, CaseStatus
-from console.domain.events import CaseCreated, CaseUpdated, EventData
+from console.domain.events import CaseCreated, CaseUpdated, EventAt
 from console.feeds.sources.simulator.calendar import DAY_MS, HOUR_MS, LocalClock, RateCurve
 from console.feeds.sources.simulator.durations import Sampler, sampler
 from console.feeds.sources.simulator.names import (
@@ -33,7 +33,6 @@ from console.feeds.sources.simulator.names import (
 )
 from console.feeds.sources.simulator.scenario import CasePriority, CasesSpec
 
-EventAt = tuple[int, EventData]
 Handler = Callable[[int, Any, int], None]
 Schedule = Callable[[int, Handler, Any, int], None]
 

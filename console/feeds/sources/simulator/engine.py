@@ -41,7 +41,7 @@ from console.domain.events import (
     CallQueued,
     CallRinging,
     CentreConfigured,
-    EventData,
+    EventAt,
     QueueConfigured,
 )
 from console.domain.state import FloorState
@@ -51,7 +51,6 @@ from console.feeds.sources.simulator.durations import Sampler, sampler
 from console.feeds.sources.simulator.names import agent_id, agent_name, masked_mobile
 from console.feeds.sources.simulator.scenario import BreakRule, QueueSpec, Scenario, minutes, shift_window
 
-EventAt = tuple[int, EventData]  # (feed-clock epoch ms, payload)
 Handler = Callable[[int, Any, int], None]
 
 _AVAILABLE = AgentState.AVAILABLE
