@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.domain.businessday import time_of_business_day
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import CallOutcome, CompletedCall
@@ -51,7 +52,6 @@ from console.widgets.quality.common import (
     call_outcome_label,
     may,
     role_refusal,
-    time_of_business_day,
 )
 
 #: Calls per page.

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.domain.businessday import parse_moment
 from console.domain.clock import seconds_between, to_ms
 from console.domain.entities import FLAG_NOTE_MAX, FlagCategory, FlagSeverity
 from console.domain.figures.queues import Level
@@ -47,7 +48,6 @@ from console.widgets.quality.common import (
     ack_error,
     category_label,
     moment_text,
-    parse_moment,
     severity_label,
 )
 
