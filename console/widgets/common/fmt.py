@@ -157,10 +157,6 @@ def dot_icon(colour: str) -> QIcon:
     return icon
 
 
-def state_icon(state: AgentState) -> QIcon:
-    return dot_icon(STATE_COLORS[state].name())
-
-
 def state_label(state: AgentState) -> str:
     """The agent state in a supervisor's words."""
     labels = {

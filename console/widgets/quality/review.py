@@ -765,12 +765,14 @@ class ReviewPanel(QWidget):
 
     def csv_text(self) -> str:
         """The flags shown, in the order shown, as the domain's CSV (customer data masked)."""
-        return flags_csv(self.shown_flags(), self._source.state)
+        state = self._source.state
+        return flags_csv(self.shown_flags(), state.agents, state.queues)
 
     def export_csv(self, path: str | Path) -> int:
         """Write the flags shown to ``path``; returns how many."""
         flags = self.shown_flags()
-        Path(path).write_text(flags_csv(flags, self._source.state), encoding="utf-8", newline="")
+        state = self._source.state
+        Path(path).write_text(flags_csv(flags, state.agents, state.queues), encoding="utf-8", newline="")
         text = self.tr("Exported {n} flags to {path}").format(n=f"{len(flags):,}", path=str(path))
         self.message.emit(text)
         return len(flags)
