@@ -213,10 +213,6 @@ class FlagsModel(CellTableModel):
         """The flags shown, newest first."""
         return list(self._shown)
 
-    def flag_id_at(self, row: int) -> str:
-        flag_id: str = self.rows.rows[row][_ID]
-        return flag_id
-
     def row_of(self, flag_id: str) -> int | None:
         return self.rows.row_of(flag_id)
 
@@ -762,11 +758,6 @@ class ReviewPanel(QWidget):
         self.message.emit(text)
 
     # -- export ----------------------------------------------------------------------
-
-    def csv_text(self) -> str:
-        """The flags shown, in the order shown, as the domain's CSV (customer data masked)."""
-        state = self._source.state
-        return flags_csv(self.shown_flags(), state.agents, state.queues)
 
     def export_csv(self, path: str | Path) -> int:
         """Write the flags shown to ``path``; returns how many."""

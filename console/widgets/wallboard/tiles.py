@@ -128,12 +128,6 @@ class FitLabel(QLabel):
             pal.setColor(QPalette.ColorRole.WindowText, colour)
         self.setPalette(pal)
 
-    def fits(self) -> bool:
-        """The text fits the label's rectangle in its font (what the tests measure, too)."""
-        fm = QFontMetrics(self.font())
-        rect = self.contentsRect()
-        return text_width(fm, self.text()) <= rect.width() and fm.height() <= rect.height()
-
 
 def fit_role(labels: Sequence[FitLabel], max_px: float, templates: Sequence[str] = ()) -> int:
     """One font size for ``labels``: the largest at which each label's text (and the templates) fits."""

@@ -264,9 +264,6 @@ class CasesModel(QAbstractTableModel):
             return None
         return self._display(bisect.bisect_left(self._keys, rec.key), len(self._keys))
 
-    def case_at(self, row: int) -> Case:
-        return self._recs[self.case_id_at(row)].case
-
     def queue_ids(self) -> list[tuple[str, str]]:
         """(id, name) of the floor's queues, in the floor's order."""
         return list(self._queue_names.items())
