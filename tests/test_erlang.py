@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.domain.entities import SlDefinition
-from console.domain.erlang import ErlangA, ErlangC, erlang_b, erlang_c, steady_state
+from console.domain.erlang import ErlangA, ErlangC, erlang_b, erlang_c
 
 
 def _erlang_c_exact(c: int, a: Fraction) -> Fraction:
@@ -196,11 +196,6 @@ def test_service_level_definitions_are_ordered_and_consistent() -> None:
     )
     assert m.abandon_rate(short) == pytest.approx((m.p_abandon - p_short) / (1 - p_short))
     assert m.abandon_rate(0.0) == pytest.approx(m.p_abandon)
-
-
-def test_steady_state_picks_the_model() -> None:
-    assert isinstance(steady_state(200, 180, 14), ErlangC)
-    assert isinstance(steady_state(200, 180, 14, patience_s=300), ErlangA)
 
 
 @settings(max_examples=40, deadline=None)

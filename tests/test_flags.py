@@ -7,9 +7,11 @@ restarts are in tests/test_gateway_flags.py.
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -17,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from console.domain import flags as flags_module
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     FLAG_NOTE_MAX,
@@ -30,6 +33,7 @@ from console.domain.entities import (
     FlagOutcome,
     FlagSeverity,
     FlagStatus,
+    Queue,
 )
 from console.domain.events import (
     AgentAdded,
@@ -445,7 +449,7 @@ def test_csv_export_has_every_column_and_no_full_number() -> None:
     flags[0].note = "caller read out card 4111 1111 1111 1111"
     flags[1].notes.append(FlagNote(at=at(250), by="quinn", text='=HYPERLINK("http://x")'))
     flags[2].caller = "13812345678"  # never on the feed unmasked; masked anyway
-    text = flags_csv(flags, f.state)
+    text = flags_csv(flags, f.state.agents, f.state.queues)
     assert text.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(text)))
     assert (
@@ -493,6 +497,21 @@ def test_csv_export_has_every_column_and_no_full_number() -> None:
     assert "4111 1111" not in text and "13812345678" not in text
     # Without a floor the ids stand in for the names.
     assert list(csv.reader(io.StringIO(flags_csv(flags[:1]))))[1][4:7] == ["a1", "red", "q"]
+
+
+def test_the_export_reads_names_from_the_roster_and_queues_alone() -> None:
+    """No FloorState: flags and the floor's state import each other no more."""
+    flag = review_queue()[0]
+    agents = {"a1": Agent(id="a1", name="Ann Lee", team="blue", skills=[])}
+    queues = {"q": Queue(id="q", name="Cards", sl_threshold_s=20, sl_target_pct=80)}
+    flag.team = None  # recorded without a team: the agent's team now
+    row = list(csv.reader(io.StringIO(flags_csv([flag], agents, queues))))[1]
+    assert row[3:7] == ["a1", "Ann Lee", "blue", "Cards"]
+    assert list(csv.reader(io.StringIO(flags_csv([flag], agents))))[1][4:7] == ["Ann Lee", "blue", "q"]
+    source = Path(flags_module.__file__ or "").read_text(encoding="utf-8")
+    nodes = ast.walk(ast.parse(source))
+    imported = {node.module for node in nodes if isinstance(node, ast.ImportFrom) and node.module}
+    assert "console.domain.state" not in imported
 
 
 @pytest.mark.parametrize(

@@ -388,7 +388,8 @@ def test_the_review_workflow_keeps_every_note(flags_gw: GatewayThread) -> None:
         )
         assert msgspec.json.encode(sup.state.flags[fid]) == msgspec.json.encode(qa.state.flags[fid])
         # The review queue's export from that console: the flag with its last note, masked.
-        rows = list(csv.reader(io.StringIO(flags_csv([sup.state.flags[fid]], sup.state))))
+        exported = flags_csv([sup.state.flags[fid]], sup.state.agents, sup.state.queues)
+        rows = list(csv.reader(io.StringIO(exported)))
         assert rows[1][0] == fid and rows[1][5] == "l" and rows[1][6] == "Long"
         assert rows[1][10:15] == ["in_review", "admin1", "", "quality1", "coaching booked"]
         assert MASKED.match(rows[1][7])

@@ -25,7 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from console.application.floor_source import FloorSource
 from console.application.live import LiveFeed
-from console.domain.clock import iso, to_ms
+from console.domain.clock import iso
 from console.domain.entities import (
     Call,
     CallOutcome,
@@ -45,12 +45,7 @@ from console.widgets.common.fmt import duration
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
 from console.widgets.quality.call_history import CallHistoryPanel, HistCol
-from console.widgets.quality.common import (
-    CallSummary,
-    moment_text,
-    parse_moment,
-    time_of_business_day,
-)
+from console.widgets.quality.common import CallSummary, moment_text
 from console.widgets.quality.flag_dialog import FlagDialog
 from console.widgets.quality.review import FlagCol, ReviewPanel, StatusChoice
 from tests.consoles import Consoles
@@ -548,23 +543,8 @@ def test_every_word_of_the_quality_views_goes_through_qt_translation(qtbot: QtBo
         app.removeTranslator(translator)
 
 
-def test_moments_and_times_of_the_business_day() -> None:
-    assert parse_moment("") is None and parse_moment(" 01:35 ") == 95.0 and parse_moment("1:02:03") == 3723.0
-    assert parse_moment("125:00") == 7500.0
-    for bad in ("1:2", "a", "01:60", "1:60:00", "-1:00"):
-        with pytest.raises(ValueError):
-            parse_moment(bad)
+def test_moments_in_a_call_are_shown_as_minutes_and_seconds() -> None:
     assert moment_text(95) == "01:35" and moment_text(3723) == "1:02:03" and moment_text(None) == ""
-    day = "2026-03-01T22:00:00.000Z"  # 06:00 in Shanghai, where the bank's day starts
-    assert time_of_business_day("09:30", day, "Asia/Shanghai") == "2026-03-02T01:30:00.000Z"
-    assert time_of_business_day("02:00", day, "Asia/Shanghai") == "2026-03-02T18:00:00.000Z"  # the night
-    assert time_of_business_day("", day, "Asia/Shanghai") is None
-    for bad in ("24:00", "9", "09:30 pm"):
-        with pytest.raises(ValueError):
-            time_of_business_day(bad, day, "Asia/Shanghai")
-    with pytest.raises(ValueError):
-        time_of_business_day("09:30", None, "UTC")
-    assert to_ms(time_of_business_day("06:00", day, "Asia/Shanghai") or "") == to_ms(day)
 
 
 def test_refusals_and_roles_without_a_gateway(qtbot: QtBot) -> None:

@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 from console.application.floor_source import FloorSource
 from console.domain.actions import ActionName
 from console.domain.assignment import DEFAULT_AT_RISK_S, candidates, next_due_ms, reassign_warnings
+from console.domain.cases import CaseFilter, DeadlineFilter
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Agent,
@@ -55,7 +56,7 @@ from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
 from console.widgets.work.actions_today import ActionCol, ActionsTodayPanel
-from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CaseFilter, CasesPanel, DeadlineFilter
+from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CasesPanel
 from console.widgets.work.controller import WorkController
 from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
 from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel

@@ -211,9 +211,6 @@ class DeadlineList:
         """How many deadlines of this kind are known, listed or not."""
         return self._counts[_RANK[kind]]
 
-    def due_of(self, kind: BreachKind, ref_id: str) -> int | None:
-        return self._due.get((_RANK[kind], ref_id))
-
     def entry_at(self, row: int) -> Entry:
         """The entry shown at display ``row``."""
         return self.listed[self.breached - 1 - row] if row < self.breached else self.listed[row]

@@ -277,12 +277,3 @@ class ErlangA:
         """Abandon rate as ``metrics.abandon_pct`` counts it: short abandons out of both sides."""
         short = self.p_abandoned_within(short_abandon_s)
         return (self.p_abandon - short) / (1.0 - short)
-
-
-def steady_state(
-    arrivals_per_hour: float, handle_s: float, agents: int, patience_s: float | None = None
-) -> SteadyState:
-    """Erlang A when callers abandon, else the closed-form Erlang C."""
-    if patience_s is None:
-        return ErlangC(arrivals_per_hour, handle_s, agents)
-    return ErlangA(arrivals_per_hour, handle_s, patience_s, agents)

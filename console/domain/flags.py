@@ -21,38 +21,20 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from console.domain.clock import Timestamp
 from console.domain.entities import (
     FLAG_NOTE_MAX,
+    Agent,
     Flag,
     FlagCategory,
     FlagOutcome,
     FlagSeverity,
     FlagStatus,
+    Queue,
 )
 from console.domain.masking import mask_digits
-
-if TYPE_CHECKING:
-    from console.domain.state import FloorState
-
-#: Human labels of the categories, for views (the codes are what goes on the wire).
-CATEGORY_LABELS: dict[FlagCategory, str] = {
-    FlagCategory.COMPLIANCE: "Compliance and required disclosures",
-    FlagCategory.DATA_PROTECTION: "Customer-data protection",
-    FlagCategory.COURTESY: "Courtesy and attitude",
-    FlagCategory.INCORRECT_INFO: "Incorrect information",
-    FlagCategory.COMPLAINT_HANDLING: "Complaint handling",
-    FlagCategory.PROCESS: "Process not followed",
-    FlagCategory.COMMENDATION: "Commendation",
-}
-
-OUTCOME_LABELS: dict[FlagOutcome, str] = {
-    FlagOutcome.CONFIRMED: "Confirmed",
-    FlagOutcome.COACHING_NEEDED: "Coaching needed",
-    FlagOutcome.NO_ISSUE: "No issue",
-}
 
 #: Where each status may go next.
 TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
@@ -285,19 +267,24 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def flags_csv(flags: Iterable[Flag], state: FloorState | None = None) -> str:
+def flags_csv(
+    flags: Iterable[Flag],
+    agents: Mapping[str, Agent] | None = None,
+    queues: Mapping[str, Queue] | None = None,
+) -> str:
     """The flags as CSV (RFC 4180, header row, CRLF), in the order given, customer data masked.
 
-    Agent and queue names come from ``state`` when it knows them (else the ids);
-    the team is the agent's team when the call was flagged. The caller is
+    Agent names and teams come from ``agents`` (the floor's roster, by id) and queue names
+    from ``queues`` (by id) when they know them, else the ids stand in; the team is the one
+    the flag recorded when the call was flagged, else the agent's team now. The caller is
     masked as on the feed and the last note has every long number masked
     (:func:`~console.domain.masking.mask_digits`): the export never holds a full number.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    agents = state.agents if state is not None else {}
-    queues = state.queues if state is not None else {}
+    agents = agents if agents is not None else {}
+    queues = queues if queues is not None else {}
     for f in flags:
         agent = agents.get(f.agent_id or "")
         queue = queues.get(f.queue_id)

@@ -194,9 +194,6 @@ class LevelTracker:
         self._last.update(levels)
         return entered
 
-    def forget(self) -> None:
-        self._last.clear()
-
 
 # -- layout ---------------------------------------------------------------------------------------
 

@@ -10,12 +10,11 @@ translation (context ``fmt``, literal strings so lupdate finds them).
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
+from console.domain.businessday import known_zone
 from console.domain.entities import AgentState
 from console.domain.figures.queues import Level
 
@@ -72,14 +71,6 @@ def percent(value: float | None) -> str:
     return DASH if value is None else f"{value:.1f}%"
 
 
-@lru_cache(maxsize=32)
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 def clock_time(ms: int | None, tz: str | None = None) -> str:
     """A feed-clock instant as a time of day ``HH:MM:SS``.
 
@@ -88,7 +79,7 @@ def clock_time(ms: int | None, tz: str | None = None) -> str:
     """
     if ms is None:
         return DASH
-    zone = _zone(tz) if tz else None
+    zone = known_zone(tz) if tz else None
     return datetime.fromtimestamp(ms / 1000.0, zone).strftime("%H:%M:%S")
 
 
@@ -96,7 +87,7 @@ def date_time(ms: int | None, tz: str | None = None) -> str:
     """A feed-clock instant as ``YYYY-MM-DD HH:MM:SS`` (when a time of day alone would be ambiguous)."""
     if ms is None:
         return DASH
-    zone = _zone(tz) if tz else None
+    zone = known_zone(tz) if tz else None
     return datetime.fromtimestamp(ms / 1000.0, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -164,10 +155,6 @@ def dot_icon(colour: str) -> QIcon:
     if icon is None:
         icon = _ICONS[key] = _draw("dot", QColor(colour))
     return icon
-
-
-def state_icon(state: AgentState) -> QIcon:
-    return dot_icon(STATE_COLORS[state].name())
 
 
 def state_label(state: AgentState) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from typing import Protocol, runtime_checkable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.domain.businessday import zone
 from console.feeds.client.feed_client import FeedStatus
 from console.widgets.common.theme import banner_colors, current_theme, level_color
 
@@ -54,18 +54,11 @@ def live_extras(feed: FloorSource) -> LiveExtras | None:
     return feed if isinstance(feed, LiveExtras) else None
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def centre_time(feed: FloorSource, ms: int | None, seconds: bool = True) -> str:
     """A feed-clock instant as the centre's local time of day, e.g. ``14:03:07 CST``."""
     if ms is None:
         return "—"
-    local = datetime.fromtimestamp(ms / 1000.0, _zone(feed.state.centre.timezone))
+    local = datetime.fromtimestamp(ms / 1000.0, zone(feed.state.centre.timezone))
     return local.strftime("%H:%M:%S %Z" if seconds else "%H:%M %Z")
 
 

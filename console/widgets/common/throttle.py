@@ -20,7 +20,6 @@ never land in the same turn, nor on top of the once-a-second tick.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 
@@ -28,60 +27,10 @@ from PySide6.QtCore import QObject, QTimer
 from shiboken6 import Shiboken
 
 from console.application.floor_source import FloorSource
-from console.domain.changes import ChangeSet
+from console.domain.changes import ChangeSet, merge_changes
 
 #: While catching up, a throttled view refreshes at most this often.
 CATCH_UP_INTERVAL_MS = 250
-
-_KINDS = {
-    "call": ("calls_added", "calls_changed", "calls_removed"),
-    "case": ("cases_added", "cases_changed", "cases_removed"),
-    "agent": ("agents_added", "agents", "agents_removed"),
-}
-_BY_KIND = {name for names in _KINDS.values() for name in names}
-
-
-_OTHER_SETS = tuple(
-    f.name for f in dataclasses.fields(ChangeSet) if f.name not in _BY_KIND and f.type in ("set[str]", set)
-)
-
-
-def merge_changes(into: ChangeSet, more: ChangeSet) -> ChangeSet:
-    """Add ``more`` (what changed next) to ``into``, as if both had been recorded in one change set.
-
-    Whole sets at a time (what ``ChangeSet.removed``, ``added`` and ``changed`` do id by id, in
-    that order), in place on ``into``: a slice's thousands of ids cost a few set operations.
-    """
-    for added_name, changed_name, removed_name in _KINDS.values():
-        into_added: set[str] = getattr(into, added_name)
-        into_changed: set[str] = getattr(into, changed_name)
-        into_removed: set[str] = getattr(into, removed_name)
-        removed: set[str] = getattr(more, removed_name)
-        added: set[str] = getattr(more, added_name)
-        changed: set[str] = getattr(more, changed_name)
-        if removed:
-            came_and_went = removed & into_added if into_added else set()
-            into_added -= came_and_went
-            into_removed |= removed - came_and_went if came_and_went else removed
-            into_changed -= removed
-        if added:
-            back = added & into_removed if into_removed else set()
-            if back:  # removed and re-added: a change
-                into_removed -= back
-                into_changed |= back
-                into_added |= added - back
-            else:
-                into_added |= added
-        if changed:
-            into_changed |= changed - into_added if into_added else changed
-    for name in _OTHER_SETS:
-        value: set[str] = getattr(more, name)
-        if value:
-            getattr(into, name).update(value)
-    into.reset = into.reset or more.reset
-    into.actions = into.actions or more.actions
-    into.events += more.events
-    return into
 
 
 class _Turns(QObject):

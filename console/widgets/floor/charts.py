@@ -33,7 +33,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pyqtgraph as pg
@@ -61,6 +60,7 @@ from console.application.timeseries import (
     IntervalFigures,
     interval_figures,
 )
+from console.domain.businessday import zone
 from console.domain.changes import ChangeSet
 from console.domain.figures.queues import (
     MetricsConfig,
@@ -108,13 +108,6 @@ def state_group_label(group: str) -> str:
         "handling": QCoreApplication.translate("ChartsPanel", "On call or wrap-up"),
     }
     return labels.get(group, group)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _swatch(colour: str, size: int = 12) -> QIcon:
@@ -616,7 +609,7 @@ class ChartsPanel(QWidget):
             self.redraw_s_max = max(self.redraw_s_max, spent)
 
     def _update_time_axes(self, now_ms: int) -> None:
-        tz = _zone(self._source.state.centre.timezone)
+        tz = zone(self._source.state.centre.timezone)
         offset = datetime.fromtimestamp(now_ms / 1000.0, tz).utcoffset()
         seconds = int(offset.total_seconds()) if offset is not None else 0
         if seconds != self._utc_offset:

@@ -38,6 +38,7 @@ from console.application.commands import CallSearch, Commands
 from console.application.floor_source import FloorSource
 from console.application.messages import MessageBridge
 from console.domain.actions import ActionName
+from console.domain.businessday import time_of_business_day
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import CallOutcome, CompletedCall
@@ -50,7 +51,6 @@ from console.widgets.quality.common import (
     ack_error,
     call_outcome_label,
     role_refusal,
-    time_of_business_day,
 )
 
 #: Calls per page.

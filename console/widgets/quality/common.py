@@ -1,4 +1,4 @@
-"""What the quality views share: labels in words, who may do what, call summaries, moments and times.
+"""What the quality views share: labels in words, who may do what, call summaries, moments in a call.
 
 Every word goes through Qt's translation (context ``quality``, literal strings
 so lupdate finds them); the codes themselves (``compliance``, ``in_review``) are
@@ -9,16 +9,13 @@ through ``console.application.commands.Commands.may``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QCoreApplication
 
 from console.application.commands import Commands
-from console.domain.clock import Timestamp, iso, seconds_between, to_ms
+from console.domain.clock import Timestamp, seconds_between
 from console.domain.entities import (
     Call,
     CallOutcome,
@@ -168,24 +165,7 @@ class CallSummary:
         )
 
 
-# -- moments and times of day -----------------------------------------------------------------------
-
-_MOMENT = re.compile(r"^\s*(?:(\d+):)?(\d+):([0-5]\d)\s*$")
-_TIME_OF_DAY = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
-
-
-def parse_moment(text: str) -> float | None:
-    """``mm:ss`` (or ``h:mm:ss``) into seconds; None for an empty text. Raises ValueError otherwise."""
-    if not text.strip():
-        return None
-    m = _MOMENT.match(text)
-    if m is None:
-        raise ValueError(text)
-    hours = int(m.group(1)) if m.group(1) else 0
-    minutes, seconds = int(m.group(2)), int(m.group(3))
-    if m.group(1) and minutes > 59:
-        raise ValueError(text)
-    return float(hours * 3600 + minutes * 60 + seconds)
+# -- moments in a call ------------------------------------------------------------------------------
 
 
 def moment_text(seconds: float | None) -> str:
@@ -196,34 +176,3 @@ def moment_text(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def time_of_business_day(text: str, day_started_at: Timestamp | None, timezone: str) -> Timestamp | None:
-    """A local time of day (``HH:MM`` or ``HH:MM:SS``) within the current business day, as a feed timestamp.
-
-    The business day starts at ``day_started_at`` (06:00, say): a time before that
-    hour is the next calendar day's (02:00 is the night at the end of the day).
-    None for an empty text; ValueError for anything else that is not a time (or before the
-    console knows the business day).
-    """
-    if not text.strip():
-        return None
-    m = _TIME_OF_DAY.match(text)
-    if m is None:
-        raise ValueError(text)
-    wanted = time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))  # ValueError past 23:59:59
-    if day_started_at is None:  # no snapshot yet: no business day to place it in
-        raise ValueError(text)
-    zone = _zone(timezone)
-    start = datetime.fromtimestamp(to_ms(day_started_at) / 1000.0, zone)
-    local = datetime.combine(start.date(), wanted, zone)
-    if local < start:
-        local += timedelta(days=1)
-    return iso(round(local.timestamp() * 1000))

@@ -213,10 +213,6 @@ class FlagsModel(CellTableModel):
         """The flags shown, newest first."""
         return list(self._shown)
 
-    def flag_id_at(self, row: int) -> str:
-        flag_id: str = self.rows.rows[row][_ID]
-        return flag_id
-
     def row_of(self, flag_id: str) -> int | None:
         return self.rows.row_of(flag_id)
 
@@ -768,14 +764,11 @@ class ReviewPanel(QWidget):
 
     # -- export ----------------------------------------------------------------------
 
-    def csv_text(self) -> str:
-        """The flags shown, in the order shown, as the domain's CSV (customer data masked)."""
-        return flags_csv(self.shown_flags(), self._source.state)
-
     def export_csv(self, path: str | Path) -> int:
         """Write the flags shown to ``path``; returns how many."""
         flags = self.shown_flags()
-        Path(path).write_text(flags_csv(flags, self._source.state), encoding="utf-8", newline="")
+        state = self._source.state
+        Path(path).write_text(flags_csv(flags, state.agents, state.queues), encoding="utf-8", newline="")
         text = self.tr("Exported {n} flags to {path}").format(n=f"{len(flags):,}", path=str(path))
         self._messages.show(text)
         return len(flags)

@@ -21,7 +21,6 @@ import math
 import time
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from console.application.timeseries import FloorSampler
 from console.domain.breaches import Breach, BreachKind
+from console.domain.businessday import zone
 from console.domain.figures.queues import Level, QueueFigures
 from console.domain.state import FloorState
 from console.domain.wallboard import Tile, TileKind, TileLevels
@@ -77,13 +77,6 @@ def fit_pixel_size(
         scale = min(width / wide if wide else 1.0, height / tall if tall else 1.0)
         px = max(min_px, min(px - 1, int(px * scale)))
     return px
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def with_glyph(level: Level, text: str) -> str:
@@ -134,12 +127,6 @@ class FitLabel(QLabel):
         if colour is not None:
             pal.setColor(QPalette.ColorRole.WindowText, colour)
         self.setPalette(pal)
-
-    def fits(self) -> bool:
-        """The text fits the label's rectangle in its font (what the tests measure, too)."""
-        fm = QFontMetrics(self.font())
-        rect = self.contentsRect()
-        return text_width(fm, self.text()) <= rect.width() and fm.height() <= rect.height()
 
 
 def fit_role(labels: Sequence[FitLabel], max_px: float, templates: Sequence[str] = ()) -> int:
@@ -747,7 +734,7 @@ class ChartTile(WallTile):
             self.refit()
 
     def _update_axis(self, state: FloorState, now_ms: int) -> None:
-        offset = datetime.fromtimestamp(now_ms / 1000.0, _zone(state.centre.timezone)).utcoffset()
+        offset = datetime.fromtimestamp(now_ms / 1000.0, zone(state.centre.timezone)).utcoffset()
         seconds = int(offset.total_seconds()) if offset is not None else 0
         if seconds != self._utc_offset:
             self._utc_offset = seconds

@@ -20,17 +20,18 @@ and sorts itself instead, on precomputed keys:
   clock tick. Their sort keys are the deadlines themselves (and the creation
   time), which do not move as the clock ticks, so a tick never reorders rows.
 
-Customers are shown as the feed gives them: masked. Deadlines follow
-``console.domain.assignment`` (a first-response deadline stops mattering once
-the customer was answered).
+The rules (what a filter lets through, what a search finds, what each column
+sorts by) are the domain's: ``console.domain.cases``. Customers are shown as
+the feed gives them: masked. Deadlines follow ``console.domain.assignment`` (a
+first-response deadline stops mattering once the customer was answered).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from enum import IntEnum, StrEnum
+from dataclasses import replace
+from enum import IntEnum
 from typing import Any, cast
 
 from PySide6.QtCore import (
@@ -65,8 +66,16 @@ from console.domain.assignment import (
     DeadlineLevel,
     deadline_level,
     first_response_due_ms,
-    next_due_ms,
     resolution_due_ms,
+)
+from console.domain.cases import (
+    CaseEntry,
+    CaseFilter,
+    CaseSort,
+    DeadlineFilter,
+    SortKey,
+    case_sort_key,
+    fold_search,
 )
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
@@ -93,7 +102,6 @@ RELAYOUT_AFTER = 1000
 
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
-_NEVER = 1 << 62  # sorts after every real time
 _FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
     | Qt.ItemFlag.ItemIsSelectable
@@ -102,7 +110,6 @@ _FLAGS = (
 )
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _LAYOUT_ARGS = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
-_STATUS_RANK = {s.value: i for i, s in enumerate(CaseStatus)}
 _OPEN_STATUSES = [s for s in CaseStatus if s is not CaseStatus.CLOSED]
 
 
@@ -126,38 +133,28 @@ TIME_COLUMNS = (CaseCol.ALERT, CaseCol.AGE)
 _NUMERIC = frozenset({CaseCol.FIRST_RESPONSE, CaseCol.RESOLUTION, CaseCol.AGE})
 
 
-class DeadlineFilter(StrEnum):
-    ANY = "any"
-    BREACHED = "breached"
-    AT_RISK = "at_risk"  # due within the window, not yet breached
-    BREACHED_OR_AT_RISK = "breached_or_at_risk"
+#: What each column sorts by (no column, -1: the order the cases arrived in).
+_SORT_BY: dict[int, CaseSort] = {
+    CaseCol.CASE: CaseSort.ID,
+    CaseCol.ALERT: CaseSort.NEXT_DUE,
+    CaseCol.FIRST_RESPONSE: CaseSort.FIRST_RESPONSE_DUE,
+    CaseCol.RESOLUTION: CaseSort.RESOLUTION_DUE,
+    CaseCol.AGE: CaseSort.AGE,
+    CaseCol.ASSIGNEE: CaseSort.ASSIGNEE,
+    CaseCol.QUEUE: CaseSort.QUEUE,
+    CaseCol.PRIORITY: CaseSort.PRIORITY,
+    CaseCol.STATUS: CaseSort.STATUS,
+    CaseCol.CUSTOMER: CaseSort.CUSTOMER,
+}
 
 
-@dataclass(frozen=True)
-class CaseFilter:
-    queue_id: str | None = None
-    status: str | None = None
-    assignee: str | None = None  # an agent id
-    unassigned: bool = False
-    deadline: DeadlineFilter = DeadlineFilter.ANY
-    text: str = ""  # case-folded; matches id, customer, subject, assignee name or id
+class _Rec(CaseEntry):
+    """One open case as the model holds it: the domain's entry, its sort key and whether it is shown."""
 
-
-class _Rec:
-    """One open case as the model sorts and filters it."""
-
-    __slots__ = ("agent_id", "case", "due", "folded", "key", "queue_id", "seq", "status", "visible")
+    __slots__ = ("key", "visible")
 
     def __init__(self, case: Case, seq: int, agent_name: str) -> None:
-        self.case = case
-        self.seq = seq  # arrival order: the unsorted order
-        self.queue_id = case.queue_id
-        self.status = str(case.status)
-        self.agent_id = case.agent_id
-        self.due = next_due_ms(case)
-        self.folded = (
-            f"{case.id}\n{case.customer}\n{case.subject}\n{agent_name}\n{case.agent_id or ''}".casefold()
-        )
+        super().__init__(case, seq, agent_name)
         self.key: tuple[Any, ...] = ()
         self.visible = False
 
@@ -203,6 +200,7 @@ class CasesModel(QAbstractTableModel):
         self._seq = 0
         self._queue_names: dict[str, str] = {}
         self._agent_names: dict[str, str] = {}
+        self._sort_key: SortKey = case_sort_key(CaseSort.ARRIVAL, self._agent_names, self._queue_names)
         self._bold = QFont()
         self._bold.setBold(True)
         self._selection: QItemSelectionModel | None = None
@@ -266,9 +264,6 @@ class CasesModel(QAbstractTableModel):
             return None
         return self._display(bisect.bisect_left(self._keys, rec.key), len(self._keys))
 
-    def case_at(self, row: int) -> Case:
-        return self._recs[self.case_id_at(row)].case
-
     def queue_ids(self) -> list[tuple[str, str]]:
         """(id, name) of the floor's queues, in the floor's order."""
         return list(self._queue_names.items())
@@ -280,7 +275,7 @@ class CasesModel(QAbstractTableModel):
     # -- choosing --------------------------------------------------------------------
 
     def set_filter(self, new: CaseFilter) -> None:
-        new = replace(new, text=new.text.strip().casefold())
+        new = new.folded()
         if new != self._filter:
             self._filter = new
             self._relayout(())
@@ -291,7 +286,7 @@ class CasesModel(QAbstractTableModel):
         if ms == self._at_risk_ms:
             return
         self._at_risk_ms = ms
-        if self._filter.deadline is not DeadlineFilter.ANY:
+        if self._filter.follows_clock:
             self._relayout(())
         self._emit_time_columns()
 
@@ -342,7 +337,7 @@ class CasesModel(QAbstractTableModel):
     def on_clock_ticked(self) -> None:
         if not self._live:
             return
-        if self._filter.deadline is not DeadlineFilter.ANY:
+        if self._filter.follows_clock:
             self._refilter_for_time()
         self._emit_time_columns()
 
@@ -367,8 +362,8 @@ class CasesModel(QAbstractTableModel):
         else:
             seq = rec.seq
         new = _Rec(case, seq, self._name(case.agent_id))
-        new.key = self._key(new)
-        shown = self._accepts(new, now)
+        new.key = self._sort_key(new)
+        shown = self._filter.matches(new, now, self._at_risk_ms)
         if rec is None or not rec.visible:
             self._recs[cid] = new
             if shown:
@@ -384,7 +379,8 @@ class CasesModel(QAbstractTableModel):
 
     def _refilter_for_time(self) -> None:
         now = self._now()
-        flips = [r for r in self._recs.values() if self._accepts(r, now) != r.visible]
+        matches, at_risk_ms = self._filter.matches, self._at_risk_ms
+        flips = [r for r in self._recs.values() if matches(r, now, at_risk_ms) != r.visible]
         if not flips:
             return
         if len(flips) > RELAYOUT_AFTER:
@@ -414,10 +410,15 @@ class CasesModel(QAbstractTableModel):
                         case, old.seq if old is not None else self._seq, self._name(case.agent_id)
                     )
         now = self._now()
+        # Names as they are now (rebuild() sets them before it lays out): a key looks them up.
+        key = self._sort_key = case_sort_key(
+            _SORT_BY.get(self._column, CaseSort.ARRIVAL), self._agent_names, self._queue_names
+        )
+        matches, at_risk_ms = self._filter.matches, self._at_risk_ms
         shown: list[_Rec] = []
         for rec in recs.values():
-            rec.key = self._key(rec)
-            rec.visible = self._accepts(rec, now)
+            rec.key = key(rec)
+            rec.visible = matches(rec, now, at_risk_ms)
             if rec.visible:
                 shown.append(rec)
         shown.sort(key=lambda r: r.key)
@@ -516,64 +517,13 @@ class CasesModel(QAbstractTableModel):
             else:
                 sm.select(self.index(dst, 0), flags)
 
-    # -- keys and filters ------------------------------------------------------------
+    # -- clock and names -------------------------------------------------------------
 
     def _now(self) -> int | None:
         return self._source.feed_clock_ms()
 
     def _name(self, agent_id: str | None) -> str:
         return self._agent_names.get(agent_id, "") if agent_id else ""
-
-    def _key(self, rec: _Rec) -> tuple[Any, ...]:
-        case = rec.case
-        col = self._column
-        primary: Any
-        if col == CaseCol.CASE:
-            primary = 0
-        elif col == CaseCol.ALERT:
-            primary = rec.due
-        elif col == CaseCol.FIRST_RESPONSE:
-            first = first_response_due_ms(case)
-            primary = _NEVER if first is None else first
-        elif col == CaseCol.RESOLUTION:
-            primary = resolution_due_ms(case)
-        elif col == CaseCol.AGE:
-            primary = -to_ms(case.created_at)
-        elif col == CaseCol.ASSIGNEE:
-            primary = (1, self._name(rec.agent_id).casefold(), rec.agent_id) if rec.agent_id else (0, "", "")
-        elif col == CaseCol.QUEUE:
-            primary = self._queue_names.get(rec.queue_id, rec.queue_id).casefold()
-        elif col == CaseCol.PRIORITY:
-            primary = case.priority
-        elif col == CaseCol.STATUS:
-            primary = _STATUS_RANK.get(rec.status, len(_STATUS_RANK))
-        elif col == CaseCol.CUSTOMER:
-            primary = case.customer
-        else:
-            primary = rec.seq
-        return (primary, case.id)
-
-    def _accepts(self, rec: _Rec, now: int | None) -> bool:
-        f = self._filter
-        if f.queue_id is not None and rec.queue_id != f.queue_id:
-            return False
-        if f.status is not None and rec.status != f.status:
-            return False
-        if f.unassigned and rec.agent_id is not None:
-            return False
-        if f.assignee is not None and rec.agent_id != f.assignee:
-            return False
-        if f.text and f.text not in rec.folded:
-            return False
-        if f.deadline is DeadlineFilter.ANY:
-            return True
-        if now is None:
-            return False
-        if f.deadline is DeadlineFilter.BREACHED:
-            return rec.due <= now
-        if f.deadline is DeadlineFilter.AT_RISK:
-            return now < rec.due <= now + self._at_risk_ms
-        return rec.due <= now + self._at_risk_ms
 
     # -- Qt model --------------------------------------------------------------------
 
@@ -865,7 +815,7 @@ class CasesPanel(QWidget):
         select_data(self.status_combo, f.status)
         select_data(self.assignee_combo, "\x00unassigned" if f.unassigned else f.assignee)
         select_data(self.deadline_combo, f.deadline.value if f.deadline is not DeadlineFilter.ANY else None)
-        if self.search_edit.text().strip().casefold() != f.text:
+        if fold_search(self.search_edit.text()) != f.text:
             self.search_edit.blockSignals(True)
             self.search_edit.setText(new.text)
             self.search_edit.blockSignals(False)

@@ -155,10 +155,6 @@ class WaitingCallsModel(CellTableModel):
             return None
         return super().data(index, role)
 
-    def call_id_at(self, row: int) -> str:
-        call_id: str = self.rows.rows[row][_ID]
-        return call_id
-
     def queue_id_at(self, row: int) -> str:
         queue_id: str = self.rows.rows[row][_QUEUE_ID]
         return queue_id
