@@ -35,7 +35,7 @@ from console.feeds.gateway.commands.registry import (
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, load_scenario, start_ms_on
-from tests.support import normalized
+from tests.helpers.gateway import normalized
 from tests.test_simulator import _assert_agrees
 
 BANK = load_scenario(DEFAULT_SCENARIO)

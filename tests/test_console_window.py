@@ -66,8 +66,8 @@ from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import Col as QCol
 from console.widgets.main_window import MainWindow
-from tests.consoles import FAST, Consoles
-from tests.support import START, GatewayThread, make_config, normalized, token
+from tests.helpers.consoles import FAST, Consoles
+from tests.helpers.gateway import START, GatewayThread, make_config, normalized, token
 from tests.test_feed_client import AT, JUNK, ScriptedServer, events, heartbeat, welcome
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ from console.feeds.client.feed_client import (
     SnapshotItem,
     StatusItem,
 )
-from tests.support import START, GatewayThread, make_config, normalized, token
+from tests.helpers.gateway import START, GatewayThread, make_config, normalized, token
 
 FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
 

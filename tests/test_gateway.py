@@ -18,8 +18,8 @@ from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState
 from console.feeds.protocol import MAX_WIRE_FRAME
-from tests.pg import pg_server, pg_url
-from tests.support import GatewayThread, WireClient, close_code, make_config, normalized, token
+from tests.helpers.gateway import GatewayThread, WireClient, close_code, make_config, normalized, token
+from tests.helpers.postgres import pg_server, pg_url
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
 

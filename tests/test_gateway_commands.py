@@ -21,7 +21,7 @@ from console.domain.permissions import Role
 from console.domain.state import FloorState
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.store import Store
-from tests.support import GatewayThread, WireClient, make_config, normalized
+from tests.helpers.gateway import GatewayThread, WireClient, make_config, normalized
 from tests.test_commands import BUSY_QUIET
 
 

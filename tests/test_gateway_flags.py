@@ -27,7 +27,7 @@ from console.domain.permissions import Role
 from console.feeds.gateway.server import GatewayConfig
 from console.store import Store
 from console.store.schema import checkpoints_table
-from tests.support import GatewayThread, WireClient, make_config
+from tests.helpers.gateway import GatewayThread, WireClient, make_config
 
 SCENARIO = """\
 [centre]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from console.domain.permissions import Role
 from console.store import Store
-from tests.support import GatewayThread, WireClient, make_config
+from tests.helpers.gateway import GatewayThread, WireClient, make_config
 
 scalars = (
     st.none()

@@ -18,7 +18,7 @@ import pytest
 from console.domain.permissions import Role
 from console.feeds.sources.simulator.scenario import resolve_scenario
 from console.store import Store
-from tests.support import START, GatewayThread, WireClient, make_config
+from tests.helpers.gateway import START, GatewayThread, WireClient, make_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ from console.domain.permissions import Role
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.gateway.server import run as gateway_main_loop
 from console.feeds.gateway.session import ClientSession
-from tests.support import GatewayThread, WireClient, make_config
+from tests.helpers.gateway import GatewayThread, WireClient, make_config
 
 
 def run(coro: Any) -> Any:

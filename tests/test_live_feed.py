@@ -39,7 +39,7 @@ from console.feeds.client.feed_client import (
     FeedStatus,
     SnapshotItem,
 )
-from tests.support import GatewayThread, make_config, normalized, token
+from tests.helpers.gateway import GatewayThread, make_config, normalized, token
 
 FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
 T0 = to_ms("2026-03-02T09:30:00.000Z")

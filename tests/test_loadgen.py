@@ -11,7 +11,7 @@ from console.domain.clock import iso, to_ms
 from console.domain.events import make_event
 from console.domain.state import FloorState
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
-from tests.support import START, GatewayThread, make_config
+from tests.helpers.gateway import START, GatewayThread, make_config
 
 
 def test_every_event_applies_cleanly_at_the_asked_rate() -> None:

@@ -53,8 +53,8 @@ from console.widgets.quality.common import (
 )
 from console.widgets.quality.flag_dialog import FlagDialog
 from console.widgets.quality.review import FlagCol, ReviewPanel, StatusChoice
-from tests.consoles import Consoles
-from tests.support import GatewayThread
+from tests.helpers.consoles import Consoles
+from tests.helpers.gateway import GatewayThread
 from tests.test_console_window import MARK, PseudoTranslator, _shown_texts
 from tests.test_gateway_flags import MASKED
 from tests.test_gateway_flags import config as flags_config

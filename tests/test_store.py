@@ -50,7 +50,7 @@ from console.store import AuditRecord, Store, StoreWriter, WriterFailedError, de
 from console.store.db import alembic_config, downgrade, upgrade
 from console.store.schema import Base
 from console.store.writer import BATCH_MARKER_KEY
-from tests.pg import PgServer, pg_server, pg_url
+from tests.helpers.postgres import PgServer, pg_server, pg_url
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
 

@@ -56,8 +56,8 @@ from console.domain.wallboard import (
 from console.widgets.common.fmt import DASH, LEVEL_COLORS
 from console.widgets.wallboard.tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
 from console.widgets.wallboard.window import WallboardWindow
-from tests.consoles import FAST
-from tests.support import START, GatewayThread, make_config, token
+from tests.helpers.consoles import FAST
+from tests.helpers.gateway import START, GatewayThread, make_config, token
 from tests.test_console_window import (
     MARK,
     FakeLive,
