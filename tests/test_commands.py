@@ -36,41 +36,11 @@ from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, load_scenario, start_ms_on
 from tests.helpers.gateway import normalized
-from tests.test_simulator import _assert_agrees
+from tests.helpers.simulation import BUSY_QUIET, assert_agrees
 
 BANK = load_scenario(DEFAULT_SCENARIO)
 BANK_START = start_ms_on(BANK, date(2024, 3, 4))  # Monday 08:00 in Shanghai
 HOUR_MS = 3_600_000
-
-# Two queues: "busy" always has calls waiting for its one agent, "quiet" has agents free.
-BUSY_QUIET = """\
-[centre]
-name = "Busy and quiet"
-
-[[queues]]
-id = "busy"
-name = "Busy"
-arrivals_per_hour = 600
-handle_time = { dist = "fixed", mean_s = 600 }
-priority = 5
-
-[[queues]]
-id = "quiet"
-name = "Quiet"
-arrivals_per_hour = 1
-handle_time = { dist = "fixed", mean_s = 300 }
-priority = 5
-
-[[teams]]
-id = "b"
-agents = 1
-skills = ["busy"]
-
-[[teams]]
-id = "q"
-agents = 2
-skills = ["quiet"]
-"""
 
 
 class Floor:
@@ -175,7 +145,7 @@ def test_reassign_moves_every_case_at_once_and_the_new_owner_keeps_them() -> Non
     assert {cid: v["version"] for cid, v in after.items()} == {
         cid: versions[cid] + (cid not in ids[:3]) for cid in ids
     }
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     assert sim.case_owners() == {c.id: c.agent_id for c in state.cases.values()}
 
     # The simulator carries on with the new owner: the cases move on, nobody takes them away.
@@ -185,7 +155,7 @@ def test_reassign_moves_every_case_at_once_and_the_new_owner_keeps_them() -> Non
             assert "agent_id" not in data.changes, data
     assert any(isinstance(d, CaseUpdated) and d.case_id in ids and "status" in d.changes for _, d in moves)
     assert all(state.cases[cid].agent_id == target for cid in ids if cid in state.cases)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     assert sim.case_owners() == {c.id: c.agent_id for c in state.cases.values()}
 
 
@@ -197,7 +167,7 @@ def test_unassigned_cases_wait_in_the_pool_until_a_handler_takes_them() -> None:
     statuses = {cid: state.cases[cid].status for cid in ids}
     floor.reassign(ids, None)
     assert all(state.cases[cid].agent_id is None for cid in ids)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
     taken: dict[str, str] = {}
     for _, data in floor.advance(30 * HOUR_MS):
@@ -214,7 +184,7 @@ def test_unassigned_cases_wait_in_the_pool_until_a_handler_takes_them() -> None:
     assert any(state.cases[cid].status is not statuses[cid] for cid in ids if cid in state.cases) or any(
         cid not in state.cases for cid in ids
     ), "picked-up cases are worked again"
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     assert sim.case_owners() == {c.id: c.agent_id for c in state.cases.values()}
 
 
@@ -228,7 +198,7 @@ def test_a_case_given_an_owner_during_intake_keeps_that_owner() -> None:
     seen = [c for cid in intake if (c := state.cases.get(cid)) is not None]
     assert any(c.status is not CaseStatus.INTAKE for c in seen) or len(seen) < len(intake)
     assert all(c.agent_id == "A002" for c in seen)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_any_stale_or_missing_case_refuses_the_whole_command_and_lists_each() -> None:
@@ -261,7 +231,7 @@ def test_any_stale_or_missing_case_refuses_the_whole_command_and_lists_each() ->
         ]
     }
     assert "3 of 11 cases" in refused.message and "nothing was changed" in refused.message
-    _assert_agrees(sim, floor.state)
+    assert_agrees(sim, floor.state)
 
 
 @pytest.mark.parametrize(
@@ -380,7 +350,7 @@ def test_malformed_reassigns_never_crash_and_never_half_apply(
         assert all(state.cases[i].agent_id == args["agent_id"] for i in ids)
         assert out.result["moved"] + out.result["unchanged"] == len(ids)
         assert len(out.events) == out.result["moved"]
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_the_malformed_reassigns_included_good_ones() -> None:
@@ -404,7 +374,7 @@ def test_undo_puts_each_moved_case_back_once() -> None:
     assert undo.result == {"undo_of": "r1", "moved": 26}
     assert {cid: state.cases[cid].agent_id for cid in ids} == owners
     assert len(undo.events) == 26 and set(undo.before["cases"]) == set(ids[4:])
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
     again = floor.refused("case.undo_reassign", {"command_id": "r1"}, past=[record])
     assert again.code == "conflict" and len(again.details["cases"]) == 26
@@ -494,7 +464,7 @@ def test_a_moved_call_is_routed_by_its_new_queue(tmp_path: Path) -> None:
     assert state.queues["busy"].today.offered == offered["busy"] - 1
     assert state.queues["quiet"].today.offered == offered["quiet"] + 1
     assert state.queues["quiet"].today.answered == 1
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     # With both quiet agents busy, a moved call waits in its new queue: the busy queue's
     # agent, free next, must not take it although it arrived before everyone there.
     floor.run("call.move", {"call_id": queued[1], "queue_id": "quiet"})
@@ -505,7 +475,7 @@ def test_a_moved_call_is_routed_by_its_new_queue(tmp_path: Path) -> None:
         taken += [d.call_id for _, d in floor.advance(20_000) if isinstance(d, CallAnswered)]
     assert taken[0] == queued[3], "the busy agent takes the oldest call still in its queue"
     assert state.queues["quiet"].today.answered == 3
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_a_call_given_a_higher_priority_is_answered_next(tmp_path: Path) -> None:
@@ -519,7 +489,7 @@ def test_a_call_given_a_higher_priority_is_answered_next(tmp_path: Path) -> None
     while not taken:
         taken = [d.call_id for _, d in floor.advance(60_000) if isinstance(d, CallAnswered)]
     assert taken[0] == newest
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_only_a_waiting_call_moves_to_a_known_queue_and_priority(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,21 +18,9 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTranslator
-from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QApplication,
-    QComboBox,
-    QDockWidget,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QTableView,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 from websockets.asyncio.server import ServerConnection
 
@@ -56,7 +43,6 @@ from console.domain.events import CallAnswered, CallQueued, make_event
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
-from console.feeds.client.feed_client import ConnState, FeedError, FeedStatus
 from console.feeds.gateway.server import GatewayConfig
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
@@ -66,33 +52,14 @@ from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import Col as QCol
 from console.widgets.main_window import MainWindow
-from tests.helpers.consoles import FAST, Consoles
-from tests.helpers.gateway import START, GatewayThread, make_config, normalized, token
-from tests.test_feed_client import AT, JUNK, ScriptedServer, events, heartbeat, welcome
+from tests.helpers.consoles import Consoles
+from tests.helpers.floor_sources import FakeLive, driven_source
+from tests.helpers.gateway import START, GatewayThread, freeze, head, make_config, normalized, token
+from tests.helpers.network import FAST, free_port
+from tests.helpers.scripted_server import AT, JUNK, ScriptedServer, events, heartbeat, welcome
+from tests.helpers.translation import MARK, PseudoTranslator, shown_texts
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def freeze(gw: GatewayThread) -> None:
-    """Stop the gateway's simulator (heartbeats go on): every console can then catch up exactly."""
-
-    def stop_sim() -> None:
-        sim = gw.gateway.sim
-        assert sim is not None
-        sim.advance = lambda until_ms: []  # type: ignore[method-assign]
-
-    gw.call(stop_sim)
-
-
-def head(gw: GatewayThread) -> int:
-    return gw.call(lambda: gw.gateway.committed_seq)
 
 
 def table(window: MainWindow) -> list[list[str]]:
@@ -271,16 +238,6 @@ def test_an_unreachable_gateway_is_said_plainly(qtbot: QtBot, consoles: Consoles
     dialog.close()
 
 
-def _driven_source() -> FloorSource:
-    """A FloorSource on a simulated morning, no network: for layout tests."""
-    source = FloorSource()
-    t0 = to_ms(START)
-    sim = Simulator(load_scenario(resolve_scenario("bank")), seed=1, start_ms=t0)
-    items = sim.bootstrap() + sim.advance(t0 + 120_000)
-    source.apply([make_event(i, iso(t), p) for i, (t, p) in enumerate(items, start=1)])
-    return source
-
-
 def _dock_area(window: MainWindow, name: str) -> Qt.DockWidgetArea:
     dock = window.agents_dock if name == "agents" else window.breaches_dock
     return window.dockWidgetArea(dock)
@@ -288,7 +245,7 @@ def _dock_area(window: MainWindow, name: str) -> Qt.DockWidgetArea:
 
 def test_layout_persists(qtbot: QtBot, tmp_path: Path) -> None:
     settings = tmp_path / "layout.ini"
-    source = _driven_source()
+    source = driven_source()
     first = MainWindow(source, settings_path=settings)
     qtbot.addWidget(first)
     # Within the (offscreen) screen: restoreGeometry rightly pulls a window back onto the screen.
@@ -474,7 +431,7 @@ def _later(source: FloorSource, seconds: float) -> int:
 
 
 def test_breaches_stay_marked_on_every_charts_time_axis(qtbot: QtBot, tmp_path: Path) -> None:
-    source = _driven_source()
+    source = driven_source()
     window = MainWindow(source, settings_path=tmp_path / "b.ini", save_on_close=False)
     qtbot.addWidget(window)
     now = to_ms(source.state.at or START)
@@ -502,75 +459,6 @@ def test_breaches_stay_marked_on_every_charts_time_axis(qtbot: QtBot, tmp_path: 
 
 # -- every word through Qt's translation ----------------------------------------------------------
 
-MARK = "‹"
-
-
-class PseudoTranslator(QTranslator):
-    """Wraps every translated string in ‹…›, so untranslated text stands out."""
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return f"{MARK}{source}›"
-
-    def isEmpty(self) -> bool:
-        return False
-
-
-class FakeLive(FloorSource):
-    """A FloorSource that reports a lost connection (what LiveFeed adds, without a network)."""
-
-    def __init__(self, state: FloorState) -> None:
-        super().__init__(state)
-        self._status = FeedStatus(
-            state=ConnState.DISCONNECTED,
-            url="ws://gateway.example:8765",
-            user="ann",
-            role="supervisor",
-            last_error="the connection to ws://gateway.example:8765 was lost",
-            frames=10,
-            bad_frames=1,
-            recent_errors=(FeedError(at=time.time(), message="bad JSON", frame="{"),),
-            last_frame_monotonic=time.monotonic() - 12,
-        )
-
-    @property
-    def status(self) -> FeedStatus:
-        return self._status
-
-    def last_frame_age_s(self) -> float | None:
-        return 12.0
-
-    def events_per_second(self) -> float:
-        return 0.0
-
-    def is_stale(self, threshold_s: float = 3.0) -> bool:
-        return True
-
-
-_DATA_ONLY = re.compile(r"^[\d\s.,:%—–\-]*$")
-
-
-def _shown_texts(root: QWidget) -> list[tuple[str, str]]:
-    """Every word a user can read in ``root``: labels, buttons, menus, titles, headers, first combo items."""
-    out: list[tuple[str, str]] = [("window title", root.windowTitle())]
-    out += [(f"label {w.objectName()}", w.text()) for w in root.findChildren(QLabel)]
-    out += [(f"button {w.objectName()}", w.text()) for w in root.findChildren(QAbstractButton)]
-    out += [("group box", w.title()) for w in root.findChildren(QGroupBox)]
-    out += [("dock", w.windowTitle()) for w in root.findChildren(QDockWidget)]
-    out += [("menu", w.title()) for w in root.findChildren(QMenu)]
-    out += [("action", a.text()) for a in root.findChildren(QAction) if not a.isSeparator()]
-    out += [(f"combo {w.objectName()}", w.itemText(0)) for w in root.findChildren(QComboBox)]
-    out += [(f"search {w.objectName()}", w.placeholderText()) for w in root.findChildren(QLineEdit)]
-    for view in root.findChildren(QAbstractItemView):
-        model = view.model()
-        if isinstance(view, QTableView) and model is not None:
-            for c in range(model.columnCount()):
-                out.append(
-                    (f"header {view.objectName()}", str(model.headerData(c, Qt.Orientation.Horizontal)))
-                )
-    # Data, not words: a time of day, and the feed client's reason (from a module without Qt).
-    data = {"label value_clock", "label value_last_error"}
-    return [(where, text) for where, text in out if text and not _DATA_ONLY.match(text) and where not in data]
-
 
 def test_every_word_on_screen_goes_through_qt_translation(qtbot: QtBot, tmp_path: Path) -> None:
     app = QApplication.instance()
@@ -578,7 +466,7 @@ def test_every_word_on_screen_goes_through_qt_translation(qtbot: QtBot, tmp_path
     translator = PseudoTranslator()
     app.installTranslator(translator)
     try:
-        feed = FakeLive(_driven_source().state)
+        feed = FakeLive(driven_source().state)
         window = MainWindow(feed, settings_path=tmp_path / "t.ini", save_on_close=False)
         qtbot.addWidget(window)
         window.show()
@@ -587,7 +475,7 @@ def test_every_word_on_screen_goes_through_qt_translation(qtbot: QtBot, tmp_path
         window.status.refresh()
         dialog = window.show_diagnostics()
         assert window.banner.stale and dialog.errors_model.rowCount() == 1
-        shown = _shown_texts(window)  # the dialog is the window's child: included
+        shown = shown_texts(window)  # the dialog is the window's child: included
         assert len(shown) > 80
         untranslated = [(where, text) for where, text in shown if MARK not in text]
         assert untranslated == [], "\n".join(f"{where}: {text!r}" for where, text in untranslated)

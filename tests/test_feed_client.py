@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import itertools
 import random
 import re
-import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import ServerConnection
 
-from console.domain.clock import iso, to_ms
-from console.domain.entities import AgentState, Centre
-from console.domain.events import AgentRemoved, make_event
+from console.domain.entities import AgentState
 from console.domain.permissions import Role
-from console.domain.state import FloorState, Snapshot
-from console.feeds import protocol
+from console.domain.state import FloorState
 from console.feeds.client.feed_client import (
     AckItem,
     Backoff,
@@ -36,9 +29,9 @@ from console.feeds.client.feed_client import (
     SnapshotItem,
     StatusItem,
 )
-from tests.helpers.gateway import START, GatewayThread, make_config, normalized, token
-
-FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
+from tests.helpers.gateway import GatewayThread, make_config, normalized, token
+from tests.helpers.network import FAST, free_port
+from tests.helpers.scripted_server import AT, JUNK, ScriptedServer, events, heartbeat, snapshot, welcome
 
 
 class Collector:
@@ -126,13 +119,6 @@ class Collector:
         self.acks.pop(cid, None)
         self.until(lambda c: cid in c.acks, what=f"ack {cid}")
         return self.acks[cid]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def same_as_fresh(c: Collector, url: str) -> None:
@@ -305,97 +291,6 @@ def test_gateway_restart_on_the_same_db_resumes_without_a_snapshot(tmp_path: Pat
 
 
 # -- scripted servers: exact frames, junk included ------------------------------------------------
-
-AT = START
-
-
-def welcome(seq: int = 0) -> str:
-    return protocol.encode(protocol.Welcome(protocol=1, user="u1", role="supervisor", seq=seq)).decode()
-
-
-def snapshot(seq: int) -> str:
-    snap = Snapshot(seq=seq, at=AT, centre=Centre(name="test"), queues=[], agents=[], calls=[], cases=[])
-    return protocol.encode(snap).decode()
-
-
-def events(*seqs: int, kind: str = "agent.removed") -> str:
-    raws = []
-    for s in seqs:
-        at = iso(to_ms(AT) + s)
-        if kind == "agent.removed":
-            raws.append(protocol.encode_event(make_event(s, at, AgentRemoved(agent_id=f"A{s}"))))
-        else:
-            raws.append(msgspec.json.encode({"seq": s, "at": at, "type": kind, "data": {"x": 1}}))
-    return protocol.events_frame(raws).decode()
-
-
-def heartbeat(seq: int) -> str:
-    return protocol.encode(protocol.Heartbeat(seq=seq, at=iso(to_ms(AT) + 5000))).decode()
-
-
-Script = Callable[[ServerConnection, int], Awaitable[None]]
-
-
-class ScriptedServer:
-    """A tiny websocket server on 127.0.0.1 that plays ``script(ws, connection_number)``.
-
-    It records each hello and every frame the client sends after it.
-    """
-
-    def __init__(self, script: Script) -> None:
-        self.script = script
-        self.hellos: list[dict[str, Any]] = []
-        self.received: list[dict[str, Any]] = []
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.server: Server | None = None
-        self.port = 0
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    async def _handler(self, ws: ServerConnection) -> None:
-        n = len(self.hellos)
-        self.hellos.append(msgspec.json.decode(await ws.recv()))
-        with contextlib.suppress(Exception):
-            await self.script(ws, n)
-            async for message in ws:
-                self.received.append(msgspec.json.decode(message))
-
-    def __enter__(self) -> ScriptedServer:
-        self.thread.start()
-
-        async def start() -> None:
-            self.server = await serve(self._handler, "127.0.0.1", 0)
-            self.port = next(iter(self.server.sockets)).getsockname()[1]
-
-        asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        async def stop() -> None:
-            assert self.server is not None
-            self.server.close()
-            await self.server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
-
-
-JUNK: list[str | bytes] = [
-    "not json at all",
-    "[1, 2, 3]",
-    '{"op": "subscribe"}',
-    '{"no_op": true}',
-    '{"op": "heartbeat", "seq": "twelve", "at": null}',
-    '{"op": "events", "events": [{"seq": "eleven", "at": "x", "type": "t"}]}',
-    '{"op": "ack", "id": 7, "ok": true}',
-    b"\x00\x01binary",
-    "{" + "x" * 1000,
-]
 
 
 def test_malformed_frames_are_counted_and_never_reach_the_gui() -> None:

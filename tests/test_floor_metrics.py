@@ -19,7 +19,7 @@ from console.domain.figures.queues import (
     time_in_state_level,
     wait_level,
 )
-from tests.test_state import T0, Script
+from tests.helpers.scripted_floor import T0, Script
 
 
 def at(s: float) -> int:

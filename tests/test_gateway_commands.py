@@ -22,7 +22,7 @@ from console.domain.state import FloorState
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.store import Store
 from tests.helpers.gateway import GatewayThread, WireClient, make_config, normalized
-from tests.test_commands import BUSY_QUIET
+from tests.helpers.simulation import BUSY_QUIET
 
 
 def run(coro: Any) -> Any:

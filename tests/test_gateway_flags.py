@@ -24,53 +24,14 @@ from sqlalchemy import delete
 from console.domain.entities import CallState, FlagStatus
 from console.domain.flags import flags_csv
 from console.domain.permissions import Role
-from console.feeds.gateway.server import GatewayConfig
 from console.store import Store
 from console.store.schema import checkpoints_table
-from tests.helpers.gateway import GatewayThread, WireClient, make_config
-
-SCENARIO = """\
-[centre]
-name = "Flags"
-short_abandon_s = 5
-
-[[queues]]
-id = "burst"
-name = "Burst"
-arrivals_per_hour = 600
-handle_time = { dist = "fixed", mean_s = 45 }
-patience = { dist = "exponential", mean_s = 20 }
-arrival_curve = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-
-[[queues]]
-id = "long"
-name = "Long"
-arrivals_per_hour = 20
-handle_time = { dist = "fixed", mean_s = 80000 }
-
-[[teams]]
-id = "b"
-agents = 3
-skills = ["burst"]
-
-[[teams]]
-id = "l"
-agents = 2
-skills = ["long"]
-"""
-
-START = "2026-03-02T00:30:00.000Z"
-MASKED = re.compile(r"^\d{3}\*{4}\d{4}$")
+from tests.helpers.gateway import MASKED, GatewayThread, WireClient
+from tests.helpers.simulation import flags_config
 
 
 def run(coro: Any) -> Any:
     return asyncio.run(coro)
-
-
-def config(tmp: Path) -> GatewayConfig:
-    scenario = tmp / "flags.toml"
-    scenario.write_text(SCENARIO)
-    return make_config(tmp, scenario=scenario, speed=600.0, start=START)
 
 
 def store_of(gw: GatewayThread) -> Store:
@@ -113,7 +74,7 @@ def talking(c: WireClient) -> str:
 
 @pytest.fixture(scope="module")
 def flags_gw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
-    with GatewayThread(config(tmp_path_factory.mktemp("flags"))) as gw:
+    with GatewayThread(flags_config(tmp_path_factory.mktemp("flags"))) as gw:
         yield gw
 
 
@@ -445,7 +406,7 @@ def test_who_may_flag_query_and_review(flags_gw: GatewayThread) -> None:
 
 
 def test_flags_their_notes_and_the_call_history_survive_restarts(tmp_path: Path) -> None:
-    cfg = config(tmp_path)
+    cfg = flags_config(tmp_path)
 
     async def first(url: str) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], bytes]:
         qa = await WireClient.open(url, Role.QUALITY)

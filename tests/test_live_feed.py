@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -31,7 +30,6 @@ from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds.client.feed_client import (
     AckItem,
-    Backoff,
     ConnState,
     EventsItem,
     FeedClient,
@@ -40,16 +38,9 @@ from console.feeds.client.feed_client import (
     SnapshotItem,
 )
 from tests.helpers.gateway import GatewayThread, make_config, normalized, token
+from tests.helpers.network import FAST, free_port
 
-FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
 T0 = to_ms("2026-03-02T09:30:00.000Z")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class Fresh:

@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 from console.domain.entities import SlDefinition
 from console.domain.figures.incremental import LiveQueueFigures
 from console.domain.figures.queues import TOTAL_ID, MetricsConfig, queue_figures
-from tests.test_breaches import Floor
+from tests.helpers.random_floor import RandomFloor
 
 
-class FiguresFloor(Floor):
-    """The random floor of test_breaches, with the queue figures following it too."""
+class FiguresFloor(RandomFloor):
+    """A RandomFloor with the queue figures following it too."""
 
     def __init__(self, config: MetricsConfig, occupancy_every: int) -> None:
         self.live = LiveQueueFigures()

@@ -1,7 +1,7 @@
 """Quality review in the console: flagging calls, the call history and the review queue.
 
 End to end against a real gateway on 127.0.0.1 serving the "Flags" centre of
-test_gateway_flags (a burst queue whose calls have all ended by 01:05, and a
+tests.helpers.simulation (a burst queue whose calls have all ended by 01:05, and a
 long queue whose calls are talked for ever: always a call in progress to flag),
 with consoles (LiveFeed and MainWindow) over real websockets. The models are
 also checked offline under pytest-qt's model tester, and every word of the new
@@ -54,11 +54,10 @@ from console.widgets.quality.common import (
 from console.widgets.quality.flag_dialog import FlagDialog
 from console.widgets.quality.review import FlagCol, ReviewPanel, StatusChoice
 from tests.helpers.consoles import Consoles
-from tests.helpers.gateway import GatewayThread
-from tests.test_console_window import MARK, PseudoTranslator, _shown_texts
-from tests.test_gateway_flags import MASKED
-from tests.test_gateway_flags import config as flags_config
-from tests.test_tables import Floor
+from tests.helpers.floor_sources import SimulatedFloor
+from tests.helpers.gateway import MASKED, GatewayThread
+from tests.helpers.simulation import flags_config
+from tests.helpers.translation import MARK, PseudoTranslator, shown_texts
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -390,7 +389,7 @@ def test_work_a_flag_through_the_review_queue_refusals_roles_and_export(
 # -- the models under the model tester, offline ----------------------------------------------------------
 
 
-def _flag(i: int, floor: Floor, **over: Any) -> Flag:
+def _flag(i: int, floor: SimulatedFloor, **over: Any) -> Flag:
     agents = list(floor.state.agents.values())
     agent = agents[i % len(agents)]
     at = iso(floor.now - (i % 5) * 3_600_000)
@@ -415,7 +414,7 @@ def _flag(i: int, floor: Floor, **over: Any) -> Flag:
 
 
 def test_the_review_queue_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.bootstrap()
     panel = ReviewPanel(floor.source)
     qtbot.addWidget(panel)
@@ -450,7 +449,7 @@ def test_the_review_queue_model_passes_the_model_tester(qtbot: QtBot, qtmodeltes
 
 
 def test_the_call_history_model_passes_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.bootstrap()
     panel = CallHistoryPanel(floor.source)
     qtbot.addWidget(panel)
@@ -517,7 +516,7 @@ class FakeGateway(FloorSource):
 
 
 def test_every_word_of_the_quality_views_goes_through_qt_translation(qtbot: QtBot) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.bootstrap()
     floor.run(30)
     floor.send(FlagCreated(flag=_flag(1, floor)))
@@ -538,7 +537,7 @@ def test_every_word_of_the_quality_views_goes_through_qt_translation(qtbot: QtBo
         assert history.search() is not None
         qtbot.waitUntil(lambda: history.pending is None)
         for root in (review, history, dialog):
-            shown = [(where, t) for where, t in _shown_texts(root) if not where.startswith("label flagCall_")]
+            shown = [(where, t) for where, t in shown_texts(root) if not where.startswith("label flagCall_")]
             shown = [(where, t) for where, t in shown if not where.startswith("label flagField_")]
             untranslated = [(where, t) for where, t in shown if MARK not in t and where != "window title"]
             assert untranslated == [], untranslated
@@ -567,7 +566,7 @@ def test_moments_and_times_of_the_business_day() -> None:
 
 
 def test_refusals_and_roles_without_a_gateway(qtbot: QtBot) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.bootstrap()
     floor.send(FlagCreated(flag=_flag(1, floor)))
     refused = {"ok": False, "error_code": "conflict", "error_message": "flag F-000001 is at version 2"}

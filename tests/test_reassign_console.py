@@ -24,9 +24,8 @@ from console.widgets.work.actions_today import AuditCol
 from console.widgets.work.cases_panel import CaseCol
 from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, ReassignDialog
 from tests.helpers.consoles import Consoles
-from tests.helpers.gateway import GatewayThread, WireClient, make_config
-from tests.test_console_window import freeze, head
-from tests.test_work_views import drop_on
+from tests.helpers.gateway import GatewayThread, WireClient, freeze, head, make_config
+from tests.helpers.qt import drop_on
 
 
 def raise_cases(window: MainWindow) -> None:

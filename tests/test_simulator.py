@@ -50,6 +50,7 @@ from console.feeds.sources.simulator.scenario import (
     resolve_scenario,
     start_ms_on,
 )
+from tests.helpers.simulation import assert_agrees
 
 HOUR = 3_600_000
 MINUTE = 60_000
@@ -68,15 +69,6 @@ def _fold(events: list[EventAt], state: FloorState | None = None) -> FloorState:
 def _started(scenario: Scenario, seed: int, start: int, **kw: Any) -> tuple[Simulator, list[EventAt]]:
     sim = Simulator(scenario, seed=seed, start_ms=start, **kw)
     return sim, sim.bootstrap()
-
-
-def _assert_agrees(sim: Simulator, state: FloorState) -> None:
-    """The simulator's own view of agents, calls and cases is what FloorState folded from its events."""
-    assert state.skipped == 0
-    agents = {a.id: (a.state, a.reason, a.call_id) for a in state.agents.values()}
-    assert agents == sim.agents_view()
-    assert {c.id: (c.queue_id, c.state, c.agent_id) for c in state.calls.values()} == sim.calls_view()
-    assert {c.id: (c.status.value, c.version) for c in state.cases.values()} == sim.cases_view()
 
 
 # -- fidelity ----------------------------------------------------------------------------------
@@ -321,11 +313,11 @@ def bank_day() -> tuple[Simulator, list[EventAt], list[FloorState]]:
     sim, boot = _started(BANK, 7, BANK_START)
     events = list(boot)
     state = _fold(boot)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     for h in range(3, 31, 3):
         got = sim.advance(BANK_START + h * HOUR)
         _fold(got, state)
-        _assert_agrees(sim, state)
+        assert_agrees(sim, state)
         events += got
     return sim, events, [state]
 
@@ -582,7 +574,7 @@ def test_set_state_during_a_call_is_deferred_until_after_wrap_up() -> None:
         AgentStateChanged(agent_id=agent, state=AgentState.AVAILABLE),
     )
     _fold(got, state)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_deferred_not_ready_at_shift_end_logs_the_agent_out() -> None:
@@ -602,7 +594,7 @@ def test_deferred_not_ready_at_shift_end_logs_the_agent_out() -> None:
     ]
     assert state.agents[agent].pending_state is None
     assert not any(s is not AgentState.OFFLINE for a, (s, _, _) in sim.agents_view().items() if a in early)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
 
 
 def test_immediate_commands_login_logout_and_no_routing_while_not_ready() -> None:
@@ -640,7 +632,7 @@ def test_immediate_commands_login_logout_and_no_routing_while_not_ready() -> Non
     assert sim.agents_view()[busy][0] is AgentState.OFFLINE
     mine = [d.state for _, d in later if isinstance(d, AgentStateChanged) and d.agent_id == busy]
     assert mine[-1] is AgentState.OFFLINE and AgentState.AVAILABLE not in mine
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     with pytest.raises(KeyError):
         sim.set_agent_state("A999", AgentState.AVAILABLE, None)
     with pytest.raises(ValueError, match="on_call"):
@@ -673,7 +665,7 @@ skills = ["q"]
     sim, events = _started(load_scenario(path), 9, 0)
     events += sim.advance(20 * HOUR)
     state = _fold(events)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     rang: dict[str, tuple[int, str]] = {}
     abandoned_ringing = 0
     for i, (t, d) in enumerate(events):
@@ -720,7 +712,7 @@ skills = ["busy", "quiet"]
     events += sim.advance(48 * HOUR)
     assert sum(isinstance(d, CallAnswered) for _, d in events) > 10_000
     assert len(sim._queues["quiet"].avail) <= 4 * 4 + 64
-    _assert_agrees(sim, _fold(events))
+    assert_agrees(sim, _fold(events))
 
 
 # -- restore / adopt ---------------------------------------------------------------------------
@@ -749,7 +741,7 @@ def test_restore_adopts_the_floor_and_continues_ids() -> None:
         isinstance(d, CentreConfigured | QueueConfigured | AgentAdded | AgentRemoved) for _, d in boot
     )
     _fold(boot, state)
-    _assert_agrees(sim_b, state)
+    assert_agrees(sim_b, state)
     changed = {d.agent_id for _, d in boot if isinstance(d, AgentStateChanged)}
     for aid, (st, reason) in before_agents.items():
         if aid not in changed:
@@ -759,7 +751,7 @@ def test_restore_adopts_the_floor_and_continues_ids() -> None:
             assert state.calls[cid].entered_at == c.entered_at
     later = sim_b.advance(start_b + 4 * HOUR)
     _fold(later, state)
-    _assert_agrees(sim_b, state)
+    assert_agrees(sim_b, state)
     ended = {d.call_id for _, d in later if isinstance(d, CallEnded | CallAbandoned)}
     assert set(before_calls) <= ended  # every call in progress at the restart was finished
     old_max = sim_a.counters()["call"]
@@ -824,7 +816,7 @@ def test_restore_with_a_changed_scenario_emits_the_differences(tmp_path: Path, n
         assert {d.state for d in logged} == {AgentState.AVAILABLE}  # on shift: logged in at once
     later = sim_b.advance(start_b + HOUR)
     _fold(later, state)
-    _assert_agrees(sim_b, state)
+    assert_agrees(sim_b, state)
     if night_agents < 15:
         assert not gone & set(state.agents)  # the busy ones left once their calls were done
         assert not any(isinstance(d, CallRinging) and d.agent_id in gone for _, d in later)
@@ -879,7 +871,7 @@ skills = ["lo", "hi"]
     answered = [(d.call_id, d.agent_id) for _, d in boot if isinstance(d, CallAnswered)]
     assert answered == [("K0000002", "A002"), ("K0000003", "A003"), ("K0000001", "A001")]
     _fold(boot, state)
-    _assert_agrees(sim, state)
+    assert_agrees(sim, state)
     assert sim.counters()["call"] == 3
 
 

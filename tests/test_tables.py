@@ -47,9 +47,6 @@ from console.domain.figures.queues import (
     sl_level,
     wait_level,
 )
-from console.domain.state import FloorState
-from console.feeds.sources.simulator.engine import Simulator
-from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 from console.widgets.common import fmt
 from console.widgets.common.rowsync import SORT_ROLE, SPAN_RUNS, Cell, CellTableModel
 from console.widgets.floor.agent_board import AGENT_ID_ROLE, AgentBoard
@@ -57,78 +54,16 @@ from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.floor.breaches_panel import BreachesPanel, CallCol, CaseCol
 from console.widgets.floor.queue_overview import Col as QCol
 from console.widgets.floor.queue_overview import QueueOverview
+from tests.helpers.floor_sources import START_MS, SimulatedFloor
+from tests.helpers.qt import Resets, texts
 
-START_MS = to_ms("2026-03-02T09:30:00.000Z")
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
 
-class Floor:
-    """A FloorSource fed by the simulator, second by second, with clock ticks in between."""
-
-    def __init__(self) -> None:
-        self.source = FloorSource()
-        self.sim = Simulator(load_scenario(resolve_scenario("bank")), seed=1, start_ms=START_MS)
-        self.seq = 0
-        self.events = 0
-        self.now = START_MS
-
-    @property
-    def state(self) -> FloorState:
-        return self.source.state
-
-    def _apply(self, items: list[tuple[int, Any]], batch: int = 60) -> None:
-        for i in range(0, len(items), batch):
-            events = []
-            for t, payload in items[i : i + batch]:
-                self.seq += 1
-                events.append(make_event(self.seq, iso(t), payload))
-            self.source.apply(events)
-            self.events += len(events)
-
-    def bootstrap(self) -> None:
-        self._apply(self.sim.bootstrap())
-
-    def run(self, seconds: int, step_s: int = 1) -> None:
-        """Play the simulator for ``seconds``: one batch per step, then a clock tick."""
-        for _ in range(0, seconds, step_s):
-            self.now += step_s * 1000
-            self._apply(self.sim.advance(self.now), batch=10_000)
-            self.tick(self.now)
-
-    def send(self, *payloads: Any) -> None:
-        """Crafted events at the current feed clock, as one batch."""
-        self._apply([(self.now, p) for p in payloads], batch=10_000)
-
-    def tick(self, at_ms: int) -> None:
-        """The feed clock moves on (a heartbeat) and the views tick."""
-        self.now = max(self.now, at_ms)
-        self.state.advance_clock(iso(self.now))
-        self.source.clockTicked.emit()
-
-    def later(self, seconds: float) -> None:
-        self.tick(self.now + round(seconds * 1000))
-
-
 @pytest.fixture
-def floor() -> Floor:
-    return Floor()
-
-
-class Resets:
-    """Counts modelReset of every model handed to it."""
-
-    def __init__(self, *models: QAbstractItemModel) -> None:
-        self.count = 0
-        for m in models:
-            m.modelReset.connect(self._reset)
-
-    def _reset(self) -> None:
-        self.count += 1
-
-
-def texts(model: QAbstractItemModel, row: int) -> list[str]:
-    return [str(model.data(model.index(row, c), DISPLAY)) for c in range(model.columnCount())]
+def floor() -> SimulatedFloor:
+    return SimulatedFloor()
 
 
 def proxy_ids(board: AgentBoard) -> set[str]:
@@ -146,7 +81,7 @@ def row_of(model: QAbstractItemModel, column: int, text: str) -> int:
 # -- models under QAbstractItemModelTester -----------------------------------------------------
 
 
-def test_models_pass_the_model_tester_while_the_floor_runs(qtbot: QtBot, floor: Floor) -> None:
+def test_models_pass_the_model_tester_while_the_floor_runs(qtbot: QtBot, floor: SimulatedFloor) -> None:
     overview = QueueOverview(floor.source)
     board = AgentBoard(floor.source)
     panel = BreachesPanel(floor.source)
@@ -192,7 +127,7 @@ def test_models_pass_the_model_tester_while_the_floor_runs(qtbot: QtBot, floor: 
 class Views:
     """The three table widgets on one floor (kept alive until pytest-qt's model tester has let go)."""
 
-    def __init__(self, floor: Floor) -> None:
+    def __init__(self, floor: SimulatedFloor) -> None:
         self.overview = QueueOverview(floor.source)
         self.board = AgentBoard(floor.source)
         self.panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
@@ -209,7 +144,7 @@ class Views:
 
 
 @pytest.fixture
-def views(qtbot: QtBot, floor: Floor) -> Iterator[Views]:
+def views(qtbot: QtBot, floor: SimulatedFloor) -> Iterator[Views]:
     v = Views(floor)
     yield v
     for w in (v.overview, v.board, v.panel):
@@ -222,7 +157,7 @@ MODELS = ("queue_overview", "agent_board", "agent_proxy", "call_breaches", "case
 
 @pytest.mark.parametrize("which", MODELS)
 def test_each_model_passes_pytest_qts_model_tester(
-    views: Views, qtmodeltester: ModelTester, floor: Floor, which: str
+    views: Views, qtmodeltester: ModelTester, floor: SimulatedFloor, which: str
 ) -> None:
     """pytest-qt's own (Python) tester re-checks the whole model on every signal and fails the test."""
     overview, board = views.overview, views.board
@@ -369,7 +304,7 @@ def test_row_sync_keeps_exact_rectangles_for_a_few_runs(qtbot: QtBot) -> None:
     assert len(spans) > SPAN_RUNS  # exact rectangles, one per run
 
 
-def test_the_agent_board_spans_only_while_unsorted(qtbot: QtBot, floor: Floor) -> None:
+def test_the_agent_board_spans_only_while_unsorted(qtbot: QtBot, floor: SimulatedFloor) -> None:
     board = AgentBoard(floor.source)
     qtbot.addWidget(board)
     may_span = board.model.rows.may_span
@@ -409,7 +344,7 @@ def expected_row(f: QueueFigures) -> list[str]:
     ]
 
 
-def assert_overview_matches(overview: QueueOverview, floor: Floor, config: MetricsConfig) -> None:
+def assert_overview_matches(overview: QueueOverview, floor: SimulatedFloor, config: MetricsConfig) -> None:
     figures = queue_figures(floor.state, floor.now, config)
     model = overview.model
     assert model.rowCount() == len(figures)
@@ -433,7 +368,7 @@ def assert_overview_matches(overview: QueueOverview, floor: Floor, config: Metri
         assert align & Qt.AlignmentFlag.AlignRight.value
 
 
-def test_queue_rows_and_total_show_the_domain_figures(qtbot: QtBot, floor: Floor) -> None:
+def test_queue_rows_and_total_show_the_domain_figures(qtbot: QtBot, floor: SimulatedFloor) -> None:
     overview = QueueOverview(floor.source)
     qtbot.addWidget(overview)
     resets = Resets(overview.model)
@@ -582,7 +517,7 @@ def test_rolling_hour_occupancy_and_day_counts_worked_by_hand(qtbot: QtBot) -> N
 # -- agent board ------------------------------------------------------------------------------
 
 
-def test_filters_give_exactly_the_expected_agents(qtbot: QtBot, floor: Floor) -> None:
+def test_filters_give_exactly_the_expected_agents(qtbot: QtBot, floor: SimulatedFloor) -> None:
     board = AgentBoard(floor.source)
     qtbot.addWidget(board)
     floor.bootstrap()
@@ -622,7 +557,7 @@ def test_filters_give_exactly_the_expected_agents(qtbot: QtBot, floor: Floor) ->
     assert proxy_ids(board) == {a.id for a in agents.values() if a.state is AgentState.ON_CALL}
 
 
-def test_selection_and_scroll_stay_while_rows_update(qtbot: QtBot, floor: Floor) -> None:
+def test_selection_and_scroll_stay_while_rows_update(qtbot: QtBot, floor: SimulatedFloor) -> None:
     board = AgentBoard(floor.source)
     qtbot.addWidget(board)
     board.resize(900, 320)
@@ -649,7 +584,7 @@ def test_selection_and_scroll_stay_while_rows_update(qtbot: QtBot, floor: Floor)
     assert len(rows) == 1 and rows[0].data(AGENT_ID_ROLE) == target
 
 
-def test_time_in_state_ticks_with_one_signal_per_tick(qtbot: QtBot, floor: Floor) -> None:
+def test_time_in_state_ticks_with_one_signal_per_tick(qtbot: QtBot, floor: SimulatedFloor) -> None:
     board = AgentBoard(floor.source)
     qtbot.addWidget(board)
     floor.bootstrap()
@@ -671,7 +606,7 @@ def test_time_in_state_ticks_with_one_signal_per_tick(qtbot: QtBot, floor: Floor
     assert index.data(SORT_ROLE) == pytest.approx((floor.now - since) / 1000)
 
 
-def test_a_long_break_reads_critical_with_icon_and_reason(qtbot: QtBot, floor: Floor) -> None:
+def test_a_long_break_reads_critical_with_icon_and_reason(qtbot: QtBot, floor: SimulatedFloor) -> None:
     board = AgentBoard(floor.source)
     qtbot.addWidget(board)
     floor.bootstrap()
@@ -711,7 +646,7 @@ def test_a_long_break_reads_critical_with_icon_and_reason(qtbot: QtBot, floor: F
 # -- breaches panel ---------------------------------------------------------------------------
 
 
-def test_breaches_list_a_late_call_until_it_is_answered(qtbot: QtBot, floor: Floor) -> None:
+def test_breaches_list_a_late_call_until_it_is_answered(qtbot: QtBot, floor: SimulatedFloor) -> None:
     panel = BreachesPanel(floor.source)
     qtbot.addWidget(panel)
     floor.bootstrap()
@@ -746,7 +681,7 @@ def test_breaches_list_a_late_call_until_it_is_answered(qtbot: QtBot, floor: Flo
     assert resets.count == 0 and tester is not None
 
 
-def test_case_deadlines_at_risk_then_breached(qtbot: QtBot, floor: Floor) -> None:
+def test_case_deadlines_at_risk_then_breached(qtbot: QtBot, floor: SimulatedFloor) -> None:
     panel = BreachesPanel(floor.source)
     qtbot.addWidget(panel)
     floor.bootstrap()

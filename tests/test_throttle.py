@@ -18,7 +18,8 @@ from console.widgets.common.throttle import CatchUpThrottle, merge_changes
 from console.widgets.floor.agent_board import AgentBoardModel
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.queue_overview import QueueOverview
-from tests.test_tables import Floor, texts
+from tests.helpers.floor_sources import SimulatedFloor
+from tests.helpers.qt import texts
 
 
 class CatchingUp(FloorSource):
@@ -95,7 +96,7 @@ def test_held_updates_go_out_from_the_timer_at_most_once_per_interval(qtbot: QtB
 
 
 def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.source = CatchingUp()
     overview = QueueOverview(floor.source)
     panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
@@ -117,7 +118,7 @@ def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> Non
 
 
 def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qtbot: QtBot) -> None:
-    floor = Floor()
+    floor = SimulatedFloor()
     floor.source = CatchingUp()
     board = AgentBoardModel(floor.source)
     floor.bootstrap()

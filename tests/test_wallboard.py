@@ -56,15 +56,10 @@ from console.domain.wallboard import (
 from console.widgets.common.fmt import DASH, LEVEL_COLORS
 from console.widgets.wallboard.tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
 from console.widgets.wallboard.window import WallboardWindow
-from tests.helpers.consoles import FAST
+from tests.helpers.floor_sources import FakeLive, driven_source
 from tests.helpers.gateway import START, GatewayThread, make_config, token
-from tests.test_console_window import (
-    MARK,
-    FakeLive,
-    PseudoTranslator,
-    _driven_source,
-    free_port,
-)
+from tests.helpers.network import FAST, free_port
+from tests.helpers.translation import MARK, PseudoTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -266,7 +261,7 @@ def test_nothing_is_clipped_with_twelve_queue_tiles_at_1080p_and_4k(qtbot: QtBot
 
 
 def test_the_default_layout_on_the_bank_fits_and_shows_every_queue(qtbot: QtBot) -> None:
-    source = _driven_source()
+    source = driven_source()
     board = open_board(qtbot, source, default_layout(), (1920, 1080))
     tiles = board.pages[0].tiles
     assert [t.tile.key for t in tiles] == ["summary"] + [f"queue:{q}" for q in source.state.queues]
@@ -386,7 +381,7 @@ def test_pages_rotate_pause_and_switch_by_keys(qtbot: QtBot) -> None:
     clock = FakeClock()
     pages = tuple(PageSpec(f"P{i}", (TileSpec(TileKind.SUMMARY),)) for i in range(3))
     layout = Layout(pages=pages, rotate_s=5.0)
-    board = WallboardWindow(_driven_source(), layout, clock=clock, refresh_ms=10)
+    board = WallboardWindow(driven_source(), layout, clock=clock, refresh_ms=10)
     qtbot.addWidget(board)
     board.resize(1280, 720)
     board.show()
@@ -432,7 +427,7 @@ def test_pages_rotate_pause_and_switch_by_keys(qtbot: QtBot) -> None:
 
 
 def test_escape_first_leaves_full_screen(qtbot: QtBot) -> None:
-    board = WallboardWindow(_driven_source(), default_layout())
+    board = WallboardWindow(driven_source(), default_layout())
     qtbot.addWidget(board)
     board.enter_full_screen()
     qtbot.waitUntil(board.isFullScreen, timeout=2_000)
@@ -514,7 +509,7 @@ def test_every_word_on_the_wallboard_goes_through_qt_translation(qtbot: QtBot) -
     translator = PseudoTranslator()
     app.installTranslator(translator)
     try:
-        feed = FakeLive(_driven_source().state)  # a lost connection: the overlay speaks too
+        feed = FakeLive(driven_source().state)  # a lost connection: the overlay speaks too
         pages = (
             PageSpec(
                 "Queues",

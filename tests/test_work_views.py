@@ -15,8 +15,8 @@ from typing import Any
 
 import msgspec
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPointF, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.modeltest import ModelTester
@@ -58,16 +58,17 @@ from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CaseFilter, 
 from console.widgets.work.controller import WorkController
 from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
 from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel
-from tests.test_console_window import MARK, PseudoTranslator, _shown_texts
-from tests.test_tables import Floor, Resets, texts
+from tests.helpers.floor_sources import SimulatedFloor
+from tests.helpers.qt import Resets, drop_on, texts
+from tests.helpers.translation import MARK, PseudoTranslator, shown_texts
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FATAL = QAbstractItemModelTester.FailureReportingMode.Fatal
 
 
 @pytest.fixture
-def floor() -> Floor:
-    return Floor()
+def floor() -> SimulatedFloor:
+    return SimulatedFloor()
 
 
 def shown(panel: CasesPanel) -> list[str]:
@@ -82,7 +83,7 @@ def column(model: QAbstractItemModel, col: int) -> list[str]:
 
 
 def test_models_pass_pytest_qts_model_tester_while_the_floor_runs(
-    qtbot: QtBot, qtmodeltester: ModelTester, floor: Floor
+    qtbot: QtBot, qtmodeltester: ModelTester, floor: SimulatedFloor
 ) -> None:
     cases = CasesPanel(floor.source)
     calls = WaitingCallsPanel(floor.source)
@@ -141,7 +142,7 @@ def test_models_pass_pytest_qts_model_tester_while_the_floor_runs(
     assert resets.count == 0 and len(testers) == 5
 
 
-def test_cases_filter_sort_and_search(qtbot: QtBot, floor: Floor) -> None:
+def test_cases_filter_sort_and_search(qtbot: QtBot, floor: SimulatedFloor) -> None:
     panel = CasesPanel(floor.source)
     qtbot.addWidget(panel)
     floor.bootstrap()
@@ -213,7 +214,7 @@ def test_cases_filter_sort_and_search(qtbot: QtBot, floor: Floor) -> None:
 
 
 def test_time_columns_tick_with_one_signal_and_deadline_filters_follow_the_clock(
-    qtbot: QtBot, floor: Floor
+    qtbot: QtBot, floor: SimulatedFloor
 ) -> None:
     panel = CasesPanel(floor.source)
     qtbot.addWidget(panel)
@@ -333,26 +334,7 @@ def test_fifty_thousand_cases_build_filter_select_and_move(qtbot: QtBot) -> None
 # -- drops, the picker, commands --------------------------------------------------------------------
 
 
-def drop_on(view: Any, index: QModelIndex, mime: Any) -> QDropEvent:
-    """Drag enter, move and drop over ``index``'s row, as a user's drag ends."""
-    pos = QPointF(view.visualRect(index).center())
-    for cls in (QDragEnterEvent, QDragMoveEvent):
-        ev = cls(
-            pos.toPoint(),
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(view.viewport(), ev)
-    drop = QDropEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(view.viewport(), drop)
-    return drop
-
-
-def test_cases_drop_on_an_agent_row(qtbot: QtBot, floor: Floor) -> None:
+def test_cases_drop_on_an_agent_row(qtbot: QtBot, floor: SimulatedFloor) -> None:
     floor.bootstrap()
     cases = CasesPanel(floor.source)
     board = AgentBoard(floor.source)
@@ -448,7 +430,9 @@ def activate(qtbot: QtBot, window: QWidget) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
 
 
-def test_reassign_warn_confirm_conflict_retry_and_undo(qtbot: QtBot, floor: Floor, tmp_path: Any) -> None:
+def test_reassign_warn_confirm_conflict_retry_and_undo(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
     feed = FakeFeed(floor.state)
     floor.source = feed  # the simulated floor, through a feed that takes commands
     floor.bootstrap()
@@ -572,7 +556,9 @@ def board_index(window: MainWindow, agent_id: str) -> QModelIndex:
     return index
 
 
-def test_agent_states_and_waiting_calls_from_their_menus(qtbot: QtBot, floor: Floor, tmp_path: Any) -> None:
+def test_agent_states_and_waiting_calls_from_their_menus(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
     feed = FakeFeed(floor.state, role="supervisor")
     floor.source = feed
     floor.bootstrap()
@@ -647,7 +633,7 @@ def test_agent_states_and_waiting_calls_from_their_menus(qtbot: QtBot, floor: Fl
 
 
 def test_the_new_docks_and_columns_are_saved_with_the_layout(
-    qtbot: QtBot, floor: Floor, tmp_path: Any
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
 ) -> None:
     floor.bootstrap()
     settings = tmp_path / "layout.ini"
@@ -691,7 +677,7 @@ def test_the_new_docks_and_columns_are_saved_with_the_layout(
 # -- actions today ----------------------------------------------------------------------------------
 
 
-def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: Floor) -> None:
+def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: SimulatedFloor) -> None:
     floor.bootstrap()
     panel = ActionsTodayPanel(floor.source)
     qtbot.addWidget(panel)
@@ -755,7 +741,7 @@ def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: Floor) -> No
 # -- every word through Qt's translation ------------------------------------------------------------
 
 
-def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: Floor) -> None:
+def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: SimulatedFloor) -> None:
     floor.bootstrap()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -780,13 +766,11 @@ def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: Floor) -> 
             ActionsTodayPanel(floor.source, parent),
         ]
         for w in widgets:
-            shown_texts = [
-                (where, text) for where, text in _shown_texts(w) if where != "window title" or text
-            ]
+            shown = [(where, text) for where, text in shown_texts(w) if where != "window title" or text]
             # Data shown as it is: agent names, teams, queue names, ids in the picker's first cells.
             untranslated = [
                 (where, text)
-                for where, text in shown_texts
+                for where, text in shown
                 if MARK not in text and not where.startswith("combo") and text not in ("x",)
             ]
             assert untranslated == [], (type(w).__name__, untranslated)

@@ -10,12 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from console.application.live import LiveFeed
 from console.domain.permissions import Role
-from console.feeds.client.feed_client import Backoff
 from console.widgets.main_window import MainWindow
 from tests.helpers.gateway import token
-
-#: Reconnect quickly: tests stop and restart gateways.
-FAST = Backoff(initial_s=0.05, max_s=0.3, refused_initial_s=0.1, refused_max_s=0.3)
+from tests.helpers.network import FAST
 
 
 class Consoles:

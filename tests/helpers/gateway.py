@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -28,6 +29,9 @@ from console.feeds.sources.simulator.scenario import resolve_scenario
 T = TypeVar("T")
 
 START = "2026-03-02T09:30:00.000Z"  # a busy Monday morning on the feed clock
+
+#: A caller's number as the gateway shows it: masked but for the first three and last four digits.
+MASKED = re.compile(r"^\d{3}\*{4}\d{4}$")
 
 
 def token(role: Role | str) -> str:
@@ -96,6 +100,22 @@ class GatewayThread:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
         self.loop.close()
+
+
+def freeze(gw: GatewayThread) -> None:
+    """Stop the gateway's simulator (heartbeats go on): every console can then catch up exactly."""
+
+    def stop_sim() -> None:
+        sim = gw.gateway.sim
+        assert sim is not None
+        sim.advance = lambda until_ms: []  # type: ignore[method-assign]
+
+    gw.call(stop_sim)
+
+
+def head(gw: GatewayThread) -> int:
+    """The last seq the gateway has committed."""
+    return gw.call(lambda: gw.gateway.committed_seq)
 
 
 class StreamError(AssertionError):
