@@ -20,7 +20,7 @@ from console.feeds.sources.simulator.scenario import resolve_scenario
 from console.store import Store
 from tests.helpers.gateway import START, GatewayThread, WireClient, make_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def gateway_cmd(db: Path, *extra: str) -> list[str]:

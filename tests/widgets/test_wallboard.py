@@ -61,7 +61,7 @@ from tests.helpers.gateway import START, GatewayThread, make_config, token
 from tests.helpers.network import FAST, free_port
 from tests.helpers.translation import MARK, PseudoTranslator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Twelve queues with long names, busy enough for the widest figures: 3-digit counts, hour-long waits.
 NAMES = (

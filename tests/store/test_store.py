@@ -1,7 +1,7 @@
 """The store: migrations, the batched writer, the case projection, users and audit.
 
 Real SQLite files in tmp_path (and a throwaway PostgreSQL cluster, see
-tests/pg.py, for the tests parametrized over both); no mocks.
+tests/helpers/postgres.py, for the tests parametrized over both); no mocks.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each test keeps a driver (the simulator or the load centre) and the FloorState
 folded from its events, as the gateway does, and runs commands through
 ``console.feeds.gateway.commands.registry.execute``. The wire, the audit and re-sends are in
-tests/test_gateway_commands.py.
+tests/feeds/test_gateway_commands.py.
 """
 
 from __future__ import annotations

@@ -574,7 +574,7 @@ def test_layout_is_immutable_and_comparable() -> None:
 
 
 def test_the_example_in_the_docs_is_a_valid_layout() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "wallboard.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "wallboard.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(.*?)```", docs, flags=re.S)
     assert blocks
     for block in blocks:

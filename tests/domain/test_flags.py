@@ -2,7 +2,7 @@
 
 The commands (``call.flag``, ``flag.update``, ``calls.query``) run here through
 ``console.feeds.gateway.commands.registry`` on a hand-built floor; the wire, the store and
-restarts are in tests/test_gateway_flags.py.
+restarts are in tests/feeds/test_gateway_flags.py.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ from tests.helpers.network import FAST, free_port
 from tests.helpers.scripted_server import AT, JUNK, ScriptedServer, events, heartbeat, welcome
 from tests.helpers.translation import MARK, PseudoTranslator, shown_texts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def table(window: MainWindow) -> list[list[str]]:
