@@ -2,7 +2,8 @@
 
 The client folds every frame through the same reducer the console uses and
 checks the stream as it goes: a gap, a repeat or an event before the first
-snapshot fails the test at once.
+snapshot fails the test at once. ``freeze`` stops a gateway's simulator so
+every client can catch up to its ``head``.
 """
 
 from __future__ import annotations
