@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the test suite needs beyond Python: a PostgreSQL server (its
-# binaries; tests/pg.py starts a throwaway cluster on 127.0.0.1) and the
+# binaries; tests/helpers/postgres.py starts a throwaway cluster on 127.0.0.1) and the
 # libraries Qt needs to render offscreen. Installs them with apt when missing
 # and we can; otherwise says what is missing (the PostgreSQL tests then skip,
 # saying why).

@@ -12,4 +12,4 @@ settings.register_profile("suite", deadline=None, max_examples=60)
 settings.load_profile("suite")
 
 # The ``consoles`` fixture (LiveFeed + MainWindow on a real gateway) for the console's tests.
-pytest_plugins = ["tests.consoles"]
+pytest_plugins = ["tests.helpers.consoles"]

@@ -1,0 +1,1 @@
+"""Tests of console.domain: the reducer, figures, breaches, flags and assignment rules, without Qt."""

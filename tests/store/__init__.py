@@ -1,0 +1,1 @@
+"""Tests of console.store: migrations, the batched writer, projections, on SQLite and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Tests of console.widgets (pytest-qt, offscreen): tables, main window, work, quality, wallboard."""

@@ -1,0 +1,172 @@
+"""Expensive views merge floor updates while the feed catches up, and are current when it is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from console.application.floor_source import FloorSource
+from console.domain.breaches import BreachKind, current_breaches
+from console.domain.changes import ChangeSet
+from console.domain.events import AgentPending
+from console.domain.figures.queues import queue_figures
+from console.widgets.common.rowsync import SORT_ROLE
+from console.widgets.common.throttle import CatchUpThrottle
+from console.widgets.floor.agent_board import AgentBoardModel
+from console.widgets.floor.breaches_panel import BreachesPanel
+from console.widgets.floor.queue_overview import QueueOverview
+from tests.helpers.floor_sources import SimulatedFloor
+from tests.helpers.qt import texts
+
+
+class CatchingUp(FloorSource):
+    """A FloorSource that says whether a backlog is being applied, as LiveFeed does."""
+
+    catching_up = False
+
+
+def test_the_throttle_passes_live_updates_through_and_merges_a_catch_up(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=10_000)
+
+    def update(n: int) -> ChangeSet:
+        cs = ChangeSet()
+        cs.queues.add(f"q{n}")
+        cs.events = 1
+        throttle.on_floor_updated(cs)
+        return cs
+
+    live = update(0)
+    assert got == [live], "live: at once, the very change set"
+    live = update(1)
+    assert got[-1] is live, "live, however often"
+    source.catching_up = True
+    update(2)  # within the interval of the last refresh: held back
+    update(3)
+    assert len(got) == 2 and throttle.pending and throttle.deferred == 2
+    source.catching_up = False
+    update(4)  # the slice that ends the catch-up: everything at once
+    assert len(got) == 3 and not throttle.pending
+    assert got[-1].queues == {"q2", "q3", "q4"} and got[-1].events == 3
+
+
+def test_held_updates_go_out_from_the_timer_at_most_once_per_interval(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=300)
+    for _ in range(3):
+        throttle.on_floor_updated(ChangeSet(events=1))
+    assert got == [], "while catching up, refreshed from the timer, never on top of a slice"
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=2_000)
+    assert got[0].events == 3
+    for _ in range(2):
+        throttle.on_floor_updated(ChangeSet(events=1))
+    qtbot.wait(20)
+    assert len(got) == 1, "at most once per interval"
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
+    assert got[1].events == 2
+
+
+def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> None:
+    floor = SimulatedFloor()
+    floor.source = CatchingUp()
+    overview = QueueOverview(floor.source)
+    panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
+    for w in (overview, panel):
+        qtbot.addWidget(w)
+    floor.bootstrap()
+    floor.source.catching_up = True  # a backlog: the views may fall behind by a few slices
+    floor.run(60)
+    assert overview.model._throttle.deferred > 0 and panel._throttle.deferred > 0
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    figures = queue_figures(floor.state, floor.now, overview.model.config)
+    assert [texts(overview.model, r)[1] for r in range(len(figures))] == [str(f.waiting) for f in figures]
+    listed = current_breaches(floor.state, floor.now, 4 * 3600)
+    assert panel.calls_model.rowCount() == sum(b.kind is BreachKind.CALL_WAIT for b in listed)
+    assert panel.cases_model.rows.keys == [
+        (b.ref_id, b.kind.value) for b in listed if b.kind is not BreachKind.CALL_WAIT
+    ]
+
+
+def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qtbot: QtBot) -> None:
+    floor = SimulatedFloor()
+    floor.source = CatchingUp()
+    board = AgentBoardModel(floor.source)
+    floor.bootstrap()
+    floor.source.catching_up = True
+    floor.run(60)
+    assert board._throttle.deferred > 0, "while catching up, the board's updates are merged"
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    assert not board._throttle.pending
+    fresh = AgentBoardModel(floor.source)  # formats every row from the floor as it is now
+    assert board.rows.keys == fresh.rows.keys
+
+    def shown(model: AgentBoardModel) -> list[list[object]]:
+        roles = (0, 3, SORT_ROLE)  # display, tooltip, sort key
+        return [
+            [model.data(model.index(r, c), role) for c in range(model.columnCount()) for role in roles]
+            for r in range(model.rowCount())
+        ]
+
+    assert shown(board) == shown(fresh)
+
+
+def test_throttled_refreshes_and_ticks_run_one_per_turn_of_the_event_loop(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    log: list[str] = []
+    turns: list[int] = []  # the turn each refresh or tick ran in (a 0 ms timer counts the turns)
+    turn = [0]
+
+    def count_turn() -> None:
+        turn[0] += 1
+        if turn[0] < 200:
+            QTimer.singleShot(0, count_turn)
+
+    def refresher(name: str) -> Callable[[ChangeSet], None]:
+        def refresh(_: ChangeSet) -> None:
+            log.append(f"{name} refresh")
+            turns.append(turn[0])
+
+        return refresh
+
+    def ticker(name: str) -> Callable[[], None]:
+        def tick() -> None:
+            log.append(f"{name} tick")
+            turns.append(turn[0])
+
+        return tick
+
+    throttles = {n: CatchUpThrottle(source, refresher(n), interval_ms=0) for n in "abc"}
+    for t in throttles.values():
+        t.on_floor_updated(ChangeSet(events=1))
+    for n, t in throttles.items():
+        t.tick(ticker(n))
+    assert log == [], "while catching up, neither the refresh nor the tick runs at once"
+    QTimer.singleShot(0, count_turn)
+    qtbot.waitUntil(lambda: len(log) == 6, timeout=2_000)
+    assert len(set(turns)) == 6, "one refresh or tick per turn, never two in the same turn"
+    for n in "abc":
+        assert log.index(f"{n} refresh") < log.index(f"{n} tick"), "the tick comes after the refresh"
+    assert not any(t.pending for t in throttles.values())
+    source.catching_up = False
+    throttles["a"].tick(ticker("a"))
+    assert log[-1] == "a tick", "live, a tick runs at once"
+
+
+def test_a_flush_is_at_once_and_leaves_an_owed_tick_to_the_next_turn(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    log: list[str] = []
+    throttle = CatchUpThrottle(source, lambda _: log.append("refresh"), interval_ms=10_000)
+    throttle.on_floor_updated(ChangeSet(events=1))
+    throttle.tick(lambda: log.append("tick"))
+    throttle.flush()
+    assert log == ["refresh"] and not throttle.pending
+    qtbot.waitUntil(lambda: log == ["refresh", "tick"], timeout=2_000)
