@@ -9,7 +9,7 @@ what decides what is shown, so it is unit-tested headless; the Qt views
 **Levels.** Each figure of a tile has a level (ok, warning, critical) from
 warning and critical limits per metric, set for the whole board and overridable
 per queue. A limit left out takes the domain's default
-(``floor_metrics.Thresholds``), so a wallboard with no thresholds agrees with the
+(``figures.queues.Thresholds``), so a wallboard with no thresholds agrees with the
 console's queue overview to the cell:
 
 ============== =================== ================================================
@@ -24,7 +24,7 @@ waiting        higher (above)      none (calls waiting depend on the queue's siz
 A figure exactly *at* a limit is on the better side of it: a service level of
 exactly 80 % against a warning limit of 80 is ok, 79.9 % is a warning; a
 longest wait of exactly 20 s against a warning limit of 20 s is ok, 20.1 s is a
-warning. That is the rule ``floor_metrics.sl_level``/``wait_level``/``abandon_level``
+warning. That is the rule ``figures.queues.sl_level``/``wait_level``/``abandon_level``
 follow. A tile's level is the worst of its figures'.
 """
 
@@ -113,7 +113,7 @@ class MetricLimits:
 
 
 def default_limits(target_pct: float, threshold_s: float, base: Thresholds | None = None) -> MetricLimits:
-    """The domain's limits for a queue with this SL target and threshold (``floor_metrics.Thresholds``)."""
+    """The domain's limits for a queue with this SL target and threshold (``figures.queues.Thresholds``)."""
     t = base or Thresholds()
     has_threshold = threshold_s > 0
     return MetricLimits(

@@ -1,7 +1,7 @@
 """The cases view's rules without Qt: filters on each side of their edges, search, and each sort order.
 
 The view that asks them (50,000 rows, selections kept while rows move) is in
-tests/test_work_views.py.
+tests/widgets/test_work_views.py.
 """
 
 from __future__ import annotations

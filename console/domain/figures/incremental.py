@@ -1,4 +1,4 @@
-"""``floor_metrics.queue_figures``, kept up to date from change sets instead of recomputed whole.
+"""``figures.queues.queue_figures``, kept up to date from change sets instead of recomputed whole.
 
 On a floor of 200 queues and 5,000 agents, ``queue_figures`` costs tens of
 milliseconds: it counts every agent's skills, every waiting call and every
@@ -69,7 +69,7 @@ def _staff(counts: Counter[AgentState]) -> Staff:
 
 
 def _sum_since(buckets: list[Bucket], since_ms: int, definition: SlDefinition) -> DayFigures:
-    """``floor_metrics.sum_buckets`` (the same additions in the same order), parsing each start once."""
+    """``figures.queues.sum_buckets`` (the same additions in the same order), parsing each start once."""
     total = DayFigures()
     for b in reversed(buckets):  # newest last: stop at the first older one
         if _ms(b.start) < since_ms:

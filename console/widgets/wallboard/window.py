@@ -2,7 +2,7 @@
 
 ``WallboardWindow`` shows a ``Layout`` (``console.domain.wallboard``) on any
 FloorSource: a header (centre, page, feed clock) over the current page's tiles
-(``wallboard_tiles``), laid out in the grid that makes them largest. It only
+(``tiles``), laid out in the grid that makes them largest. It only
 reads the floor and never sends a command, so a viewer's token is enough.
 
 - **Keys**: Esc leaves full screen, and in a window closes the board; Ctrl+Q

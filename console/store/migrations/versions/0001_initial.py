@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2024-11-23
 
-Written by hand to match console/store/schema.py; tests/test_store.py checks
+Written by hand to match console/store/schema.py; tests/store/test_store.py checks
 that autogenerate finds nothing left to do against the models.
 """
 

@@ -4,7 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-30
 
-Written by hand to match console/store/schema.py; tests/test_store.py checks
+Written by hand to match console/store/schema.py; tests/store/test_store.py checks
 that autogenerate finds nothing left to do against the models. Calls that
 finished before this revision are not back-filled: the history starts here.
 """
