@@ -33,8 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 import pytest
 from PySide6.QtGui import QImage
+from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the build reads from the checkout: copied to a folder of its own, so that the build's
@@ -229,6 +231,18 @@ def test_supervisor_console_from_the_wheel_takes_a_screenshot(installed: Install
     assert len(colours) > 20, f"the screenshot looks blank: {len(colours)} colour(s)"
 
 
+def _welcome(url: str, token: str, deadline: float) -> dict[str, Any]:
+    """The gateway's welcome to an admin's hello."""
+    with connect(url, open_timeout=max(1.0, deadline - time.monotonic()), max_size=None) as ws:
+        ws.send(msgspec.json.encode({"op": "hello", "protocol": 1, "token": token}).decode())
+        while True:
+            frame: dict[str, Any] = msgspec.json.decode(
+                ws.recv(timeout=max(1.0, deadline - time.monotonic()))
+            )
+            if frame["op"] == "welcome":
+                return frame
+
+
 def _lines(stream: IO[str], into: queue.Queue[str | None]) -> None:
     for line in stream:
         into.put(line)
@@ -250,10 +264,11 @@ def test_console_gateway_from_the_wheel_listens_and_stops_cleanly(installed: Ins
     reader = threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True)
     reader.start()
     seen: list[str] = []
-    listening = None
+    listening = token = None
+    welcome: dict[str, Any] | None = None
     try:
         deadline = time.monotonic() + LISTEN_S
-        while listening is None and time.monotonic() < deadline:
+        while token is None and time.monotonic() < deadline:
             try:
                 line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
@@ -262,7 +277,13 @@ def test_console_gateway_from_the_wheel_listens_and_stops_cleanly(installed: Ins
                 break
             seen.append(line)
             if line.startswith("listening ws://"):
-                listening = line
+                listening = line.split()[1]
+            elif line.startswith("admin token: "):
+                token = line.split()[-1]
+        if listening is not None and token is not None:
+            # Served from the wheel, bundled scenario and all. And only once the gateway answers is
+            # its SIGTERM handler surely in place: it prints "listening" just before installing it.
+            welcome = _welcome(listening, token, deadline)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -278,9 +299,9 @@ def test_console_gateway_from_the_wheel_listens_and_stops_cleanly(installed: Ins
                 seen.append(rest)
         proc.stdout.close()
     err = errors.read_text()
-    if listening is None:
+    if listening is None or token is None:
         _fail(
-            f"console-gateway printed no 'listening ws://' within {LISTEN_S:g} s",
+            f"console-gateway printed no 'listening ws://' and admin token within {LISTEN_S:g} s",
             args,
             proc.returncode,
             "".join(seen),
@@ -288,6 +309,7 @@ def test_console_gateway_from_the_wheel_listens_and_stops_cleanly(installed: Ins
         )
     if proc.returncode != 0:
         _fail("console-gateway stopped by SIGTERM", args, proc.returncode, "".join(seen), err)
+    assert welcome is not None and welcome["role"] == "admin", welcome
     assert db.is_file()
 
 
