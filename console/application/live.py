@@ -81,6 +81,7 @@ class LiveFeed(FloorSource):
         backoff: Backoff | None = None,
         drain_interval_ms: int = DRAIN_INTERVAL_MS,
         slice_ms: int = DRAIN_SLICE_MS,
+        slice_clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__(FloorState(), parent)
         self._client = FeedClient(
@@ -103,6 +104,7 @@ class LiveFeed(FloorSource):
         self._offset = 0
         self._interval_ms = drain_interval_ms
         self._slice_s = slice_ms / 1000.0
+        self._slice_clock = slice_clock  # seconds; slices are timed by it (a test passes its own)
         self.slices_cut = 0  # drains that ran out of time and went on in another slice
         # True while a backlog is applied in slices: the floorUpdated being emitted is not its last.
         # Views that are expensive to refresh may merge such updates (widgets.common.throttle).
@@ -194,7 +196,7 @@ class LiveFeed(FloorSource):
 
     def _drain_slice(self, budget_s: float | None) -> None:
         """Apply what is waiting for at most ``budget_s`` (None: all of it), then tell the views once."""
-        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        deadline = None if budget_s is None else self._slice_clock() + budget_s
         state = self.state
         pending = self._pending
         acks: list[AckItem] = []
@@ -230,12 +232,14 @@ class LiveFeed(FloorSource):
             pending.popleft()
             # Out of time: stop before the next batch of events or snapshot, but take the cheap
             # items (acks, heartbeats, status) that follow now, so an ack leaves with its events.
-            if (
-                deadline is not None
-                and time.perf_counter() >= deadline
-                and (not pending or isinstance(pending[0], EventsItem | SnapshotItem))
-            ):
-                cut = True
+            if deadline is not None and self._slice_clock() >= deadline:
+                if not pending:
+                    # Only more from the client makes this a catch-up: the slice that applied the
+                    # last of a backlog ends it (collector back, no extra slice), even out of time.
+                    pending.extend(self._client.drain())
+                    if not pending:
+                        break
+                cut = isinstance(pending[0], EventsItem | SnapshotItem)
         # Give the loop back (paint, input), then go on at once: a backlog is being applied.
         # After a snapshot, what follows it waits for the usual interval (it is not a backlog).
         self.catching_up = budget_s is not None and (cut or (bool(pending) and not shown))
@@ -312,7 +316,7 @@ class LiveFeed(FloorSource):
                 while i < end:
                     state.apply(events[i])
                     i += 1
-                if i < n and deadline is not None and time.perf_counter() >= deadline:
+                if i < n and deadline is not None and self._slice_clock() >= deadline:
                     self._offset = i
                     return i - start, False
         except SequenceError as exc:

@@ -16,6 +16,7 @@ import math
 import re
 import tomllib
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ from console.domain.wallboard import (
     TileSpec,
 )
 
-LAYOUT_DIR = Path(__file__).resolve().parents[2] / "resources" / "wallboard"
+#: The bundled layout: package data of console.resources (the folder resources/ in the repository), found
+#: wherever the package is installed; a Path, as pip installs a wheel unpacked (see resources/__init__.py).
+LAYOUT_DIR = Path(str(files("console.resources") / "wallboard"))
 DEFAULT_LAYOUT_FILE = LAYOUT_DIR / "default.toml"
 
 Path_ = tuple[str | int, ...]

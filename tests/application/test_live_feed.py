@@ -7,7 +7,7 @@ import gc
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -251,10 +251,28 @@ def _backlog(events: int) -> tuple[Snapshot, list[Event]]:
     return snap, out
 
 
+def stepped_clock(step_s: float) -> Callable[[], float]:
+    """A slice clock that moves on ``step_s`` at every look: slices end after the same work on any
+    machine, however busy (a real clock cuts them wherever the scheduler happens to stop the test)."""
+    looks = itertools.count()
+    return lambda: next(looks) * step_s
+
+
+#: 1.2 ms a look against 5 ms slices: five looks, so five chunks of events at most, make a slice.
+#: Not 1 ms: a sum of floats landing exactly on the deadline would be cut by rounding either way.
+SLICE_MS, LOOK_S = 5, 0.0012
+
+
 def test_a_backlog_is_applied_in_slices_with_the_loop_running_between_them(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    live = LiveFeed(f"ws://127.0.0.1:{free_port()}", "t", backoff=FAST, slice_ms=5)
+    live = LiveFeed(
+        f"ws://127.0.0.1:{free_port()}",
+        "t",
+        backoff=FAST,
+        slice_ms=SLICE_MS,
+        slice_clock=stepped_clock(LOOK_S),
+    )
     snap, backlog = _backlog(40_000)
     last = backlog[-1].seq
     waiting: list[list[FeedItem]] = [
@@ -301,4 +319,38 @@ def test_a_backlog_is_applied_in_slices_with_the_loop_running_between_them(
     assert live.state.seq == last
     # The cyclic collector waits while the backlog is applied, and is back once it is.
     assert collecting[1] is False and collecting[-1] is True and gc.isenabled()
+    live.stop()
+
+
+def test_the_slice_that_applies_the_last_of_a_backlog_ends_the_catch_up_even_out_of_time(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a busy machine a slice may run out of time just as it applies the last event of a backlog.
+
+    That slice still ends the catch-up: the collector is back and the views are told it is the
+    last (``catching_up`` false) in that slice, not in an empty slice after it.
+    """
+    snap, backlog = _backlog(5_000)
+    last = backlog[-1].seq
+    step = stepped_clock(LOOK_S)
+    live: LiveFeed
+
+    def clock() -> float:  # and time runs out for good the moment the last event is applied
+        return step() + (1.0 if live.state.seq == last else 0.0)
+
+    live = LiveFeed(f"ws://127.0.0.1:{free_port()}", "t", backoff=FAST, slice_ms=SLICE_MS, slice_clock=clock)
+    waiting: list[list[FeedItem]] = [[SnapshotItem(snap), EventsItem(backlog)]]
+    monkeypatch.setattr(live.client, "drain", lambda: waiting.pop(0) if waiting else [])
+    seen: list[tuple[bool, bool]] = []  # (catching up, collector enabled) at every update
+
+    def on_update(cs: ChangeSet) -> None:
+        seen.append((live.catching_up, gc.isenabled()))
+
+    live.floorUpdated.connect(on_update)
+    live._on_items_ready()
+    qtbot.waitUntil(lambda: live.state.seq == last, timeout=20_000)
+    assert len(seen) > 3 and seen[1] == (True, False), f"a backlog in slices, the collector waiting: {seen}"
+    assert seen[-1] == (False, True), f"the slice that applied the last event ends the catch-up: {seen}"
+    assert live.slices_cut == len(seen) - 2, "only the snapshot's slice and the last one were not cut"
+    assert not live.catching_up and gc.isenabled()
     live.stop()

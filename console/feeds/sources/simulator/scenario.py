@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +30,10 @@ from console.domain.entities import (
     SlDefinition,
 )
 
-SCENARIO_DIR = Path(__file__).resolve().parents[4] / "resources" / "scenarios"
+#: The bundled scenarios: package data of console.resources (the folder resources/ in the repository),
+#: found wherever the package is installed. A Path: pip installs a wheel unpacked, the editable install
+#: maps the package to the folder, and the loaders and ``--scenario`` work with paths.
+SCENARIO_DIR = Path(str(files("console.resources") / "scenarios"))
 DEFAULT_SCENARIO = SCENARIO_DIR / "bank.toml"
 
 
@@ -210,7 +214,7 @@ def load_scenario(path: Path | str) -> Scenario:
 
 
 def resolve_scenario(name_or_path: str) -> Path:
-    """A path as given, or a bare name like ``single_queue`` for resources/scenarios/single_queue.toml."""
+    """A path as given, or a bare name like ``single_queue`` for the bundled scenarios/single_queue.toml."""
     given = Path(name_or_path)
     if given.is_file() or len(given.parts) > 1:
         return given
