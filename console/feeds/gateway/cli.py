@@ -67,14 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
 async def run(config: GatewayConfig) -> None:
     """Serve until SIGINT or SIGTERM, or until the gateway cannot go on (then GatewayFailedError)."""
     gateway = Gateway(config)
-    await gateway.start()
-    print(f"listening {gateway.url}", flush=True)
-    if gateway.admin_token is not None:
-        print(f"admin token: {gateway.admin_token}", flush=True)
+    # The handlers go in before "listening" is printed: whoever waits for that line may
+    # stop the gateway at once, and SIGTERM must then be a clean stop, not a kill.
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, gateway.stopping.set)
+    await gateway.start()
+    print(f"listening {gateway.url}", flush=True)
+    if gateway.admin_token is not None:
+        print(f"admin token: {gateway.admin_token}", flush=True)
     try:
         await gateway.stopping.wait()
     finally:
