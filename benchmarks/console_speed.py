@@ -63,6 +63,7 @@ from console.feeds.client.feed_client import MAX_FRAME_BYTES
 from console.feeds.gateway.server import EVENTS_PER_FRAME
 from console.feeds.protocol import EventsFrame, Welcome
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
+from console.feeds.sources.simulator.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,7 +129,7 @@ def scenario_starting_now(workdir: Path, name: str) -> Path:
     """
     now = time.gmtime()
     path = workdir / f"{name}.toml"
-    base = (ROOT / "resources" / "scenarios" / "single_queue.toml").read_text()
+    base = (SCENARIO_DIR / "single_queue.toml").read_text()
     start = f'timezone = "UTC"\nstart_time = "{now.tm_hour:02d}:{now.tm_min:02d}"\n'
     path.write_text(base.replace("[centre]\n", "[centre]\n" + start, 1))
     return path
