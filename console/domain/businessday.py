@@ -72,6 +72,28 @@ _MOMENT = re.compile(r"^\s*(?:(\d+):)?(\d+):([0-5]\d)\s*$")
 _TIME_OF_DAY = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
+def moment_text(seconds: float | None) -> str:
+    """Seconds into a call as ``mm:ss`` (``h:mm:ss`` past an hour); empty for None."""
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def local_time_text(at: Timestamp | None, timezone: str) -> str:
+    """A feed timestamp as ``YYYY-MM-DD HH:MM:SS`` in the centre's zone (empty for None).
+
+    Exports use it: a spreadsheet shows what the screen shows, in the centre's time,
+    without an ISO ``T`` or ``Z`` that Excel would leave as text.
+    """
+    if at is None:
+        return ""
+    local = datetime.fromtimestamp(to_ms(at) / 1000.0, tz=zone(timezone))
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def parse_moment(text: str) -> float | None:
     """``mm:ss`` (or ``h:mm:ss``) into seconds; None for an empty text. Raises ValueError otherwise."""
     if not text.strip():

@@ -20,9 +20,10 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from console.domain.businessday import local_time_text, moment_text
 from console.domain.clock import Timestamp
 from console.domain.entities import (
     FLAG_NOTE_MAX,
@@ -256,7 +257,40 @@ CSV_COLUMNS = (
     "outcome",
     "flagged by",
     "last note",
+    "call started",
+    "moment in call",
+    "flagger's note",
+    "review notes",
 )
+
+
+@dataclass(frozen=True)
+class CsvLabels:
+    """The words an export writes: its header and the labels of coded values, as on screen.
+
+    The console passes its own (translated) words, so a spreadsheet reads like the
+    review queue in the interface language; a value with no label is written as its
+    code. The defaults are the column names above and the codes.
+    """
+
+    columns: tuple[str, ...] = CSV_COLUMNS
+    category: Mapping[FlagCategory, str] = field(default_factory=dict)
+    severity: Mapping[FlagSeverity, str] = field(default_factory=dict)
+    status: Mapping[FlagStatus, str] = field(default_factory=dict)
+    outcome: Mapping[FlagOutcome, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.columns) != len(CSV_COLUMNS):
+            raise ValueError(f"an export has {len(CSV_COLUMNS)} columns, got {len(self.columns)} names")
+
+
+def _notes_text(flag: Flag, timezone: str | None) -> str:
+    """Every review note, oldest first, one per line: when, who, what (long numbers masked)."""
+    return "\n".join(
+        f"{local_time_text(n.at, timezone) if timezone else n.at} {n.by}: {mask_digits(n.text)}"
+        for n in flag.notes
+    )
+
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -271,18 +305,31 @@ def flags_csv(
     flags: Iterable[Flag],
     agents: Mapping[str, Agent] | None = None,
     queues: Mapping[str, Queue] | None = None,
+    *,
+    timezone: str | None = None,
+    labels: CsvLabels | None = None,
 ) -> str:
     """The flags as CSV (RFC 4180, header row, CRLF), in the order given, customer data masked.
 
     Agent names and teams come from ``agents`` (the floor's roster, by id) and queue names
     from ``queues`` (by id) when they know them, else the ids stand in; the team is the one
     the flag recorded when the call was flagged, else the agent's team now. The caller is
-    masked as on the feed and the last note has every long number masked
+    masked as on the feed and every note has every long number masked
     (:func:`~console.domain.masking.mask_digits`): the export never holds a full number.
+    With ``timezone`` (the centre's) times are written in that zone as on screen, else as
+    the feed's ISO timestamps; ``labels`` gives the header and value words (default: codes).
+    The whole notes history is one cell, a note a line.
     """
+    words = labels if labels is not None else CsvLabels()
+
+    def when(at: Timestamp | None) -> str | None:
+        if at is None:
+            return None
+        return local_time_text(at, timezone) if timezone else at
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(words.columns)
     agents = agents if agents is not None else {}
     queues = queues if queues is not None else {}
     for f in flags:
@@ -292,20 +339,24 @@ def flags_csv(
             _cell(v)
             for v in (
                 f.id,
-                f.flagged_at,
+                when(f.flagged_at),
                 f.call_id,
                 f.agent_id,
                 agent.name if agent is not None else f.agent_id,
                 f.team if f.team is not None else (agent.team if agent is not None else None),
                 queue.name if queue is not None else f.queue_id,
                 mask_digits(f.caller),
-                f.category.value,
-                f.severity.value,
-                f.status.value,
+                words.category.get(f.category, f.category.value),
+                words.severity.get(f.severity, f.severity.value),
+                words.status.get(f.status, f.status.value),
                 f.reviewer,
-                f.outcome.value if f.outcome is not None else None,
+                None if f.outcome is None else words.outcome.get(f.outcome, f.outcome.value),
                 f.flagged_by,
                 mask_digits(last_note(f)),
+                when(f.call_started_at),
+                moment_text(f.moment_s),
+                mask_digits(f.note),
+                _notes_text(f, timezone),
             )
         )
     return out.getvalue()

@@ -11,8 +11,10 @@ import ast
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -52,6 +54,7 @@ from console.domain.events import (
 )
 from console.domain.flags import (
     CSV_COLUMNS,
+    CsvLabels,
     FlagFilter,
     FlagRuleError,
     agents_with_open_flags,
@@ -471,6 +474,10 @@ def test_csv_export_has_every_column_and_no_full_number() -> None:
             "outcome",
             "flagged by",
             "last note",
+            "call started",
+            "moment in call",
+            "flagger's note",
+            "review notes",
         ]
     )
     assert rows[1] == [
@@ -489,9 +496,14 @@ def test_csv_export_has_every_column_and_no_full_number() -> None:
         "",
         "sam",
         "caller read out card **** **** **** 1111",
+        at(0),
+        "",
+        "caller read out card **** **** **** 1111",
+        "",
     ]
     assert rows[2][4] == "Bo Chen" and rows[2][9:13] == ["critical", "in_review", "quinn", ""]
     assert rows[2][14] == '\'=HYPERLINK("http://x")'  # a spreadsheet shows it, does not run it
+    assert rows[2][18] == f'{at(250)} quinn: =HYPERLINK("http://x")'  # inside a cell: not a formula
     assert rows[3][7] == "*******5678" and rows[3][10:13] == ["closed", "rae", "confirmed"]
     assert rows[4][3:7] == ["", "", "", "Cards"]
     assert "4111 1111" not in text and "13812345678" not in text
@@ -732,3 +744,52 @@ def test_malformed_flag_commands_are_refused_whole_or_applied_whole(
         for made in f.state.flags.values():
             assert len(made.note) <= FLAG_NOTE_MAX and all(len(n.text) <= FLAG_NOTE_MAX for n in made.notes)
             assert (made.outcome is not None) == (made.status is FlagStatus.CLOSED)
+
+
+def test_the_export_writes_the_centres_time_the_words_on_screen_and_every_note() -> None:
+    """What a supervisor opens in Excel: the centre's times, the words on screen, the notes history."""
+    flagged = flag(
+        "F-000009",
+        note="card 6222 0212 3456 7890",
+        moment_s=3725.0,
+        status=FlagStatus.CLOSED,
+        reviewer="rae",
+        outcome=FlagOutcome.CONFIRMED,
+        notes=[
+            FlagNote(at=at(600), by="rae", text="listened; account 6222021234567890 read out"),
+            FlagNote(at=at(4000), by="quinn", text="agreed"),
+        ],
+    )
+    labels = CsvLabels(
+        columns=tuple(f"列{i}" for i in range(len(CSV_COLUMNS))),
+        category={FlagCategory.COURTESY: "服务态度"},
+        severity={FlagSeverity.HIGH: "高"},
+        status={FlagStatus.CLOSED: "已关闭"},
+        outcome={FlagOutcome.CONFIRMED: "属实"},
+    )
+    rows = list(csv.reader(io.StringIO(flags_csv([flagged], timezone="Asia/Shanghai", labels=labels))))
+    assert rows[0] == list(labels.columns)
+    row = dict(zip(CSV_COLUMNS, rows[1], strict=True))
+
+    def shanghai(seconds: float) -> str:  # computed apart: the zone's own offset, not the product's
+        moment = datetime.fromtimestamp((T0 / 1000) + seconds, tz=ZoneInfo("Asia/Shanghai"))
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    assert row["flagged at"] == shanghai(500) == "2026-03-02 17:08:20"
+    assert row["call started"] == shanghai(0)
+    assert (row["category"], row["severity"], row["status"], row["outcome"]) == (
+        "服务态度",
+        "高",
+        "已关闭",
+        "属实",
+    )
+    assert row["moment in call"] == "1:02:05"
+    assert row["flagger's note"] == "card **** **** **** 7890"
+    assert row["review notes"].split("\n") == [
+        f"{shanghai(600)} rae: listened; account ************7890 read out",
+        f"{shanghai(4000)} quinn: agreed",
+    ]
+    assert row["last note"] == "agreed"
+    assert "6222021234567890" not in rows[1] and "6222 0212 3456 7890" not in "".join(rows[1])
+    with pytest.raises(ValueError, match="columns"):
+        CsvLabels(columns=("only one",))
