@@ -42,3 +42,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Qt Linguist translations (docs/architecture.md, "A new translation"): every resources/i18n/*.ts
+# brought up to date with the tr() texts of console/ (vanished texts dropped), then compiled to the
+# .qm beside it. Commit both; tests/test_translations.py fails when either is out of date.
+# lupdate takes `#:` comments for notes to translators; ours document attributes (and would land on
+# the next message of the file), so they are dropped from the .ts.
+I18N_TS := $(wildcard resources/i18n/console_*.ts)
+.PHONY: translations
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete -locations none $$(find console -name '*.py' | LC_ALL=C sort) -ts $(I18N_TS)
+	sed -i '/^ *<extracomment>.*<\/extracomment>$$/d' $(I18N_TS)
+	$(BIN)/pyside6-lrelease $(I18N_TS)

@@ -7,7 +7,9 @@ any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
 running gateway. ``--screenshot FILE --after SECONDS`` saves a PNG of the window
 and exits (works offscreen: ``QT_QPA_PLATFORM=offscreen``). ``--wallboard``
 shows the wall display instead (full screen on ``--screen N``, pages from
-``--layout FILE``; see docs/wallboard.md).
+``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN`` picks the interface
+language (default: as last chosen in View ▸ Language, else the system's); the
+translators go on the application before any widget is made.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from console.application.wallboard_layout import LayoutError, load_layout
 from console.domain.clock import is_valid
 from console.domain.wallboard import Layout, default_layout
 from console.feeds.sources.simulator.scenario import ScenarioError
+from console.widgets.common.language import LANGUAGES, check_language, choose_language, install_language
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
-from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow
+from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow, open_settings
 from console.widgets.wallboard.window import WallboardWindow
 
 log = logging.getLogger("console.app")
@@ -73,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     view = p.add_argument_group("display")
     view.add_argument("--theme", choices=("light", "dark"), help="colour theme (default: as last used)")
     view.add_argument("--settings", metavar="FILE", help="window layout and view settings file (ini)")
+    view.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=f"interface language: {' or '.join(LANGUAGES)} (default: as last chosen in View > Language, "
+        "else the system's)",
+    )
     view.add_argument("--size", metavar="WxH", help="window size, e.g. 1600x1000")
     view.add_argument("--screenshot", metavar="FILE", help="save a PNG of the window and exit")
     view.add_argument(
@@ -158,6 +167,11 @@ def check_args(args: argparse.Namespace) -> None:
         raise ValueError(f"--screen must be 0 (the first screen) or more, not {args.screen}")
     if args.page is not None and args.page < 1:
         raise ValueError(f"--page must be 1 (the first page) or more, not {args.page}")
+    if args.lang is not None:
+        try:
+            check_language(args.lang)
+        except ValueError as exc:
+            raise ValueError(f"--lang {exc}") from None
 
 
 def wallboard_layout(args: argparse.Namespace) -> Layout:
@@ -217,11 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"embedded gateway on {url} (admin token {token})", flush=True)
         print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
     assert token is not None  # --feed checked it above; the embedded gateway made one
+    # Before the first widget: widgets take their words (and Qt its locale) when they are made.
+    language = install_language(_application(), choose_language(args.lang, open_settings(args.settings)))
     try:
         if layout is not None:
             return _run_wallboard(args, url, token, size, layout)
         return _run(args, url, token, size)
     finally:
+        language.remove()
         if embedded is not None:
             embedded.stop()
 

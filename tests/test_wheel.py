@@ -186,9 +186,13 @@ def test_the_wheel_holds_every_module_and_the_bundled_files(installed: Installed
         names = set(whl.namelist())
     expected = {str(p.relative_to(installed.source)) for p in (installed.source / "console").rglob("*.py")}
     resources = installed.source / "resources"
+    # Every bundled file but the translations' sources (.ts): the console loads the compiled .qm.
     expected |= {
-        "console/resources/" + str(p.relative_to(resources)) for p in resources.rglob("*") if p.is_file()
+        "console/resources/" + str(p.relative_to(resources))
+        for p in resources.rglob("*")
+        if p.is_file() and p.suffix != ".ts"
     }
+    assert "console/resources/i18n/console_zh_CN.qm" in expected
     missing = sorted(expected - names)
     assert not missing, f"not in the wheel (a package or package-data pattern in pyproject.toml?): {missing}"
     assert fnmatch.filter(names, "*.dist-info/entry_points.txt")

@@ -16,6 +16,8 @@ calls (the groups never import each other).
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
 QSettings when the window closes and restored when the next one opens. The
+interface language chosen in View ▸ Language is written there at once and read
+by the entry point before the next window is built (``widgets.common.language``). The
 settings file can be named (``settings_path``), so tests and kiosks never touch
 the user's own.
 """
@@ -47,6 +49,7 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
 from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.floor.agent_board import AgentBoard
@@ -291,6 +294,18 @@ class MainWindow(QMainWindow):
             self.interval_actions[minutes] = action
         self.interval_actions[self.config.interval_min].setChecked(True)
 
+        language_menu = view.addMenu(self.tr("&Language"))
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in LANGUAGES:
+            action = QAction(language_name(code), self, checkable=True)
+            action.setData(code)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.language_actions[current_language()].setChecked(True)
+
         view.addSeparator()
         for dock in self._docks():
             view.addAction(dock.toggleViewAction())
@@ -318,6 +333,23 @@ class MainWindow(QMainWindow):
         self.banner.refresh_style()
         self.theme_actions[name].setChecked(True)
         self.themeChanged.emit(name)
+
+    def choose_language(self, code: str) -> None:
+        """Remember ``code`` for the next start; the window keeps its words until then.
+
+        Every widget took its texts when it was built, and re-translating them all live is not
+        worth its risk for a choice made once: the status bar says so.
+        """
+        store_language(self.settings, code)
+        self.language_actions[code].setChecked(True)
+        name = language_name(code)
+        if code == current_language():
+            text = self.tr("Language set to {language}").format(language=name)
+        else:
+            text = self.tr("Language set to {language}; it applies when the console is restarted").format(
+                language=name
+            )
+        self.messages.show(text)
 
     def set_sl_definition(self, definition: SlDefinition | None) -> None:
         """None follows the centre's own definition (and any change of it)."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.widgets.common.fmt import role_label
 from console.widgets.common.rowsync import Cell, CellTableModel, setup_table
 from console.widgets.common.status_bar import ago, centre_time, connection_text, live_extras
 
@@ -202,9 +203,9 @@ class DiagnosticsDialog(QDialog):
         status = live.status
         v["connection"].setText(connection_text(status)[0])
         if status.user and status.role:
-            who = self.tr("{user} · {role}").format(user=status.user, role=status.role)
+            who = self.tr("{user} · {role}").format(user=status.user, role=role_label(status.role))
         else:
-            who = status.user or status.role or self.tr("not signed in")
+            who = status.user or (status.role and role_label(status.role)) or self.tr("not signed in")
         v["user"].setText(who)
         age = live.last_frame_age_s()
         v["age"].setText(self.tr("none yet") if age is None else self.tr("{age} ago").format(age=ago(age)))

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from console.domain.businessday import known_zone
 from console.domain.entities import AgentState
 from console.domain.figures.queues import Level
+from console.domain.permissions import Role
 
 DASH = "–"  # shown for "nothing counted yet", never a made-up zero
 
@@ -198,6 +199,18 @@ def case_status_label(status: str) -> str:
         "closed": QCoreApplication.translate("fmt", "Closed"),
     }
     return labels.get(str(status)) or str(status).replace("_", " ").capitalize()
+
+
+def role_label(role: str) -> str:
+    """A user's role (a ``Role`` value, as the gateway sends it) in words; an unknown one as sent."""
+    labels: dict[str, str] = {
+        Role.VIEWER: QCoreApplication.translate("Role", "viewer"),
+        Role.SUPERVISOR: QCoreApplication.translate("Role", "supervisor"),
+        Role.MANAGER: QCoreApplication.translate("Role", "manager"),
+        Role.QUALITY: QCoreApplication.translate("Role", "quality"),
+        Role.ADMIN: QCoreApplication.translate("Role", "admin"),
+    }
+    return labels.get(role, role)
 
 
 def agent_label(name: str | None, agent_id: str) -> str:

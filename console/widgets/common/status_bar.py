@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from console.application.floor_source import FloorSource
 from console.domain.businessday import zone
 from console.feeds.client.feed_client import FeedStatus
+from console.widgets.common.fmt import role_label
 from console.widgets.common.theme import banner_colors, current_theme, level_color
 
 #: No frame (not even a heartbeat) for this long and the figures are stale.
@@ -190,9 +191,9 @@ class FeedStatusBar(QStatusBar):
         self.connection.setText(f'<span style="color:{dot}">&#9679;</span>&nbsp;{_escape(text)}')
         self.connection.setToolTip(text)
         if status.user and status.role:
-            who = self.tr("{user} · {role}").format(user=status.user, role=status.role)
+            who = self.tr("{user} · {role}").format(user=status.user, role=role_label(status.role))
         else:
-            who = status.user or status.role or self.tr("not signed in")
+            who = status.user or (status.role and role_label(status.role)) or self.tr("not signed in")
         self.user.setText(who)
         age = live.last_frame_age_s()
         self.age.setText(self.tr("No frame yet") if age is None else self._age_text(ago(age)))

@@ -27,43 +27,39 @@ from console.domain.entities import (
     FlagStatus,
 )
 from console.domain.masking import mask_digits
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("quality", text)
-
+from console.widgets.common.fmt import role_label
 
 # -- labels -----------------------------------------------------------------------------------------
 
 
 def category_label(category: FlagCategory) -> str:
     labels = {
-        FlagCategory.COMPLIANCE: _t("Compliance and required disclosures"),
-        FlagCategory.DATA_PROTECTION: _t("Customer-data protection"),
-        FlagCategory.COURTESY: _t("Courtesy and attitude"),
-        FlagCategory.INCORRECT_INFO: _t("Incorrect information"),
-        FlagCategory.COMPLAINT_HANDLING: _t("Complaint handling"),
-        FlagCategory.PROCESS: _t("Process not followed"),
-        FlagCategory.COMMENDATION: _t("Commendation"),
+        FlagCategory.COMPLIANCE: QCoreApplication.translate("quality", "Compliance and required disclosures"),
+        FlagCategory.DATA_PROTECTION: QCoreApplication.translate("quality", "Customer-data protection"),
+        FlagCategory.COURTESY: QCoreApplication.translate("quality", "Courtesy and attitude"),
+        FlagCategory.INCORRECT_INFO: QCoreApplication.translate("quality", "Incorrect information"),
+        FlagCategory.COMPLAINT_HANDLING: QCoreApplication.translate("quality", "Complaint handling"),
+        FlagCategory.PROCESS: QCoreApplication.translate("quality", "Process not followed"),
+        FlagCategory.COMMENDATION: QCoreApplication.translate("quality", "Commendation"),
     }
     return labels.get(category, str(category))
 
 
 def severity_label(severity: FlagSeverity) -> str:
     labels = {
-        FlagSeverity.LOW: _t("Low"),
-        FlagSeverity.MEDIUM: _t("Medium"),
-        FlagSeverity.HIGH: _t("High"),
-        FlagSeverity.CRITICAL: _t("Critical"),
+        FlagSeverity.LOW: QCoreApplication.translate("quality", "Low"),
+        FlagSeverity.MEDIUM: QCoreApplication.translate("quality", "Medium"),
+        FlagSeverity.HIGH: QCoreApplication.translate("quality", "High"),
+        FlagSeverity.CRITICAL: QCoreApplication.translate("quality", "Critical"),
     }
     return labels.get(severity, str(severity))
 
 
 def status_label(status: FlagStatus) -> str:
     labels = {
-        FlagStatus.OPEN: _t("Open"),
-        FlagStatus.IN_REVIEW: _t("In review"),
-        FlagStatus.CLOSED: _t("Closed"),
+        FlagStatus.OPEN: QCoreApplication.translate("quality", "Open"),
+        FlagStatus.IN_REVIEW: QCoreApplication.translate("quality", "In review"),
+        FlagStatus.CLOSED: QCoreApplication.translate("quality", "Closed"),
     }
     return labels.get(status, str(status))
 
@@ -72,26 +68,26 @@ def outcome_label(outcome: FlagOutcome | None) -> str:
     if outcome is None:
         return ""
     labels = {
-        FlagOutcome.CONFIRMED: _t("Confirmed"),
-        FlagOutcome.COACHING_NEEDED: _t("Coaching needed"),
-        FlagOutcome.NO_ISSUE: _t("No issue"),
+        FlagOutcome.CONFIRMED: QCoreApplication.translate("quality", "Confirmed"),
+        FlagOutcome.COACHING_NEEDED: QCoreApplication.translate("quality", "Coaching needed"),
+        FlagOutcome.NO_ISSUE: QCoreApplication.translate("quality", "No issue"),
     }
     return labels.get(outcome, str(outcome))
 
 
 def call_outcome_label(outcome: CallOutcome, short_abandon: bool = False) -> str:
     if outcome is CallOutcome.ANSWERED:
-        return _t("Answered")
+        return QCoreApplication.translate("quality", "Answered")
     if short_abandon:
-        return _t("Abandoned (short)")
-    return _t("Abandoned")
+        return QCoreApplication.translate("quality", "Abandoned (short)")
+    return QCoreApplication.translate("quality", "Abandoned")
 
 
 def live_state_label(state: CallState) -> str:
     labels = {
-        CallState.WAITING: _t("In progress: waiting"),
-        CallState.RINGING: _t("In progress: ringing"),
-        CallState.TALKING: _t("In progress: talking"),
+        CallState.WAITING: QCoreApplication.translate("quality", "In progress: waiting"),
+        CallState.RINGING: QCoreApplication.translate("quality", "In progress: ringing"),
+        CallState.TALKING: QCoreApplication.translate("quality", "In progress: talking"),
     }
     return labels.get(state, str(state))
 
@@ -103,14 +99,20 @@ def role_refusal(commands: Commands, what: str) -> str:
     """Why an action is greyed out, in words (``what`` is already translated)."""
     role = commands.role()
     if role is None:
-        return _t("Not signed in to a gateway yet: you may not {what} until then").format(what=what)
-    return _t("Your role ({role}) may not {what}").format(role=role.value, what=what)
+        return QCoreApplication.translate(
+            "quality", "Not signed in to a gateway yet: you may not {what} until then"
+        ).format(what=what)
+    return QCoreApplication.translate("quality", "Your role ({role}) may not {what}").format(
+        role=role_label(role), what=what
+    )
 
 
 def ack_error(ack: Any) -> str:
     """A refusal in the gateway's (or the feed client's) own words."""
     return str(
-        getattr(ack, "error_message", None) or getattr(ack, "error_code", None) or _t("no reason given")
+        getattr(ack, "error_message", None)
+        or getattr(ack, "error_code", None)
+        or QCoreApplication.translate("quality", "no reason given")
     )
 
 

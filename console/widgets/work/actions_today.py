@@ -24,7 +24,7 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import AgentState, AppliedAction
 from console.widgets.common.combos import refill, select_data
-from console.widgets.common.fmt import agent_label, clock_time, reason_label, state_label
+from console.widgets.common.fmt import agent_label, clock_time, reason_label, role_label, state_label
 from console.widgets.common.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
 
 _LISTED_CASES = 10  # case ids named in a summary's tooltip
@@ -103,7 +103,7 @@ class ActionsTodayModel(CellTableModel):
         return (
             Cell(clock_time(at, state.centre.timezone), sort=at),
             Cell(a.user),
-            Cell(a.role),
+            Cell(role_label(a.role)),
             Cell(self._action_label(a.action), tip=a.action),
             Cell(summary, tip=tip),
             # hidden

@@ -44,7 +44,7 @@ from console.domain.assignment import (
     reassign_warnings,
 )
 from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
-from console.widgets.common.fmt import agent_label, reason_label, state_label
+from console.widgets.common.fmt import agent_label, reason_label, role_label, state_label
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.work.cases_panel import CasesPanel
 from console.widgets.work.dialogs import (
@@ -148,7 +148,7 @@ class WorkController(QObject):
         )
         role = self._commands.role()
         why = (
-            self.tr("Your role ({role}) may not reassign cases").format(role=role.value)
+            self.tr("Your role ({role}) may not reassign cases").format(role=role_label(role))
             if role is not None and not reassign
             else ""
         )
