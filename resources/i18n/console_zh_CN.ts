@@ -5,1223 +5,1223 @@
     <name>ActionsTodayModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished"></translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>Role</source>
-        <translation type="unfinished"></translation>
+        <translation>角色</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>内容</translation>
     </message>
     <message>
         <source>Feed-clock time, in the centre&apos;s local time</source>
-        <translation type="unfinished"></translation>
+        <translation>数据时钟时间（中心当地时间）</translation>
     </message>
     <message>
         <source>Reassign cases</source>
-        <translation type="unfinished"></translation>
+        <translation>改派工单</translation>
     </message>
     <message>
         <source>Undo reassignment</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销改派</translation>
     </message>
     <message>
         <source>Move call</source>
-        <translation type="unfinished"></translation>
+        <translation>来电转队列</translation>
     </message>
     <message>
         <source>Agent state</source>
-        <translation type="unfinished"></translation>
+        <translation>设置座席状态</translation>
     </message>
     <message>
         <source>1 case</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个工单</translation>
     </message>
     <message>
         <source>{n} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个工单</translation>
     </message>
     <message>
         <source>unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未分配</translation>
     </message>
     <message>
         <source>{cases} → {target}</source>
-        <translation type="unfinished"></translation>
+        <translation>{cases} → {target}</translation>
     </message>
     <message>
         <source>{text} ({n} unchanged)</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}（{n} 个未变更）</translation>
     </message>
     <message>
         <source>{cases} back to their previous owners</source>
-        <translation type="unfinished"></translation>
+        <translation>{cases}已退回原处理人</translation>
     </message>
     <message>
         <source>call {call} → {queue}, priority {priority}</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call} → {queue}，优先级 {priority}</translation>
     </message>
     <message>
         <source>call {call} → {queue}</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call} → {queue}</translation>
     </message>
     <message>
         <source>{state} ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>{state}（{reason}）</translation>
     </message>
     <message>
         <source>{agent} → {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} → {state}</translation>
     </message>
     <message>
         <source>{text}, pending</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}，待生效</translation>
     </message>
     <message>
         <source>{ids} and {n} more</source>
-        <translation type="unfinished"></translation>
+        <translation>{ids} 及另外 {n} 个</translation>
     </message>
 </context>
 <context>
     <name>ActionsTodayPanel</name>
     <message>
         <source>Agent name or id</source>
-        <translation type="unfinished"></translation>
+        <translation>座席姓名或工号</translation>
     </message>
     <message>
         <source>Case id</source>
-        <translation type="unfinished"></translation>
+        <translation>工单号</translation>
     </message>
     <message>
         <source>All users</source>
-        <translation type="unfinished"></translation>
+        <translation>全部用户</translation>
     </message>
 </context>
 <context>
     <name>AgentBoard</name>
     <message>
         <source>Search name or id</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索姓名或工号</translation>
     </message>
     <message>
         <source>All states</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>All teams</source>
-        <translation type="unfinished"></translation>
+        <translation>全部班组</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>全部队列</translation>
     </message>
 </context>
 <context>
     <name>AgentBoardModel</name>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Time in state</source>
-        <translation type="unfinished"></translation>
+        <translation>状态时长</translation>
     </message>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>来电</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Open cases</source>
-        <translation type="unfinished"></translation>
+        <translation>未结工单</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待生效</translation>
     </message>
     <message>
         <source>Team</source>
-        <translation type="unfinished"></translation>
+        <translation>班组</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>工号</translation>
     </message>
     <message>
         <source>Time in the current state, on the feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>处于当前状态的时长（按数据时钟计）</translation>
     </message>
     <message>
         <source>A supervisor&apos;s change that waits for the call to end</source>
-        <translation type="unfinished"></translation>
+        <translation>班长已发起、待通话结束后生效的状态变更</translation>
     </message>
     <message>
         <source>A quality flag raised today is open</source>
-        <translation type="unfinished"></translation>
+        <translation>今日有未关闭的质检标记</translation>
     </message>
     <message>
         <source>Wrapping up a call from this queue</source>
-        <translation type="unfinished"></translation>
+        <translation>正在为该队列的来电做话后处理</translation>
     </message>
     <message>
         <source>{n} open cases: over the centre&apos;s limit of {limit}</source>
-        <translation type="unfinished"></translation>
+        <translation>未结工单 {n} 件：超过中心上限 {limit} 件</translation>
     </message>
     <message>
         <source>→ {state} ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>→ {state}（{reason}）</translation>
     </message>
     <message>
         <source>→ {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>→ {state}</translation>
     </message>
     <message>
         <source>{what} for {time}: past the {limit} limit</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}已持续 {time}：超过上限 {limit}</translation>
     </message>
     <message>
         <source>{what} for {time}: past the {limit} warning point</source>
-        <translation type="unfinished"></translation>
+        <translation>{what}已持续 {time}：超过预警线 {limit}</translation>
     </message>
 </context>
 <context>
     <name>AgentPickerModel</name>
     <message>
         <source>Suggested</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Skilled for</source>
-        <translation type="unfinished"></translation>
+        <translation>技能匹配</translation>
     </message>
     <message>
         <source>Open cases</source>
-        <translation type="unfinished"></translation>
+        <translation>在办工单</translation>
     </message>
     <message>
         <source>Team</source>
-        <translation type="unfinished"></translation>
+        <translation>班组</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>工号</translation>
     </message>
     <message>
         <source>Logged in, skilled for every case&apos;s queue, within the case limit; least loaded first</source>
-        <translation type="unfinished"></translation>
+        <translation>已签入、具备所有工单所属队列的技能且未超出工单上限；负荷最轻者优先</translation>
     </message>
     <message>
         <source>How many of the cases are in queues the agent takes</source>
-        <translation type="unfinished"></translation>
+        <translation>这些工单中属于该座席所负责队列的数量</translation>
     </message>
     <message>
         <source>Open cases now, against the centre&apos;s limit</source>
-        <translation type="unfinished"></translation>
+        <translation>当前在办工单数 / 中心上限</translation>
     </message>
     <message>
         <source>{state} ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>{state}（{reason}）</translation>
     </message>
     <message>
         <source>{state}, then {pending}</source>
-        <translation type="unfinished"></translation>
+        <translation>{state}，随后{pending}</translation>
     </message>
     <message>
         <source>all {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>全部 {n} 个</translation>
     </message>
     <message>
         <source>{k} of {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>{k} / {n}</translation>
     </message>
     <message>
         <source>Not skilled for the queue of {n} of these cases</source>
-        <translation type="unfinished"></translation>
+        <translation>不具备其中 {n} 个工单所属队列的技能</translation>
     </message>
     <message>
         <source>{open} / {limit}</source>
-        <translation type="unfinished"></translation>
+        <translation>{open} / {limit}</translation>
     </message>
     <message>
         <source>Would hold {after} open cases, over the limit of {limit}</source>
-        <translation type="unfinished"></translation>
+        <translation>改派后将有 {after} 个在办工单，超出上限 {limit}</translation>
     </message>
 </context>
 <context>
     <name>BreachesPanel</name>
     <message>
         <source>Calls waiting past their queue&apos;s threshold: {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>排队超过队列阈值的来电：{n}</translation>
     </message>
     <message>
         <source>Case deadlines breached or due within {minutes} min: {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时或{minutes}分钟内到期的工单时限：{n}</translation>
     </message>
     <message>
         <source>Breaches today: {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>今日超时：{n}</translation>
     </message>
 </context>
 <context>
     <name>BreachesTile</name>
     <message>
         <source>Breaches</source>
-        <translation type="unfinished"></translation>
+        <translation>超时告警</translation>
     </message>
     <message>
         <source>{n} today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日 {n} 起</translation>
     </message>
     <message>
         <source>No breaches now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前无超时</translation>
     </message>
     <message>
         <source>… and {n} more</source>
-        <translation type="unfinished"></translation>
+        <translation>… 另有 {n} 项</translation>
     </message>
     <message>
         <source>{wait} waiting — call {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待 {wait} — 来电 {id}</translation>
     </message>
     <message>
         <source>{queue} · {over} past the {threshold} s threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>{queue} · 超出 {threshold} 秒阈值 {over}</translation>
     </message>
     <message>
         <source>first response</source>
-        <translation type="unfinished"></translation>
+        <translation>首次响应时限</translation>
     </message>
     <message>
         <source>resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>办结时限</translation>
     </message>
     <message>
         <source>{queue} · {deadline}</source>
-        <translation type="unfinished"></translation>
+        <translation>{queue} · {deadline}</translation>
     </message>
     <message>
         <source>{time} overdue — case {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时 {time} — 工单 {id}</translation>
     </message>
     <message>
         <source>due in {time} — case {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} 后到期 — 工单 {id}</translation>
     </message>
 </context>
 <context>
     <name>CallBreachModel</name>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>来电</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待</translation>
     </message>
     <message>
         <source>Over by</source>
-        <translation type="unfinished"></translation>
+        <translation>超出</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Caller</source>
-        <translation type="unfinished"></translation>
+        <translation>主叫号码</translation>
     </message>
     <message>
         <source>How far past the queue&apos;s service-level threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>超出队列服务水平阈值的时长</translation>
     </message>
     <message>
         <source>Masked caller number</source>
-        <translation type="unfinished"></translation>
+        <translation>主叫号码（已脱敏）</translation>
     </message>
     <message>
         <source>Waiting {wait}, {over} past the {threshold} s threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待 {wait}，超出{threshold}秒阈值 {over}</translation>
     </message>
 </context>
 <context>
     <name>CallHistoryModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话编号</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>时长</translation>
     </message>
     <message>
         <source>Wait</source>
-        <translation type="unfinished"></translation>
+        <translation>等待</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Caller</source>
-        <translation type="unfinished"></translation>
+        <translation>来电号码</translation>
     </message>
     <message>
         <source>When the call entered the queue, centre&apos;s local time</source>
-        <translation type="unfinished"></translation>
+        <translation>来电进入队列的时间（中心当地时间）</translation>
     </message>
     <message>
         <source>To the answer, or to the hang-up of an abandoned call</source>
-        <translation type="unfinished"></translation>
+        <translation>计至接通；放弃的来电计至挂机</translation>
     </message>
     <message>
         <source>Masked caller number</source>
-        <translation type="unfinished"></translation>
+        <translation>来电号码（已脱敏）</translation>
     </message>
 </context>
 <context>
     <name>CallHistoryPanel</name>
     <message>
         <source>Answered or abandoned</source>
-        <translation type="unfinished"></translation>
+        <translation>接通或放弃</translation>
     </message>
     <message>
         <source>From HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>起始 HH:MM</translation>
     </message>
     <message>
         <source>Calls that entered the queue at or after this local time today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日在此当地时间或之后进入队列的来电</translation>
     </message>
     <message>
         <source>To HH:MM</source>
-        <translation type="unfinished"></translation>
+        <translation>截止 HH:MM</translation>
     </message>
     <message>
         <source>Calls that entered the queue before this local time today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日在此当地时间之前进入队列的来电</translation>
     </message>
     <message>
         <source>Call id or caller&apos;s last digits</source>
-        <translation type="unfinished"></translation>
+        <translation>通话编号或来电号码尾号</translation>
     </message>
     <message>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
     <message>
         <source>Load more</source>
-        <translation type="unfinished"></translation>
+        <translation>加载更多</translation>
     </message>
     <message>
         <source>Flag…</source>
-        <translation type="unfinished"></translation>
+        <translation>标记…</translation>
     </message>
     <message>
         <source>“{text}” is not a time of day: use HH:MM, e.g. 09:30</source>
-        <translation type="unfinished"></translation>
+        <translation>“{text}”不是有效的时间：请使用 HH:MM 格式，例如 09:30</translation>
     </message>
     <message>
         <source>The time range ends before it starts</source>
-        <translation type="unfinished"></translation>
+        <translation>时间范围的结束时间早于开始时间</translation>
     </message>
     <message>
         <source>flag calls</source>
-        <translation type="unfinished"></translation>
+        <translation>标记通话</translation>
     </message>
     <message>
         <source>look up today&apos;s completed calls</source>
-        <translation type="unfinished"></translation>
+        <translation>查询今日已结束的通话</translation>
     </message>
     <message>
         <source>Searching…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查询…</translation>
     </message>
     <message>
         <source>Loading more…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载更多…</translation>
     </message>
     <message>
         <source>Search today&apos;s completed calls</source>
-        <translation type="unfinished"></translation>
+        <translation>查询今日已结束的通话</translation>
     </message>
     <message>
         <source>{shown} of {total} calls completed today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日已结束通话 {total} 通，显示 {shown} 通</translation>
     </message>
     <message>
         <source>Not connected to a gateway: nothing was asked</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接网关：未发出查询</translation>
     </message>
     <message>
         <source>The call history was not read: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>未能读取通话记录：{why}</translation>
     </message>
     <message>
         <source>All agents</source>
-        <translation type="unfinished"></translation>
+        <translation>全部座席</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>全部队列</translation>
     </message>
 </context>
 <context>
     <name>CaseDeadlineModel</name>
     <message>
         <source>Case</source>
-        <translation type="unfinished"></translation>
+        <translation>工单</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>处理人</translation>
     </message>
     <message>
         <source>Deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>时限</translation>
     </message>
     <message>
         <source>Due</source>
-        <translation type="unfinished"></translation>
+        <translation>到期时间</translation>
     </message>
     <message>
         <source>Overdue / Time to breach</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时 / 剩余时间</translation>
     </message>
     <message>
         <source>Deadline, in the centre&apos;s local time</source>
-        <translation type="unfinished"></translation>
+        <translation>到期时间（中心当地时间）</translation>
     </message>
     <message>
         <source>{time} overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时 {time}</translation>
     </message>
     <message>
         <source>Breached: {kind} deadline passed {time} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时：{kind}时限已过 {time}</translation>
     </message>
     <message>
         <source>in {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余 {time}</translation>
     </message>
     <message>
         <source>At risk: {kind} deadline in {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>即将超时：{kind}时限还剩 {time}</translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未分配</translation>
     </message>
     <message>
         <source>First response</source>
-        <translation type="unfinished"></translation>
+        <translation>首次响应</translation>
     </message>
     <message>
         <source>Resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>办结</translation>
     </message>
     <message>
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>受理</translation>
     </message>
     <message>
         <source>Triage</source>
-        <translation type="unfinished"></translation>
+        <translation>初步处理</translation>
     </message>
     <message>
         <source>Referred</source>
-        <translation type="unfinished"></translation>
+        <translation>转办</translation>
     </message>
     <message>
         <source>Awaiting customer</source>
-        <translation type="unfinished"></translation>
+        <translation>协商</translation>
     </message>
     <message>
         <source>Callback</source>
-        <translation type="unfinished"></translation>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已关闭</translation>
     </message>
 </context>
 <context>
     <name>CasesModel</name>
     <message>
         <source>Case</source>
-        <translation type="unfinished"></translation>
+        <translation>工单</translation>
     </message>
     <message>
         <source>Alert</source>
-        <translation type="unfinished"></translation>
+        <translation>告警</translation>
     </message>
     <message>
         <source>First response</source>
-        <translation type="unfinished"></translation>
+        <translation>首次响应</translation>
     </message>
     <message>
         <source>Resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>办结</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>历时</translation>
     </message>
     <message>
         <source>Assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>处理人</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Customer</source>
-        <translation type="unfinished"></translation>
+        <translation>客户</translation>
     </message>
     <message>
         <source>Breached: a deadline has passed; at risk: one falls due within the window</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时：已有时限过期；即将超时：有时限将在预警时间内到期</translation>
     </message>
     <message>
         <source>Time to the first-response deadline, on the feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>距首次响应时限的剩余时间（按数据时钟）</translation>
     </message>
     <message>
         <source>Time to the resolution deadline, on the feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>距办结时限的剩余时间（按数据时钟）</translation>
     </message>
     <message>
         <source>Time since the case was opened</source>
-        <translation type="unfinished"></translation>
+        <translation>自工单受理以来的时长</translation>
     </message>
     <message>
         <source>Masked customer identifier</source>
-        <translation type="unfinished"></translation>
+        <translation>脱敏后的客户标识</translation>
     </message>
     <message>
         <source>{subject} (reopened {n} times)</source>
-        <translation type="unfinished"></translation>
+        <translation>{subject}（已重开 {n} 次）</translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未分配</translation>
     </message>
     <message>
         <source>Answered</source>
-        <translation type="unfinished"></translation>
+        <translation>已响应</translation>
     </message>
     <message>
         <source>The customer has had a first response</source>
-        <translation type="unfinished"></translation>
+        <translation>已向客户作出首次响应</translation>
     </message>
     <message>
         <source>Breached</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时</translation>
     </message>
     <message>
         <source>At risk</source>
-        <translation type="unfinished"></translation>
+        <translation>即将超时</translation>
     </message>
     <message>
         <source>{time} late</source>
-        <translation type="unfinished"></translation>
+        <translation>超时 {time}</translation>
     </message>
     <message>
         <source>Breached: {kind} deadline passed {time} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时：{kind}时限已过 {time}</translation>
     </message>
     <message>
         <source>in {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>剩余 {time}</translation>
     </message>
     <message>
         <source>At risk: {kind} deadline in {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>即将超时：距{kind}时限还有 {time}</translation>
     </message>
 </context>
 <context>
     <name>CasesPanel</name>
     <message>
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>Any deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>全部时限</translation>
     </message>
     <message>
         <source>Breached</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时</translation>
     </message>
     <message>
         <source>At risk</source>
-        <translation type="unfinished"></translation>
+        <translation>即将超时</translation>
     </message>
     <message>
         <source>Breached or at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时或即将超时</translation>
     </message>
     <message>
         <source>At risk within</source>
-        <translation type="unfinished"></translation>
+        <translation>即将超时阈值</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> 分钟</translation>
     </message>
     <message>
         <source>A deadline due within this time is at risk</source>
-        <translation type="unfinished"></translation>
+        <translation>在此时间内到期的时限视为即将超时</translation>
     </message>
     <message>
         <source>Search case, customer, subject or assignee</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索工单号、客户、主题或处理人</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>全部队列</translation>
     </message>
     <message>
         <source>Anyone</source>
-        <translation type="unfinished"></translation>
+        <translation>全部处理人</translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未分配</translation>
     </message>
     <message>
         <source>{shown} of {total} open cases · {selected} selected</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 {shown} / 共 {total} 个在办工单 · 已选 {selected} 个</translation>
     </message>
     <message>
         <source>{shown} of {total} open cases</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 {shown} / 共 {total} 个在办工单</translation>
     </message>
 </context>
 <context>
     <name>ChartTile</name>
     <message>
         <source>Calls waiting · last {n} min</source>
-        <translation type="unfinished"></translation>
+        <translation>排队数 · 近 {n} 分钟</translation>
     </message>
     <message>
         <source>{n} waiting now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前排队 {n}</translation>
     </message>
 </context>
 <context>
     <name>ChartsPanel</name>
     <message>
         <source>On call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话中</translation>
     </message>
     <message>
         <source>Wrap-up</source>
-        <translation type="unfinished"></translation>
+        <translation>话后处理</translation>
     </message>
     <message>
         <source>Available</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>Not ready</source>
-        <translation type="unfinished"></translation>
+        <translation>示忙</translation>
     </message>
     <message>
         <source>On call or wrap-up</source>
-        <translation type="unfinished"></translation>
+        <translation>通话或话后处理</translation>
     </message>
     <message>
         <source>Calls waiting · last 60 min</source>
-        <translation type="unfinished"></translation>
+        <translation>排队数 · 近60分钟</translation>
     </message>
     <message>
         <source>Agents by state · last 60 min</source>
-        <translation type="unfinished"></translation>
+        <translation>座席状态分布 · 近60分钟</translation>
     </message>
     <message>
         <source>Service level per interval · today</source>
-        <translation type="unfinished"></translation>
+        <translation>各时段服务水平 · 今日</translation>
     </message>
     <message>
         <source>Abandon rate per interval · today</source>
-        <translation type="unfinished"></translation>
+        <translation>各时段放弃率 · 今日</translation>
     </message>
     <message>
         <source>Queues</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Tick the queues to chart; the interval charts add up the ticked queues</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选要绘制的队列；时段图表为所勾选队列的合计</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全选</translation>
     </message>
     <message>
         <source>None</source>
-        <translation type="unfinished"></translation>
+        <translation>全不选</translation>
     </message>
     <message>
         <source>Agent states</source>
-        <translation type="unfinished"></translation>
+        <translation>座席状态</translation>
     </message>
     <message>
         <source>{n} waiting now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前排队 {n}</translation>
     </message>
     <message>
         <source>{n} waiting now ({k} queues)</source>
-        <translation type="unfinished"></translation>
+        <translation>当前排队 {n}（{k}个队列）</translation>
     </message>
     <message>
         <source>{n} logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>已签入 {n}</translation>
     </message>
     <message>
         <source>{state} · {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>{state} · {n}</translation>
     </message>
     <message>
         <source>live since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} 起为实时数据</translation>
     </message>
     <message>
         <source>Before {time} (dotted line) the live charts are estimated from the day&apos;s 5-minute counts: dashed and lighter. Red ticks on the time axes are breaches.</source>
-        <translation type="unfinished"></translation>
+        <translation>{time}（点线）之前的实时图表是根据当天每5分钟计数推算的估计值，以虚线和浅色显示。时间轴上的红色刻度表示超时。</translation>
     </message>
     <message>
         <source>Red ticks on the time axes are breaches.</source>
-        <translation type="unfinished"></translation>
+        <translation>时间轴上的红色刻度表示超时。</translation>
     </message>
     <message>
         <source>target {pct} %</source>
-        <translation type="unfinished"></translation>
+        <translation>目标 {pct}%</translation>
     </message>
     <message>
         <source>Service level per {minutes} min · today</source>
-        <translation type="unfinished"></translation>
+        <translation>每{minutes}分钟服务水平 · 今日</translation>
     </message>
     <message>
         <source>Abandon rate per {minutes} min · today</source>
-        <translation type="unfinished"></translation>
+        <translation>每{minutes}分钟放弃率 · 今日</translation>
     </message>
     <message>
         <source>no queue ticked</source>
-        <translation type="unfinished"></translation>
+        <translation>未勾选队列</translation>
     </message>
     <message>
         <source>now {now} · last {last}</source>
-        <translation type="unfinished"></translation>
+        <translation>当前 {now} · 上一时段 {last}</translation>
     </message>
     <message>
         <source>now {now}</source>
-        <translation type="unfinished"></translation>
+        <translation>当前 {now}</translation>
     </message>
 </context>
 <context>
     <name>ConflictDialog</name>
     <message>
         <source>Retry for {cases} with their current versions</source>
-        <translation type="unfinished"></translation>
+        <translation>按当前版本重试 {cases}</translation>
     </message>
 </context>
 <context>
     <name>DiagnosticsDialog</name>
     <message>
         <source>Frames received</source>
-        <translation type="unfinished"></translation>
+        <translation>已接收帧数</translation>
     </message>
     <message>
         <source>Events received</source>
-        <translation type="unfinished"></translation>
+        <translation>已接收事件数</translation>
     </message>
     <message>
         <source>Bad frames dropped</source>
-        <translation type="unfinished"></translation>
+        <translation>已丢弃的错误帧</translation>
     </message>
     <message>
         <source>Sequence errors (gaps, repeats) caught by the client</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端检出的序号错误（缺号、重复）</translation>
     </message>
     <message>
         <source>Sequence errors on the console side</source>
-        <translation type="unfinished"></translation>
+        <translation>控制台侧的序号错误</translation>
     </message>
     <message>
         <source>Reconnects</source>
-        <translation type="unfinished"></translation>
+        <translation>重连次数</translation>
     </message>
     <message>
         <source>Snapshots loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>已加载快照</translation>
     </message>
     <message>
         <source>Events naming something unknown (skipped)</source>
-        <translation type="unfinished"></translation>
+        <translation>引用未知对象的事件（已跳过）</translation>
     </message>
     <message>
         <source>Feed diagnostics</source>
-        <translation type="unfinished"></translation>
+        <translation>数据源诊断</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>Signed in as</source>
-        <translation type="unfinished"></translation>
+        <translation>登录身份</translation>
     </message>
     <message>
         <source>Last event seq</source>
-        <translation type="unfinished"></translation>
+        <translation>最后事件序号</translation>
     </message>
     <message>
         <source>Feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>数据时钟</translation>
     </message>
     <message>
         <source>Last frame</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一帧</translation>
     </message>
     <message>
         <source>Events per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒事件数</translation>
     </message>
     <message>
         <source>Last error</source>
-        <translation type="unfinished"></translation>
+        <translation>最近错误</translation>
     </message>
     <message>
         <source>Counters since the console started</source>
-        <translation type="unfinished"></translation>
+        <translation>控制台启动以来的计数</translation>
     </message>
     <message>
         <source>Last errors (newest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>最近错误（最新在前）</translation>
     </message>
     <message>
         <source>Copy report</source>
-        <translation type="unfinished"></translation>
+        <translation>复制报告</translation>
     </message>
     <message>
         <source>Local floor (no feed connection)</source>
-        <translation type="unfinished"></translation>
+        <translation>本地现场数据（未连接数据源）</translation>
     </message>
     <message>
         <source>{user} · {role}</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} · {role}</translation>
     </message>
     <message>
         <source>not signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>未登录</translation>
     </message>
     <message>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无</translation>
     </message>
     <message>
         <source>{age} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>{age}前</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
 </context>
 <context>
     <name>ErrorsModel</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>What happened</source>
-        <translation type="unfinished"></translation>
+        <translation>错误信息</translation>
     </message>
     <message>
         <source>Frame excerpt</source>
-        <translation type="unfinished"></translation>
+        <translation>帧内容片段</translation>
     </message>
 </context>
 <context>
     <name>FeedStatusBar</name>
     <message>
         <source>Who this console is signed in as, and the role the gateway gave it</source>
-        <translation type="unfinished"></translation>
+        <translation>本控制台的登录用户，以及网关分配的角色</translation>
     </message>
     <message>
         <source>The feed clock (the gateway&apos;s time) in the centre&apos;s time zone</source>
-        <translation type="unfinished"></translation>
+        <translation>数据时钟（网关时间），按中心所在时区显示</translation>
     </message>
     <message>
         <source>Time since the last frame (events or heartbeat) arrived</source>
-        <translation type="unfinished"></translation>
+        <translation>距收到最后一帧（事件或心跳）的时间</translation>
     </message>
     <message>
         <source>Events applied per second, averaged over the last 5 s</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒应用的事件数，取最近5秒的平均值</translation>
     </message>
     <message>
         <source>Feed clock {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据时钟 {time}</translation>
     </message>
     <message>
         <source>Last frame {age} ago</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一帧：{age}前</translation>
     </message>
     <message>
         <source>{rate} events/s</source>
-        <translation type="unfinished"></translation>
+        <translation>{rate} 事件/秒</translation>
     </message>
     <message>
         <source>Local floor (no feed connection)</source>
-        <translation type="unfinished"></translation>
+        <translation>本地现场数据（未连接数据源）</translation>
     </message>
     <message>
         <source>{user} · {role}</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} · {role}</translation>
     </message>
     <message>
         <source>not signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>未登录</translation>
     </message>
     <message>
         <source>No frame yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未收到数据帧</translation>
     </message>
 </context>
 <context>
     <name>FlagDialog</name>
     <message>
         <source>Flag call {call}</source>
-        <translation type="unfinished"></translation>
+        <translation>标记通话 {call}</translation>
     </message>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话</translation>
     </message>
     <message>
         <source>Started</source>
-        <translation type="unfinished"></translation>
+        <translation>开始时间</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>时长</translation>
     </message>
     <message>
         <source>Wait</source>
-        <translation type="unfinished"></translation>
+        <translation>等待</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Caller (masked)</source>
-        <translation type="unfinished"></translation>
+        <translation>来电号码（已脱敏）</translation>
     </message>
     <message>
         <source>Choose a category</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择类别</translation>
     </message>
     <message>
         <source>mm:ss from the call&apos;s start (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>距通话开始的 mm:ss（可选）</translation>
     </message>
     <message>
         <source>What happened, and where in the call</source>
-        <translation type="unfinished"></translation>
+        <translation>发生了什么，出现在通话中的哪个位置</translation>
     </message>
     <message>
         <source>Numbers of 7 or more digits in the note are masked when it is saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存时，备注中7位及以上的数字将被脱敏。</translation>
     </message>
     <message>
         <source>&amp;Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>严重程度(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Moment</source>
-        <translation type="unfinished"></translation>
+        <translation>时间点(&amp;M)</translation>
     </message>
     <message>
         <source>&amp;Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注(&amp;N)</translation>
     </message>
     <message>
         <source>Flag call</source>
-        <translation type="unfinished"></translation>
+        <translation>标记通话</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>{n} / {max} characters: a note is at most {max} characters; the rest was cut</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} / {max} 字：备注最多 {max} 字，超出部分已截去</translation>
     </message>
     <message>
         <source>{n} / {max} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} / {max} 字</translation>
     </message>
     <message>
         <source>The moment is minutes and seconds from the call&apos;s start, e.g. 01:35</source>
-        <translation type="unfinished"></translation>
+        <translation>时间点是距通话开始的分和秒，例如 01:35</translation>
     </message>
     <message>
         <source>The moment {moment} is past the end of the call ({end})</source>
-        <translation type="unfinished"></translation>
+        <translation>时间点 {moment} 超出了通话结束时间（{end}）</translation>
     </message>
     <message>
         <source>Not connected to a gateway: nothing was sent</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接网关：未发送任何内容</translation>
     </message>
     <message>
         <source>Flagging…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在标记…</translation>
     </message>
     <message>
         <source>Not flagged: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>未能标记：{why}</translation>
     </message>
 </context>
 <context>
     <name>FlagsModel</name>
     <message>
         <source>Flag</source>
-        <translation type="unfinished"></translation>
+        <translation>标记编号</translation>
     </message>
     <message>
         <source>Flagged at</source>
-        <translation type="unfinished"></translation>
+        <translation>标记时间</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>严重程度</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>Team</source>
-        <translation type="unfinished"></translation>
+        <translation>班组</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结论</translation>
     </message>
     <message>
         <source>Flagged by</source>
-        <translation type="unfinished"></translation>
+        <translation>标记人</translation>
     </message>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话编号</translation>
     </message>
     <message>
         <source>Feed-clock time, in the centre&apos;s local time</source>
-        <translation type="unfinished"></translation>
+        <translation>数据时钟时间（中心当地时间）</translation>
     </message>
     <message>
         <source>The agent&apos;s team when the call was flagged</source>
-        <translation type="unfinished"></translation>
+        <translation>标记时该座席所在的班组</translation>
     </message>
 </context>
 <context>
@@ -1239,95 +1239,95 @@
     <name>MainWindow</name>
     <message>
         <source>Supervisor console</source>
-        <translation type="unfinished"></translation>
+        <translation>班长监控台</translation>
     </message>
     <message>
         <source>Abandoned calls ignored</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃来电不计入</translation>
     </message>
     <message>
         <source>Abandoned calls count as failures</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃来电计为未达标</translation>
     </message>
     <message>
         <source>Abandoned within threshold count as success</source>
-        <translation type="unfinished"></translation>
+        <translation>阈值内放弃计为达标</translation>
     </message>
     <message>
         <source>Agents</source>
-        <translation type="unfinished"></translation>
+        <translation>座席状态</translation>
     </message>
     <message>
         <source>Breaches</source>
-        <translation type="unfinished"></translation>
+        <translation>超时告警</translation>
     </message>
     <message>
         <source>Cases</source>
-        <translation type="unfinished"></translation>
+        <translation>工单</translation>
     </message>
     <message>
         <source>Waiting calls</source>
-        <translation type="unfinished"></translation>
+        <translation>排队来电</translation>
     </message>
     <message>
         <source>Actions today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日操作</translation>
     </message>
     <message>
         <source>Quality review</source>
-        <translation type="unfinished"></translation>
+        <translation>质检复核</translation>
     </message>
     <message>
         <source>Call history</source>
-        <translation type="unfinished"></translation>
+        <translation>通话记录</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>质检(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色</translation>
     </message>
     <message>
         <source>&amp;Service level definition</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平口径(&amp;S)</translation>
     </message>
     <message>
         <source>Use the centre&apos;s definition</source>
-        <translation type="unfinished"></translation>
+        <translation>使用中心口径</translation>
     </message>
     <message>
         <source>&amp;Reporting interval</source>
-        <translation type="unfinished"></translation>
+        <translation>统计时段(&amp;R)</translation>
     </message>
     <message>
         <source>{minutes} minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>{minutes} 分钟</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -1335,1457 +1335,1472 @@
     </message>
     <message>
         <source>Reset &amp;layout</source>
-        <translation type="unfinished"></translation>
+        <translation>重置布局(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;Diagnostics…</source>
-        <translation type="unfinished"></translation>
+        <translation>诊断(&amp;D)…</translation>
     </message>
     <message>
         <source>&amp;About</source>
-        <translation type="unfinished"></translation>
+        <translation>关于(&amp;A)</translation>
     </message>
     <message>
         <source>Language set to {language}</source>
-        <translation type="unfinished"></translation>
+        <translation>语言已设为{language}</translation>
     </message>
     <message>
         <source>Language set to {language}; it applies when the console is restarted</source>
-        <translation type="unfinished"></translation>
+        <translation>语言已设为{language}，重启控制台后生效</translation>
     </message>
     <message>
         <source>{definition} (centre&apos;s definition)</source>
-        <translation type="unfinished"></translation>
+        <translation>{definition}（中心口径）</translation>
     </message>
     <message>
         <source>Feed: {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据源：{url}</translation>
     </message>
     <message>
         <source>About {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>关于{title}</translation>
     </message>
     <message>
         <source>Real-time supervisor console for bank contact centres.</source>
-        <translation type="unfinished"></translation>
+        <translation>面向银行客户服务中心的实时班长监控台。</translation>
     </message>
     <message>
         <source>Figures follow the gateway&apos;s feed clock; the STALE banner shows whenever no update has arrived for 3 seconds.</source>
-        <translation type="unfinished"></translation>
+        <translation>各项数据以网关的数据时钟为准；超过 3 秒未收到更新时，将显示“数据已停止更新”横幅。</translation>
     </message>
     <message>
         <source>{app} — {centre}</source>
-        <translation type="unfinished"></translation>
+        <translation>{app} — {centre}</translation>
     </message>
     <message>
         <source>STALE — {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据已停止更新 — {title}</translation>
     </message>
 </context>
 <context>
     <name>MoveCallDialog</name>
     <message>
         <source>Move call {call}</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call} 转队列</translation>
     </message>
     <message>
         <source>Higher is served first</source>
-        <translation type="unfinished"></translation>
+        <translation>数值越大越优先接听</translation>
     </message>
     <message>
         <source>Call {call} from {caller}</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call}，主叫 {caller}</translation>
     </message>
     <message>
         <source>&amp;Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级(&amp;P)</translation>
     </message>
     <message>
         <source>Move</source>
-        <translation type="unfinished"></translation>
+        <translation>转队列</translation>
     </message>
 </context>
 <context>
     <name>QualityController</name>
     <message>
         <source>&amp;Flag call…</source>
-        <translation type="unfinished"></translation>
+        <translation>标记通话(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Export review queue…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出质检队列(&amp;E)…</translation>
     </message>
     <message>
         <source>Flag the selected call for quality review</source>
-        <translation type="unfinished"></translation>
+        <translation>标记选中的通话，提交质检复核</translation>
     </message>
     <message>
         <source>flag calls</source>
-        <translation type="unfinished"></translation>
+        <translation>标记通话</translation>
     </message>
     <message>
         <source>Select a call first: an agent on a call in the agent board, a waiting call, or a call in the call history</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一个通话：座席状态中正在通话的座席、排队中的来电，或通话记录中的通话</translation>
     </message>
     <message>
         <source>Call {call} is no longer in progress</source>
-        <translation type="unfinished"></translation>
+        <translation>通话 {call} 已结束</translation>
     </message>
     <message>
         <source>Call {call} flagged for review as {flag}</source>
-        <translation type="unfinished"></translation>
+        <translation>通话 {call} 已标记，提交质检复核，标记编号 {flag}</translation>
     </message>
 </context>
 <context>
     <name>QueueOverviewModel</name>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Waiting
 now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前
+排队</translation>
     </message>
     <message>
         <source>Longest
 wait</source>
-        <translation type="unfinished"></translation>
+        <translation>最长
+等待</translation>
     </message>
     <message>
         <source>SL
 interval</source>
-        <translation type="unfinished"></translation>
+        <translation>时段
+服务水平</translation>
     </message>
     <message>
         <source>SL
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+服务水平</translation>
     </message>
     <message>
         <source>SL
 target</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平
+目标</translation>
     </message>
     <message>
         <source>ASA
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日平均
+应答时长</translation>
     </message>
     <message>
         <source>Abandon
 % today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+放弃率</translation>
     </message>
     <message>
         <source>Avail-
 able</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>On
 call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话中</translation>
     </message>
     <message>
         <source>Wrap-
 up</source>
-        <translation type="unfinished"></translation>
+        <translation>话后
+处理</translation>
     </message>
     <message>
         <source>Not
 ready</source>
-        <translation type="unfinished"></translation>
+        <translation>示忙</translation>
     </message>
     <message>
         <source>Staffed</source>
-        <translation type="unfinished"></translation>
+        <translation>在岗人数</translation>
     </message>
     <message>
         <source>Offered
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+呼入</translation>
     </message>
     <message>
         <source>Answered
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+接通</translation>
     </message>
     <message>
         <source>Abandoned
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日
+放弃</translation>
     </message>
     <message>
         <source>AHT
 today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日平均
+处理时长</translation>
     </message>
     <message>
         <source>SL
 60 min</source>
-        <translation type="unfinished"></translation>
+        <translation>近60分钟
+服务水平</translation>
     </message>
     <message>
         <source>Abandon
 % 60 min</source>
-        <translation type="unfinished"></translation>
+        <translation>近60分钟
+放弃率</translation>
     </message>
     <message>
         <source>Occu-
 pancy</source>
-        <translation type="unfinished"></translation>
+        <translation>座席
+占用率</translation>
     </message>
     <message>
         <source>Calls waiting in the queue now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前在该队列中排队的来电数</translation>
     </message>
     <message>
         <source>How long the longest-waiting call has waited, on the feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>等待最久的来电已等待的时长（按数据时钟计）</translation>
     </message>
     <message>
         <source>The queue&apos;s service-level target: X % of calls answered within Y s</source>
-        <translation type="unfinished"></translation>
+        <translation>队列的服务水平目标：Y秒内接通X%的来电</translation>
     </message>
     <message>
         <source>Average speed of answer: the average wait of calls answered today</source>
-        <translation type="unfinished"></translation>
+        <translation>平均应答时长：今日已接通来电的平均等待时长</translation>
     </message>
     <message>
         <source>Abandoned calls over offered calls today (short abandons left out)</source>
-        <translation type="unfinished"></translation>
+        <translation>今日放弃数占呼入数的比例（不含短时放弃）</translation>
     </message>
     <message>
         <source>Agents skilled for the queue who are available now</source>
-        <translation type="unfinished"></translation>
+        <translation>具备该队列技能、当前空闲的座席数</translation>
     </message>
     <message>
         <source>Agents skilled for the queue on a call (ringing or talking) now</source>
-        <translation type="unfinished"></translation>
+        <translation>具备该队列技能、当前通话中（振铃或通话）的座席数</translation>
     </message>
     <message>
         <source>Agents skilled for the queue in wrap-up now</source>
-        <translation type="unfinished"></translation>
+        <translation>具备该队列技能、当前处于话后处理的座席数</translation>
     </message>
     <message>
         <source>Agents skilled for the queue who are not ready now</source>
-        <translation type="unfinished"></translation>
+        <translation>具备该队列技能、当前示忙的座席数</translation>
     </message>
     <message>
         <source>Agents skilled for the queue who are logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>具备该队列技能、已签入的座席数</translation>
     </message>
     <message>
         <source>Calls offered to the queue today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日呼入该队列的来电数</translation>
     </message>
     <message>
         <source>Calls answered today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日接通的来电数</translation>
     </message>
     <message>
         <source>Calls abandoned today, short abandons included (the abandon rate leaves them out)</source>
-        <translation type="unfinished"></translation>
+        <translation>今日放弃的来电数，含短时放弃（放弃率不计短时放弃）</translation>
     </message>
     <message>
         <source>Average handle time today: talk (hold included: the feed does not report hold apart) plus wrap-up, per handled call</source>
-        <translation type="unfinished"></translation>
+        <translation>今日平均处理时长：每通已处理来电的通话时长（含保持：数据源不单独报告保持时长）加话后处理时长</translation>
     </message>
     <message>
         <source>Abandoned calls over offered calls in the last 60 minutes, in 5-minute steps (short abandons left out)</source>
-        <translation type="unfinished"></translation>
+        <translation>近60分钟放弃数占呼入数的比例，每5分钟更新（不含短时放弃）</translation>
     </message>
     <message>
         <source>Occupancy now: agents skilled for the queue on a call or in wrap-up, over those and the available ones (not-ready agents left out). The centre total counts each agent once; its tooltip also gives the centre&apos;s occupancy today</source>
-        <translation type="unfinished"></translation>
+        <translation>当前座席占用率：具备该队列技能的座席中，通话中或话后处理的人数占这些座席与空闲座席之和的比例（不计示忙座席）。中心合计中每位座席只计一次；其提示还给出全中心今日的座席占用率</translation>
     </message>
     <message>
         <source>SL: answered within the queue&apos;s threshold / answered (abandoned calls ignored)</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平：队列阈值内接通数 / 接通数（不计放弃来电）</translation>
     </message>
     <message>
         <source>SL: (answered within the queue&apos;s threshold + abandoned after {short} s but within it) / (answered + abandoned after {short} s)</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平：（队列阈值内接通数 + {short}秒后且在阈值内放弃数）/（接通数 + {short}秒后放弃数）</translation>
     </message>
     <message>
         <source>SL: answered within the queue&apos;s threshold / (answered + abandoned after {short} s)</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平：队列阈值内接通数 /（接通数 + {short}秒后放弃数）</translation>
     </message>
     <message>
         <source>chosen here</source>
-        <translation type="unfinished"></translation>
+        <translation>本控制台设定</translation>
     </message>
     <message>
         <source>the centre&apos;s definition</source>
-        <translation type="unfinished"></translation>
+        <translation>中心统一定义</translation>
     </message>
     <message>
         <source>SL interval: {minutes} min from {start}</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平时段：{start}起{minutes}分钟</translation>
     </message>
     <message>
         <source>Service level in the current {minutes}-minute interval. {definition}</source>
-        <translation type="unfinished"></translation>
+        <translation>当前{minutes}分钟时段的服务水平。{definition}</translation>
     </message>
     <message>
         <source>Service level since the business day started. {definition}</source>
-        <translation type="unfinished"></translation>
+        <translation>营业日开始以来的服务水平。{definition}</translation>
     </message>
     <message>
         <source>Service level in the last 60 minutes, in 5-minute steps. {definition}</source>
-        <translation type="unfinished"></translation>
+        <translation>近60分钟的服务水平，每5分钟更新。{definition}</translation>
     </message>
     <message>
         <source>Centre total</source>
-        <translation type="unfinished"></translation>
+        <translation>中心合计</translation>
     </message>
     <message>
         <source>{pct}% in {secs} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{secs}秒内接通{pct}%</translation>
     </message>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>全部队列</translation>
     </message>
     <message>
         <source>Strictest target and threshold of any queue</source>
-        <translation type="unfinished"></translation>
+        <translation>各队列中最严格的目标和阈值</translation>
     </message>
     <message>
         <source>No agent on a call, in wrap-up or available</source>
-        <translation type="unfinished"></translation>
+        <translation>没有通话中、话后处理或空闲的座席</translation>
     </message>
     <message>
         <source>Occupancy today, whole centre: {pct} (time on calls and in wrap-up over that and time available, since the business day started)</source>
-        <translation type="unfinished"></translation>
+        <translation>今日全中心座席占用率：{pct}（通话及话后处理时长占其与空闲时长之和的比例，自营业日开始起计）</translation>
     </message>
     <message>
         <source>No calls counted yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未统计到来电</translation>
     </message>
     <message>
         <source>Service level {sl} is more than {pts} points below the {target} target</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平 {sl} 低于目标 {target} 超过 {pts} 个百分点</translation>
     </message>
     <message>
         <source>Service level {sl} is below the {target} target</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平 {sl} 低于目标 {target}</translation>
     </message>
     <message>
         <source>Service level {sl} meets the {target} target</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平 {sl} 达到目标 {target}</translation>
     </message>
     <message>
         <source>Longest wait {wait} is more than {times}× the {threshold} s threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>最长等待 {wait}，超过{threshold}秒阈值的{times}倍</translation>
     </message>
     <message>
         <source>Longest wait {wait} is past the {threshold} s service-level threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>最长等待 {wait}，已超过{threshold}秒的服务水平阈值</translation>
     </message>
     <message>
         <source>No call waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>无排队来电</translation>
     </message>
     <message>
         <source>Abandon rate {rate} is above {limit}%</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃率 {rate} 高于 {limit}%</translation>
     </message>
 </context>
 <context>
     <name>QueueTile</name>
     <message>
         <source>Centre total</source>
-        <translation type="unfinished"></translation>
+        <translation>全中心合计</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>当前排队</translation>
     </message>
     <message>
         <source>Longest wait</source>
-        <translation type="unfinished"></translation>
+        <translation>最长等待</translation>
     </message>
     <message>
         <source>SL this interval</source>
-        <translation type="unfinished"></translation>
+        <translation>本时段服务水平</translation>
     </message>
     <message>
         <source>SL today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日服务水平</translation>
     </message>
     <message>
         <source>Abandoned today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日放弃</translation>
     </message>
     <message>
         <source>SL target</source>
-        <translation type="unfinished"></translation>
+        <translation>服务水平目标</translation>
     </message>
     <message>
         <source>Available</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>On call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话中</translation>
     </message>
     <message>
         <source>Not ready</source>
-        <translation type="unfinished"></translation>
+        <translation>示忙</translation>
     </message>
     <message>
         <source>Queue {id} is not on this feed</source>
-        <translation type="unfinished"></translation>
+        <translation>数据源中没有队列 {id}</translation>
     </message>
     <message>
         <source>Check the wallboard&apos;s layout file</source>
-        <translation type="unfinished"></translation>
+        <translation>请检查大屏布局文件</translation>
     </message>
     <message>
         <source>{pct}% in {secs} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{secs}秒内接通{pct}%</translation>
     </message>
 </context>
 <context>
     <name>ReassignDialog</name>
     <message>
         <source>Reassign {cases}</source>
-        <translation type="unfinished"></translation>
+        <translation>改派 {cases}</translation>
     </message>
     <message>
         <source>{queue} ({n})</source>
-        <translation type="unfinished"></translation>
+        <translation>{queue}（{n}）</translation>
     </message>
     <message>
         <source>{names} and {n} more queues</source>
-        <translation type="unfinished"></translation>
+        <translation>{names} 及另外 {n} 个队列</translation>
     </message>
     <message>
         <source>Reassign {cases} in {queues} to:</source>
-        <translation type="unfinished"></translation>
+        <translation>将 {queues} 中的 {cases}改派给：</translation>
     </message>
     <message>
         <source>Search name, id or team</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索姓名、工号或班组</translation>
     </message>
     <message>
         <source>Suggested agents are logged in, skilled for the queue of every case and stay within the centre&apos;s case limit; the least loaded come first.</source>
-        <translation type="unfinished"></translation>
+        <translation>推荐座席：已签入、具备所有工单所属队列的技能，且不超出中心的工单上限；负荷最轻者排在前面。</translation>
     </message>
     <message>
         <source>Reassign</source>
-        <translation type="unfinished"></translation>
+        <translation>改派</translation>
     </message>
     <message>
         <source>Unassign</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回分配</translation>
     </message>
 </context>
 <context>
     <name>ReviewPanel</name>
     <message>
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>Open or in review</source>
-        <translation type="unfinished"></translation>
+        <translation>待复核或复核中</translation>
     </message>
     <message>
         <source>All categories</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类别</translation>
     </message>
     <message>
         <source>All severities</source>
-        <translation type="unfinished"></translation>
+        <translation>全部严重程度</translation>
     </message>
     <message>
         <source>Any date</source>
-        <translation type="unfinished"></translation>
+        <translation>不限日期</translation>
     </message>
     <message>
         <source>Flagged today</source>
-        <translation type="unfinished"></translation>
+        <translation>今日标记</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近7天</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>近30天</translation>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>The flags shown, in the order shown; customer data masked</source>
-        <translation type="unfinished"></translation>
+        <translation>导出当前显示的标记，按显示顺序排列；客户信息已脱敏</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>严重程度</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>座席</translation>
     </message>
     <message>
         <source>Team</source>
-        <translation type="unfinished"></translation>
+        <translation>班组</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Caller (masked)</source>
-        <translation type="unfinished"></translation>
+        <translation>来电号码（已脱敏）</translation>
     </message>
     <message>
         <source>Call started</source>
-        <translation type="unfinished"></translation>
+        <translation>通话开始</translation>
     </message>
     <message>
         <source>Moment</source>
-        <translation type="unfinished"></translation>
+        <translation>时间点</translation>
     </message>
     <message>
         <source>Flagged</source>
-        <translation type="unfinished"></translation>
+        <translation>标记</translation>
     </message>
     <message>
         <source>Reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结论</translation>
     </message>
     <message>
         <source>The flag&apos;s notes, oldest first</source>
-        <translation type="unfinished"></translation>
+        <translation>该标记的备注，按时间从早到晚排列</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>复核</translation>
     </message>
     <message>
         <source>Reviewer&apos;s user name (empty: nobody)</source>
-        <translation type="unfinished"></translation>
+        <translation>复核人用户名（留空：不指派）</translation>
     </message>
     <message>
         <source>Assign</source>
-        <translation type="unfinished"></translation>
+        <translation>指派</translation>
     </message>
     <message>
         <source>Start review</source>
-        <translation type="unfinished"></translation>
+        <translation>开始复核</translation>
     </message>
     <message>
         <source>Return to open</source>
-        <translation type="unfinished"></translation>
+        <translation>退回待复核</translation>
     </message>
     <message>
         <source>Reopen</source>
-        <translation type="unfinished"></translation>
+        <translation>重新打开</translation>
     </message>
     <message>
         <source>Close with outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>按此结论关闭</translation>
     </message>
     <message>
         <source>A note (added on its own, or with the action you take)</source>
-        <translation type="unfinished"></translation>
+        <translation>备注（可单独添加，也可随所做的操作一并提交）</translation>
     </message>
     <message>
         <source>Add note</source>
-        <translation type="unfinished"></translation>
+        <translation>添加备注</translation>
     </message>
     <message>
         <source>me</source>
-        <translation type="unfinished"></translation>
+        <translation>我</translation>
     </message>
     <message>
         <source>Write the note first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先填写备注</translation>
     </message>
     <message>
         <source>Choose a flag first</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选择一条标记</translation>
     </message>
     <message>
         <source>work the review queue</source>
-        <translation type="unfinished"></translation>
+        <translation>处理质检队列</translation>
     </message>
     <message>
         <source>Not sent: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>未发送：{why}</translation>
     </message>
     <message>
         <source>Nothing to change</source>
-        <translation type="unfinished"></translation>
+        <translation>没有需要更改的内容</translation>
     </message>
     <message>
         <source>Not connected to a gateway: nothing was sent</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接网关：未发送任何内容</translation>
     </message>
     <message>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发送…</translation>
     </message>
     <message>
         <source>{flag}: nothing to change</source>
-        <translation type="unfinished"></translation>
+        <translation>{flag}：无需更改</translation>
     </message>
     <message>
         <source>{flag}: {status}, reviewer {reviewer}, version {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>{flag}：{status}，复核人 {reviewer}，版本 {version}</translation>
     </message>
     <message>
         <source>nobody</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>{flag} updated</source>
-        <translation type="unfinished"></translation>
+        <translation>{flag} 已更新</translation>
     </message>
     <message>
         <source>Refused: {flag} changed since you looked at it (version {seen}, now {now}); nothing was changed. Check it again, then retry. ({why})</source>
-        <translation type="unfinished"></translation>
+        <translation>被拒绝：{flag} 在您查看之后已被修改（您看到的是版本 {seen}，当前为版本 {now}），本次未做任何更改。请重新核对后再试。（{why}）</translation>
     </message>
     <message>
         <source>Refused: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>被拒绝：{why}</translation>
     </message>
     <message>
         <source>Exported {n} flags to {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {n} 条标记导出到 {path}</translation>
     </message>
     <message>
         <source>Export flags</source>
-        <translation type="unfinished"></translation>
+        <translation>导出质检标记</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>Not exported: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>未导出：{why}</translation>
     </message>
     <message>
         <source>Read only. {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>只读。{why}</translation>
     </message>
     <message>
         <source>All agents</source>
-        <translation type="unfinished"></translation>
+        <translation>全部座席</translation>
     </message>
     <message>
         <source>All teams</source>
-        <translation type="unfinished"></translation>
+        <translation>全部班组</translation>
     </message>
     <message>
         <source>All reviewers</source>
-        <translation type="unfinished"></translation>
+        <translation>全部复核人</translation>
     </message>
     <message>
         <source>Nobody yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未指派</translation>
     </message>
     <message>
         <source>{shown} of {total} flags shown: {open} open, {review} in review, {closed} closed</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 {shown} / {total} 条标记：待复核 {open}，复核中 {review}，已关闭 {closed}</translation>
     </message>
     <message>
         <source>By category: {counts}</source>
-        <translation type="unfinished"></translation>
+        <translation>按类别：{counts}</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>no agent</source>
-        <translation type="unfinished"></translation>
+        <translation>无座席</translation>
     </message>
     <message>
         <source>{listed} and {n} more</source>
-        <translation type="unfinished"></translation>
+        <translation>{listed}，另有 {n} 名</translation>
     </message>
     <message>
         <source>By agent: {counts}</source>
-        <translation type="unfinished"></translation>
+        <translation>按座席：{counts}</translation>
     </message>
     <message>
         <source>No flag chosen</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择标记</translation>
     </message>
     <message>
         <source>Flag {flag} · call {call} · version {version}</source>
-        <translation type="unfinished"></translation>
+        <translation>标记 {flag} · 通话 {call} · 版本 {version}</translation>
     </message>
     <message>
         <source>{moment} into the call (at {time})</source>
-        <translation type="unfinished"></translation>
+        <translation>通话开始后 {moment}（{time}）</translation>
     </message>
     <message>
         <source>by {user} at {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>{user} 于 {time} 标记</translation>
     </message>
     <message>
         <source>nobody yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未指派</translation>
     </message>
     <message>
         <source>{time} · {user} (flagged the call)</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} · {user}（标记人）</translation>
     </message>
     <message>
         <source>(no note)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无备注）</translation>
     </message>
     <message>
         <source>{time} · {user}</source>
-        <translation type="unfinished"></translation>
+        <translation>{time} · {user}</translation>
     </message>
     <message>
         <source>{n} / {max} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} / {max} 字</translation>
     </message>
     <message>
         <source>Not while {status}</source>
-        <translation type="unfinished"></translation>
+        <translation>状态为“{status}”时不可用</translation>
     </message>
 </context>
 <context>
     <name>Role</name>
     <message>
         <source>viewer</source>
-        <translation type="unfinished"></translation>
+        <translation>只读用户</translation>
     </message>
     <message>
         <source>supervisor</source>
-        <translation type="unfinished"></translation>
+        <translation>班长</translation>
     </message>
     <message>
         <source>manager</source>
-        <translation type="unfinished"></translation>
+        <translation>值班经理</translation>
     </message>
     <message>
         <source>quality</source>
-        <translation type="unfinished"></translation>
+        <translation>质检员</translation>
     </message>
     <message>
         <source>admin</source>
-        <translation type="unfinished"></translation>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>
     <name>StaleBanner</name>
     <message>
         <source>Retrying automatically.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在自动重连。</translation>
     </message>
     <message>
         <source>NO DATA YET — connecting to {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无数据 — 正在连接 {url}</translation>
     </message>
     <message>
         <source>Nothing on this screen is live until the feed connects.</source>
-        <translation type="unfinished"></translation>
+        <translation>连接数据源之前，本屏幕上的内容均不是实时数据。</translation>
     </message>
     <message>
         <source>STALE — no update since {time} ({age} ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>数据已停止更新 — 最后更新于 {time}（{age}前）</translation>
     </message>
     <message>
         <source>The gateway at {url} has sent nothing for {age}.</source>
-        <translation type="unfinished"></translation>
+        <translation>网关 {url} 已有 {age} 未发送任何数据。</translation>
     </message>
     <message>
         <source>Not connected to {url}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接到 {url}。</translation>
     </message>
     <message>
         <source>The figures below are as of feed time {time} and are NOT live.</source>
-        <translation type="unfinished"></translation>
+        <translation>以下数据截至数据时钟 {time}，并非实时数据。</translation>
     </message>
 </context>
 <context>
     <name>StaleOverlay</name>
     <message>
         <source>NO DATA YET — connecting to {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无数据 — 正在连接 {url}</translation>
     </message>
     <message>
         <source>Nothing on this board is live until the feed connects.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据源连接之前，大屏上的数据均非实时。</translation>
     </message>
     <message>
         <source>STALE — no update since {time}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据已停止更新 — 最后更新于 {time}</translation>
     </message>
     <message>
         <source>{age} ago · figures as of feed time {time} · NOT live</source>
-        <translation type="unfinished"></translation>
+        <translation>{age}前 · 数据截至数据时钟 {time} · 非实时</translation>
     </message>
     <message>
         <source>The gateway at {url} has sent nothing for {age}.</source>
-        <translation type="unfinished"></translation>
+        <translation>网关 {url} 已有 {age}未发送任何数据。</translation>
     </message>
     <message>
         <source>Not connected to {url}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接到 {url}。</translation>
     </message>
     <message>
         <source>Retrying automatically; this notice goes by itself when data flows.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在自动重试；数据恢复后此提示会自动消失。</translation>
     </message>
 </context>
 <context>
     <name>WaitingCallsModel</name>
     <message>
         <source>Call</source>
-        <translation type="unfinished"></translation>
+        <translation>来电</translation>
     </message>
     <message>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>队列</translation>
     </message>
     <message>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>等待时长</translation>
     </message>
     <message>
         <source>Caller</source>
-        <translation type="unfinished"></translation>
+        <translation>主叫号码</translation>
     </message>
     <message>
         <source>Higher is served first (0 to 10)</source>
-        <translation type="unfinished"></translation>
+        <translation>数值越大越优先接听（0 至 10）</translation>
     </message>
     <message>
         <source>Time since the call entered the queue, on the feed clock</source>
-        <translation type="unfinished"></translation>
+        <translation>来电进入队列后的时长（按数据时钟）</translation>
     </message>
     <message>
         <source>Masked caller number</source>
-        <translation type="unfinished"></translation>
+        <translation>脱敏后的主叫号码</translation>
     </message>
     <message>
         <source>Waiting {wait}, past the {threshold} s threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待 {wait}，超过 {threshold} 秒阈值</translation>
     </message>
 </context>
 <context>
     <name>WaitingCallsPanel</name>
     <message>
         <source>All queues</source>
-        <translation type="unfinished"></translation>
+        <translation>全部队列</translation>
     </message>
     <message>
         <source>{shown} of {total} waiting calls</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 {shown} / 共 {total} 个排队来电</translation>
     </message>
 </context>
 <context>
     <name>WallTile</name>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>正常</translation>
     </message>
     <message>
         <source>WARNING</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>CRITICAL</source>
-        <translation type="unfinished"></translation>
+        <translation>严重</translation>
     </message>
 </context>
 <context>
     <name>WallboardWindow</name>
     <message>
         <source>Wallboard</source>
-        <translation type="unfinished"></translation>
+        <translation>监控大屏</translation>
     </message>
     <message>
         <source>{title} · page {n} of {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>{title} · 第 {n}/{count} 页</translation>
     </message>
     <message>
         <source>{page} · ❚❚ PAUSED</source>
-        <translation type="unfinished"></translation>
+        <translation>{page} · ❚❚ 已暂停</translation>
     </message>
     <message>
         <source>Wallboard — {centre}</source>
-        <translation type="unfinished"></translation>
+        <translation>监控大屏 — {centre}</translation>
     </message>
     <message>
         <source>STALE — {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据已停止更新 — {title}</translation>
     </message>
 </context>
 <context>
     <name>WorkController</name>
     <message>
         <source>&amp;Reassign selected cases…</source>
-        <translation type="unfinished"></translation>
+        <translation>改派选中的工单(&amp;R)…</translation>
     </message>
     <message>
         <source>U&amp;nassign selected cases…</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回选中工单的分配(&amp;N)…</translation>
     </message>
     <message>
         <source>Unassign selected cases</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回选中工单的分配</translation>
     </message>
     <message>
         <source>&amp;Undo last reassignment</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销上次改派(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Move waiting call…</source>
-        <translation type="unfinished"></translation>
+        <translation>排队来电转队列(&amp;M)…</translation>
     </message>
     <message>
         <source>&amp;Undo reassignment of {cases}</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销 {cases}的改派(&amp;U)</translation>
     </message>
     <message>
         <source>Your role ({role}) may not reassign cases</source>
-        <translation type="unfinished"></translation>
+        <translation>您的角色（{role}）无权改派工单</translation>
     </message>
     <message>
         <source>Unassign cases</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回工单分配</translation>
     </message>
     <message>
         <source>Unassign {cases}?</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回 {cases}的分配？</translation>
     </message>
     <message>
         <source>Unassigned cases go back to their team&apos;s pool and are not worked until someone takes them; their deadlines keep running.</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回分配的工单将退回所属班组的工单池，在有人领取之前无人处理；其时限仍继续计时。</translation>
     </message>
     <message>
         <source>Unassign</source>
-        <translation type="unfinished"></translation>
+        <translation>撤回分配</translation>
     </message>
     <message>
         <source>nobody (unassigned)</source>
-        <translation type="unfinished"></translation>
+        <translation>无人（未分配）</translation>
     </message>
     <message>
         <source>Reassign with warnings?</source>
-        <translation type="unfinished"></translation>
+        <translation>存在警告，仍要改派？</translation>
     </message>
     <message>
         <source>Reassign {cases} to {agent}?</source>
-        <translation type="unfinished"></translation>
+        <translation>将 {cases}改派给 {agent}？</translation>
     </message>
     <message>
         <source>Reassign anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>仍然改派</translation>
     </message>
     <message>
         <source>{agent} is not on the roster: the gateway will refuse</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 不在座席名单中：网关将拒绝此操作</translation>
     </message>
     <message>
         <source>{agent} is logged out</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 已签出</translation>
     </message>
     <message>
         <source>{agent} will be logged out when the current call ends</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 将在当前通话结束后签出</translation>
     </message>
     <message>
         <source>{agent} is not ready ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 处于示忙状态（{reason}）</translation>
     </message>
     <message>
         <source>{agent} is not ready</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 处于示忙状态</translation>
     </message>
     <message>
         <source>{agent} is not skilled for the queue of {n} of the {total} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 不具备 {total} 个工单中 {n} 个工单所属队列的技能</translation>
     </message>
     <message>
         <source>{agent} would hold {after} open cases, over the centre&apos;s limit of {limit} (now {now})</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 改派后将有 {after} 个在办工单，超出中心上限 {limit}（当前 {now}）</translation>
     </message>
     <message>
         <source>{n} of the {total} cases are no longer open: the gateway will refuse the whole reassignment</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} 个工单中有 {n} 个已不在办：网关将拒绝整批改派</translation>
     </message>
     <message>
         <source>Reassigning {cases}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在改派 {cases}…</translation>
     </message>
     <message>
         <source>Unassigned {cases}</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤回 {cases}的分配</translation>
     </message>
     <message>
         <source>Reassigned {cases} to {agent}</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {cases}改派给 {agent}</translation>
     </message>
     <message>
         <source>{text}; {n} already there</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}；{n} 个无需变更</translation>
     </message>
     <message>
         <source>Cases changed: nothing was reassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>工单已变更：未改派任何工单</translation>
     </message>
     <message>
         <source>Reassignment refused: cases changed since you chose them</source>
-        <translation type="unfinished"></translation>
+        <translation>改派被拒绝：所选工单在选择后已发生变更</translation>
     </message>
     <message>
         <source>Reassignment refused</source>
-        <translation type="unfinished"></translation>
+        <translation>改派被拒绝</translation>
     </message>
     <message>
         <source>{n} of the {total} cases changed since you chose them, so nothing was moved.</source>
-        <translation type="unfinished"></translation>
+        <translation>{total} 个工单中有 {n} 个在您选择后已发生变更，因此未改派任何工单。</translation>
     </message>
     <message>
         <source>None of those cases is still open: nothing to reassign</source>
-        <translation type="unfinished"></translation>
+        <translation>这些工单均已不在办：无可改派的工单</translation>
     </message>
     <message>
         <source>Undoing the reassignment of {cases}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在撤销 {cases}的改派…</translation>
     </message>
     <message>
         <source>Undone: {cases} back with their previous owners</source>
-        <translation type="unfinished"></translation>
+        <translation>已撤销：{cases}已退回原处理人</translation>
     </message>
     <message>
         <source>This reassignment can no longer be undone: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>此次改派已无法撤销：{why}</translation>
     </message>
     <message>
         <source>Undo refused: nothing was moved</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销被拒绝：工单均未变动</translation>
     </message>
     <message>
         <source>Undo refused</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销被拒绝</translation>
     </message>
     <message>
         <source>{state} ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>{state}（{reason}）</translation>
     </message>
     <message>
         <source>Agent state not changed</source>
-        <translation type="unfinished"></translation>
+        <translation>座席状态未变更</translation>
     </message>
     <message>
         <source>{agent}: {state} pending until the call ends</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent}：{state}，将在通话结束后生效</translation>
     </message>
     <message>
         <source>{agent} is already {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} 已处于{state}状态</translation>
     </message>
     <message>
         <source>{agent} → {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>{agent} → {state}</translation>
     </message>
     <message>
         <source>Make &amp;available</source>
-        <translation type="unfinished"></translation>
+        <translation>置为空闲(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Not ready</source>
-        <translation type="unfinished"></translation>
+        <translation>示忙(&amp;N)</translation>
     </message>
     <message>
         <source>&amp;Log out</source>
-        <translation type="unfinished"></translation>
+        <translation>签出(&amp;L)</translation>
     </message>
     <message>
         <source>Reassign {cases} here</source>
-        <translation type="unfinished"></translation>
+        <translation>将 {cases}改派给此座席</translation>
     </message>
     <message>
         <source>Call not moved</source>
-        <translation type="unfinished"></translation>
+        <translation>来电转队列失败</translation>
     </message>
     <message>
         <source>Call {call}: nothing to change</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call}：无需变更</translation>
     </message>
     <message>
         <source>Call {call} → {queue}, priority {priority}</source>
-        <translation type="unfinished"></translation>
+        <translation>来电 {call} → {queue}，优先级 {priority}</translation>
     </message>
     <message>
         <source>&amp;Move or change priority…</source>
-        <translation type="unfinished"></translation>
+        <translation>转队列或调整优先级(&amp;M)…</translation>
     </message>
     <message>
         <source>Move to &amp;queue</source>
-        <translation type="unfinished"></translation>
+        <translation>转至队列(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Raise priority</source>
-        <translation type="unfinished"></translation>
+        <translation>提高优先级(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Lower priority</source>
-        <translation type="unfinished"></translation>
+        <translation>降低优先级(&amp;L)</translation>
     </message>
     <message>
         <source>Not connected to a gateway: nothing was sent</source>
-        <translation type="unfinished"></translation>
+        <translation>未连接网关：未发送任何操作</translation>
     </message>
     <message>
         <source>no reason given</source>
-        <translation type="unfinished"></translation>
+        <translation>未说明原因</translation>
     </message>
     <message>
         <source>No answer from the gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>网关无响应</translation>
     </message>
     <message>
         <source>{title}: {why}</source>
-        <translation type="unfinished"></translation>
+        <translation>{title}：{why}</translation>
     </message>
 </context>
 <context>
     <name>_Card</name>
     <message>
         <source>No data yet — waiting for the feed</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无数据 — 正在等待数据源</translation>
     </message>
 </context>
 <context>
     <name>_ConflictModel</name>
     <message>
         <source>Case</source>
-        <translation type="unfinished"></translation>
+        <translation>工单</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Now with</source>
-        <translation type="unfinished"></translation>
+        <translation>当前处理人</translation>
     </message>
     <message>
         <source>No longer open (closed, or unknown)</source>
-        <translation type="unfinished"></translation>
+        <translation>已不在办（已办结或不存在）</translation>
     </message>
     <message>
         <source>Changed since you chose it (version {expected}, now {actual})</source>
-        <translation type="unfinished"></translation>
+        <translation>选择后已变更（版本 {expected}，现为 {actual}）</translation>
     </message>
     <message>
         <source>Changed since you chose it</source>
-        <translation type="unfinished"></translation>
+        <translation>选择后已变更</translation>
     </message>
     <message>
         <source>Unassigned</source>
-        <translation type="unfinished"></translation>
+        <translation>未分配</translation>
     </message>
 </context>
 <context>
     <name>assign</name>
     <message>
         <source>1 case</source>
-        <translation type="unfinished"></translation>
+        <translation>1 个工单</translation>
     </message>
     <message>
         <source>{n} cases</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 个工单</translation>
     </message>
 </context>
 <context>
     <name>fmt</name>
     <message>
         <source>{d} d {h} h</source>
-        <translation type="unfinished"></translation>
+        <translation>{d}天{h}小时</translation>
     </message>
     <message>
         <source>Critical</source>
-        <translation type="unfinished"></translation>
+        <translation>严重</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>正常</translation>
     </message>
     <message>
         <source>Available</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲</translation>
     </message>
     <message>
         <source>Ringing</source>
-        <translation type="unfinished"></translation>
+        <translation>振铃</translation>
     </message>
     <message>
         <source>On call</source>
-        <translation type="unfinished"></translation>
+        <translation>通话中</translation>
     </message>
     <message>
         <source>Wrap-up</source>
-        <translation type="unfinished"></translation>
+        <translation>话后处理</translation>
     </message>
     <message>
         <source>Not ready</source>
-        <translation type="unfinished"></translation>
+        <translation>示忙</translation>
     </message>
     <message>
         <source>Logged out</source>
-        <translation type="unfinished"></translation>
+        <translation>签出</translation>
     </message>
     <message>
         <source>Break</source>
-        <translation type="unfinished"></translation>
+        <translation>小休</translation>
     </message>
     <message>
         <source>Lunch</source>
-        <translation type="unfinished"></translation>
+        <translation>用餐</translation>
     </message>
     <message>
         <source>Training</source>
-        <translation type="unfinished"></translation>
+        <translation>培训</translation>
     </message>
     <message>
         <source>Meeting</source>
-        <translation type="unfinished"></translation>
+        <translation>会议</translation>
     </message>
     <message>
         <source>Coaching</source>
-        <translation type="unfinished"></translation>
+        <translation>辅导</translation>
     </message>
     <message>
         <source>System problem</source>
-        <translation type="unfinished"></translation>
+        <translation>系统故障</translation>
     </message>
     <message>
         <source>Supervisor</source>
-        <translation type="unfinished"></translation>
+        <translation>班长设置</translation>
     </message>
     <message>
         <source>Intake</source>
-        <translation type="unfinished"></translation>
+        <translation>受理</translation>
     </message>
     <message>
         <source>Triage</source>
-        <translation type="unfinished"></translation>
+        <translation>初步处理</translation>
     </message>
     <message>
         <source>Referred</source>
-        <translation type="unfinished"></translation>
+        <translation>转办</translation>
     </message>
     <message>
         <source>Awaiting customer</source>
-        <translation type="unfinished"></translation>
+        <translation>协商</translation>
     </message>
     <message>
         <source>Resolution</source>
-        <translation type="unfinished"></translation>
+        <translation>办结</translation>
     </message>
     <message>
         <source>Callback</source>
-        <translation type="unfinished"></translation>
+        <translation>回访</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已关闭</translation>
     </message>
 </context>
 <context>
     <name>quality</name>
     <message>
         <source>Compliance and required disclosures</source>
-        <translation type="unfinished"></translation>
+        <translation>合规与必要告知</translation>
     </message>
     <message>
         <source>Customer-data protection</source>
-        <translation type="unfinished"></translation>
+        <translation>客户信息保护</translation>
     </message>
     <message>
         <source>Courtesy and attitude</source>
-        <translation type="unfinished"></translation>
+        <translation>服务态度</translation>
     </message>
     <message>
         <source>Incorrect information</source>
-        <translation type="unfinished"></translation>
+        <translation>信息错误</translation>
     </message>
     <message>
         <source>Complaint handling</source>
-        <translation type="unfinished"></translation>
+        <translation>投诉处理</translation>
     </message>
     <message>
         <source>Process not followed</source>
-        <translation type="unfinished"></translation>
+        <translation>未按流程操作</translation>
     </message>
     <message>
         <source>Commendation</source>
-        <translation type="unfinished"></translation>
+        <translation>表扬</translation>
     </message>
     <message>
         <source>Low</source>
-        <translation type="unfinished"></translation>
+        <translation>低</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation>中</translation>
     </message>
     <message>
         <source>High</source>
-        <translation type="unfinished"></translation>
+        <translation>高</translation>
     </message>
     <message>
         <source>Critical</source>
-        <translation type="unfinished"></translation>
+        <translation>严重</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>待复核</translation>
     </message>
     <message>
         <source>In review</source>
-        <translation type="unfinished"></translation>
+        <translation>复核中</translation>
     </message>
     <message>
         <source>Closed</source>
-        <translation type="unfinished"></translation>
+        <translation>已关闭</translation>
     </message>
     <message>
         <source>Confirmed</source>
-        <translation type="unfinished"></translation>
+        <translation>属实</translation>
     </message>
     <message>
         <source>Coaching needed</source>
-        <translation type="unfinished"></translation>
+        <translation>需辅导</translation>
     </message>
     <message>
         <source>No issue</source>
-        <translation type="unfinished"></translation>
+        <translation>无问题</translation>
     </message>
     <message>
         <source>Answered</source>
-        <translation type="unfinished"></translation>
+        <translation>接通</translation>
     </message>
     <message>
         <source>Abandoned (short)</source>
-        <translation type="unfinished"></translation>
+        <translation>短时放弃</translation>
     </message>
     <message>
         <source>Abandoned</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃</translation>
     </message>
     <message>
         <source>In progress: waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>进行中：排队</translation>
     </message>
     <message>
         <source>In progress: ringing</source>
-        <translation type="unfinished"></translation>
+        <translation>进行中：振铃</translation>
     </message>
     <message>
         <source>In progress: talking</source>
-        <translation type="unfinished"></translation>
+        <translation>进行中：通话</translation>
     </message>
     <message>
         <source>Not signed in to a gateway yet: you may not {what} until then</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未登录网关：登录前无法{what}</translation>
     </message>
     <message>
         <source>Your role ({role}) may not {what}</source>
-        <translation type="unfinished"></translation>
+        <translation>您的角色（{role}）无权{what}</translation>
     </message>
     <message>
         <source>no reason given</source>
-        <translation type="unfinished"></translation>
+        <translation>未说明原因</translation>
     </message>
 </context>
 <context>
     <name>status</name>
     <message>
         <source>{s} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{s}秒</translation>
     </message>
     <message>
         <source>{m} min {s} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{m}分钟{s}秒</translation>
     </message>
     <message>
         <source>{h} h {m} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{h}小时{m}分钟</translation>
     </message>
     <message>
         <source>Connected to {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接到 {url}</translation>
     </message>
     <message>
         <source>. Retrying</source>
-        <translation type="unfinished"></translation>
+        <translation>，正在重连</translation>
     </message>
     <message>
         <source>Connecting to {url} (attempt {n})</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接 {url}（第{n}次尝试）</translation>
     </message>
     <message>
         <source>Connecting to {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接 {url}</translation>
     </message>
     <message>
         <source>{head} — {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{head} — {reason}</translation>
     </message>
     <message>
         <source>Disconnected — {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>连接已断开 — {reason}</translation>
     </message>
     <message>
         <source>Disconnected from {url}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>与 {url} 的连接已断开：{reason}</translation>
     </message>
     <message>
         <source>Disconnected from {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>与 {url} 的连接已断开</translation>
     </message>
 </context>
 </TS>
