@@ -2001,6 +2001,42 @@ pancy</source>
         <translation>已将 {n} 条标记导出到 {path}</translation>
     </message>
     <message>
+        <source>Flag</source>
+        <translation>标记编号</translation>
+    </message>
+    <message>
+        <source>Flagged at</source>
+        <translation>标记时间</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话编号</translation>
+    </message>
+    <message>
+        <source>Agent id</source>
+        <translation>座席工号</translation>
+    </message>
+    <message>
+        <source>Flagged by</source>
+        <translation>标记人</translation>
+    </message>
+    <message>
+        <source>Last note</source>
+        <translation>最新备注</translation>
+    </message>
+    <message>
+        <source>Moment in the call</source>
+        <translation>通话中时间点</translation>
+    </message>
+    <message>
+        <source>Flagger&apos;s note</source>
+        <translation>标记人备注</translation>
+    </message>
+    <message>
+        <source>Review notes</source>
+        <translation>复核备注</translation>
+    </message>
+    <message>
         <source>Export flags</source>
         <translation>导出质检标记</translation>
     </message>

@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -25,7 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from console.application.floor_source import FloorSource
 from console.application.live import LiveFeed
-from console.domain.clock import iso
+from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Call,
     CallOutcome,
@@ -372,13 +374,21 @@ def test_work_a_flag_through_the_review_queue_refusals_roles_and_export(
     # Export: the rows shown, in the order shown, customer data masked.
     path = tmp_path / "flags.csv"
     assert r.export_csv(path) == r.proxy.rowCount() == len(expected)
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert rows[0][:3] == ["flag id", "flagged at", "call id"]
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel on Chinese Windows reads it right
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Flag", "Flagged at", "Call"]  # the words on screen
     assert [row[0] for row in rows[1:]] == [f.id for f in r.shown_flags()]
     assert all(MASKED.match(row[7]) for row in rows[1:])
-    assert "62220201234567" not in path.read_text(encoding="utf-8")
+    assert "62220201234567" not in raw.decode("utf-8-sig")
     mine = next(row for row in rows[1:] if row[0] == fid)
-    assert mine[10:15] == ["in_review", "quality1", "", "quality1", "coaching booked for Thursday"]
+    assert mine[10:15] == ["In review", "quality1", "", "quality1", "coaching booked for Thursday"]
+    # Times as on screen, in the centre's zone (computed apart from the product), and every note.
+    flagged = qa.feed.state.flags[fid]
+    local = datetime.fromtimestamp(to_ms(flagged.flagged_at) / 1000, ZoneInfo(qa.feed.state.centre.timezone))
+    assert mine[1] == local.strftime("%Y-%m-%d %H:%M:%S")
+    assert len(mine[18].split("\n")) == len(flagged.notes) == 3
+    assert mine[18].splitlines()[-1].endswith("quality1: coaching booked for Thursday")
     assert qa.messages.last.startswith(f"Exported {len(expected)} flags to ")
 
 

@@ -77,6 +77,7 @@ from console.domain.entities import (
 )
 from console.domain.figures.queues import Level
 from console.domain.flags import (
+    CsvLabels,
     FlagFilter,
     FlagRuleError,
     check_note,
@@ -768,10 +769,45 @@ class ReviewPanel(QWidget):
         """Write the flags shown to ``path``; returns how many."""
         flags = self.shown_flags()
         state = self._source.state
-        Path(path).write_text(flags_csv(flags, state.agents, state.queues), encoding="utf-8", newline="")
+        text = flags_csv(
+            flags, state.agents, state.queues, timezone=state.centre.timezone, labels=self.csv_labels()
+        )
+        # UTF-8 with a BOM: Excel on Chinese Windows reads a BOM-less file as GBK (郭宁 turns to mojibake).
+        Path(path).write_text(text, encoding="utf-8-sig", newline="")
         text = self.tr("Exported {n} flags to {path}").format(n=f"{len(flags):,}", path=str(path))
         self._messages.show(text)
         return len(flags)
+
+    def csv_labels(self) -> CsvLabels:
+        """The export's header and value words: the review queue's own, in the interface language."""
+        columns = (
+            self.tr("Flag"),
+            self.tr("Flagged at"),
+            self.tr("Call"),
+            self.tr("Agent id"),
+            self.tr("Agent"),
+            self.tr("Team"),
+            self.tr("Queue"),
+            self.tr("Caller (masked)"),
+            self.tr("Category"),
+            self.tr("Severity"),
+            self.tr("Status"),
+            self.tr("Reviewer"),
+            self.tr("Outcome"),
+            self.tr("Flagged by"),
+            self.tr("Last note"),
+            self.tr("Call started"),
+            self.tr("Moment in the call"),
+            self.tr("Flagger's note"),
+            self.tr("Review notes"),
+        )
+        return CsvLabels(
+            columns=columns,
+            category={c: category_label(c) for c in FlagCategory},
+            severity={v: severity_label(v) for v in FlagSeverity},
+            status={v: status_label(v) for v in FlagStatus},
+            outcome={v: outcome_label(v) for v in FlagOutcome},
+        )
 
     def export_dialog(self) -> int | None:
         """Ask where, then export (None: cancelled, or the file could not be written)."""
