@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from console.domain.permissions import Role
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.server import Gateway
+from console.feeds.sources.simulator.names import check_language
 from console.feeds.sources.simulator.scenario import resolve_scenario
 
 log = logging.getLogger("console.application.embedded")
@@ -50,10 +51,16 @@ class EmbeddedGateway:
         start: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        lang: str = "en",
     ) -> EmbeddedGateway:
-        """A gateway on a fresh SQLite database in a temporary directory, with a one-time admin token."""
+        """A gateway on a fresh SQLite database in a temporary directory, with a one-time admin token.
+
+        ``lang`` ("en" or "zh_CN", else ValueError) is the language of the simulated centre's
+        names: the console passes its interface language so a demo speaks it throughout.
+        """
         if speed <= 0:
             raise ValueError(f"speed must be positive, got {speed}")
+        check_language(lang)  # before the temporary directory exists, so nothing is left behind
         tmp = tempfile.TemporaryDirectory(prefix="supervisor-console-")
         token = secrets.token_urlsafe(24)
         config = GatewayConfig(
@@ -65,6 +72,7 @@ class EmbeddedGateway:
             db_url=f"sqlite:///{Path(tmp.name) / 'gateway.db'}",
             start=start,
             users=[UserSpec("admin", Role.ADMIN, token)],
+            lang=lang,
         )
         embedded = cls(config, token=token)
         embedded._tmp = tmp

@@ -172,6 +172,8 @@ def test_bad_scenario_is_refused_with_file_key_and_reason(tmp_path: Path) -> Non
         (["--user", "ann-without-role"], "NAME:ROLE:TOKEN"),
         (["--speed", "0"], "--speed"),
         (["--start", "yesterday"], "yesterday"),
+        (["--lang", "xx"], "argument --lang: invalid choice: 'xx'"),
+        (["--lang", "zh"], "argument --lang: invalid choice: 'zh'"),
     ],
 )
 def test_bad_arguments_are_refused_plainly(tmp_path: Path, args: list[str], mentions: str) -> None:
@@ -184,6 +186,21 @@ def test_bad_arguments_are_refused_plainly(tmp_path: Path, args: list[str], ment
         env={**os.environ},
     )
     assert out.returncode == 2 and mentions in out.stderr, out.stderr
+
+
+def test_lang_zh_cn_serves_the_bank_in_chinese(tmp_path: Path) -> None:
+    async def watch(url: str) -> WireClient:
+        c = await WireClient.open(url, Role.VIEWER)
+        await c.ready()
+        await c.until(lambda cl: cl.state.seq > 1000, 60, "1000 events")
+        await c.close()
+        return c
+
+    with gateway_process(tmp_path / "zh.db", "--lang", "zh_CN") as url:
+        state = asyncio.run(watch(url)).state
+    assert state.centre.name == "零售银行客户服务中心"
+    assert state.queues["accounts"].name == "个人账户" and state.queues["vip"].name == "贵宾服务"
+    assert state.agents["A001"].name == "王伟" and state.agents["A001"].team == "综合咨询组（早班）"
 
 
 def test_same_seed_scenario_and_start_give_the_same_events_at_any_speed(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from console.feeds.sources.simulator.scenario import (
     SCENARIO_DIR,
     ScenarioError,
     load_scenario,
+    localized,
     resolve_scenario,
     shift_window,
     start_ms_on,
@@ -270,6 +271,55 @@ def test_bad_scenario_names_file_key_and_reason(tmp_path: Path, text: str, key: 
     message = str(err.value)
     assert message.startswith(f"{path}: {key}: "), message
     assert reason in message
+
+
+NAMES = """
+[names.zh_CN]
+centre = "单队列"
+queues = { q1 = "队列1" }
+teams = { t1 = "座席组1" }
+"""
+
+BAD_NAMES = [
+    # (names table, key, reason): each a change to NAMES, appended to EXAMPLE
+    (NAMES.replace("q1 = ", "q9 = "), "names.zh_CN.queues.q9", "unknown queue 'q9'"),
+    (NAMES.replace('"队列1" }', '"队列1", q2 = "队列2" }'), "names.zh_CN.queues.q2", "unknown queue 'q2'"),
+    (NAMES.replace("t1 = ", "tx = "), "names.zh_CN.teams.tx", "unknown team 'tx'"),
+    (NAMES.replace('"队列1"', '" "'), "names.zh_CN.queues.q1", "must not be empty"),
+    (NAMES.replace('"单队列"', '""'), "names.zh_CN.centre", "must not be empty"),
+    (NAMES.replace('{ q1 = "队列1" }', "{}"), "names.zh_CN.queues", "no name for queue 'q1'"),
+    (NAMES.replace('teams = { t1 = "座席组1" }\n', ""), "names.zh_CN.teams", "missing required key"),
+    (NAMES.replace('centre = "单队列"\n', ""), "names.zh_CN.centre", "missing required key"),
+    (NAMES.replace("[names.zh_CN]", "[names.fr]"), "names.fr", "unknown key"),
+    (NAMES.replace("[names.zh_CN]", "[names.en]"), "names.en", "unknown key"),
+    (NAMES.replace("q1 = ", "q1 = 1, x = "), "names.zh_CN.queues.q1", "Expected `str`, got `int`"),
+    (NAMES + 'colour = "red"\n', "names.zh_CN.colour", "unknown key"),
+]
+
+
+@pytest.mark.parametrize(
+    ("names", "key", "reason"), BAD_NAMES, ids=[f"{k}:{r[:24]}" for _, k, r in BAD_NAMES]
+)
+def test_bad_names_table_names_file_key_and_reason(tmp_path: Path, names: str, key: str, reason: str) -> None:
+    path = _write(tmp_path, EXAMPLE + names)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: {key}: "), message
+    assert reason in message
+
+
+def test_names_table_gives_the_display_names_of_a_language(tmp_path: Path) -> None:
+    s = load_scenario(_write(tmp_path, EXAMPLE + NAMES))
+    zh = localized(s, "zh_CN")
+    assert (zh.centre.name, zh.queues[0].name, zh.teams[0].display_name) == ("单队列", "队列1", "座席组1")
+    assert (zh.queues[0].id, zh.teams[0].id) == ("q1", "t1")
+    assert zh.queues[0].arrivals_per_hour == s.queues[0].arrivals_per_hour
+    assert localized(s, "en") == s and (s.centre.name, s.teams[0].display_name) == ("Single queue", "t1")
+    plain = load_scenario(_write(tmp_path, EXAMPLE, "plain.toml"))
+    assert localized(plain, "zh_CN") == plain  # no table: the file's own names in every language
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        localized(s, "xx")
 
 
 def test_message_form_matches_the_brief(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from console.domain.clock import to_ms
 from console.feeds.gateway.config import GatewayConfig, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.sources.load_centre import LoadShape
+from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, ScenarioError, resolve_scenario
 
 
@@ -33,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario TOML file or bundled name")
     p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    p.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        choices=LANGUAGES,
+        help="language of the centre's, queues', teams' and agents' names and of case subjects"
+        f" (default {DEFAULT_LANGUAGE}); ids are the same in every language."
+        " An existing database keeps the names it has",
+    )
     p.add_argument(
         "--start",
         help="feed-clock start, ISO 8601 UTC (default: today at the scenario's start time);"
@@ -105,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed=args.speed,
             db_url=args.db,
             start=args.start,
+            lang=args.lang,
             users=[parse_user(u) for u in args.user],
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
         )

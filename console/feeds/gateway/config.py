@@ -11,6 +11,7 @@ from pathlib import Path
 
 from console.domain.permissions import Role
 from console.feeds.sources.load_centre import LoadShape
+from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO
 
 
@@ -54,3 +55,9 @@ class GatewayConfig:
     client_max_frames: int = 2000
     journal_min_events: int = 100_000
     load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
+    # Display language of the simulated centre's names ("en" or "zh_CN"); ids are the same in both,
+    # so any console can use a gateway in either language. A restored floor keeps its stored names.
+    lang: str = DEFAULT_LANGUAGE
+
+    def __post_init__(self) -> None:
+        check_language(self.lang)

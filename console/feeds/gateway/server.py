@@ -142,6 +142,7 @@ class Gateway:
                 start_ms=self._start_ms(self.scenario),
                 restored=restored,
                 counters=self.sequencer.restored_counters,
+                lang=cfg.lang,
             )
         self.sequencer.start(store, self.sim)
         self.sequencer.sequence(self.sim.bootstrap())

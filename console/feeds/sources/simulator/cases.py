@@ -28,6 +28,7 @@ from console.feeds.sources.simulator.durations import Sampler, sampler
 from console.feeds.sources.simulator.names import (
     CASE_CHANNEL_WEIGHTS,
     CASE_CHANNELS,
+    DEFAULT_LANGUAGE,
     case_subject,
     masked_mobile,
 )
@@ -123,8 +124,10 @@ class CaseDesk:
         out: list[EventAt],
         handlers: list[str],
         last_number: int,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> None:
         self._spec = spec
+        self._lang = lang  # of new cases' subjects; adopted cases keep theirs
         self._rng = rng
         self._schedule = schedule
         self._out = out
@@ -298,7 +301,9 @@ class CaseDesk:
         self.number += 1
         queue_id = rng.choices(self._queue_ids, self._queue_weights)[0]
         priority = rng.choices(CASE_PRIORITIES, self._prio_weights)[0]
-        case = SimCase(f"CS-{self.number:06d}", queue_id, case_subject(queue_id, rng), priority, created_ms)
+        case = SimCase(
+            f"CS-{self.number:06d}", queue_id, case_subject(queue_id, rng, self._lang), priority, created_ms
+        )
         rule = self._rules[priority]
         case.fr_due_ms = created_ms + round(rule.first_response_h * HOUR_MS)
         case.res_due_ms = created_ms + round(rule.resolution_h * HOUR_MS)

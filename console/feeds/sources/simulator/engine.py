@@ -20,6 +20,7 @@ time and its caller's patience.
 from __future__ import annotations
 
 import heapq
+import logging
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -48,8 +49,24 @@ from console.domain.state import FloorState
 from console.feeds.sources.simulator.calendar import MINUTE_MS, LocalClock, RateCurve, in_window
 from console.feeds.sources.simulator.cases import CaseDesk
 from console.feeds.sources.simulator.durations import Sampler, sampler
-from console.feeds.sources.simulator.names import agent_id, agent_name, masked_mobile
-from console.feeds.sources.simulator.scenario import BreakRule, QueueSpec, Scenario, minutes, shift_window
+from console.feeds.sources.simulator.names import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    agent_id,
+    agent_name,
+    check_language,
+    masked_mobile,
+)
+from console.feeds.sources.simulator.scenario import (
+    BreakRule,
+    QueueSpec,
+    Scenario,
+    localized,
+    minutes,
+    shift_window,
+)
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[int, Any, int], None]
 
@@ -66,6 +83,28 @@ _CALL_ID = re.compile(r"^K(\d+)$")
 _RULE_SLOTS = 32  # break-due tokens pack (session, rule index)
 _LOGIN_JITTER_MS = 4 * MINUTE_MS  # agents log in up to this much before their shift
 _LOGOUT_JITTER_MS = 5 * MINUTE_MS  # and out up to this much after it
+
+
+def stored_language(floor: FloorState, scenario: Scenario, wanted: str) -> str:
+    """The language the names on a restored floor are in, so a restart keeps them.
+
+    Each language scores one point per name on the floor (the centre, its queues
+    and the scenario's agents, by id) that is the scenario's name in that language;
+    ``wanted`` wins ties, so a floor whose names match no language (a changed
+    scenario) or every language (no names table, no agents) takes ``wanted``.
+    """
+    index = {agent_id(i): i for i in range(sum(t.agents for t in scenario.teams))}
+
+    def score(lang: str) -> int:
+        s = localized(scenario, lang)
+        points = int(floor.centre.name == s.centre.name)
+        points += sum(1 for q in s.queues if q.id in floor.queues and floor.queues[q.id].name == q.name)
+        points += sum(
+            1 for a in floor.agents.values() if a.id in index and a.name == agent_name(index[a.id], lang)
+        )
+        return points
+
+    return max(LANGUAGES, key=lambda lang: (score(lang), lang == wanted))
 
 
 class _Queue:
@@ -161,7 +200,22 @@ class Simulator:
         start_ms: int,
         restored: FloorState | None = None,
         counters: dict[str, int] | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ) -> None:
+        check_language(lang)
+        if restored is not None:
+            stored = stored_language(restored, scenario, lang)
+            if stored != lang:
+                log.warning(
+                    "the restored floor has its names in %s: keeping them (language %s applies"
+                    " to a new database)",
+                    stored,
+                    lang,
+                )
+            lang = stored
+        #: The display language of the centre's names, agents' names and case subjects.
+        self.lang = lang
+        scenario = localized(scenario, lang)
         self._now = start_ms
         self._restored = restored
         self._booted = False
@@ -206,7 +260,7 @@ class Simulator:
             for _ in range(team.agents):
                 index = len(self._agents)
                 skills = [self._queues[s] for s in team.skills]
-                a = _Agent(agent_id(index), index, agent_name(index), team.display_name, skills)
+                a = _Agent(agent_id(index), index, agent_name(index, lang), team.display_name, skills)
                 a.shift = shift
                 a.breaks = team.breaks
                 a.break_counts = [0] * len(self._rules)
@@ -228,6 +282,7 @@ class Simulator:
                 out=self._out,
                 handlers=handlers,
                 last_number=self._case_no,
+                lang=lang,
             )
 
     # -- public API ---------------------------------------------------------------

@@ -5,6 +5,10 @@ Every error names the file, the key and the reason
 wrote the file can fix it without reading code. Structure and types are checked
 by msgspec (unknown keys are errors: a typo must not silently fall back to a
 default); meaning (references, times, ranges) by ``_check``.
+
+The names in ``[centre]``, ``[[queues]]`` and ``[[teams]]`` are shown in English;
+``[names.zh_CN]`` gives every one of them in Chinese (``localized``). Ids never
+depend on the language.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from console.domain.entities import (
     NOT_READY_REASONS,
     SlDefinition,
 )
+from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
 
 #: The bundled scenarios: package data of console.resources (the folder resources/ in the repository),
 #: found wherever the package is installed. A Path: pip installs a wheel unpacked, the editable install
@@ -178,12 +183,53 @@ class CasesSpec(_Spec):
     reopen_after: Distribution = msgspec.field(default_factory=lambda: _exponential(2 * 86400))
 
 
+class LocalNames(_Spec):
+    """The centre's, queues' and teams' display names in one language (ids never change)."""
+
+    centre: str
+    queues: dict[str, str]  # queue id -> name; every queue of the scenario
+    teams: dict[str, str]  # team id -> name; every team of the scenario
+
+
+class Names(_Spec):
+    """Display names by language; the names in [centre], [[queues]] and [[teams]] are the English ones."""
+
+    # The TOML key is the language tag as --lang spells it; the attribute is snake case.
+    zh_cn: LocalNames | None = msgspec.field(default=None, name="zh_CN")
+
+    def get(self, lang: str) -> LocalNames | None:
+        """The names table for ``lang``; None for English or a language the file has no table for."""
+        return self.zh_cn if check_language(lang) == "zh_CN" else None
+
+    def tables(self) -> list[tuple[str, LocalNames]]:
+        return [("zh_CN", self.zh_cn)] if self.zh_cn is not None else []
+
+
 class Scenario(_Spec):
     centre: CentreSpec
     queues: list[QueueSpec]
     teams: list[TeamSpec]
     breaks: BreakPolicy = msgspec.field(default_factory=BreakPolicy)
     cases: CasesSpec | None = None
+    names: Names = msgspec.field(default_factory=Names)
+
+
+def localized(scenario: Scenario, lang: str = DEFAULT_LANGUAGE) -> Scenario:
+    """The scenario with the centre's, queues' and teams' names in ``lang``, everything else as is.
+
+    Without a ``[names.LANG]`` table (and for English) the file's own names stay.
+    Raises ValueError for a language that is not one of ``names.LANGUAGES``.
+    """
+    table = scenario.names.get(lang)
+    if table is None:
+        return scenario
+    replace = msgspec.structs.replace
+    return replace(
+        scenario,
+        centre=replace(scenario.centre, name=table.centre),
+        queues=[replace(q, name=table.queues.get(q.id, q.name)) for q in scenario.queues],
+        teams=[replace(t, name=table.teams.get(t.id, t.name)) for t in scenario.teams],
+    )
 
 
 # -- loading -------------------------------------------------------------------
@@ -203,6 +249,8 @@ def load_scenario(path: Path | str) -> Scenario:
         m = re.search(r"line (\d+)", str(exc))
         line = f"line {m.group(1)}: " if m else ""
         raise ScenarioError(f"{where}: {line}TOML syntax error: {exc}") from None
+    for key, reason in _name_types(data):
+        raise ScenarioError(f"{where}: {key}: {reason}")
     try:
         scenario = msgspec.convert(data, type=Scenario)
     except msgspec.ValidationError as exc:
@@ -253,6 +301,27 @@ def shift_window(value: str) -> tuple[int, int]:
     if start % 1440 == end % 1440:
         raise ValueError(f"shift {value!r} starts when it ends; leave shift out for agents always logged in")
     return start % 1440, end % 1440
+
+
+_TOML_TYPES = {str: "str", bool: "bool", int: "int", float: "float", list: "array", dict: "object"}
+
+
+def _name_types(data: dict[str, Any]) -> Iterator[Problem]:
+    """Names that are not strings, by their key: msgspec would only say ``names.zh_CN.queues[...]``."""
+    names = data.get("names")
+    if not isinstance(names, dict):
+        return
+    for lang, table in names.items():
+        if lang not in Names.__struct_encode_fields__ or not isinstance(table, dict):
+            continue  # msgspec reports an unknown language or a table that is not one
+        for what in ("queues", "teams"):
+            items = table.get(what)
+            if not isinstance(items, dict):
+                continue
+            for item_id, value in items.items():
+                if not isinstance(value, str):
+                    got = _TOML_TYPES.get(type(value), type(value).__name__)
+                    yield f"names.{lang}.{what}.{item_id}", f"Expected `str`, got `{got}`"
 
 
 _AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
@@ -330,6 +399,8 @@ def _check(s: Scenario) -> Iterator[Problem]:
             yield f"{key}.per_shift", "must not be negative"
     if s.cases is not None:
         yield from _check_cases(s.cases, queue_ids, team_ids)
+    for lang, table in s.names.tables():
+        yield from _check_names(f"names.{lang}", table, s)
 
 
 def _check_centre(c: CentreSpec) -> Iterator[Problem]:
@@ -370,6 +441,25 @@ def _check_queue(key: str, q: QueueSpec, seen: set[str]) -> Iterator[Problem]:
     if not CALL_PRIORITY_MIN <= q.priority <= CALL_PRIORITY_MAX:
         yield f"{key}.priority", f"must be between {CALL_PRIORITY_MIN} and {CALL_PRIORITY_MAX}"
     yield from _check_curve(f"{key}.arrival_curve", q.arrival_curve)
+
+
+def _check_names(key: str, table: LocalNames, s: Scenario) -> Iterator[Problem]:
+    """Names only for ids the scenario has, and for all of them: a half-named floor mixes languages."""
+    if not table.centre.strip():
+        yield f"{key}.centre", "must not be empty"
+    for what, named, ids in (
+        ("queue", table.queues, [q.id for q in s.queues]),
+        ("team", table.teams, [t.id for t in s.teams]),
+    ):
+        where = f"{key}.{what}s"
+        for item_id, name in named.items():
+            if item_id not in ids:
+                yield f"{where}.{item_id}", f"unknown {what} {item_id!r}"
+            elif not name.strip():
+                yield f"{where}.{item_id}", "must not be empty"
+        for item_id in ids:
+            if item_id not in named:
+                yield where, f"no name for {what} {item_id!r} (every {what} needs one)"
 
 
 def _check_dist(key: str, d: Distribution, *, positive: bool) -> Iterator[Problem]:
