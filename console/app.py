@@ -210,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: --feed needs a token: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
         return 2
 
+    # The language is chosen before the embedded gateway starts: its demo centre speaks it too.
+    lang = choose_language(args.lang, open_settings(args.settings))
     embedded: EmbeddedGateway | None = None
     if args.feed:
         url = args.feed
@@ -220,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seed=1 if args.seed is None else args.seed,
                 speed=DEFAULT_SPEED if args.speed is None else args.speed,
                 start=args.start,
+                lang=lang,
             )
             embedded.start()
         except (ScenarioError, ValueError, OSError) as exc:
@@ -232,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
     assert token is not None  # --feed checked it above; the embedded gateway made one
     # Before the first widget: widgets take their words (and Qt its locale) when they are made.
-    language = install_language(_application(), choose_language(args.lang, open_settings(args.settings)))
+    language = install_language(_application(), lang)
     try:
         if layout is not None:
             return _run_wallboard(args, url, token, size, layout)

@@ -584,11 +584,17 @@ def test_embedded_gateway_options_pass_through(
 
     monkeypatch.setattr(EmbeddedGateway, "temporary", staticmethod(temporary))
     args = ["--scenario", "single_queue", "--seed", "7", "--speed", "42", "--start", "2026-03-02T00:00:00Z"]
-    assert app_main(args) == 1
-    assert app_main([]) == 1
+    assert app_main([*args, "--lang", "zh_CN"]) == 1  # the demo centre speaks the interface language
+    assert app_main(["--lang", "en"]) == 1
     assert asked == [
-        {"scenario": "single_queue", "seed": 7, "speed": 42.0, "start": "2026-03-02T00:00:00Z"},
-        {"scenario": "bank", "seed": 1, "speed": 10.0, "start": None},
+        {
+            "scenario": "single_queue",
+            "seed": 7,
+            "speed": 42.0,
+            "start": "2026-03-02T00:00:00Z",
+            "lang": "zh_CN",
+        },
+        {"scenario": "bank", "seed": 1, "speed": 10.0, "start": None, "lang": "en"},
     ]
     assert "cannot start the embedded gateway: not in this test" in capsys.readouterr().err
 
