@@ -154,7 +154,7 @@
     </message>
     <message>
         <source>Open cases</source>
-        <translation>未结工单</translation>
+        <translation>在办工单</translation>
     </message>
     <message>
         <source>Pending</source>
@@ -362,7 +362,7 @@
     </message>
     <message>
         <source>Caller</source>
-        <translation>主叫号码</translation>
+        <translation>来电号码</translation>
     </message>
     <message>
         <source>How far past the queue&apos;s service-level threshold</source>
@@ -370,7 +370,7 @@
     </message>
     <message>
         <source>Masked caller number</source>
-        <translation>主叫号码（已脱敏）</translation>
+        <translation>来电号码（已脱敏）</translation>
     </message>
     <message>
         <source>Waiting {wait}, {over} past the {threshold} s threshold</source>
@@ -1720,7 +1720,7 @@ pancy</source>
     <name>QueueTile</name>
     <message>
         <source>Centre total</source>
-        <translation>全中心合计</translation>
+        <translation>中心合计</translation>
     </message>
     <message>
         <source>Waiting</source>
@@ -2176,7 +2176,7 @@ pancy</source>
     </message>
     <message>
         <source>The gateway at {url} has sent nothing for {age}.</source>
-        <translation>网关 {url} 已有 {age} 未发送任何数据。</translation>
+        <translation>网关 {url} 已有 {age}未发送任何数据。</translation>
     </message>
     <message>
         <source>Not connected to {url}.</source>
@@ -2238,7 +2238,7 @@ pancy</source>
     </message>
     <message>
         <source>Caller</source>
-        <translation>主叫号码</translation>
+        <translation>来电号码</translation>
     </message>
     <message>
         <source>Higher is served first (0 to 10)</source>
@@ -2250,7 +2250,7 @@ pancy</source>
     </message>
     <message>
         <source>Masked caller number</source>
-        <translation>脱敏后的主叫号码</translation>
+        <translation>来电号码（已脱敏）</translation>
     </message>
     <message>
         <source>Waiting {wait}, past the {threshold} s threshold</source>

@@ -54,6 +54,7 @@ from console.domain.wallboard import (
     default_layout,
 )
 from console.widgets.common.fmt import DASH, LEVEL_COLORS
+from console.widgets.common.language import install_language
 from console.widgets.wallboard.tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
 from console.widgets.wallboard.window import WallboardWindow
 from tests.helpers.floor_sources import FakeLive, driven_source
@@ -80,11 +81,28 @@ NAMES = (
 )
 
 
-def twelve_queue_source() -> FloorSource:
+#: The same twelve in Chinese, as a bank in China names them (long ones included).
+NAMES_ZH = (
+    "个人账户",
+    "转账汇款",
+    "信用卡",
+    "贷款",
+    "投诉与建议",
+    "贵宾服务",
+    "住房按揭与房产抵押贷款",
+    "公司及小微企业银行业务",
+    "财富管理",
+    "欺诈、挂失及被盗卡片",
+    "网上银行与手机银行",
+    "催收与资产保全",
+)
+
+
+def twelve_queue_source(names: tuple[str, ...] = NAMES) -> FloorSource:
     """A floor of twelve queues from a snapshot, no network."""
     now = to_ms(START)
     queues, calls, agents, cases = [], [], [], []
-    for i, name in enumerate(NAMES):
+    for i, name in enumerate(names):
         qid = f"q{i:02d}"
         offered = 1000 + 37 * i
         answered = offered - 150
@@ -258,6 +276,30 @@ def test_nothing_is_clipped_with_twelve_queue_tiles_at_1080p_and_4k(qtbot: QtBot
     # Readable from five metres: figures scale with the screen, and are large to begin with.
     assert value_px[1920] >= 24
     assert value_px[3840] >= 1.8 * value_px[1920]
+
+
+def test_nothing_is_clipped_in_chinese_at_1080p_and_4k(qtbot: QtBot) -> None:
+    """CJK text is taller and its glyphs wider: the font fitting must hold under --lang zh_CN too."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    language = install_language(app, "zh_CN")
+    try:
+        source = twelve_queue_source(NAMES_ZH)
+        for size in ((1920, 1080), (3840, 2160)):
+            board = open_board(qtbot, source, twelve_layout(), size)
+            queue_tiles = [t for t in board.pages[0].tiles if isinstance(t, QueueTile) and not t.is_summary]
+            assert [t.heading.text() for t in queue_tiles] == list(NAMES_ZH)
+            summary = board.pages[0].tiles[0]
+            assert isinstance(summary, QueueTile) and summary.heading.text() == "中心合计"  # translated
+            assert_nothing_clipped(board)
+            board.next_page()
+            QApplication.processEvents()
+            breaches = board.current_tiles()[0]
+            assert isinstance(breaches, BreachesTile) and "今日" in breaches.count.text()
+            assert_nothing_clipped(board)
+            board.close()
+    finally:
+        language.remove()
 
 
 def test_the_default_layout_on_the_bank_fits_and_shows_every_queue(qtbot: QtBot) -> None:
