@@ -2286,6 +2286,14 @@ pancy</source>
 <context>
     <name>WallboardWindow</name>
     <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Breaches and queue length</source>
+        <translation>超时告警与排队趋势</translation>
+    </message>
+    <message>
         <source>Wallboard</source>
         <translation>监控大屏</translation>
     </message>

@@ -291,9 +291,11 @@ def test_nothing_is_clipped_in_chinese_at_1080p_and_4k(qtbot: QtBot) -> None:
             assert [t.heading.text() for t in queue_tiles] == list(NAMES_ZH)
             summary = board.pages[0].tiles[0]
             assert isinstance(summary, QueueTile) and summary.heading.text() == "中心合计"  # translated
+            assert board.page_label.text() == "All twelve queues · 第 1/2 页"  # a layout's own words stay
             assert_nothing_clipped(board)
             board.next_page()
             QApplication.processEvents()
+            assert board.page_label.text() == "超时告警与排队趋势 · 第 2/2 页"  # the bundled page's title
             breaches = board.current_tiles()[0]
             assert isinstance(breaches, BreachesTile) and "今日" in breaches.count.text()
             assert_nothing_clipped(board)

@@ -399,12 +399,24 @@ class WallboardWindow(QWidget):
                 QApplication.beep()
         self._update_header()
 
+    def page_title(self, title: str) -> str:
+        """A page's title in the interface language when it is one of the bundled layout's own.
+
+        A layout file is the floor's own words and is shown as written; the bundled
+        default's titles are the product's, so they follow ``--lang`` like every label.
+        """
+        bundled = {
+            "Queues": self.tr("Queues"),
+            "Breaches and queue length": self.tr("Breaches and queue length"),
+        }
+        return bundled.get(title, title)
+
     def _update_header(self) -> None:
         state = self.feed.state
         self.centre_label.setText(state.centre.name or self.tr("Wallboard"))
         spec = self.layout_spec.pages[self.rotation.current]
         text = self.tr("{title} · page {n} of {count}").format(
-            title=spec.title, n=self.rotation.current + 1, count=self.rotation.count
+            title=self.page_title(spec.title), n=self.rotation.current + 1, count=self.rotation.count
         )
         if self.rotation.paused:
             text = self.tr("{page} · ❚❚ PAUSED").format(page=text)
