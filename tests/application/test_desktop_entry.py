@@ -135,3 +135,24 @@ def test_the_data_folder_follows_xdg_data_home(tmp_path: Path) -> None:
     assert data_home({"HOME": str(tmp_path)}) == tmp_path / ".local" / "share"
     assert data_home({"HOME": str(tmp_path), "XDG_DATA_HOME": "relative"}) == tmp_path / ".local" / "share"
 
+
+def test_supervisor_console_install_desktop_installs_itself(tmp_path: Path) -> None:
+    """``main.py --install-desktop`` (what ``make install-desktop`` runs, through the script)."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "main.py", "--install-desktop"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    entry = tmp_path / "applications" / f"{DESKTOP_ID}.desktop"
+    assert f"desktop entry {entry} (starts {sys.executable} {ROOT / 'main.py'})" in out.stdout
+    assert _exec_arguments(_keys(entry.read_text(encoding="utf-8"))["Exec"]) == [
+        sys.executable,
+        str(ROOT / "main.py"),
+    ]
+    assert (tmp_path / "icons" / "hicolor" / "scalable" / "apps" / f"{DESKTOP_ID}.svg").is_file()
