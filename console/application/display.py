@@ -36,7 +36,7 @@ DISPLAY_VARIABLES = {"xcb": "DISPLAY", "wayland": "WAYLAND_DISPLAY"}
 DEFAULT_PLATFORM = "xcb"
 #: What the console renders with when there is no display: ``--screenshot`` needs nothing more.
 HEADLESS_PLATFORM = "offscreen"
-#: ldd of one plugin takes a few tens of milliseconds; the bound is for a machine under heavy load.
+#: ldd of one plugin takes milliseconds; the bound is for a machine under heavy load.
 LDD_TIMEOUT_S = 30.0
 #: Connecting to a display across the network (ssh -X gives localhost:10): answers in far less.
 CONNECT_TIMEOUT_S = 3.0
@@ -48,10 +48,8 @@ PACKAGE_EXCEPTIONS = {
     "libdl.so.2": "libc6",
     "libpthread.so.0": "libc6",
     "librt.so.1": "libc6",
-    "libgcc_s.so.1": "libgcc-s1",
     "libz.so.1": "zlib1g",
     "libGLdispatch.so.0": "libglvnd0",
-    "libOpenGL.so.0": "libopengl0",
     "libglib-2.0.so.0": "libglib2.0-0",
     "libgthread-2.0.so.0": "libglib2.0-0",
     "libgobject-2.0.so.0": "libglib2.0-0",
