@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Reinstall whenever pyproject.toml changes.
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-export QT_QPA_PLATFORM ?= offscreen
+# No QT_QPA_PLATFORM here: `make run` shows the console on the user's display. The tests
+# (tests/conftest.py), `make bench` and `--screenshot` choose offscreen themselves.
 
-.PHONY: run gateway test lint typecheck layers bench clean
+.PHONY: run gateway test lint typecheck layers bench install-desktop clean
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -16,14 +17,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@rm -f $(VENV)/.installed-*; touch $@
 
+# The libraries Qt's platform plugin needs first (installed as root, else the command that does).
 run: $(STAMP)
+	@scripts/ensure-display-deps.sh $(BIN)/python
 	$(BIN)/python main.py $(ARGS)
 
 gateway: $(STAMP)
 	$(BIN)/python -m console.feeds.gateway $(ARGS)
 
 test: $(STAMP)
-	@scripts/ensure-test-deps.sh
+	@scripts/ensure-test-deps.sh $(BIN)/python
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory lint typecheck layers
 
@@ -39,6 +42,11 @@ layers: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The console in the user's application menu: a desktop entry that starts this checkout's
+# .venv/bin/supervisor-console, and its icon (under ~/.local/share).
+install-desktop: $(STAMP)
+	$(BIN)/supervisor-console --install-desktop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

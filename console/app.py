@@ -5,11 +5,16 @@ centre (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a
 one-time admin token and a throw-away SQLite database, and connects to it like to
 any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
 running gateway. ``--screenshot FILE --after SECONDS`` saves a PNG of the window
-and exits (works offscreen: ``QT_QPA_PLATFORM=offscreen``). ``--wallboard``
-shows the wall display instead (full screen on ``--screen N``, pages from
-``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN`` picks the interface
-language (default: as last chosen in View ▸ Language, else the system's); the
-translators go on the application before any widget is made.
+and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise, so it needs
+no display). ``--wallboard`` shows the wall display instead (full screen on
+``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN``
+picks the interface language (default: as last chosen in View ▸ Language, else the
+system's); the translators go on the application before any widget is made.
+
+Before Qt starts, ``console.application.display`` checks that a window can be shown
+here (a display, the libraries of Qt's platform plugin): Qt itself would abort the
+process with a less helpful message. ``--install-desktop`` puts the desktop entry and
+icon in the user's application menu; ``--version`` prints the version.
 """
 
 from __future__ import annotations
@@ -18,15 +23,20 @@ import argparse
 import logging
 import math
 import os
+import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from console import __version__
+from console.application import desktop_entry, display
 from console.application.embedded import EmbeddedGateway
 from console.application.live import LiveFeed
 from console.application.wallboard_layout import LayoutError, load_layout
@@ -104,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="logging level: " + ", ".join(LOG_LEVELS) + " (default WARNING)",
     )
+    p.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="put the console in your application menu (a desktop entry starting this program, and its "
+        "icon, under ~/.local/share) and exit",
+    )
+    p.add_argument("--version", action="version", version=f"supervisor-console {__version__}")
     return p
 
 
@@ -205,10 +222,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.install_desktop:
+        return _install_desktop()
     token = args.token or os.environ.get("CONSOLE_TOKEN")
     if args.feed and not token:
         print("error: --feed needs a token: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
         return 2
+    if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
+        # A picture needs no display, and taking one should not flash a window on the user's screen.
+        os.environ["QT_QPA_PLATFORM"] = display.HEADLESS_PLATFORM
+    # Before anything starts: without a display, or without the libraries of Qt's platform
+    # plugin, QApplication would abort the process. Offscreen (tests, --screenshot) is not judged.
+    problem = None if QApplication.instance() is not None else display.check(os.environ)
+    if problem is not None:
+        print(display.describe(problem), file=sys.stderr)
+        return 1
 
     # The language is chosen before the embedded gateway starts: its demo centre speaks it too.
     lang = choose_language(args.lang, open_settings(args.settings))
@@ -251,7 +279,28 @@ def _application() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName(ORGANIZATION)
+    # The window system matches the windows to the installed desktop entry and its icon by this id.
+    app.setDesktopFileName(desktop_entry.DESKTOP_ID)
+    app.setWindowIcon(QIcon(str(desktop_entry.ICON_FILE)))
     return app
+
+
+def _install_desktop() -> int:
+    """``--install-desktop``: the entry and the icon under the user's data folder, checked when we can."""
+    try:
+        done = desktop_entry.install(os.environ)
+    except OSError as exc:
+        print(f"error: cannot install the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    print(f"desktop entry {done.entry} (starts {' '.join(done.command)})")
+    print(f"icon {done.icon}")
+    validate = shutil.which("desktop-file-validate")
+    if validate is not None:
+        out = subprocess.run([validate, str(done.entry)], capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(f"error: desktop-file-validate: {out.stdout}{out.stderr}".rstrip(), file=sys.stderr)
+            return 1
+    return 0
 
 
 def _serve(

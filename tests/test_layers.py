@@ -13,6 +13,8 @@ HEADLESS_PACKAGES = ["console.domain", "console.feeds", "console.store"]
 #: Qt-free modules of the console's application layer (docs/architecture.md).
 HEADLESS_MODULES = [
     "console.application.commands",
+    "console.application.desktop_entry",
+    "console.application.display",
     "console.application.embedded",
     "console.application.timeseries",
     "console.application.wallboard_layout",

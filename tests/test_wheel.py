@@ -38,6 +38,9 @@ import pytest
 from PySide6.QtGui import QImage
 from websockets.sync.client import connect
 
+from console import __version__
+from console.application.desktop_entry import DESKTOP_ID
+
 ROOT = Path(__file__).resolve().parents[1]
 #: What the build reads from the checkout: copied to a folder of its own, so that the build's
 #: leftovers (build/, *.egg-info) stay out of the checkout and a stale build/ cannot leak into the wheel.
@@ -326,3 +329,46 @@ def test_an_unknown_scenario_names_the_bundled_ones(installed: Installed) -> Non
     proc = _run(step, args, RUN_S, installed.env, installed.work, check=False)
     assert proc.returncode == 2, proc.stderr
     assert "built-in: bank, erlang_c, single_queue" in proc.stderr, proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_both_programs_print_the_version_the_wheel_was_built_with(installed: Installed) -> None:
+    """One version, written once (console/__init__.py): in the wheel's name and metadata and
+    printed by both programs."""
+    assert installed.wheel.name.startswith(f"bank_supervisor_console-{__version__}-")
+    with zipfile.ZipFile(installed.wheel) as whl:
+        (metadata,) = fnmatch.filter(whl.namelist(), "*.dist-info/METADATA")
+        assert f"\nVersion: {__version__}\n" in whl.read(metadata).decode()
+    for program in ("supervisor-console", "console-gateway"):
+        out = _run(
+            f"{program} --version",
+            [str(installed.bin / program), "--version"],
+            RUN_S,
+            installed.env,
+            installed.work,
+        )
+        assert out.stdout == f"{program} {__version__}\n"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_installed_console_puts_itself_in_the_application_menu(installed: Installed) -> None:
+    """``supervisor-console --install-desktop`` from the wheel: the entry starts the wheel's program,
+    the icon is the one shipped (XDG_DATA_HOME is the test's folder, see _clean_env)."""
+    program = installed.bin / "supervisor-console"
+    out = _run(
+        "supervisor-console --install-desktop",
+        [str(program), "--install-desktop"],
+        RUN_S,
+        installed.env,
+        installed.work,
+    )
+    data = Path(installed.env["XDG_DATA_HOME"])
+    entry = data / "applications" / f"{DESKTOP_ID}.desktop"
+    icon = data / "icons" / "hicolor" / "scalable" / "apps" / f"{DESKTOP_ID}.svg"
+    assert f"desktop entry {entry} (starts {program})" in out.stdout
+    assert f"\nExec={program}\n" in entry.read_text(encoding="utf-8")
+    assert (
+        icon.read_bytes() == (installed.source / "resources" / "desktop" / f"{DESKTOP_ID}.svg").read_bytes()
+    )

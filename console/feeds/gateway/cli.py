@@ -16,6 +16,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from console import __version__
 from console.domain.clock import to_ms
 from console.feeds.gateway.config import GatewayConfig, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --load: agents, queues and open cases (default 5000x200x50000)",
     )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    p.add_argument("--version", action="version", version=f"console-gateway {__version__}")
     return p
 
 
