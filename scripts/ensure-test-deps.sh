@@ -19,6 +19,8 @@ done
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xwininfo >/dev/null || missing+=(x11-utils)
 command -v desktop-file-validate >/dev/null || missing+=(desktop-file-utils)
+# CJK glyphs for the zh_CN interface (the wall display's font-fitting test measures real Chinese text).
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 if [ -x "$python" ]; then
   read -ra xcb < <("$python" -m console.application.display --platform xcb)
   missing+=("${xcb[@]}")

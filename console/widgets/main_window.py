@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
 
-        self.banner = StaleBanner(feed)
+        # With a parent from the start: shown in its constructor, a parentless banner would flash
+        # as a window of its own on a real display until the layout takes it.
+        self.banner = StaleBanner(feed, self)
         self.queues = QueueOverview(feed)
         self.charts = ChartsPanel(feed)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
