@@ -35,6 +35,22 @@ def translated_or(text: Text | None, english: str | None) -> str:
     return english or ""
 
 
+def sentence(text: str) -> str:
+    """A reason as a sentence: capitalised, ending with a full stop (a Chinese one after Chinese)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    if text.endswith((".", "!", "?", "。", "！", "？")):
+        return text
+    return text + ("。" if _wide(text[-1]) else ".")
+
+
+def _wide(ch: str) -> bool:
+    """A CJK character or punctuation mark: what a Chinese sentence ends with."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
+
+
 def _installed(context: str, template: str) -> str:
     # The one call with a variable text: the templates are literals at their QT_TRANSLATE_NOOP.
     return QCoreApplication.translate(context, template)
