@@ -43,7 +43,14 @@ from console.application.wallboard_layout import LayoutError, load_layout
 from console.domain.clock import is_valid
 from console.domain.wallboard import Layout, default_layout
 from console.feeds.sources.simulator.scenario import ScenarioError
-from console.widgets.common.language import LANGUAGES, check_language, choose_language, install_language
+from console.widgets.common.language import (
+    LANGUAGES,
+    check_language,
+    choose_language,
+    install_language,
+    lookup_in,
+)
+from console.widgets.common.texts import translated
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
 from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow, open_settings
 from console.widgets.wallboard.window import WallboardWindow
@@ -192,17 +199,25 @@ def check_args(args: argparse.Namespace) -> None:
 
 
 def wallboard_layout(args: argparse.Namespace) -> Layout:
-    """The wallboard's layout: --layout checked whole, or the default; raises ValueError for the user."""
-    if args.layout is None:
-        layout = default_layout()
-    else:
-        try:
-            layout = load_layout(args.layout)
-        except LayoutError as exc:
-            raise ValueError(f"--layout: {exc}") from None
+    """The wallboard's layout: --layout checked whole, or the default.
+
+    Raises LayoutError for a layout file that cannot be used, ValueError for the other options.
+    """
+    layout = default_layout() if args.layout is None else load_layout(args.layout)
     if args.page is not None and args.page > len(layout.pages):
         raise ValueError(f"--page {args.page}: the layout has {len(layout.pages)} page(s)")
     return layout
+
+
+def layout_error_text(exc: LayoutError, args: argparse.Namespace) -> str:
+    """``FILE:LINE: WHERE: REASON`` with the reason in the interface language.
+
+    The layout is refused before anything starts (no gateway, no application: a machine without a
+    display still gets the message), so before the translators are installed: the reason is looked
+    up in the chosen language's translation directly.
+    """
+    code = choose_language(args.lang, open_settings(args.settings))
+    return exc.message(translated(exc.text, lookup_in(code)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = parse_size(args.size) if args.size else None
         check_args(args)
         layout = wallboard_layout(args) if args.wallboard else None
+    except LayoutError as exc:
+        print(f"error: --layout: {layout_error_text(exc, args)}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -5,8 +5,9 @@ For each ``resources/i18n/console_LANG.ts``:
   lacks and none it has that the code no longer uses;
 - every message is translated (none ``unfinished``, none empty);
 - the committed ``.qm`` is what lrelease makes of the committed ``.ts``.
-And every ``tr()`` / ``QCoreApplication.translate`` call gives lupdate literal strings to find:
-lupdate skips a variable silently and takes an f-string's text with its braces.
+And every ``tr()`` / ``QCoreApplication.translate`` / ``QT_TRANSLATE_NOOP`` call gives lupdate
+literal strings to find: lupdate skips a variable silently and takes an f-string's text with its
+braces. The one exception is the helper that translates those marked texts (``_TRANSLATES_MARKED``).
 """
 
 from __future__ import annotations
@@ -134,21 +135,47 @@ def test_the_qm_is_what_lrelease_makes_of_the_ts(ts: Path, tmp_path: Path) -> No
     )
 
 
+#: The calls that look up, at run time, the texts Qt-free modules marked with QT_TRANSLATE_NOOP
+#: (console.domain.texts.Text): lupdate found them at their mark, so these calls' variables are right.
+_TRANSLATES_MARKED = frozenset(
+    {
+        ("console/widgets/common/texts.py", "QCoreApplication.translate(context, template)"),
+        ("console/widgets/common/language.py", "translator.translate(context, text)"),  # before the app
+    }
+)
+
+
 def _literal_calls_wanted(path: Path) -> list[str]:
-    """tr()/translate() calls in ``path`` whose texts are not plain literals, as ``file:line: call``."""
+    """tr()/translate()/QT_TRANSLATE_NOOP() calls in ``path`` whose texts are not plain literals."""
+    return _literal_calls_in(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+
+
+def _literal_calls_in(source: str, name: str) -> list[str]:
+    """The calls of ``source`` (the file ``name``) lupdate cannot read, as ``name:line: call``."""
     bad = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
-        texts = {"tr": node.args[:1], "translate": node.args[:2]}.get(name)
-        if texts is None:
+        func = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        texts = {"tr": node.args[:1], "translate": node.args[:2], "QT_TRANSLATE_NOOP": node.args[:2]}.get(
+            func
+        )
+        if texts is None or (name, ast.unparse(node)) in _TRANSLATES_MARKED:
             continue
-        if len(texts) < (1 if name == "tr" else 2) or not all(
+        if len(texts) < (1 if func == "tr" else 2) or not all(
             isinstance(a, ast.Constant) and isinstance(a.value, str) for a in texts
         ):
-            bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:90]}")
+            bad.append(f"{name}:{node.lineno}: {ast.unparse(node)[:90]}")
     return bad
+
+
+def test_the_literal_check_reads_qt_translate_noop_marks_too() -> None:
+    source = 'a = QT_TRANSLATE_NOOP("C", "fine")\nb = QT_TRANSLATE_NOOP("C", template)\n'
+    assert _literal_calls_in(source, "m.py") == ["m.py:2: QT_TRANSLATE_NOOP('C', template)"]
+    # The exemption is for the one helper's call, not for the same call anywhere else.
+    helper = "def f(context, template):\n    return QCoreApplication.translate(context, template)\n"
+    assert _literal_calls_in(helper, "console/widgets/common/texts.py") == []
+    assert len(_literal_calls_in(helper, "console/other.py")) == 1
 
 
 def test_every_translated_text_is_a_literal_lupdate_can_find() -> None:

@@ -1,6 +1,7 @@
 """The wallboard's layout file: TOML in, a checked ``console.domain.wallboard.Layout`` out (no Qt).
 
-Every mistake is reported as ``FILE:LINE: WHERE: REASON``, e.g.
+Every mistake is reported as ``FILE:LINE: WHERE: REASON``, the reason also as a
+``console.domain.texts.Text`` (``LayoutError.text``) for the console to translate, e.g.
 ``layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, breaches, chart)``:
 tomllib's syntax errors carry their line, and for the rest a small index of the
 file (``key_lines``) finds the line of the key, table or array element at fault.
@@ -20,6 +21,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.domain.wallboard import (
     ALL_QUEUES,
     BurnIn,
@@ -60,15 +62,43 @@ _METRICS = tuple(m.value for m in Metric)
 
 
 class LayoutError(Exception):
-    """A layout file that cannot be used; ``str()`` is ``FILE:LINE: WHERE: REASON``."""
+    """A layout file that cannot be used; ``str()`` is ``FILE:LINE: WHERE: REASON`` in English.
 
-    def __init__(self, file: str, line: int | None, where: str, reason: str) -> None:
+    ``reason`` is the English; ``text`` the same to translate, and ``message(reason)`` the whole
+    line around a reason in another language.
+    """
+
+    def __init__(self, file: str, line: int | None, where: str, reason: str | Text) -> None:
         self.file = file
         self.line = line
         self.where = where
-        self.reason = reason
-        place = f"{file}:{line}" if line is not None else file
-        super().__init__(f"{place}: {where}: {reason}" if where else f"{place}: {reason}")
+        self.reason = str(reason)
+        self.text = reason if isinstance(reason, Text) else _text("{reason}", reason=reason)
+        super().__init__(self.message(self.reason))
+
+    def message(self, reason: str) -> str:
+        """``FILE:LINE: WHERE: REASON`` with ``reason`` (the reason as said in the interface language)."""
+        place = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{place}: {self.where}: {reason}" if self.where else f"{place}: {reason}"
+
+
+def _text(template: str, **params: object) -> Text:
+    """A reason of the layout checker (context ``WallboardLayout``; the template marked at the call)."""
+    return Text("WallboardLayout", template, params)
+
+
+def _unit(name: str) -> Text:
+    """A unit of the limits, as words to translate."""
+    units = {
+        "seconds": _text(QT_TRANSLATE_NOOP("WallboardLayout", "seconds")),
+        "pixels": _text(QT_TRANSLATE_NOOP("WallboardLayout", "pixels")),
+        "minutes": _text(QT_TRANSLATE_NOOP("WallboardLayout", "minutes")),
+        "columns": _text(QT_TRANSLATE_NOOP("WallboardLayout", "columns")),
+        "rows": _text(QT_TRANSLATE_NOOP("WallboardLayout", "rows")),
+        "percent": _text(QT_TRANSLATE_NOOP("WallboardLayout", "percent")),
+        "calls": _text(QT_TRANSLATE_NOOP("WallboardLayout", "calls")),
+    }
+    return units[name]
 
 
 # -- where things are in the file -----------------------------------------------------------------
@@ -282,7 +312,7 @@ class _Checker:
         self.file = file
         self.lines = key_lines(text)
 
-    def fail(self, path: Path_, reason: str, at: Path_ | None = None) -> LayoutError:
+    def fail(self, path: Path_, reason: Text, at: Path_ | None = None) -> LayoutError:
         """An error about ``path``, placed at the line of ``at`` (default ``path``) or its nearest parent."""
         probe = at if at is not None else path
         line = None
@@ -292,64 +322,141 @@ class _Checker:
                 break
         return LayoutError(self.file, line, where(path), reason)
 
-    def table(self, value: Any, path: Path_, known: tuple[str, ...], what: str) -> dict[str, Any]:
+    def table(self, value: Any, path: Path_, known: tuple[str, ...], what: Text) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(path, f"expected a table ({what}), not {_kind_of(value)}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "expected a table ({what}), not {value}"),
+                    what=what,
+                    value=_kind_of(value),
+                ),
+            )
         for key in value:
             if key not in known:
-                raise self.fail(path, f"unknown key {key!r} (known: {', '.join(known)})", at=(*path, key))
+                raise self.fail(path, _unknown_key(key, known), at=(*path, key))
         return value
 
     def number(self, value: Any, path: Path_, lo: float, hi: float, unit: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise self.fail(path, f"expected a number of {unit}, not {_show(value)}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "expected a number of {unit}, not {value}"),
+                    unit=_unit(unit),
+                    value=_show(value),
+                ),
+            )
         if not lo <= value <= hi:
-            raise self.fail(path, f"{_show(value)} is out of range: {lo:g} to {hi:g} {unit}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "{value} is out of range: {lo:g} to {hi:g} {unit}"),
+                    value=_show(value),
+                    lo=lo,
+                    hi=hi,
+                    unit=_unit(unit),
+                ),
+            )
         return float(value)
 
     def integer(self, value: Any, path: Path_, lo: int, hi: int, unit: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number of {unit}, not {_show(value)}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "expected a whole number of {unit}, not {value}"),
+                    unit=_unit(unit),
+                    value=_show(value),
+                ),
+            )
         if not lo <= value <= hi:
-            raise self.fail(path, f"{value} is out of range: {lo} to {hi} {unit}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "{value} is out of range: {lo} to {hi} {unit}"),
+                    value=value,
+                    lo=lo,
+                    hi=hi,
+                    unit=_unit(unit),
+                ),
+            )
         return value
 
-    def text(self, value: Any, path: Path_, what: str) -> str:
+    def text(self, value: Any, path: Path_, what: Text) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, f"expected {what} (a non-empty string), not {_show(value)}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "expected {what} (a non-empty string), not {value}"),
+                    what=what,
+                    value=_show(value),
+                ),
+            )
         return value.strip()
 
     def rotate(self, value: Any, path: Path_) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise self.fail(path, f"expected a number of seconds, not {_show(value)}")
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "expected a number of {unit}, not {value}"),
+                    unit=_unit("seconds"),
+                    value=_show(value),
+                ),
+            )
         if value != 0 and not ROTATE_MIN_S <= value <= ROTATE_MAX_S:
             raise self.fail(
                 path,
-                f"bad rotation interval {value:g} s: 0 (no rotation) or "
-                f"{ROTATE_MIN_S:g} to {ROTATE_MAX_S:g} seconds",
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "WallboardLayout",
+                        "bad rotation interval {value:g} s: 0 (no rotation) or {lo:g} to {hi:g} seconds",
+                    ),
+                    value=value,
+                    lo=ROTATE_MIN_S,
+                    hi=ROTATE_MAX_S,
+                ),
             )
         return float(value)
 
     # -- the parts ----------------------------------------------------------------------------
 
     def layout(self, data: dict[str, Any]) -> Layout:
-        self.table(data, (), _TOP_KEYS, "the layout")
+        self.table(data, (), _TOP_KEYS, _text(QT_TRANSLATE_NOOP("WallboardLayout", "the layout")))
         out: dict[str, Any] = {}
         if "rotate_s" in data:
             out["rotate_s"] = self.rotate(data["rotate_s"], ("rotate_s",))
         if "sound" in data:
             if not isinstance(data["sound"], bool):
-                raise self.fail(("sound",), f"expected true or false, not {_show(data['sound'])}")
+                raise self.fail(
+                    ("sound",),
+                    _text(
+                        QT_TRANSLATE_NOOP("WallboardLayout", "expected true or false, not {value}"),
+                        value=_show(data["sound"]),
+                    ),
+                )
             out["sound"] = data["sound"]
         if "interval_min" in data:
             value = data["interval_min"]
             if isinstance(value, bool) or value not in (15, 30):
-                raise self.fail(("interval_min",), f"expected 15 or 30 (minutes), not {_show(value)}")
+                raise self.fail(
+                    ("interval_min",),
+                    _text(
+                        QT_TRANSLATE_NOOP("WallboardLayout", "expected 15 or 30 (minutes), not {value}"),
+                        value=_show(value),
+                    ),
+                )
             out["interval_min"] = int(value)
         if "theme" in data:
             if data["theme"] not in THEMES:
                 raise self.fail(
-                    ("theme",), f"unknown theme {_show(data['theme'])} (known: {', '.join(THEMES)})"
+                    ("theme",),
+                    _text(
+                        QT_TRANSLATE_NOOP("WallboardLayout", "unknown theme {value} (known: {known})"),
+                        value=_show(data["theme"]),
+                        known=", ".join(THEMES),
+                    ),
                 )
             out["theme"] = data["theme"]
         if "burn_in" in data:
@@ -357,16 +464,35 @@ class _Checker:
         if "thresholds" in data:
             out["thresholds"] = self.thresholds(data["thresholds"])
         if "pages" not in data:
-            raise self.fail((), "no pages: add at least one [[pages]] table with its tiles")
+            raise self.fail(
+                (),
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "WallboardLayout", "no pages: add at least one [[pages]] table with its tiles"
+                    )
+                ),
+            )
         pages = data["pages"]
         if not isinstance(pages, list) or not pages:
-            raise self.fail(("pages",), "expected a list of pages ([[pages]] tables), at least one")
+            raise self.fail(
+                ("pages",),
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "WallboardLayout", "expected a list of pages ([[pages]] tables), at least one"
+                    )
+                ),
+            )
         out["pages"] = tuple(self.page(p, ("pages", i)) for i, p in enumerate(pages))
         return Layout(**out)
 
     def burn_in(self, value: Any) -> BurnIn:
         path: Path_ = ("burn_in",)
-        table = self.table(value, path, ("pixels", "every_s"), "burn_in: pixels, every_s")
+        table = self.table(
+            value,
+            path,
+            ("pixels", "every_s"),
+            _text(QT_TRANSLATE_NOOP("WallboardLayout", "burn_in: pixels, every_s")),
+        )
         out: dict[str, Any] = {}
         if "pixels" in table:
             out["pixels"] = self.integer(table["pixels"], (*path, "pixels"), 0, BURN_IN_MAX_PX, "pixels")
@@ -377,14 +503,25 @@ class _Checker:
         return BurnIn(**out)
 
     def page(self, value: Any, path: Path_) -> PageSpec:
-        table = self.table(value, path, _PAGE_KEYS, "a page")
+        table = self.table(value, path, _PAGE_KEYS, _text(QT_TRANSLATE_NOOP("WallboardLayout", "a page")))
         number = int(path[-1]) + 1
-        title = self.text(table["title"], (*path, "title"), "a title") if "title" in table else f"{number}"
+        title = self.text(table["title"], (*path, "title"), _A_TITLE) if "title" in table else f"{number}"
         if "tiles" not in table:
-            raise self.fail(path, 'a page needs tiles, e.g. tiles = [{ kind = "summary" }]')
+            # Braces doubled: the template goes through str.format.
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "WallboardLayout", 'a page needs tiles, e.g. tiles = [{{ kind = "summary" }}]'
+                    )
+                ),
+            )
         tiles = table["tiles"]
         if not isinstance(tiles, list) or not tiles:
-            raise self.fail((*path, "tiles"), "expected a list of tiles, at least one")
+            raise self.fail(
+                (*path, "tiles"),
+                _text(QT_TRANSLATE_NOOP("WallboardLayout", "expected a list of tiles, at least one")),
+            )
         columns = None
         if "columns" in table:
             columns = self.integer(table["columns"], (*path, "columns"), 1, COLUMNS_MAX, "columns")
@@ -394,16 +531,32 @@ class _Checker:
 
     def tile(self, value: Any, path: Path_) -> TileSpec:
         if not isinstance(value, dict):
-            raise self.fail(path, f'expected a tile table, e.g. {{ kind = "summary" }}, not {_show(value)}')
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "WallboardLayout", 'expected a tile table, e.g. {{ kind = "summary" }}, not {value}'
+                    ),
+                    value=_show(value),
+                ),
+            )
+        kinds = ", ".join(k.value for k in TileKind)
         if "kind" not in value:
-            raise self.fail(path, f"a tile needs a kind ({', '.join(k.value for k in TileKind)})")
+            raise self.fail(
+                path,
+                _text(QT_TRANSLATE_NOOP("WallboardLayout", "a tile needs a kind ({known})"), known=kinds),
+            )
         raw = value["kind"]
         try:
             kind = TileKind(raw)
         except ValueError:
             raise self.fail(
                 path,
-                f"unknown tile kind {_show(raw)} (known: {', '.join(k.value for k in TileKind)})",
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "unknown tile kind {value} (known: {known})"),
+                    value=_show(raw),
+                    known=kinds,
+                ),
                 at=(*path, "kind"),
             ) from None
         known = _TILE_KEYS[kind]
@@ -411,24 +564,44 @@ class _Checker:
             if key not in known:
                 raise self.fail(
                     path,
-                    f"unknown key {key!r} for a {kind.value} tile (known: {', '.join(known)})",
+                    _text(
+                        QT_TRANSLATE_NOOP(
+                            "WallboardLayout", "unknown key {key} for a {kind} tile (known: {known})"
+                        ),
+                        key=repr(key),
+                        kind=kind.value,
+                        known=", ".join(known),
+                    ),
                     at=(*path, key),
                 )
         out: dict[str, Any] = {"kind": kind}
         if "title" in value:
-            out["title"] = self.text(value["title"], (*path, "title"), "a title")
+            out["title"] = self.text(value["title"], (*path, "title"), _A_TITLE)
         if kind is TileKind.QUEUE:
             if "queue" not in value:
                 raise self.fail(
-                    path, f'a queue tile needs its queue: queue = "ID", or queue = "{ALL_QUEUES}" for all'
+                    path,
+                    _text(
+                        QT_TRANSLATE_NOOP(
+                            "WallboardLayout",
+                            'a queue tile needs its queue: queue = "ID", or queue = "{all}" for all',
+                        ),
+                        all=ALL_QUEUES,
+                    ),
                 )
-            out["queue"] = self.text(value["queue"], (*path, "queue"), "a queue id")
+            out["queue"] = self.text(value["queue"], (*path, "queue"), _A_QUEUE_ID)
         if "queues" in value:
             queues = value["queues"]
             if not isinstance(queues, list):
-                raise self.fail((*path, "queues"), f"expected a list of queue ids, not {_show(queues)}")
+                raise self.fail(
+                    (*path, "queues"),
+                    _text(
+                        QT_TRANSLATE_NOOP("WallboardLayout", "expected a list of queue ids, not {value}"),
+                        value=_show(queues),
+                    ),
+                )
             out["queues"] = tuple(
-                self.text(q, (*path, "queues", i), "a queue id") for i, q in enumerate(queues)
+                self.text(q, (*path, "queues", i), _A_QUEUE_ID) for i, q in enumerate(queues)
             )
         if "minutes" in value:
             out["minutes"] = self.integer(
@@ -440,18 +613,27 @@ class _Checker:
 
     def thresholds(self, value: Any) -> ThresholdConfig:
         path: Path_ = ("thresholds",)
-        table = self.table(value, path, (*_METRICS, "queues"), "thresholds")
+        table = self.table(
+            value, path, (*_METRICS, "queues"), _text(QT_TRANSLATE_NOOP("WallboardLayout", "thresholds"))
+        )
         board = self.metric_limits(table, path)
         queues: dict[str, MetricLimits] = {}
         if "queues" in table:
             per_queue = table["queues"]
             if not isinstance(per_queue, dict):
                 raise self.fail(
-                    (*path, "queues"), f"expected tables [thresholds.queues.ID], not {_show(per_queue)}"
+                    (*path, "queues"),
+                    _text(
+                        QT_TRANSLATE_NOOP(
+                            "WallboardLayout", "expected tables [thresholds.queues.ID], not {value}"
+                        ),
+                        value=_show(per_queue),
+                    ),
                 )
             for qid, limits in per_queue.items():
                 where_ = (*path, "queues", qid)
-                queues[qid] = self.metric_limits(self.table(limits, where_, _METRICS, "metrics"), where_)
+                metrics = _text(QT_TRANSLATE_NOOP("WallboardLayout", "metrics"))
+                queues[qid] = self.metric_limits(self.table(limits, where_, _METRICS, metrics), where_)
         return ThresholdConfig(board=board, queues=queues)
 
     def metric_limits(self, table: dict[str, Any], path: Path_) -> MetricLimits:
@@ -462,7 +644,12 @@ class _Checker:
         return MetricLimits(**out)
 
     def limits(self, metric: Metric, value: Any, path: Path_) -> Limits:
-        table = self.table(value, path, ("warning", "critical"), "warning, critical")
+        table = self.table(
+            value,
+            path,
+            ("warning", "critical"),
+            _text(QT_TRANSLATE_NOOP("WallboardLayout", "warning, critical")),
+        )
         hi, unit = {
             Metric.SERVICE_LEVEL: (100.0, "percent"),
             Metric.ABANDON: (100.0, "percent"),
@@ -479,34 +666,61 @@ class _Checker:
             if metric is Metric.SERVICE_LEVEL and critical > warning:
                 raise self.fail(
                     path,
-                    f"critical ({critical:g}) must be at or below warning ({warning:g}): "
-                    "a lower service level is worse",
+                    _text(
+                        QT_TRANSLATE_NOOP(
+                            "WallboardLayout",
+                            "critical ({critical:g}) must be at or below warning ({warning:g}): "
+                            "a lower service level is worse",
+                        ),
+                        critical=critical,
+                        warning=warning,
+                    ),
                     at=(*path, "critical"),
                 )
             if metric is not Metric.SERVICE_LEVEL and critical < warning:
                 raise self.fail(
                     path,
-                    f"critical ({critical:g}) must be at or above warning ({warning:g})",
+                    _text(
+                        QT_TRANSLATE_NOOP(
+                            "WallboardLayout",
+                            "critical ({critical:g}) must be at or above warning ({warning:g})",
+                        ),
+                        critical=critical,
+                        warning=warning,
+                    ),
                     at=(*path, "critical"),
                 )
         return Limits(warning=warning, critical=critical)
 
 
-def _kind_of(value: Any) -> str:
+_A_TITLE = _text(QT_TRANSLATE_NOOP("WallboardLayout", "a title"))
+_A_QUEUE_ID = _text(QT_TRANSLATE_NOOP("WallboardLayout", "a queue id"))
+
+
+def _unknown_key(key: str, known: tuple[str, ...]) -> Text:
+    return _text(
+        QT_TRANSLATE_NOOP("WallboardLayout", "unknown key {key} (known: {known})"),
+        key=repr(key),
+        known=", ".join(known),
+    )
+
+
+def _kind_of(value: Any) -> str | Text:
     if isinstance(value, list):
-        return "a list"
+        return _text(QT_TRANSLATE_NOOP("WallboardLayout", "a list"))
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return _text(QT_TRANSLATE_NOOP("WallboardLayout", "the string {value}"), value=repr(value))
     return _show(value)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any) -> str | Text:
+    """A value as the messages show it: TOML's words for booleans, Python's repr for the rest."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a table"
+        return _text(QT_TRANSLATE_NOOP("WallboardLayout", "a table"))
     if isinstance(value, list):
-        return "a list"
+        return _text(QT_TRANSLATE_NOOP("WallboardLayout", "a list"))
     return repr(value)
 
 
@@ -525,7 +739,8 @@ def parse_layout(text: str, file: str = "layout.toml") -> Layout:
             line = max(1, len(text.splitlines()))
         else:
             line = None
-        raise LayoutError(file, line, "", f"TOML syntax error: {exc}") from None
+        reason = _text(QT_TRANSLATE_NOOP("WallboardLayout", "TOML syntax error: {error}"), error=str(exc))
+        raise LayoutError(file, line, "", reason) from None
     return replace(_Checker(text, file).layout(data), source=file)
 
 
@@ -535,6 +750,9 @@ def load_layout(path: str | Path) -> Layout:
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise LayoutError(name, None, "", f"cannot read the layout file: {reason}") from None
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = _text(
+            QT_TRANSLATE_NOOP("WallboardLayout", "cannot read the layout file: {error}"), error=error
+        )
+        raise LayoutError(name, None, "", reason) from None
     return parse_layout(text, name)

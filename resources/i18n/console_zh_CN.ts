@@ -1012,6 +1012,173 @@
     </message>
 </context>
 <context>
+    <name>FeedClient</name>
+    <message>
+        <source>{url} is not a websocket address (expected ws://host:port): {error}</source>
+        <translation>{url} 不是 WebSocket 地址（应为 ws://主机:端口）：{error}</translation>
+    </message>
+    <message>
+        <source>{url} is not a feed gateway: it answered HTTP {status}</source>
+        <translation>{url} 不是数据源网关：它返回了 HTTP {status}</translation>
+    </message>
+    <message>
+        <source>cannot open a websocket to {url}: {error}</source>
+        <translation>无法打开到 {url} 的 WebSocket 连接：{error}</translation>
+    </message>
+    <message>
+        <source>cannot reach {url}: no answer within {seconds} s</source>
+        <translation>无法连接 {url}：{seconds} 秒内无应答</translation>
+    </message>
+    <message>
+        <source>cannot reach {url}: connection refused</source>
+        <translation>无法连接 {url}：连接被拒绝</translation>
+    </message>
+    <message>
+        <source>cannot reach {url}: unknown host</source>
+        <translation>无法连接 {url}：未知主机</translation>
+    </message>
+    <message>
+        <source>cannot reach {url}: {error}</source>
+        <translation>无法连接 {url}：{error}</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} refused the token (4401)</source>
+        <translation>{url} 的网关拒绝了令牌（4401）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} does not speak protocol {version} (4400)</source>
+        <translation>{url} 的网关不支持协议版本 {version}（4400）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} closed the connection: hello not received in time (4408)</source>
+        <translation>{url} 的网关关闭了连接：未及时收到握手消息（4408）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} is shutting down (1001)</source>
+        <translation>{url} 的网关正在关闭（1001）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} closed the connection: a frame was too large (1009)</source>
+        <translation>{url} 的网关关闭了连接：帧过大（1009）</translation>
+    </message>
+    <message>
+        <source>the connection to {url} was lost</source>
+        <translation>与 {url} 的连接已断开</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} closed the connection ({code}: {reason})</source>
+        <translation>{url} 的网关关闭了连接（{code}：{reason}）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} closed the connection ({code})</source>
+        <translation>{url} 的网关关闭了连接（{code}）</translation>
+    </message>
+    <message>
+        <source>the console fell {count} events behind {url}; taking a fresh snapshot</source>
+        <translation>控制台落后 {url} {count} 个事件；正在重新获取快照</translation>
+    </message>
+    <message>
+        <source>the feed client stopped</source>
+        <translation>数据源客户端已停止</translation>
+    </message>
+    <message>
+        <source>{reason}; retrying in {seconds} s</source>
+        <translation>{reason}；{seconds} 秒后重连</translation>
+    </message>
+    <message>
+        <source>{url} sent no welcome within {seconds} s</source>
+        <translation>{url} 在 {seconds} 秒内未发送欢迎消息</translation>
+    </message>
+    <message>
+        <source>the connection to {url} failed: {error}</source>
+        <translation>与 {url} 的连接失败：{error}</translation>
+    </message>
+    <message>
+        <source>internal error in the feed client ({error})</source>
+        <translation>数据源客户端内部错误（{error}）</translation>
+    </message>
+    <message>
+        <source>nothing received from {url} for {seconds} s</source>
+        <translation>{seconds} 秒内未从 {url} 收到任何数据</translation>
+    </message>
+    <message>
+        <source>resynchronising with {url}: the console asked for a fresh snapshot</source>
+        <translation>正在与 {url} 重新同步：控制台请求了新的快照</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} refused the hello: {code}: {message}</source>
+        <translation>{url} 的网关拒绝了握手消息：{code}：{message}</translation>
+    </message>
+    <message>
+        <source>expected welcome, got a malformed frame</source>
+        <translation>应收到欢迎消息，却收到格式错误的帧</translation>
+    </message>
+    <message>
+        <source>expected welcome, got {frame}</source>
+        <translation>应收到欢迎消息，却收到 {frame}</translation>
+    </message>
+    <message>
+        <source>{url} did not start with a welcome</source>
+        <translation>{url} 未以欢迎消息开始</translation>
+    </message>
+    <message>
+        <source>binary frame: the protocol sends text frames only</source>
+        <translation>二进制帧：协议只发送文本帧</translation>
+    </message>
+    <message>
+        <source>malformed frame: {error}</source>
+        <translation>格式错误的帧：{error}</translation>
+    </message>
+    <message>
+        <source>the gateway reported {code}: {message}</source>
+        <translation>网关报告 {code}：{message}</translation>
+    </message>
+    <message>
+        <source>unexpected welcome in the middle of the stream</source>
+        <translation>数据流中途出现意外的欢迎消息</translation>
+    </message>
+    <message>
+        <source>events before any snapshot</source>
+        <translation>在快照之前收到事件</translation>
+    </message>
+    <message>
+        <source>{url} sent events before a snapshot</source>
+        <translation>{url} 在快照之前发送了事件</translation>
+    </message>
+    <message>
+        <source>malformed event payload: {error}</source>
+        <translation>格式错误的事件内容：{error}</translation>
+    </message>
+    <message>
+        <source>{url} sent a malformed event; taking a fresh snapshot</source>
+        <translation>{url} 发送了格式错误的事件；正在重新获取快照</translation>
+    </message>
+    <message>
+        <source>sequence repeat: expected seq {expected}, got {got}</source>
+        <translation>序号重复：应为 {expected}，收到 {got}</translation>
+    </message>
+    <message>
+        <source>sequence repeat from {url} (expected {expected}, got {got}); resuming</source>
+        <translation>{url} 的序号重复（应为 {expected}，收到 {got}）；正在续传</translation>
+    </message>
+    <message>
+        <source>sequence gap: expected seq {expected}, got {got}</source>
+        <translation>序号缺号：应为 {expected}，收到 {got}</translation>
+    </message>
+    <message>
+        <source>sequence gap from {url} (expected {expected}, got {got}); resuming</source>
+        <translation>{url} 的序号缺号（应为 {expected}，收到 {got}）；正在续传</translation>
+    </message>
+    <message>
+        <source>heartbeat at seq {seq} but the last event received is {last}</source>
+        <translation>心跳序号为 {seq}，但最后收到的事件序号为 {last}</translation>
+    </message>
+    <message>
+        <source>events missing from {url} (heartbeat at {seq}, have {last}); resuming</source>
+        <translation>{url} 的事件有缺失（心跳序号 {seq}，已收到 {last}）；正在续传</translation>
+    </message>
+</context>
+<context>
     <name>FeedStatusBar</name>
     <message>
         <source>Who this console is signed in as, and the role the gateway gave it</source>
@@ -2281,6 +2448,185 @@ pancy</source>
     <message>
         <source>CRITICAL</source>
         <translation>严重</translation>
+    </message>
+</context>
+<context>
+    <name>WallboardLayout</name>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>pixels</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>percent</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>calls</source>
+        <translation>通</translation>
+    </message>
+    <message>
+        <source>expected a table ({what}), not {value}</source>
+        <translation>应为表（{what}），而不是 {value}</translation>
+    </message>
+    <message>
+        <source>expected a number of {unit}, not {value}</source>
+        <translation>应为数值（单位：{unit}），而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{value} is out of range: {lo:g} to {hi:g} {unit}</source>
+        <translation>{value} 超出范围：{lo:g} 到 {hi:g} {unit}</translation>
+    </message>
+    <message>
+        <source>expected a whole number of {unit}, not {value}</source>
+        <translation>应为整数（单位：{unit}），而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{value} is out of range: {lo} to {hi} {unit}</source>
+        <translation>{value} 超出范围：{lo} 到 {hi} {unit}</translation>
+    </message>
+    <message>
+        <source>expected {what} (a non-empty string), not {value}</source>
+        <translation>应为{what}（非空字符串），而不是 {value}</translation>
+    </message>
+    <message>
+        <source>bad rotation interval {value:g} s: 0 (no rotation) or {lo:g} to {hi:g} seconds</source>
+        <translation>翻页间隔 {value:g} 秒无效：应为 0（不翻页）或 {lo:g} 到 {hi:g} 秒</translation>
+    </message>
+    <message>
+        <source>the layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>expected true or false, not {value}</source>
+        <translation>应为 true 或 false，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>expected 15 or 30 (minutes), not {value}</source>
+        <translation>应为 15 或 30（分钟），而不是 {value}</translation>
+    </message>
+    <message>
+        <source>unknown theme {value} (known: {known})</source>
+        <translation>未知主题 {value}（可选：{known}）</translation>
+    </message>
+    <message>
+        <source>no pages: add at least one [[pages]] table with its tiles</source>
+        <translation>没有页面：请至少添加一个 [[pages]] 表及其图块</translation>
+    </message>
+    <message>
+        <source>expected a list of pages ([[pages]] tables), at least one</source>
+        <translation>应为页面列表（[[pages]] 表），至少一个</translation>
+    </message>
+    <message>
+        <source>burn_in: pixels, every_s</source>
+        <translation>burn_in：pixels、every_s</translation>
+    </message>
+    <message>
+        <source>a page</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>a page needs tiles, e.g. tiles = [{{ kind = &quot;summary&quot; }}]</source>
+        <translation>页面需要图块，例如 tiles = [{{ kind = &quot;summary&quot; }}]</translation>
+    </message>
+    <message>
+        <source>expected a list of tiles, at least one</source>
+        <translation>应为图块列表，至少一个</translation>
+    </message>
+    <message>
+        <source>expected a tile table, e.g. {{ kind = &quot;summary&quot; }}, not {value}</source>
+        <translation>应为图块表，例如 {{ kind = &quot;summary&quot; }}，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>a tile needs a kind ({known})</source>
+        <translation>图块需要 kind（{known}）</translation>
+    </message>
+    <message>
+        <source>unknown tile kind {value} (known: {known})</source>
+        <translation>未知的图块类型 {value}（可选：{known}）</translation>
+    </message>
+    <message>
+        <source>unknown key {key} for a {kind} tile (known: {known})</source>
+        <translation>{kind} 图块的未知键 {key}（可用：{known}）</translation>
+    </message>
+    <message>
+        <source>a queue tile needs its queue: queue = &quot;ID&quot;, or queue = &quot;{all}&quot; for all</source>
+        <translation>队列图块需要指定队列：queue = &quot;ID&quot;，或 queue = &quot;{all}&quot; 表示全部队列</translation>
+    </message>
+    <message>
+        <source>expected a list of queue ids, not {value}</source>
+        <translation>应为队列 ID 列表，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>thresholds</source>
+        <translation>阈值（thresholds）</translation>
+    </message>
+    <message>
+        <source>expected tables [thresholds.queues.ID], not {value}</source>
+        <translation>应为 [thresholds.queues.ID] 表，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>metrics</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>warning, critical</source>
+        <translation>warning、critical</translation>
+    </message>
+    <message>
+        <source>critical ({critical:g}) must be at or below warning ({warning:g}): a lower service level is worse</source>
+        <translation>critical（{critical:g}）必须不高于 warning（{warning:g}）：服务水平越低越差</translation>
+    </message>
+    <message>
+        <source>critical ({critical:g}) must be at or above warning ({warning:g})</source>
+        <translation>critical（{critical:g}）必须不低于 warning（{warning:g}）</translation>
+    </message>
+    <message>
+        <source>a title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>a queue id</source>
+        <translation>队列 ID</translation>
+    </message>
+    <message>
+        <source>unknown key {key} (known: {known})</source>
+        <translation>未知的键 {key}（可用：{known}）</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>the string {value}</source>
+        <translation>字符串 {value}</translation>
+    </message>
+    <message>
+        <source>a table</source>
+        <translation>表</translation>
+    </message>
+    <message>
+        <source>TOML syntax error: {error}</source>
+        <translation>TOML 语法错误：{error}</translation>
+    </message>
+    <message>
+        <source>cannot read the layout file: {error}</source>
+        <translation>无法读取布局文件：{error}</translation>
     </message>
 </context>
 <context>

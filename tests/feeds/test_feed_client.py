@@ -28,6 +28,10 @@ from console.feeds.client.feed_client import (
     HeartbeatItem,
     SnapshotItem,
     StatusItem,
+    _closed,
+    _seconds,
+    _secs,
+    _unreachable,
 )
 from tests.helpers.gateway import GatewayThread, make_config, normalized, token
 from tests.helpers.network import FAST, free_port
@@ -435,3 +439,32 @@ def test_a_failing_on_ready_callback_does_not_stop_the_feed() -> None:
             assert client.status().seq == 11
         finally:
             assert client.stop(5)
+
+
+def test_seconds_are_a_number_said_as_before() -> None:
+    for s, said in (
+        (0.05, "0.05 s"),
+        (0.3, "0.3 s"),
+        (0.25, "0.2 s"),
+        (1.0, "1 s"),
+        (2.0, "2 s"),
+        (12.4, "12 s"),
+    ):
+        assert _secs(s) == said
+        assert f"{_seconds(s)} s" == said
+
+
+def test_the_feed_clients_reasons_read_as_they_always_did() -> None:
+    url = "ws://gw:8765"
+    assert str(_closed(url, 4401, "")[0]) == f"the gateway at {url} refused the token (4401)"
+    assert _closed(url, 4401, "")[1] is True
+    assert str(_closed(url, 4000, "odd")[0]) == f"the gateway at {url} closed the connection (4000: odd)"
+    assert str(_closed(url, 4000, "")[0]) == f"the gateway at {url} closed the connection (4000)"
+    assert str(_closed(url, None, "")[0]) == f"the connection to {url} was lost"
+    assert (
+        str(_unreachable(url, ConnectionRefusedError(), 5.0)[0]) == f"cannot reach {url}: connection refused"
+    )
+    assert str(_unreachable(url, TimeoutError(), 0.5)[0]) == f"cannot reach {url}: no answer within 0.5 s"
+    refused = _unreachable(url, OSError(113, "No route to host"), 5.0)[0]
+    assert str(refused) == f"cannot reach {url}: no route to host"
+    assert refused.params == {"url": url, "error": "no route to host"}  # the system's words: a parameter

@@ -40,6 +40,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from console.domain.clock import Timestamp
 from console.domain.events import Event, RawEvent, type_payload
 from console.domain.state import Snapshot
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.feeds import protocol
 from console.feeds.protocol import Ack, Command, ErrorFrame, EventsFrame, Heartbeat, Hello, Welcome
 
@@ -64,8 +65,9 @@ class FeedError:
     """One thing that went wrong on the feed, kept for the status panel."""
 
     at: float  # time.time(), for showing the wall-clock time it happened
-    message: str
+    message: str  # in English, as logged
     frame: str = ""  # the first ERROR_FRAME_CHARS characters of the offending frame
+    text: Text | None = None  # the message to translate for the screen (str(text) == message)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class FeedStatus:
     user: str | None = None  # from the welcome
     role: str | None = None
     last_error: str | None = None  # plain words; cleared when a connection is established
+    last_error_text: Text | None = None  # the same to translate for the screen (str() == last_error)
     attempts: int = 0  # connection attempts since the last successful one (0 while connected)
     frames: int = 0
     events: int = 0
@@ -161,24 +164,33 @@ class Backoff:
 class _Reconnect(Exception):
     """Raised in the frame handler: end this connection and connect again."""
 
-    def __init__(self, reason: str, *, resync: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Text, *, resync: bool = False) -> None:
+        super().__init__(str(reason))
         self.reason = reason
         self.resync = resync  # forget the seq: the next hello asks for a snapshot
 
 
 @dataclass
 class _Ended:
-    reason: str
+    reason: Text
     refused: bool = False
+
+
+def _text(template: str, **params: object) -> Text:
+    """A message of the feed client (context ``FeedClient``; the template marked at the call)."""
+    return Text("FeedClient", template, params)
+
+
+def _seconds(s: float) -> int | float:
+    """Seconds rounded as people say them, for "{seconds} s": 0.05, 0.3, 2, 12."""
+    text = f"{s:.0f}" if s >= 1.5 else f"{s:.1f}" if s >= 0.1 else f"{s:.2f}"
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def _secs(s: float) -> str:
     """Seconds in plain words: 0.05 s, 0.3 s, 2 s, 12 s."""
-    if s >= 1.5:
-        return f"{s:.0f} s"
-    text = f"{s:.1f}" if s >= 0.1 else f"{s:.2f}"
-    return text.rstrip("0").rstrip(".") + " s"
+    return f"{_seconds(s)} s"
 
 
 def _clip(frame: str | bytes) -> str:
@@ -187,41 +199,89 @@ def _clip(frame: str | bytes) -> str:
     return frame[:ERROR_FRAME_CHARS]
 
 
-def _unreachable(url: str, exc: BaseException, timeout_s: float) -> tuple[str, bool]:
+def _unreachable(url: str, exc: BaseException, timeout_s: float) -> tuple[Text, bool]:
     """Why a connection could not be opened, in plain words; and whether it is a refusal."""
     if isinstance(exc, InvalidURI):
-        return f"{url} is not a websocket address (expected ws://host:port): {exc.msg}", True
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient", "{url} is not a websocket address (expected ws://host:port): {error}"
+            ),
+            url=url,
+            error=exc.msg,
+        ), True
     if isinstance(exc, InvalidStatus):
-        status = exc.response.status_code
-        return f"{url} is not a feed gateway: it answered HTTP {status}", True
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "{url} is not a feed gateway: it answered HTTP {status}"),
+            url=url,
+            status=exc.response.status_code,
+        ), True
     if isinstance(exc, InvalidHandshake):
-        return f"cannot open a websocket to {url}: {exc}", False
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "cannot open a websocket to {url}: {error}"),
+            url=url,
+            error=str(exc),
+        ), False
     if isinstance(exc, TimeoutError):
-        return f"cannot reach {url}: no answer within {_secs(timeout_s)}", False
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "cannot reach {url}: no answer within {seconds} s"),
+            url=url,
+            seconds=_seconds(timeout_s),
+        ), False
     if isinstance(exc, ConnectionRefusedError):
-        return f"cannot reach {url}: connection refused", False
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "cannot reach {url}: connection refused"), url=url
+        ), False
     if isinstance(exc, socket.gaierror):
-        return f"cannot reach {url}: unknown host", False
-    if isinstance(exc, OSError):
-        return f"cannot reach {url}: {(exc.strerror or str(exc)).lower()}", False
-    return f"cannot reach {url}: {exc}", False
+        return _text(QT_TRANSLATE_NOOP("FeedClient", "cannot reach {url}: unknown host"), url=url), False
+    # The system's own words for the rest (strerror): a parameter, as the system gave it.
+    error = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else str(exc)
+    return _text(QT_TRANSLATE_NOOP("FeedClient", "cannot reach {url}: {error}"), url=url, error=error), False
 
 
-def _closed(url: str, code: int | None, reason: str) -> tuple[str, bool]:
+def _closed(url: str, code: int | None, reason: str) -> tuple[Text, bool]:
     """Why an open connection ended, in plain words; and whether the gateway refused us."""
     if code == protocol.CLOSE_BAD_TOKEN:
-        return f"the gateway at {url} refused the token (4401)", True
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} refused the token (4401)"), url=url
+        ), True
     if code == protocol.CLOSE_BAD_PROTOCOL:
-        return f"the gateway at {url} does not speak protocol {protocol.PROTOCOL_VERSION} (4400)", True
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} does not speak protocol {version} (4400)"),
+            url=url,
+            version=protocol.PROTOCOL_VERSION,
+        ), True
     if code == protocol.CLOSE_HELLO_TIMEOUT:
-        return f"the gateway at {url} closed the connection: hello not received in time (4408)", False
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient", "the gateway at {url} closed the connection: hello not received in time (4408)"
+            ),
+            url=url,
+        ), False
     if code == 1001:
-        return f"the gateway at {url} is shutting down (1001)", False
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} is shutting down (1001)"), url=url
+        ), False
     if code == 1009:
-        return f"the gateway at {url} closed the connection: a frame was too large (1009)", False
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient", "the gateway at {url} closed the connection: a frame was too large (1009)"
+            ),
+            url=url,
+        ), False
     if code is None or code == 1006:
-        return f"the connection to {url} was lost", False
-    return f"the gateway at {url} closed the connection ({code}{': ' + reason if reason else ''})", False
+        return _text(QT_TRANSLATE_NOOP("FeedClient", "the connection to {url} was lost"), url=url), False
+    if reason:
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} closed the connection ({code}: {reason})"),
+            url=url,
+            code=code,
+            reason=reason,
+        ), False
+    return _text(
+        QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} closed the connection ({code})"),
+        url=url,
+        code=code,
+    ), False
 
 
 class FeedClient:
@@ -265,7 +325,7 @@ class FeedClient:
         self._state = ConnState.DISCONNECTED
         self._user: str | None = None
         self._role: str | None = None
-        self._last_error: str | None = None
+        self._last_error: Text | None = None
         self._attempts = 0
         self._frames = 0
         self._events = 0
@@ -283,7 +343,7 @@ class FeedClient:
         self._main_task: asyncio.Task[None] | None = None
         self._stop_requested = False
         self._ws: ClientConnection | None = None
-        self._end_reason: str | None = None  # set by whoever closes the connection on purpose
+        self._end_reason: Text | None = None  # set by whoever closes the connection on purpose
         self._resync_requested = False
         self._pending: dict[str, asyncio.TimerHandle] = {}  # command id -> its timeout
         self._tasks: set[asyncio.Task[None]] = set()  # keeps fire-and-forget sends alive
@@ -354,7 +414,8 @@ class FeedClient:
             url=self.url,
             user=self._user,
             role=self._role,
-            last_error=self._last_error,
+            last_error=None if self._last_error is None else str(self._last_error),
+            last_error_text=self._last_error,
             attempts=self._attempts,
             frames=self._frames,
             events=self._events,
@@ -407,7 +468,14 @@ class FeedClient:
         if behind > self.max_backlog_events:
             self._drop_backlog()
             raise _Reconnect(
-                f"the console fell {behind} events behind {self.url}; taking a fresh snapshot", resync=True
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "FeedClient", "the console fell {count} events behind {url}; taking a fresh snapshot"
+                    ),
+                    count=behind,
+                    url=self.url,
+                ),
+                resync=True,
             )
 
     def _push_snapshot(self, snap: Snapshot) -> None:
@@ -428,23 +496,26 @@ class FeedClient:
         except Exception:  # the GUI's problem must not stop the feed
             log.exception("on_ready callback failed")
 
-    def _record(self, message: str, frame: str | bytes = "") -> None:
+    def _record(self, text: Text, frame: str | bytes = "") -> str:
+        """Keep ``text`` among the recent errors; returns it in English (for the log)."""
+        message = str(text)
         with self._lock:
-            self._recent.append(FeedError(at=time.time(), message=message, frame=_clip(frame)))
+            self._recent.append(FeedError(at=time.time(), message=message, frame=_clip(frame), text=text))
+        return message
 
-    def _bad_frame(self, message: str, frame: str | bytes) -> None:
+    def _bad_frame(self, text: Text, frame: str | bytes) -> None:
         self._bad_frames += 1
-        self._record(message, frame)
+        message = self._record(text, frame)
         # Bounded logging: a gateway gone wrong must not flood the log.
         if self._bad_frames <= 10 or self._bad_frames % 1000 == 0:
             log.warning("bad frame #%d from %s: %s: %.200r", self._bad_frames, self.url, message, frame)
 
-    def _protocol_error(self, message: str, frame: str | bytes = "") -> None:
+    def _protocol_error(self, text: Text, frame: str | bytes = "") -> None:
         self._protocol_errors += 1
-        self._record(message, frame)
+        message = self._record(text, frame)
         log.warning("protocol error from %s: %s", self.url, message)
 
-    def _set_status(self, state: ConnState, last_error: str | None) -> None:
+    def _set_status(self, state: ConnState, last_error: Text | None) -> None:
         if (state, last_error) == (self._state, self._last_error):
             return
         self._state, self._last_error = state, last_error
@@ -479,7 +550,9 @@ class FeedClient:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._fail_pending(f"the feed client for {self.url} stopped before the answer came")
-        self._set_status(ConnState.DISCONNECTED, "the feed client stopped")
+        self._set_status(
+            ConnState.DISCONNECTED, _text(QT_TRANSLATE_NOOP("FeedClient", "the feed client stopped"))
+        )
 
     def _cancel_main(self) -> None:
         if self._main_task is not None:
@@ -499,7 +572,10 @@ class FeedClient:
             failures += 1
             delay = self.backoff.delay(failures, refused=ended.refused, rng=self._rng)
             log.info("feed %s: %s; retrying in %.2f s", self.url, ended.reason, delay)
-            self._set_status(ConnState.DISCONNECTED, f"{ended.reason}; retrying in {_secs(delay)}")
+            retrying = QT_TRANSLATE_NOOP("FeedClient", "{reason}; retrying in {seconds} s")
+            self._set_status(
+                ConnState.DISCONNECTED, _text(retrying, reason=ended.reason, seconds=_seconds(delay))
+            )
             await asyncio.sleep(delay)
 
     async def _session(self) -> _Ended:
@@ -527,7 +603,13 @@ class FeedClient:
             try:
                 first = await asyncio.wait_for(ws.recv(), self.connect_timeout_s)
             except TimeoutError:
-                return _Ended(f"{self.url} sent no welcome within {_secs(self.connect_timeout_s)}")
+                return _Ended(
+                    _text(
+                        QT_TRANSLATE_NOOP("FeedClient", "{url} sent no welcome within {seconds} s"),
+                        url=self.url,
+                        seconds=_seconds(self.connect_timeout_s),
+                    )
+                )
             self._on_welcome(first)
             watchdog = asyncio.create_task(self._watchdog(ws))
             async for message in ws:
@@ -544,12 +626,23 @@ class FeedClient:
             reason, refused = _closed(self.url, code, text)
             return _Ended(self._end_reason or reason, refused)
         except OSError as exc:
-            return _Ended(f"the connection to {self.url} failed: {exc}")
+            return _Ended(
+                _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "the connection to {url} failed: {error}"),
+                    url=self.url,
+                    error=str(exc),
+                )
+            )
         except Exception as exc:
             # A bug in this client: keep the console alive, start over from a snapshot.
             log.exception("feed client for %s failed; reconnecting", self.url)
             self._last_seq = None
-            return _Ended(f"internal error in the feed client ({type(exc).__name__}: {exc})")
+            return _Ended(
+                _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "internal error in the feed client ({error})"),
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
         finally:
             self._ws = None
             if watchdog is not None:
@@ -567,7 +660,11 @@ class FeedClient:
             await asyncio.sleep(min(1.0, self.idle_timeout_s / 2))
             last = self._last_frame
             if last is not None and time.monotonic() - last > self.idle_timeout_s:
-                self._end_reason = f"nothing received from {self.url} for {_secs(self.idle_timeout_s)}"
+                self._end_reason = _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "nothing received from {url} for {seconds} s"),
+                    url=self.url,
+                    seconds=_seconds(self.idle_timeout_s),
+                )
                 await ws.close(1011, "no frames")
                 return
 
@@ -576,7 +673,12 @@ class FeedClient:
         self._resync_requested = True
         ws = self._ws
         if ws is not None:
-            self._end_reason = f"resynchronising with {self.url}: the console asked for a fresh snapshot"
+            self._end_reason = _text(
+                QT_TRANSLATE_NOOP(
+                    "FeedClient", "resynchronising with {url}: the console asked for a fresh snapshot"
+                ),
+                url=self.url,
+            )
             task = asyncio.get_running_loop().create_task(ws.close(1000, "resync"))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -587,11 +689,28 @@ class FeedClient:
         self._count(message)
         frame = self._decode(message)
         if isinstance(frame, ErrorFrame):
-            raise _Reconnect(f"the gateway at {self.url} refused the hello: {frame.code}: {frame.message}")
+            raise _Reconnect(
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "FeedClient", "the gateway at {url} refused the hello: {code}: {message}"
+                    ),
+                    url=self.url,
+                    code=frame.code,
+                    message=frame.message,
+                )
+            )
         if not isinstance(frame, Welcome):
-            what = "a malformed frame" if frame is None else f"{type(frame).__name__}"
-            self._protocol_error(f"expected welcome, got {what}", message)
-            raise _Reconnect(f"{self.url} did not start with a welcome")
+            if frame is None:
+                got = _text(QT_TRANSLATE_NOOP("FeedClient", "expected welcome, got a malformed frame"))
+            else:  # the frame's type is the protocol's name for it
+                got = _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "expected welcome, got {frame}"),
+                    frame=type(frame).__name__,
+                )
+            self._protocol_error(got, message)
+            raise _Reconnect(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "{url} did not start with a welcome"), url=self.url)
+            )
         self._user, self._role = frame.user, frame.role
         self._connections += 1
         self._attempts = 0
@@ -605,13 +724,18 @@ class FeedClient:
     def _decode(self, message: str | bytes) -> protocol.ServerFrame | None:
         """Decode a frame; None (counted and recorded) when it is malformed."""
         if isinstance(message, bytes):
-            self._bad_frame("binary frame: the protocol sends text frames only", message)
+            self._bad_frame(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "binary frame: the protocol sends text frames only")),
+                message,
+            )
             return None
         t0 = time.perf_counter()
         try:
             return protocol.decode_server_frame(message)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
-            self._bad_frame(f"malformed frame: {exc}", message)
+            self._bad_frame(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "malformed frame: {error}"), error=str(exc)), message
+            )
             return None
         finally:
             self._decode_s += time.perf_counter() - t0
@@ -635,26 +759,48 @@ class FeedClient:
             self._push_snapshot(frame)
         elif isinstance(frame, ErrorFrame):
             # The gateway did not like something we sent; nothing to show on the floor.
-            self._record(f"the gateway reported {frame.code}: {frame.message}", message)
+            self._record(
+                _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "the gateway reported {code}: {message}"),
+                    code=frame.code,
+                    message=frame.message,
+                ),
+                message,
+            )
             log.warning("gateway %s reported %s: %s", self.url, frame.code, frame.message)
         else:  # a second welcome
-            self._protocol_error("unexpected welcome in the middle of the stream", message)
+            self._protocol_error(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "unexpected welcome in the middle of the stream")),
+                message,
+            )
 
     def _on_events(self, raws: list[RawEvent], message: str | bytes) -> None:
         last = self._last_seq
         if last is None:
-            self._protocol_error("events before any snapshot", message)
-            raise _Reconnect(f"{self.url} sent events before a snapshot", resync=True)
+            self._protocol_error(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "events before any snapshot")), message
+            )
+            raise _Reconnect(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "{url} sent events before a snapshot"), url=self.url),
+                resync=True,
+            )
         t0 = time.perf_counter()
         try:
             events = [type_payload(raw) for raw in raws]
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            self._bad_frame(f"malformed event payload: {exc}", message)
+            self._bad_frame(
+                _text(QT_TRANSLATE_NOOP("FeedClient", "malformed event payload: {error}"), error=str(exc)),
+                message,
+            )
             if raws and raws[-1].seq <= last:
                 return  # nothing new in it anyway
             # Resuming would bring the same bad event again: start over from a snapshot.
             raise _Reconnect(
-                f"{self.url} sent a malformed event; taking a fresh snapshot", resync=True
+                _text(
+                    QT_TRANSLATE_NOOP("FeedClient", "{url} sent a malformed event; taking a fresh snapshot"),
+                    url=self.url,
+                ),
+                resync=True,
             ) from None
         finally:
             self._decode_s += time.perf_counter() - t0
@@ -670,9 +816,18 @@ class FeedClient:
             self._push_events(events if good == len(events) else events[:good])
         if good < len(events):
             got = events[good].seq
-            what = "repeat" if got <= last else "gap"
-            self._protocol_error(f"sequence {what}: expected seq {last + 1}, got {got}", message)
-            raise _Reconnect(f"sequence {what} from {self.url} (expected {last + 1}, got {got}); resuming")
+            if got <= last:
+                error = QT_TRANSLATE_NOOP("FeedClient", "sequence repeat: expected seq {expected}, got {got}")
+                ending = QT_TRANSLATE_NOOP(
+                    "FeedClient", "sequence repeat from {url} (expected {expected}, got {got}); resuming"
+                )
+            else:
+                error = QT_TRANSLATE_NOOP("FeedClient", "sequence gap: expected seq {expected}, got {got}")
+                ending = QT_TRANSLATE_NOOP(
+                    "FeedClient", "sequence gap from {url} (expected {expected}, got {got}); resuming"
+                )
+            self._protocol_error(_text(error, expected=last + 1, got=got), message)
+            raise _Reconnect(_text(ending, url=self.url, expected=last + 1, got=got))
 
     def _on_heartbeat(self, hb: Heartbeat, message: str | bytes) -> None:
         last = self._last_seq
@@ -680,8 +835,26 @@ class FeedClient:
             return  # no floor yet to tick
         if hb.seq > last:
             # The heartbeat names a committed seq we never got: events went missing.
-            self._protocol_error(f"heartbeat at seq {hb.seq} but the last event received is {last}", message)
-            raise _Reconnect(f"events missing from {self.url} (heartbeat at {hb.seq}, have {last}); resuming")
+            self._protocol_error(
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "FeedClient", "heartbeat at seq {seq} but the last event received is {last}"
+                    ),
+                    seq=hb.seq,
+                    last=last,
+                ),
+                message,
+            )
+            raise _Reconnect(
+                _text(
+                    QT_TRANSLATE_NOOP(
+                        "FeedClient", "events missing from {url} (heartbeat at {seq}, have {last}); resuming"
+                    ),
+                    url=self.url,
+                    seq=hb.seq,
+                    last=last,
+                )
+            )
         self._push(HeartbeatItem(seq=hb.seq, at=hb.at))
 
     def _on_ack(self, ack: Ack) -> None:
@@ -707,7 +880,9 @@ class FeedClient:
         ws = self._ws
         if ws is None or self._state is not ConnState.CONNECTED:
             # last_error names the address already.
-            why = self._last_error or f"the connection to {self.url} is being set up"
+            why = (
+                str(self._last_error) if self._last_error else f"the connection to {self.url} is being set up"
+            )
             self._push(self._disconnected_ack(cid, f"not connected: {why}"))
             return
         try:

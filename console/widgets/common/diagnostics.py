@@ -3,8 +3,8 @@
 Refreshes twice a second while open. The last errors are a table model
 (``ErrorsModel``, keyed rows: a new error is one inserted row, the rest stay
 put), so a selection (to copy an excerpt) survives the refresh. Every word
-shown goes through Qt's translation; the error messages themselves come from
-the feed client (no Qt there) as they are.
+shown goes through Qt's translation; the error messages come from the feed
+client (no Qt there) as ``console.domain.texts.Text`` and are translated here.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.domain.texts import Text
 from console.widgets.common.fmt import role_label
 from console.widgets.common.rowsync import Cell, CellTableModel, setup_table
 from console.widgets.common.status_bar import ago, centre_time, connection_text, live_extras
+from console.widgets.common.texts import translated
 
 REFRESH_MS = 500
 
@@ -210,7 +212,11 @@ class DiagnosticsDialog(QDialog):
         age = live.last_frame_age_s()
         v["age"].setText(self.tr("none yet") if age is None else self.tr("{age} ago").format(age=ago(age)))
         v["rate"].setText(f"{live.events_per_second():.1f}")
-        v["last_error"].setText(status.last_error or self.tr("none"))
+        v["last_error"].setText(
+            translated(status.last_error_text)
+            if status.last_error_text
+            else status.last_error or self.tr("none")
+        )
         self.errors_model.show(status.recent_errors)
 
     def report(self) -> str:
@@ -227,12 +233,16 @@ class DiagnosticsDialog(QDialog):
 
 
 def _error_fields(err: object) -> tuple[float, str, str]:
-    """(wall-clock time, message, excerpt) of a FeedError, or of a plain (t, message, excerpt) tuple."""
+    """(wall-clock time, message, excerpt) of a FeedError, or of a plain (t, message, excerpt) tuple.
+
+    A FeedError's message is shown translated when it carries its Text.
+    """
     if isinstance(err, tuple):
         t, message, excerpt = (*err, "", "", "")[:3]
         return float(t or 0), str(message), str(excerpt)
+    text = getattr(err, "text", None)
     return (
         float(getattr(err, "at", 0) or 0),
-        str(getattr(err, "message", err)),
+        translated(text) if isinstance(text, Text) else str(getattr(err, "message", err)),
         str(getattr(err, "frame", getattr(err, "excerpt", ""))),
     )

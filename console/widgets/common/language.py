@@ -17,6 +17,7 @@ translation"); tests/test_translations.py fails when one is out of date or unfin
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -135,6 +136,26 @@ def install_language(app: QCoreApplication, code: str) -> InstalledLanguage:
     QLocale.setDefault(locale_for(code))
     app.setProperty(_PROPERTY, code)
     return installed
+
+
+def lookup_in(code: str) -> Callable[[str, str], str]:
+    """A lookup of source texts in the console's translation to ``code``, needing no application.
+
+    For what is said before the translators are installed (``console.app`` refuses a bad layout
+    file before it starts anything): the source text itself where the translation lacks it, and for
+    the source language.
+    """
+    check_language(code)
+    translator = QTranslator()
+    if code == SOURCE_LANGUAGE or not translator.load(f"console_{code}", str(I18N_DIR)):
+        if code != SOURCE_LANGUAGE:
+            log.warning("no translation console_%s in %s: those texts stay in English", code, I18N_DIR)
+        return lambda _context, text: text
+
+    def lookup(context: str, text: str) -> str:
+        return translator.translate(context, text) or text  # "" when the translation lacks it
+
+    return lookup
 
 
 def current_language() -> str:

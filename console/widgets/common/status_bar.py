@@ -4,8 +4,9 @@ Both poll the feed a few times a second rather than wait for signals: "no frame
 for 3 s" is the absence of a signal, so only a timer can notice it. They work
 with any FloorSource; the connection details need a live feed (``LiveExtras``).
 Every word shown goes through Qt's translation (context ``status`` for the
-module's functions). The reasons the feed client gives (``FeedStatus.last_error``)
-come from a module without Qt and are shown as they are.
+module's functions). The reasons the feed client gives come from a module without
+Qt as ``console.domain.texts.Text`` (``FeedStatus.last_error_text``), translated
+here; their English (``last_error``) decides only what is said around them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from console.application.floor_source import FloorSource
 from console.domain.businessday import zone
 from console.feeds.client.feed_client import FeedStatus
 from console.widgets.common.fmt import role_label
+from console.widgets.common.texts import sentence, translated_or
 from console.widgets.common.theme import banner_colors, current_theme, level_color
 
 #: No frame (not even a heartbeat) for this long and the figures are stale.
@@ -87,8 +89,10 @@ def connection_text(status: FeedStatus) -> tuple[str, str]:
     url = status.url
     if state == "connected":
         return QCoreApplication.translate("status", "Connected to {url}").format(url=url), "ok"
-    reason = status.last_error or ""
-    retrying = "" if "retry" in reason.lower() else QCoreApplication.translate("status", ". Retrying")
+    # The English says what the reason covers (the translation may not keep the words searched).
+    english = status.last_error or ""
+    reason = translated_or(status.last_error_text, status.last_error)
+    retrying = "" if "retry" in english.lower() else QCoreApplication.translate("status", ". Retrying")
     if state == "connecting":
         if status.attempts > 1:
             head = QCoreApplication.translate("status", "Connecting to {url} (attempt {n})").format(
@@ -101,7 +105,7 @@ def connection_text(status: FeedStatus) -> tuple[str, str]:
             if reason
             else head
         ), "warning"
-    if reason and url in reason:  # the reason names the address already
+    if reason and url in english:  # the reason names the address already
         return QCoreApplication.translate("status", "Disconnected — {reason}").format(
             reason=reason
         ) + retrying, "critical"
@@ -272,15 +276,16 @@ class StaleBanner(QFrame):
             self._set_stale(False)
             return
         status = live.status
-        reason = status.last_error
+        english = status.last_error or ""
+        reason = translated_or(status.last_error_text, status.last_error)
         as_of = centre_time(self._feed, self._feed.feed_clock_ms())
         retry = self.tr("Retrying automatically.")
         if status.last_frame_monotonic is None:
             self._style("waiting")
             self.title.setText(self.tr("NO DATA YET — connecting to {url}").format(url=status.url))
-            parts = [_sentence(reason)] if reason else []
+            parts = [sentence(reason)] if reason else []
             parts.append(self.tr("Nothing on this screen is live until the feed connects."))
-            if not (reason and "retry" in reason.lower()):
+            if "retry" not in english.lower():
                 parts.append(retry)
             self.detail.setText(" ".join(parts))
         else:
@@ -296,14 +301,14 @@ class StaleBanner(QFrame):
                     url=status.url, age=ago(age)
                 )
             elif reason:
-                why = _sentence(reason)
+                why = sentence(reason)
             else:
                 why = self.tr("Not connected to {url}.").format(url=status.url)
             parts = [
                 why,
                 self.tr("The figures below are as of feed time {time} and are NOT live.").format(time=as_of),
             ]
-            if "retry" not in why.lower():
+            if not (reason and "retry" in english.lower()):
                 parts.append(retry)
             self.detail.setText(" ".join(parts))
         self._set_stale(True)
@@ -313,15 +318,6 @@ class StaleBanner(QFrame):
             self._stale = stale
             self.setVisible(stale)
             self.staleChanged.emit(stale)
-
-
-def _sentence(text: str) -> str:
-    """A reason as a sentence: capitalised, ending with a full stop."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _escape(text: str) -> str:

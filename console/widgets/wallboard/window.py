@@ -52,6 +52,7 @@ from console.domain.wallboard import (
     tile_levels,
 )
 from console.widgets.common.status_bar import STALE_AFTER_S, ago, centre_time, live_extras, wall_time_of
+from console.widgets.common.texts import sentence, translated_or
 from console.widgets.common.theme import banner_colors, current_theme
 from console.widgets.wallboard.tiles import (
     BreachesTile,
@@ -64,14 +65,6 @@ from console.widgets.wallboard.tiles import (
 
 REFRESH_MS = 250
 _TILE_ASPECT = 1.3  # width / height the grid aims for
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 class StaleOverlay(QWidget):
@@ -113,7 +106,7 @@ class StaleOverlay(QWidget):
             self._set_stale(False)
             return
         status = live.status
-        reason = _sentence(status.last_error or "")
+        reason = sentence(translated_or(status.last_error_text, status.last_error))
         if status.last_frame_monotonic is None:
             self._mode = "waiting"
             self.title.setText(self.tr("NO DATA YET — connecting to {url}").format(url=status.url))
