@@ -141,6 +141,7 @@ _TRANSLATES_MARKED = frozenset(
     {
         ("console/widgets/common/texts.py", "QCoreApplication.translate(context, template)"),
         ("console/widgets/common/language.py", "translator.translate(context, text)"),  # before the app
+        ("console/widgets/common/texts.py", "QCoreApplication.translate('Refusal', label)"),  # refusal codes
     }
 )
 

@@ -1974,6 +1974,61 @@ pancy</source>
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <source>Your role may not do this</source>
+        <translation>当前角色无权执行此操作</translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation>数据已被他人修改</translation>
+    </message>
+    <message>
+        <source>No longer there</source>
+        <translation>对象已不存在</translation>
+    </message>
+    <message>
+        <source>Not possible in its current state</source>
+        <translation>当前状态下无法执行</translation>
+    </message>
+    <message>
+        <source>Not a valid request</source>
+        <translation>请求无效</translation>
+    </message>
+    <message>
+        <source>Not supported by this gateway</source>
+        <translation>网关不支持此操作</translation>
+    </message>
+    <message>
+        <source>The gateway cannot do it now</source>
+        <translation>网关暂时无法执行</translation>
+    </message>
+    <message>
+        <source>The gateway failed</source>
+        <translation>网关内部错误</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>No answer from the gateway in time</source>
+        <translation>网关未及时应答</translation>
+    </message>
+    <message>
+        <source>The connection was lost before the answer</source>
+        <translation>应答前连接已中断</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>{summary} ({detail})</source>
+        <translation>{summary}（{detail}）</translation>
+    </message>
+</context>
+<context>
     <name>ReviewPanel</name>
     <message>
         <source>All statuses</source>
@@ -2879,10 +2934,6 @@ pancy</source>
         <translation>未连接网关：未发送任何操作</translation>
     </message>
     <message>
-        <source>no reason given</source>
-        <translation>未说明原因</translation>
-    </message>
-    <message>
         <source>No answer from the gateway</source>
         <translation>网关无响应</translation>
     </message>
@@ -3140,10 +3191,6 @@ pancy</source>
     <message>
         <source>Your role ({role}) may not {what}</source>
         <translation>您的角色（{role}）无权{what}</translation>
-    </message>
-    <message>
-        <source>no reason given</source>
-        <translation>未说明原因</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
-from console.domain.texts import Text
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
+from console.widgets.common.language import SOURCE_LANGUAGE, current_language
 
 #: Looks a source text up in a context: QCoreApplication.translate, or a lone translator's.
 Lookup = Callable[[str, str], str]
@@ -54,3 +55,42 @@ def _wide(ch: str) -> bool:
 def _installed(context: str, template: str) -> str:
     # The one call with a variable text: the templates are literals at their QT_TRANSLATE_NOOP.
     return QCoreApplication.translate(context, template)
+
+
+# -- refusals ---------------------------------------------------------------------------------------
+
+#: What each error code of a failed ack means, in words a supervisor reads (protocol.ErrorCode, and
+#: the feed client's own "timeout" and "disconnected" for a command with no answer).
+_REFUSALS: dict[str, str] = {
+    "forbidden": QT_TRANSLATE_NOOP("Refusal", "Your role may not do this"),
+    "conflict": QT_TRANSLATE_NOOP("Refusal", "Changed meanwhile"),
+    "not_found": QT_TRANSLATE_NOOP("Refusal", "No longer there"),
+    "invalid_state": QT_TRANSLATE_NOOP("Refusal", "Not possible in its current state"),
+    "bad_args": QT_TRANSLATE_NOOP("Refusal", "Not a valid request"),
+    "unknown_action": QT_TRANSLATE_NOOP("Refusal", "Not supported by this gateway"),
+    "unavailable": QT_TRANSLATE_NOOP("Refusal", "The gateway cannot do it now"),
+    "internal": QT_TRANSLATE_NOOP("Refusal", "The gateway failed"),
+    "not_authenticated": QT_TRANSLATE_NOOP("Refusal", "Not signed in"),
+    "timeout": QT_TRANSLATE_NOOP("Refusal", "No answer from the gateway in time"),
+    "disconnected": QT_TRANSLATE_NOOP("Refusal", "The connection was lost before the answer"),
+}
+#: Codes whose message the feed client wrote itself (in English, with nothing the label lacks).
+_LOCAL_CODES = frozenset({"timeout", "disconnected"})
+
+
+def refusal_text(code: str | None, message: str | None) -> str:
+    """Why a command failed, for the user: the gateway's own words in English, as they were.
+
+    In another language the gateway's words (English: it serves every console alike) follow
+    a translated summary of the code, so the reader knows what happened and support still
+    gets the exact reason.
+    """
+    label = _REFUSALS.get(code or "")
+    if label is None or current_language() == SOURCE_LANGUAGE:
+        return message or code or QCoreApplication.translate("Refusal", "no reason given")
+    summary = QCoreApplication.translate("Refusal", label)
+    if not message or code in _LOCAL_CODES:
+        return summary
+    return QCoreApplication.translate("Refusal", "{summary} ({detail})").format(
+        summary=summary, detail=message
+    )

@@ -28,6 +28,7 @@ from console.domain.entities import (
 )
 from console.domain.masking import mask_digits
 from console.widgets.common.fmt import role_label
+from console.widgets.common.texts import refusal_text
 
 # -- labels -----------------------------------------------------------------------------------------
 
@@ -108,12 +109,8 @@ def role_refusal(commands: Commands, what: str) -> str:
 
 
 def ack_error(ack: Any) -> str:
-    """A refusal in the gateway's (or the feed client's) own words."""
-    return str(
-        getattr(ack, "error_message", None)
-        or getattr(ack, "error_code", None)
-        or QCoreApplication.translate("quality", "no reason given")
-    )
+    """A refusal in the gateway's (or the feed client's) own words, summed up in the interface language."""
+    return refusal_text(getattr(ack, "error_code", None), getattr(ack, "error_message", None))
 
 
 # -- calls to flag ----------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from console.domain.assignment import (
 )
 from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
 from console.widgets.common.fmt import agent_label, reason_label, role_label, state_label
+from console.widgets.common.texts import refusal_text
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.work.cases_panel import CasesPanel
 from console.widgets.work.dialogs import (
@@ -349,7 +350,7 @@ class WorkController(QObject):
                 self._undo.remove(entry)
             conflicts = conflicts_from_details(ack.error_details) or []
             message = self.tr("This reassignment can no longer be undone: {why}").format(
-                why=ack.error_message or ack.error_code
+                why=refusal_text(ack.error_code, ack.error_message)
             )
             dialog = ConflictDialog(
                 self._feed,
@@ -535,7 +536,7 @@ class WorkController(QObject):
 
     def _refused(self, title: str, ack: Any) -> None:
         """The gateway's refusal (or the client's timeout or disconnect), in its own words."""
-        why = ack.error_message or ack.error_code or self.tr("no reason given")
+        why = refusal_text(ack.error_code, ack.error_message)
         if ack.error_code in ("timeout", "disconnected"):  # not a refusal: it may have been applied
             title = self.tr("No answer from the gateway")
         self._notify(self.tr("{title}: {why}").format(title=title, why=why))
