@@ -36,6 +36,7 @@ from console.domain.entities import (
     Queue,
 )
 from console.domain.masking import mask_digits
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
 
 #: Where each status may go next.
 TRANSITIONS: dict[FlagStatus, frozenset[FlagStatus]] = {
@@ -49,12 +50,21 @@ REVIEWER_ROLES = frozenset({"quality", "admin"})
 
 
 class FlagRuleError(Exception):
-    """A flag change the rules refuse; ``kind`` is ``bad_args`` or ``invalid_state``."""
+    """A flag change the rules refuse; ``kind`` is ``bad_args`` or ``invalid_state``.
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(f"{kind}: {message}")
+    ``text`` is the reason as a translatable :class:`~console.domain.texts.Text` (the console
+    shows it in the interface language); ``message`` is its English, which the gateway sends.
+    """
+
+    def __init__(self, kind: str, text: Text) -> None:
         self.kind = kind
-        self.message = message
+        self.text = text
+        self.message = str(text)
+        super().__init__(f"{kind}: {self.message}")
+
+
+def _rule(template: str, **params: object) -> Text:
+    return Text("FlagRules", template, params)
 
 
 def _choices(enum: Iterable[Any]) -> str:
@@ -66,7 +76,12 @@ def parse_category(value: str) -> FlagCategory:
         return FlagCategory(value)
     except ValueError:
         raise FlagRuleError(
-            "bad_args", f"unknown category {value!r}; one of: {_choices(FlagCategory)}"
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "unknown category {value!r}; one of: {choices}"),
+                value=value,
+                choices=_choices(FlagCategory),
+            ),
         ) from None
 
 
@@ -75,7 +90,12 @@ def parse_severity(value: str) -> FlagSeverity:
         return FlagSeverity(value)
     except ValueError:
         raise FlagRuleError(
-            "bad_args", f"unknown severity {value!r}; one of: {_choices(FlagSeverity)}"
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "unknown severity {value!r}; one of: {choices}"),
+                value=value,
+                choices=_choices(FlagSeverity),
+            ),
         ) from None
 
 
@@ -83,7 +103,14 @@ def parse_status(value: str) -> FlagStatus:
     try:
         return FlagStatus(value)
     except ValueError:
-        raise FlagRuleError("bad_args", f"unknown status {value!r}; one of: {_choices(FlagStatus)}") from None
+        raise FlagRuleError(
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "unknown status {value!r}; one of: {choices}"),
+                value=value,
+                choices=_choices(FlagStatus),
+            ),
+        ) from None
 
 
 def parse_outcome(value: str) -> FlagOutcome:
@@ -91,18 +118,33 @@ def parse_outcome(value: str) -> FlagOutcome:
         return FlagOutcome(value)
     except ValueError:
         raise FlagRuleError(
-            "bad_args", f"unknown outcome {value!r}; one of: {_choices(FlagOutcome)}"
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "unknown outcome {value!r}; one of: {choices}"),
+                value=value,
+                choices=_choices(FlagOutcome),
+            ),
         ) from None
 
 
 def check_note(text: str, name: str = "note", *, required: bool = False) -> None:
     """A note is at most FLAG_NOTE_MAX characters; a review note says something."""
+    # The field's name in the message is a word of the interface too ("note" is all there is today).
+    field_name: object = _rule(QT_TRANSLATE_NOOP("FlagRules", "note")) if name == "note" else name
     if len(text) > FLAG_NOTE_MAX:
         raise FlagRuleError(
-            "bad_args", f"{name} is {len(text)} characters long; at most {FLAG_NOTE_MAX} are allowed"
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "{name} is {n} characters long; at most {max} are allowed"),
+                name=field_name,
+                n=len(text),
+                max=FLAG_NOTE_MAX,
+            ),
         )
     if required and not text.strip():
-        raise FlagRuleError("bad_args", f"{name} must not be empty")
+        raise FlagRuleError(
+            "bad_args", _rule(QT_TRANSLATE_NOOP("FlagRules", "{name} must not be empty"), name=field_name)
+        )
 
 
 def plan_update(
@@ -126,12 +168,24 @@ def plan_update(
             if flag.status is FlagStatus.OPEN and status is FlagStatus.CLOSED:
                 raise FlagRuleError(
                     "invalid_state",
-                    f"flag {flag.id} is open: closing it now skips the workflow;"
-                    " it goes to in_review first (open -> in_review -> closed)",
+                    _rule(
+                        QT_TRANSLATE_NOOP(
+                            "FlagRules",
+                            "flag {flag} is open: closing it now skips the workflow;"
+                            " it goes to in_review first (open -> in_review -> closed)",
+                        ),
+                        flag=flag.id,
+                    ),
                 )
             allowed = ", ".join(sorted(s.value for s in TRANSITIONS[flag.status]))
             raise FlagRuleError(
-                "invalid_state", f"flag {flag.id} is {flag.status.value}: it can go to {allowed} only"
+                "invalid_state",
+                _rule(
+                    QT_TRANSLATE_NOOP("FlagRules", "flag {flag} is {status}: it can go to {allowed} only"),
+                    flag=flag.id,
+                    status=flag.status.value,
+                    allowed=allowed,
+                ),
             )
         new_status = status
         changes["status"] = status.value
@@ -140,19 +194,38 @@ def plan_update(
         if not closing:
             raise FlagRuleError(
                 "bad_args",
-                "an outcome is given only with status closed, when the flag is being closed"
-                f" (flag {flag.id} is {flag.status.value})",
+                _rule(
+                    QT_TRANSLATE_NOOP(
+                        "FlagRules",
+                        "an outcome is given only with status closed, when the flag is being closed"
+                        " (flag {flag} is {status})",
+                    ),
+                    flag=flag.id,
+                    status=flag.status.value,
+                ),
             )
         changes["outcome"] = outcome.value
     elif closing:
-        raise FlagRuleError("bad_args", f"closing a flag needs an outcome: one of {_choices(FlagOutcome)}")
+        raise FlagRuleError(
+            "bad_args",
+            _rule(
+                QT_TRANSLATE_NOOP("FlagRules", "closing a flag needs an outcome: one of {choices}"),
+                choices=_choices(FlagOutcome),
+            ),
+        )
     if "status" in changes and flag.status is FlagStatus.CLOSED:
         changes["outcome"] = None  # reopened: the outcome goes until it is closed again
     if reviewer_given and reviewer != flag.reviewer:
         if flag.status is FlagStatus.CLOSED and new_status is FlagStatus.CLOSED:
             raise FlagRuleError(
                 "invalid_state",
-                f"flag {flag.id} is closed: reopen it (status in_review) to change its reviewer",
+                _rule(
+                    QT_TRANSLATE_NOOP(
+                        "FlagRules",
+                        "flag {flag} is closed: reopen it (status in_review) to change its reviewer",
+                    ),
+                    flag=flag.id,
+                ),
             )
         changes["reviewer"] = reviewer
     elif (

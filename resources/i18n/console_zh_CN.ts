@@ -1333,6 +1333,57 @@
     </message>
 </context>
 <context>
+    <name>FlagRules</name>
+    <message>
+        <source>unknown category {value!r}; one of: {choices}</source>
+        <translation>未知的类别 {value!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown severity {value!r}; one of: {choices}</source>
+        <translation>未知的严重程度 {value!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown status {value!r}; one of: {choices}</source>
+        <translation>未知的状态 {value!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>unknown outcome {value!r}; one of: {choices}</source>
+        <translation>未知的结论 {value!r}；可选：{choices}</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>{name} is {n} characters long; at most {max} are allowed</source>
+        <translation>{name}长 {n} 字，最多允许 {max} 字</translation>
+    </message>
+    <message>
+        <source>{name} must not be empty</source>
+        <translation>{name}不能为空</translation>
+    </message>
+    <message>
+        <source>flag {flag} is open: closing it now skips the workflow; it goes to in_review first (open -&gt; in_review -&gt; closed)</source>
+        <translation>标记 {flag} 待复核：现在关闭会跳过复核流程，须先进入复核中（待复核 → 复核中 → 已关闭）</translation>
+    </message>
+    <message>
+        <source>flag {flag} is {status}: it can go to {allowed} only</source>
+        <translation>标记 {flag} 当前状态为 {status}：只能转为 {allowed}</translation>
+    </message>
+    <message>
+        <source>an outcome is given only with status closed, when the flag is being closed (flag {flag} is {status})</source>
+        <translation>只有在关闭标记时才能给出结论（标记 {flag} 当前状态为 {status}）</translation>
+    </message>
+    <message>
+        <source>closing a flag needs an outcome: one of {choices}</source>
+        <translation>关闭标记须给出结论，可选：{choices}</translation>
+    </message>
+    <message>
+        <source>flag {flag} is closed: reopen it (status in_review) to change its reviewer</source>
+        <translation>标记 {flag} 已关闭：须先重新打开（改为复核中）才能更换复核人</translation>
+    </message>
+</context>
+<context>
     <name>FlagsModel</name>
     <message>
         <source>Flag</source>

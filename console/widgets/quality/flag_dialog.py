@@ -42,6 +42,7 @@ from console.domain.entities import FLAG_NOTE_MAX, FlagCategory, FlagSeverity
 from console.domain.figures.queues import Level
 from console.domain.flags import FlagRuleError, check_note
 from console.widgets.common.fmt import DASH, LEVEL_COLORS, agent_label, clock_time, duration
+from console.widgets.common.texts import translated
 from console.widgets.quality.common import (
     CallSummary,
     ack_error,
@@ -218,7 +219,7 @@ class FlagDialog(QDialog):
         try:
             check_note(self.note_edit.toPlainText())
         except FlagRuleError as exc:
-            return exc.message
+            return translated(exc.text)
         try:
             moment = parse_moment(self.moment_edit.text())
         except ValueError:

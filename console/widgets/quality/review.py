@@ -98,6 +98,7 @@ from console.widgets.common.rowsync import (
     show_row,
     size_columns,
 )
+from console.widgets.common.texts import translated
 from console.widgets.quality.common import (
     ack_error,
     category_label,
@@ -698,7 +699,7 @@ class ReviewPanel(QWidget):
             if note.strip():
                 check_note(note, required=True)
         except FlagRuleError as exc:
-            self._refused(self.tr("Not sent: {why}").format(why=exc.message))
+            self._refused(self.tr("Not sent: {why}").format(why=translated(exc.text)))
             return None
         if not changes and not note.strip():
             self._refused(self.tr("Nothing to change"))
@@ -1028,7 +1029,7 @@ class ReviewPanel(QWidget):
         try:
             changes = plan_update(flag, user=self._commands.user() or "", **request)
         except FlagRuleError as exc:
-            return False, exc.message
+            return False, translated(exc.text)
         return bool(changes), ""
 
     def _refresh_work(self) -> None:
