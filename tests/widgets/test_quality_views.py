@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from console.application.floor_source import FloorSource
 from console.application.live import LiveFeed
+from console.domain.businessday import moment_text
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
     Call,
@@ -47,7 +48,7 @@ from console.widgets.common.fmt import duration
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
 from console.widgets.quality.call_history import CallHistoryPanel, HistCol
-from console.widgets.quality.common import CallSummary, moment_text
+from console.widgets.quality.common import CallSummary
 from console.widgets.quality.flag_dialog import FlagDialog
 from console.widgets.quality.review import FlagCol, ReviewPanel, StatusChoice
 from tests.helpers.consoles import Consoles

@@ -165,13 +165,3 @@ class CallSummary:
 
 
 # -- moments in a call ------------------------------------------------------------------------------
-
-
-def moment_text(seconds: float | None) -> str:
-    """Seconds into a call as ``mm:ss`` (``h:mm:ss`` past an hour); empty for None."""
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

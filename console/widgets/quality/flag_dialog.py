@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from console.application.commands import Commands
 from console.application.floor_source import FloorSource
-from console.domain.businessday import parse_moment
+from console.domain.businessday import moment_text, parse_moment
 from console.domain.clock import seconds_between, to_ms
 from console.domain.entities import FLAG_NOTE_MAX, FlagCategory, FlagSeverity
 from console.domain.figures.queues import Level
@@ -47,7 +47,6 @@ from console.widgets.quality.common import (
     CallSummary,
     ack_error,
     category_label,
-    moment_text,
     severity_label,
 )
 

@@ -65,6 +65,7 @@ from console.application.commands import Commands
 from console.application.floor_source import FloorSource
 from console.application.messages import MessageBridge
 from console.domain.actions import ActionName
+from console.domain.businessday import moment_text
 from console.domain.changes import ChangeSet
 from console.domain.clock import iso, to_ms
 from console.domain.entities import (
@@ -102,7 +103,6 @@ from console.widgets.common.texts import translated
 from console.widgets.quality.common import (
     ack_error,
     category_label,
-    moment_text,
     outcome_label,
     role_refusal,
     severity_label,
