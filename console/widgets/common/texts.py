@@ -12,6 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
+from console.feeds.client.feed_client import ACK_DISCONNECTED, ACK_TIMEOUT
+from console.feeds.protocol import ErrorCode
 from console.widgets.common.language import SOURCE_LANGUAGE, current_language
 
 #: Looks a source text up in a context: QCoreApplication.translate, or a lone translator's.
@@ -62,20 +64,20 @@ def _installed(context: str, template: str) -> str:
 #: What each error code of a failed ack means, in words a supervisor reads (protocol.ErrorCode, and
 #: the feed client's own "timeout" and "disconnected" for a command with no answer).
 _REFUSALS: dict[str, str] = {
-    "forbidden": QT_TRANSLATE_NOOP("Refusal", "Your role may not do this"),
-    "conflict": QT_TRANSLATE_NOOP("Refusal", "Changed meanwhile"),
-    "not_found": QT_TRANSLATE_NOOP("Refusal", "No longer there"),
-    "invalid_state": QT_TRANSLATE_NOOP("Refusal", "Not possible in its current state"),
-    "bad_args": QT_TRANSLATE_NOOP("Refusal", "Not a valid request"),
-    "unknown_action": QT_TRANSLATE_NOOP("Refusal", "Not supported by this gateway"),
-    "unavailable": QT_TRANSLATE_NOOP("Refusal", "The gateway cannot do it now"),
-    "internal": QT_TRANSLATE_NOOP("Refusal", "The gateway failed"),
-    "not_authenticated": QT_TRANSLATE_NOOP("Refusal", "Not signed in"),
-    "timeout": QT_TRANSLATE_NOOP("Refusal", "No answer from the gateway in time"),
-    "disconnected": QT_TRANSLATE_NOOP("Refusal", "The connection was lost before the answer"),
+    ErrorCode.FORBIDDEN: QT_TRANSLATE_NOOP("Refusal", "Your role may not do this"),
+    ErrorCode.CONFLICT: QT_TRANSLATE_NOOP("Refusal", "Changed meanwhile"),
+    ErrorCode.NOT_FOUND: QT_TRANSLATE_NOOP("Refusal", "No longer there"),
+    ErrorCode.INVALID_STATE: QT_TRANSLATE_NOOP("Refusal", "Not possible in its current state"),
+    ErrorCode.BAD_ARGS: QT_TRANSLATE_NOOP("Refusal", "Not a valid request"),
+    ErrorCode.UNKNOWN_ACTION: QT_TRANSLATE_NOOP("Refusal", "Not supported by this gateway"),
+    ErrorCode.UNAVAILABLE: QT_TRANSLATE_NOOP("Refusal", "The gateway cannot do it now"),
+    ErrorCode.INTERNAL: QT_TRANSLATE_NOOP("Refusal", "The gateway failed"),
+    ErrorCode.NOT_AUTHENTICATED: QT_TRANSLATE_NOOP("Refusal", "Not signed in"),
+    ACK_TIMEOUT: QT_TRANSLATE_NOOP("Refusal", "No answer from the gateway in time"),
+    ACK_DISCONNECTED: QT_TRANSLATE_NOOP("Refusal", "The connection was lost before the answer"),
 }
 #: Codes whose message the feed client wrote itself (in English, with nothing the label lacks).
-_LOCAL_CODES = frozenset({"timeout", "disconnected"})
+_LOCAL_CODES = frozenset({ACK_TIMEOUT, ACK_DISCONNECTED})
 
 
 def refusal_text(code: str | None, message: str | None) -> str:
