@@ -9,7 +9,7 @@ nothing, so a caller can choose the workstation's local time instead).
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,8 +90,15 @@ def local_time_text(at: Timestamp | None, timezone: str) -> str:
     """
     if at is None:
         return ""
-    local = datetime.fromtimestamp(to_ms(at) / 1000.0, tz=zone(timezone))
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return date_time_text(to_ms(at), zone(timezone))
+
+
+def date_time_text(ms: int, tz: tzinfo | None) -> str:
+    """An instant (epoch ms) as ``YYYY-MM-DD HH:MM:SS`` in ``tz`` (None: the machine's local time).
+
+    The one format of a full date and time: the screens and the exports both write it.
+    """
+    return datetime.fromtimestamp(ms / 1000.0, tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def parse_moment(text: str) -> float | None:

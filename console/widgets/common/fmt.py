@@ -14,7 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
-from console.domain.businessday import known_zone
+from console.domain.businessday import date_time_text, known_zone
 from console.domain.entities import AgentState
 from console.domain.figures.queues import Level
 from console.domain.permissions import Role
@@ -88,8 +88,7 @@ def date_time(ms: int | None, tz: str | None = None) -> str:
     """A feed-clock instant as ``YYYY-MM-DD HH:MM:SS`` (when a time of day alone would be ambiguous)."""
     if ms is None:
         return DASH
-    zone = known_zone(tz) if tz else None
-    return datetime.fromtimestamp(ms / 1000.0, zone).strftime("%Y-%m-%d %H:%M:%S")
+    return date_time_text(ms, known_zone(tz) if tz else None)
 
 
 def level_label(level: Level) -> str:
