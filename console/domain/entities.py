@@ -158,7 +158,7 @@ class Queue(msgspec.Struct, kw_only=True):
         self.sl_target_pct = float(self.sl_target_pct)
 
 
-class Agent(msgspec.Struct, kw_only=True):
+class Agent(msgspec.Struct, kw_only=True, omit_defaults=True):
     id: str
     name: str
     team: str
@@ -171,9 +171,12 @@ class Agent(msgspec.Struct, kw_only=True):
     last_queue_id: str | None = None  # queue of the call being wrapped up
     pending_state: AgentState | None = None  # asked for during a call
     pending_reason: str | None = None
+    # The adapter (its user name) that publishes this agent's events; None: the gateway's own
+    # source (the simulator). Commands about the agent are forwarded to that adapter.
+    source: str | None = None
 
 
-class Call(msgspec.Struct, kw_only=True):
+class Call(msgspec.Struct, kw_only=True, omit_defaults=True):
     id: str
     queue_id: str
     priority: int
@@ -182,9 +185,10 @@ class Call(msgspec.Struct, kw_only=True):
     entered_at: Timestamp
     answered_at: Timestamp | None = None
     agent_id: str | None = None
+    source: str | None = None  # the adapter that publishes this call (see Agent.source)
 
 
-class Case(msgspec.Struct, kw_only=True):
+class Case(msgspec.Struct, kw_only=True, omit_defaults=True):
     id: str
     queue_id: str
     subject: str
@@ -199,6 +203,7 @@ class Case(msgspec.Struct, kw_only=True):
     channel: str = "phone"
     first_response_at: Timestamp | None = None
     reopened: int = 0
+    source: str | None = None  # the adapter that publishes this case (see Agent.source)
 
 
 class AppliedAction(msgspec.Struct, kw_only=True):

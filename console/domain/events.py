@@ -54,11 +54,13 @@ class AgentPending(msgspec.Struct, kw_only=True):
     reason: str | None = None
 
 
-class CallQueued(msgspec.Struct, kw_only=True):
+class CallQueued(msgspec.Struct, kw_only=True, omit_defaults=True):
     call_id: str
     queue_id: str
     priority: int
     caller: str
+    # Set by the gateway to the publishing adapter's name (never taken from the adapter).
+    source: str | None = None
 
 
 class CallRinging(msgspec.Struct, kw_only=True):

@@ -17,6 +17,10 @@ class Role(StrEnum):
     MANAGER = "manager"
     QUALITY = "quality"
     ADMIN = "admin"
+    # A process that brings events from a real system (an ACD, a call-log replay): it may
+    # publish events and answer the commands forwarded to it, never watch the floor or
+    # send commands of its own (see docs/adapters.md).
+    ADAPTER = "adapter"
 
 
 _SUPERVISOR = {ActionName.SET_AGENT_STATE, ActionName.MOVE_CALL, ActionName.FLAG_CALL, ActionName.QUERY_CALLS}
@@ -28,7 +32,18 @@ PERMISSIONS: dict[Role, frozenset[ActionName]] = {
     Role.MANAGER: frozenset(_SUPERVISOR | _CASES),
     Role.QUALITY: frozenset({ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS}),
     Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {ActionName.UPDATE_FLAG}),
+    Role.ADAPTER: frozenset(),
 }
+
+
+def may_publish(role: Role) -> bool:
+    """Whether ``role`` may publish events to the gateway (adapters only)."""
+    return role is Role.ADAPTER
+
+
+def may_watch(role: Role) -> bool:
+    """Whether ``role`` is sent the floor (snapshot, events, heartbeats): everyone but adapters."""
+    return role is not Role.ADAPTER
 
 
 def allowed(role: Role, action: ActionName | str) -> bool:

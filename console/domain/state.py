@@ -346,7 +346,12 @@ class FloorState:
             return
         existed = d.call_id in self.calls
         self.calls[d.call_id] = Call(
-            id=d.call_id, queue_id=d.queue_id, priority=d.priority, caller=d.caller, entered_at=at
+            id=d.call_id,
+            queue_id=d.queue_id,
+            priority=d.priority,
+            caller=d.caller,
+            entered_at=at,
+            source=d.source,
         )
         q.today.offered += 1
         self._bucket(q, at).offered += 1

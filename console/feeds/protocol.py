@@ -28,6 +28,11 @@ MAX_WIRE_FRAME = 4 * 1024 * 1024
 CLOSE_BAD_TOKEN = 4401
 CLOSE_BAD_PROTOCOL = 4400
 CLOSE_HELLO_TIMEOUT = 4408
+#: An adapter's connection closed because the same adapter signed in again (its newer connection wins).
+CLOSE_REPLACED = 4409
+
+#: The most events one ``publish`` frame may carry.
+MAX_PUBLISH_EVENTS = 5000
 
 
 class ErrorCode:
@@ -48,9 +53,18 @@ class ErrorCode:
     CONFLICT = "conflict"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
+    # A published event refused (in a publish ack's ``refused`` list):
+    BAD_EVENT = "bad_event"  # unknown or unpublishable type, malformed data or time
+    OUT_OF_ORDER = "out_of_order"  # its time goes back before the feed clock
 
 
 # -- client -> gateway ---------------------------------------------------------
+
+
+class AckError(msgspec.Struct, kw_only=True):
+    code: str
+    message: str
+    details: Any = None
 
 
 class Hello(msgspec.Struct, kw_only=True, tag="hello", tag_field="op"):
@@ -65,8 +79,47 @@ class Command(msgspec.Struct, kw_only=True, tag="command", tag_field="op"):
     args: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-ClientFrame = Hello | Command
-_CLIENT_OPS: dict[str, type[Hello] | type[Command]] = {"hello": Hello, "command": Command}
+class PublishedEvent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One event an adapter publishes: its own position, the time it happened, its type and data.
+
+    ``data`` is the payload of ``type`` as in the event vocabulary (console.domain.events);
+    the gateway decodes and checks it against its floor before giving it a seq.
+    """
+
+    pos: int
+    at: Timestamp
+    type: str
+    data: Any = msgspec.field(default_factory=dict)
+
+
+class Publish(msgspec.Struct, kw_only=True, tag="publish", tag_field="op", omit_defaults=True):
+    """An adapter's events, in its position order; acked (by ``id``) once committed.
+
+    ``clock``: the adapter's time now, which moves the feed clock on between events
+    (a replay's time, a live system's wall clock); it never moves it back.
+    """
+
+    id: str
+    events: list[PublishedEvent] = msgspec.field(default_factory=list)
+    clock: Timestamp | None = None
+
+
+class Reply(msgspec.Struct, kw_only=True, tag="reply", tag_field="op", omit_defaults=True):
+    """An adapter's answer to a forwarded ``request`` (same ``id``)."""
+
+    id: str
+    ok: bool
+    result: dict[str, Any] | None = None
+    error: AckError | None = None
+
+
+ClientFrame = Hello | Command | Publish | Reply
+_CLIENT_OPS: dict[str, type[ClientFrame]] = {
+    "hello": Hello,
+    "command": Command,
+    "publish": Publish,
+    "reply": Reply,
+}
 
 
 class ProtocolError(Exception):
@@ -102,21 +155,32 @@ def decode_client_frame(frame: str | bytes) -> ClientFrame:
         raise ProtocolError(ErrorCode.BAD_FRAME, "frame has no string field `op`")
     cls = _CLIENT_OPS.get(op)
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_OP, f"unknown op {op!r}; expected one of: hello, command")
+        raise ProtocolError(
+            ErrorCode.UNKNOWN_OP, f"unknown op {op!r}; expected one of: {', '.join(_CLIENT_OPS)}"
+        )
     try:
-        return msgspec.convert(obj, type=cls)
+        frame_obj: ClientFrame = msgspec.convert(obj, type=cls)
     except msgspec.ValidationError as exc:
         raise ProtocolError(ErrorCode.BAD_FRAME, f"bad {op} frame: {exc}") from None
+    if isinstance(frame_obj, Publish) and len(frame_obj.events) > MAX_PUBLISH_EVENTS:
+        raise ProtocolError(
+            ErrorCode.BAD_FRAME,
+            f"publish frame of {len(frame_obj.events)} events exceeds the limit of {MAX_PUBLISH_EVENTS}",
+        )
+    return frame_obj
 
 
 # -- gateway -> client ---------------------------------------------------------
 
 
-class Welcome(msgspec.Struct, kw_only=True, tag="welcome", tag_field="op"):
+class Welcome(msgspec.Struct, kw_only=True, tag="welcome", tag_field="op", omit_defaults=True):
     protocol: int
     user: str
     role: str
     seq: int
+    # To an adapter only: the last position of its own that the gateway has committed
+    # (0: none yet); it publishes from the next one on.
+    position: int | None = None
 
 
 class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op"):
@@ -124,17 +188,20 @@ class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op"):
     at: Timestamp | None
 
 
-class AckError(msgspec.Struct, kw_only=True):
-    code: str
-    message: str
-    details: Any = None
-
-
 class Ack(msgspec.Struct, kw_only=True, tag="ack", tag_field="op", omit_defaults=True):
     id: str
     ok: bool
     result: dict[str, Any] | None = None
     error: AckError | None = None
+
+
+class Request(msgspec.Struct, kw_only=True, tag="request", tag_field="op"):
+    """To an adapter: carry out a supervisor's command about something it owns; answer with ``reply``."""
+
+    id: str
+    action: str
+    args: dict[str, Any]
+    user: str  # who asked (for the adapter's own log)
 
 
 class ErrorFrame(msgspec.Struct, kw_only=True, tag="error", tag_field="op"):
@@ -146,7 +213,7 @@ class EventsFrame(msgspec.Struct, kw_only=True, tag="events", tag_field="op"):
     events: list[RawEvent]
 
 
-ServerFrame = Welcome | Snapshot | EventsFrame | Heartbeat | Ack | ErrorFrame
+ServerFrame = Welcome | Snapshot | EventsFrame | Heartbeat | Ack | ErrorFrame | Request
 
 _encoder = msgspec.json.Encoder()
 

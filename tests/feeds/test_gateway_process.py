@@ -174,6 +174,8 @@ def test_bad_scenario_is_refused_with_file_key_and_reason(tmp_path: Path) -> Non
         (["--start", "yesterday"], "yesterday"),
         (["--lang", "xx"], "argument --lang: invalid choice: 'xx'"),
         (["--lang", "zh"], "argument --lang: invalid choice: 'zh'"),
+        (["--source", "acd"], "argument --source: invalid choice: 'acd'"),
+        (["--source", "adapters", "--load", "100"], "cannot go with --source adapters"),
     ],
 )
 def test_bad_arguments_are_refused_plainly(tmp_path: Path, args: list[str], mentions: str) -> None:

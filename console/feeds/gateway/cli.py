@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.domain.clock import to_ms
-from console.feeds.gateway.config import GatewayConfig, parse_user
+from console.feeds.gateway.config import SOURCES, GatewayConfig, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
@@ -28,7 +28,15 @@ from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, ScenarioE
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m console.feeds.gateway",
-        description="Serve the live contact-centre feed (protocol v1) from the built-in simulator.",
+        description="Serve the live contact-centre feed (protocol v1) from the built-in simulator"
+        " or from adapters that bring a real system's events (docs/adapters.md).",
+    )
+    p.add_argument(
+        "--source",
+        default="sim",
+        choices=SOURCES,
+        help="what drives the floor: sim, the built-in simulated centre (default), or adapters:"
+        " nothing inside, separate adapter processes (role adapter) publish the events",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
@@ -117,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_url=args.db,
             start=args.start,
             lang=args.lang,
+            source=args.source,
             users=[parse_user(u) for u in args.user],
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
         )

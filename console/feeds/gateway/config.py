@@ -14,6 +14,9 @@ from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO
 
+#: What may drive the floor (``--source``).
+SOURCES = ("sim", "adapters")
+
 
 @dataclass(frozen=True)
 class UserSpec:
@@ -55,9 +58,18 @@ class GatewayConfig:
     client_max_frames: int = 2000
     journal_min_events: int = 100_000
     load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
+    # What drives the floor: "sim" (the simulator, or the load centre with ``load``) or
+    # "adapters" (nothing inside: adapters publish the events, see docs/adapters.md).
+    source: str = "sim"
+    # How long a command forwarded to an adapter may wait for its answer.
+    forward_timeout_s: float = 10.0
     # Display language of the simulated centre's names ("en" or "zh_CN"); ids are the same in both,
     # so any console can use a gateway in either language. A restored floor keeps its stored names.
     lang: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         check_language(self.lang)
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown source {self.source!r}; sources are {', '.join(SOURCES)}")
+        if self.source == "adapters" and self.load is not None:
+            raise ValueError("--load runs the synthetic load centre; it cannot go with --source adapters")

@@ -165,10 +165,14 @@ class Sequencer:
         *,
         audit: Sequence[AuditRecord] = (),
         checkpoint: bool = False,
+        meta: dict[str, str] | None = None,
     ) -> int:
-        """Hand stamped ``events`` and ``audit`` rows to the store writer; returns the ticket to wait on."""
+        """Hand stamped ``events`` and ``audit`` rows to the store writer; returns the ticket to wait on.
+
+        ``meta`` goes in the same transaction (an adapter's position with its events).
+        """
         assert self.writer is not None and self._driver is not None
-        meta: dict[str, str] | None = None
+        meta = dict(meta) if meta else None
         counters = self._driver.counters()
         if counters != self._counters:
             self._counters = dict(counters)
@@ -280,6 +284,8 @@ class Sequencer:
             at_ms = min(self._driver.now_ms, self._persisted_clock_ms)
         else:
             at_ms = self._committed_at_ms
-        at = iso(max(at_ms, self._committed_at_ms))
-        self._last_clock_shown = max(at, self._last_clock_shown)
+        at_ms = max(at_ms, self._committed_at_ms)
+        if at_ms <= 0 and not self._last_clock_shown:
+            return None  # a gateway fed by adapters before any has said what time it is
+        self._last_clock_shown = max(iso(at_ms), self._last_clock_shown)
         return self._last_clock_shown

@@ -23,6 +23,7 @@ import secrets
 import time
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -32,9 +33,10 @@ from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CompletedCall
 from console.domain.events import ActionApplied
-from console.domain.permissions import Role
+from console.domain.permissions import Role, may_publish, may_watch
 from console.domain.state import FloorState
 from console.feeds import protocol
+from console.feeds.gateway.adapter_centre import AdapterCentre, ForwardToAdapter
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, PastCommand
 from console.feeds.gateway.commands.queries import calls_page
 from console.feeds.gateway.commands.registry import (
@@ -46,6 +48,7 @@ from console.feeds.gateway.commands.registry import (
 )
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.driver import CentreDriver
+from console.feeds.gateway.publishing import EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import (
@@ -57,6 +60,9 @@ from console.feeds.protocol import (
     Heartbeat,
     Hello,
     ProtocolError,
+    Publish,
+    Reply,
+    Request,
     Welcome,
 )
 from console.feeds.sources.load_centre import LoadDriver
@@ -68,6 +74,8 @@ from console.store.db import default_db_url
 log = logging.getLogger("console.gateway")
 
 EVENTS_PER_FRAME = 5000
+# The store's meta key holding an adapter's last committed position.
+POSITION_KEY = "adapter.position.{}"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
 
@@ -84,7 +92,13 @@ class Gateway:
             checkpoint_every=config.checkpoint_every,
             journal_min_events=config.journal_min_events,
         )
-        self.sessions: set[ClientSession] = set()
+        self.sessions: set[ClientSession] = set()  # those who watch the floor
+        self.adapters: dict[str, tuple[ClientSession, ServerConnection]] = {}  # by adapter user name
+        self._positions: dict[str, int] = {}  # each adapter's last position stamped
+        self._forwarded: dict[str, asyncio.Future[Reply]] = {}  # request id -> the adapter's reply
+        self._forward_no = 0
+        self._publish_tasks: set[asyncio.Task[None]] = set()
+        self.refused_events = 0  # published events refused since start (diagnostics, tests)
         self.port = 0
         self.bad_frames = 0
         self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
@@ -131,7 +145,11 @@ class Gateway:
         for u in users:
             await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
         restored = self.state if self.seq else None
-        if cfg.load is not None:
+        if cfg.source == "adapters":
+            # The clock carries on from where it was: adapters' events may be in the past
+            # (a replay), but never before what consoles have already been shown.
+            self.sim = AdapterCentre(self.state, clock_ms=self.sequencer.clock_reached_ms())
+        elif cfg.load is not None:
             self.sim = LoadDriver(
                 cfg.load, seed=cfg.seed, start_ms=self._start_ms(self.scenario), restored=restored
             )
@@ -155,13 +173,12 @@ class Gateway:
             ping_timeout=20,
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
-        self._tasks = [
-            asyncio.create_task(self._run_sim(), name="simulator"),
-            asyncio.create_task(self._run_heartbeats(), name="heartbeats"),
-        ]
+        self._tasks = [asyncio.create_task(self._run_heartbeats(), name="heartbeats")]
+        if not isinstance(self.sim, AdapterCentre):
+            self._tasks.append(asyncio.create_task(self._run_sim(), name="simulator"))
         for task in self._tasks:
             task.add_done_callback(self._task_ended)
-        log.info("gateway on %s, seq %d, db %s", self.url, self.seq, store.url)
+        log.info("gateway on %s, seq %d, source %s, db %s", self.url, self.seq, cfg.source, store.url)
 
     def _start_ms(self, scenario: Scenario) -> int:
         """Where the feed clock starts: never before the last event the store holds."""
@@ -188,7 +205,7 @@ class Gateway:
 
     async def stop(self) -> None:
         self.stopping.set()
-        for task in self._tasks:
+        for task in [*self._tasks, *self._publish_tasks]:
             task.cancel()
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
         for task, result in zip(self._tasks, results, strict=True):
@@ -319,6 +336,10 @@ class Gateway:
                     await self._refuse_frame(
                         ws, None, peer, ErrorCode.NOT_AUTHENTICATED, "send hello before any command"
                     )
+                elif isinstance(frame, Publish):
+                    self._publish(session, frame)
+                elif isinstance(frame, Reply):
+                    self._reply(session, frame)
                 else:
                     await self._command(session, frame)
         except ConnectionClosed:
@@ -328,6 +349,8 @@ class Gateway:
                 session.closed = True
                 session.wakeup.set()
                 self.sessions.discard(session)
+                if self.adapters.get(session.user, (None,))[0] is session:
+                    del self.adapters[session.user]
                 log.info("%s (%s) disconnected", peer, session.user)
             if sender is not None:
                 sender.cancel()
@@ -366,6 +389,9 @@ class Gateway:
         session = ClientSession(
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
         )
+        if not may_watch(session.role):
+            await self._adapter_hello(ws, session)
+            return session
         # Sent before the session exists, so nothing can overtake it.
         await ws.send(
             protocol.encode(
@@ -396,6 +422,167 @@ class Gateway:
             "snapshot" if resumed is None else f"resumed {len(resumed)} events",
         )
         return session
+
+    # -- adapters ------------------------------------------------------------------
+
+    async def _adapter_hello(self, ws: ServerConnection, s: ClientSession) -> None:
+        """An adapter signs in: it is told the last position of its own that is committed."""
+        assert self.store is not None
+        if s.user not in self._positions:
+            stored = await asyncio.to_thread(self.store.get_meta, POSITION_KEY.format(s.user))
+            self._positions.setdefault(s.user, int(stored) if stored else 0)
+        # What was stamped for it (by a connection that died meanwhile) is committed before it
+        # is told, so a position it is given never goes back after a gateway restart.
+        await self.sequencer.wait_committed(self.seq)
+        old = self.adapters.get(s.user)
+        self.adapters[s.user] = (s, ws)
+        if old is not None:
+            log.warning("adapter %s signed in again from %s; closing its older connection", s.user, s.peer)
+            old[0].closed = True
+            await old[1].close(protocol.CLOSE_REPLACED, "this adapter signed in again on another connection")
+        position = self._positions[s.user]
+        await ws.send(
+            protocol.encode(
+                Welcome(
+                    protocol=protocol.PROTOCOL_VERSION,
+                    user=s.user,
+                    role=s.role.value,
+                    seq=self.committed_seq,
+                    position=position,
+                )
+            ),
+            text=True,
+        )
+        if self.config.source != "adapters":
+            log.warning("adapter %s connected to a gateway that runs the simulator", s.user)
+        log.info("%s connected as adapter %s, at its position %d", s.peer, s.user, position)
+
+    def _publish(self, s: ClientSession, frame: Publish) -> None:
+        """Take an adapter's events: each checked, stamped in turn; acked once committed.
+
+        Events at or before the adapter's committed position are ones it sends again
+        after a reconnect: skipped, so nothing is doubled. A refused event changes
+        nothing, is named in the ack and still moves the position on (sending it again
+        would not make it right). No await here: the events are checked against the
+        floor exactly as they apply to it.
+        """
+        if not may_publish(s.role):
+            s.push_control(
+                self._refusal(frame.id, ErrorCode.FORBIDDEN, f"role {s.role} may not publish events")
+            )
+            return
+        if not isinstance(self.sim, AdapterCentre) or self.adapters.get(s.user, (None,))[0] is not s:
+            why = (
+                "this gateway runs the simulator; start it with --source adapters"
+                if not isinstance(self.sim, AdapterCentre)
+                else "this connection was replaced by a newer one of the same adapter"
+            )
+            s.push_control(self._refusal(frame.id, ErrorCode.UNAVAILABLE, why))
+            return
+        centre = self.sim
+        position = self._positions[s.user]
+        stamped: list[tuple[Any, bytes]] = []
+        refused: list[dict[str, Any]] = []
+        audit: list[AuditRecord] = []
+        duplicates = 0
+        for event in frame.events:
+            if event.pos <= position:
+                duplicates += 1
+                continue
+            position = event.pos
+            floor_ms = max(self.sequencer.last_at_ms, centre.now_ms)
+            try:
+                item = admit(event, state=self.state, floor_ms=floor_ms, adapter=s.user)
+            except EventRefused as exc:
+                refused.append(
+                    {"pos": event.pos, "type": event.type, "code": exc.code, "message": exc.message}
+                )
+                audit.append(
+                    AuditRecord(
+                        at=iso(floor_ms),
+                        user=s.user,
+                        role=s.role.value,
+                        command_id=f"{frame.id}#{event.pos}",
+                        action="events.publish",
+                        args={"pos": event.pos, "type": event.type},
+                        ok=False,
+                        error_code=exc.code,
+                        error_message=exc.message,
+                    )
+                )
+                continue
+            centre.advance_clock(item[0])
+            stamped.extend(self.sequencer.stamp([item]))
+        if frame.clock is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                centre.advance_clock(to_ms(frame.clock))
+        if refused:
+            self.refused_events += len(refused)
+            log.warning(
+                "adapter %s: %d event(s) refused, first: %s", s.user, len(refused), refused[0]["message"]
+            )
+        self._positions[s.user] = position
+        ticket = self.sequencer.submit(
+            stamped, audit=audit, meta={POSITION_KEY.format(s.user): str(position)}
+        )
+        result = {
+            "position": position,
+            "accepted": len(stamped),
+            "duplicates": duplicates,
+            "refused": refused,
+            "seq": self.seq,
+        }
+        task = asyncio.create_task(self._ack_publish(s, frame.id, ticket, result), name=f"publish {s.user}")
+        self._publish_tasks.add(task)
+        task.add_done_callback(self._publish_tasks.discard)
+
+    async def _ack_publish(
+        self, s: ClientSession, frame_id: str, ticket: int, result: dict[str, Any]
+    ) -> None:
+        try:
+            await self.sequencer.wait_ticket(ticket)
+        except GatewayFailedError:
+            return  # nothing committed: the adapter keeps the events and sends them again
+        s.push_control(protocol.encode(Ack(id=frame_id, ok=True, result=result)))
+
+    @staticmethod
+    def _refusal(frame_id: str, code: str, message: str) -> bytes:
+        return protocol.encode(Ack(id=frame_id, ok=False, error=AckError(code=code, message=message)))
+
+    def _reply(self, s: ClientSession, reply: Reply) -> None:
+        """An adapter answers a forwarded command."""
+        fut = self._forwarded.get(reply.id)
+        if fut is None or not reply.id.startswith(f"{s.user}/"):
+            log.warning("adapter %s answered %r, which it was not asked (or too late)", s.user, reply.id)
+            return
+        if not fut.done():
+            fut.set_result(reply)
+
+    async def _forward(self, adapter: str, user: str, cmd: Command) -> Reply:
+        """Ask ``adapter`` to carry out ``cmd``; its reply, or CommandRefused(unavailable)."""
+        assert self._loop is not None
+        timeout = self.config.forward_timeout_s
+        found = self.adapters.get(adapter)
+        if found is None or found[0].closed:
+            raise CommandRefused(
+                ErrorCode.UNAVAILABLE,
+                f"adapter {adapter!r}, which carries out {cmd.action} here, is not connected",
+            )
+        self._forward_no += 1
+        request_id = f"{adapter}/{self._forward_no}"
+        fut: asyncio.Future[Reply] = self._loop.create_future()
+        self._forwarded[request_id] = fut
+        try:
+            found[0].push_control(
+                protocol.encode(Request(id=request_id, action=cmd.action, args=cmd.args, user=user))
+            )
+            return await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise CommandRefused(
+                ErrorCode.UNAVAILABLE, f"adapter {adapter!r} did not answer {cmd.action} within {timeout:g} s"
+            ) from None
+        finally:
+            del self._forwarded[request_id]
 
     def _sender_ended(self, task: asyncio.Task[None], *, ws: ServerConnection) -> None:
         if task.cancelled() or isinstance(task.exception(), ConnectionClosed):
@@ -518,6 +705,10 @@ class Gateway:
                 record.result = {"details": refused.details}
             ticket = self.sequencer.submit([], audit=[record])
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+        except ForwardToAdapter as fwd:
+            # Carried out by the adapter that owns it; its answer is the ack. The floor
+            # changes when the adapter publishes what it did, like any of its events.
+            ack, ticket = await self._forwarded_command(s, cmd, fwd.adapter, record, args)
         except Exception as exc:
             # A bug, not bad input: nothing was applied (the driver raised before any
             # event was stamped); say so, audit it, keep serving.
@@ -547,6 +738,41 @@ class Gateway:
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self.sequencer.wait_ticket(ticket)
         return protocol.encode(ack)
+
+    async def _forwarded_command(
+        self, s: ClientSession, cmd: Command, adapter: str, record: AuditRecord, args: dict[str, Any]
+    ) -> tuple[Ack, int]:
+        """Forward ``cmd`` to ``adapter`` and turn its reply (or its silence) into the ack and audit."""
+        assert self.sim is not None
+        try:
+            reply = await self._forward(adapter, s.user, cmd)
+        except CommandRefused as refused:  # not connected, or no answer in time
+            error = AckError(code=refused.code, message=refused.message)
+        else:
+            if reply.ok:
+                result = {**(reply.result or {}), "forwarded_to": adapter}
+                record.ok, record.result = True, result
+                applied = ActionApplied(
+                    command_id=cmd.id,
+                    user=s.user,
+                    role=s.role.value,
+                    action=cmd.action,
+                    args=args,
+                    result=result,
+                )
+                at_ms = max(self.sim.now_ms, self.sequencer.last_at_ms)
+                ticket = self.sequencer.submit(self.sequencer.stamp([(at_ms, applied)]), audit=[record])
+                log.info("%s %s %s carried out by adapter %s", s.user, cmd.action, cmd.id, adapter)
+                return Ack(id=cmd.id, ok=True, result=result), ticket
+            given = reply.error or AckError(code=ErrorCode.INTERNAL, message="refused without a reason")
+            code = given.code if given.code in _ADAPTER_CODES else ErrorCode.INVALID_STATE
+            error = AckError(code=code, message=f"{adapter}: {given.message}", details=given.details)
+        record.error_code, record.error_message = error.code, error.message
+        ticket = self.sequencer.submit([], audit=[record])
+        log.info(
+            "%s %s %s not carried out by adapter %s: %s", s.user, cmd.action, cmd.id, adapter, error.message
+        )
+        return Ack(id=cmd.id, ok=False, error=error), ticket
 
     def _audit_time(self) -> str:
         """When an audited command happened: the feed clock as clients see it."""
@@ -599,6 +825,19 @@ class Gateway:
                 Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
             )
         return protocol.encode(Ack(id=cmd.id, ok=True, result=calls_page(query, rows, total)))
+
+
+#: The codes an adapter's refusal keeps; any other becomes invalid_state (consoles know these).
+_ADAPTER_CODES = frozenset(
+    {
+        ErrorCode.BAD_ARGS,
+        ErrorCode.NOT_FOUND,
+        ErrorCode.INVALID_STATE,
+        ErrorCode.CONFLICT,
+        ErrorCode.UNAVAILABLE,
+        ErrorCode.FORBIDDEN,
+    }
+)
 
 
 class GatewayFailedError(RuntimeError):
