@@ -58,7 +58,7 @@ class AdapterLinkError(Exception):
     """The link cannot go on (bad token, not an adapter's token, replaced, refused publishing)."""
 
 
-class Declined(Exception):  # noqa: N818 (an answer, not a failure of the adapter)
+class Declined(Exception):
     """Raised by an ``on_request`` handler: the system will not carry out the command."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -220,7 +220,9 @@ class AdapterLink:
                         ) from None
                     log.warning("connection to the gateway lost (%s); reconnecting", exc)
                 except (OSError, TimeoutError, InvalidHandshake) as exc:
-                    log.warning("cannot reach the gateway at %s (%s); retrying in %.1f s", self.url, exc, delay)
+                    log.warning(
+                        "cannot reach the gateway at %s (%s); retrying in %.1f s", self.url, exc, delay
+                    )
                 except InvalidURI as exc:
                     raise AdapterLinkError(f"bad gateway URL {self.url!r}: {exc}") from None
                 else:
@@ -241,7 +243,9 @@ class AdapterLink:
             self._progress.set()
 
     async def _session(self, ws: ClientConnection) -> None:
-        await ws.send(protocol.encode(Hello(protocol=protocol.PROTOCOL_VERSION, token=self._token)), text=True)
+        await ws.send(
+            protocol.encode(Hello(protocol=protocol.PROTOCOL_VERSION, token=self._token)), text=True
+        )
         first = protocol.decode_server_frame(await asyncio.wait_for(ws.recv(), self._open_timeout))
         if not isinstance(first, Welcome):
             raise AdapterLinkError(f"the gateway answered hello with {type(first).__name__}, not welcome")
