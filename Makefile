@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # No QT_QPA_PLATFORM here: `make run` shows the console on the user's display. The tests
 # (tests/conftest.py), `make bench` and `--screenshot` choose offscreen themselves.
 
-.PHONY: run gateway test lint typecheck layers bench install-desktop clean
+.PHONY: run gateway demo-replay test lint typecheck layers bench install-desktop clean
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -24,6 +24,12 @@ run: $(STAMP)
 
 gateway: $(STAMP)
 	$(BIN)/python -m console.feeds.gateway $(ARGS)
+
+# A real bank's busy day (February 1999), replayed through a gateway fed by adapters, on the
+# console: the whole day in a few minutes (scripts/demo-replay.sh says how to choose another).
+demo-replay: $(STAMP)
+	@scripts/ensure-display-deps.sh $(BIN)/python
+	@scripts/demo-replay.sh $(BIN)/python
 
 test: $(STAMP)
 	@scripts/ensure-test-deps.sh $(BIN)/python
