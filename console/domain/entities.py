@@ -105,6 +105,7 @@ class DayFigures(msgspec.Struct, kw_only=True):
     wait_answered_s: float = 0.0
     talk_s: float = 0.0
     wrap_s: float = 0.0
+    max_waiting: int = 0  # the most calls waiting (CallState.WAITING) in the queue at once today
     asa_s: float | None = None
     aht_s: float | None = None
     service_level_pct: float | None = None

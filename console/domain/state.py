@@ -8,6 +8,13 @@ had (tests hold it to that). The reducer is strict about the sequence (a gap
 or a repeat raises ``SequenceError``) and lenient about content: an unknown
 type only advances the seq, and an event naming something unknown is skipped
 and counted in ``skipped``.
+
+Each queue's ``today.max_waiting`` (the most calls waiting in it at once since
+the business day started) follows a count of the calls in state ``waiting`` per
+queue, kept by every call handler and rebuilt from the calls when a snapshot is
+loaded; at the day reset it starts at the number waiting at that moment. The
+count is taken after each event, so a call queued and answered at the same
+instant was waiting, for that instant, with the calls waiting then.
 """
 
 from __future__ import annotations
@@ -109,6 +116,7 @@ class FloorState:
         self.on_call_finished: Callable[[CompletedCall], None] | None = None
         self.changes = ChangeSet()  # ids touched since the last take_changes()
         self.skipped = 0  # events that named something this state does not hold
+        self._waiting: dict[str, int] = {}  # queue id -> its calls in state WAITING (for max_waiting)
         self._next_reset_ms: int | None = None
         self._handlers: dict[str, Callable[[Timestamp, Any], None]] = {
             "queue.configured": self._queue_configured,
@@ -159,6 +167,10 @@ class FloorState:
         self.agent_time = snap.agent_time
         self.actions = snap.actions
         self.flags = {f.id: f for f in snap.flags}
+        self._waiting = {}
+        for c in self.calls.values():
+            if c.state is CallState.WAITING:
+                self._waiting[c.queue_id] = self._waiting.get(c.queue_id, 0) + 1
         self._schedule_reset()
         self.changes = ChangeSet(reset=True)
 
@@ -190,7 +202,7 @@ class FloorState:
         if self._next_reset_ms is not None and to_ms(at) >= self._next_reset_ms:
             self.centre.day_started_at = day_start(at, self.centre.timezone, self.centre.day_starts)
             for q in self.queues.values():
-                q.today = DayFigures()
+                q.today = DayFigures(max_waiting=self._waiting.get(q.id, 0))
                 q.buckets = []
                 formulas.refresh(q.today, self.centre.sl_definition)
             self.agent_time = []
@@ -208,6 +220,23 @@ class FloorState:
     def _refresh(self, q: Queue) -> None:
         formulas.refresh(q.today, self.centre.sl_definition)
         self.changes.queues.add(q.id)
+
+    def _count_waiting(self, queue_id: str, delta: int) -> None:
+        """A call starts (+1) or stops (-1) waiting in ``queue_id``; the queue's max_waiting follows."""
+        n = self._waiting.get(queue_id, 0) + delta
+        if n > 0:
+            self._waiting[queue_id] = n
+        else:
+            self._waiting.pop(queue_id, None)
+        q = self.queues.get(queue_id)
+        if q is not None and n > q.today.max_waiting:
+            q.today.max_waiting = n
+            self.changes.queues.add(q.id)
+
+    def _stops_waiting(self, c: Call) -> None:
+        """``c`` leaves the state WAITING (rings, is answered, leaves the floor): one fewer waits."""
+        if c.state is CallState.WAITING:
+            self._count_waiting(c.queue_id, -1)
 
     def _bucket_start_ms(self, at_ms: int) -> int:
         day0 = to_ms(self.centre.day_started_at) if self.centre.day_started_at else 0
@@ -271,6 +300,7 @@ class FloorState:
             q = self.queues[d.queue_id] = Queue(
                 id=d.queue_id, name=d.name, sl_threshold_s=d.sl_threshold_s, sl_target_pct=d.sl_target_pct
             )
+            q.today.max_waiting = self._waiting.get(q.id, 0)
         else:
             q.name, q.sl_threshold_s, q.sl_target_pct = d.name, d.sl_threshold_s, d.sl_target_pct
         self._refresh(q)
@@ -344,7 +374,10 @@ class FloorState:
         if q is None:
             self.skipped += 1
             return
-        existed = d.call_id in self.calls
+        old = self.calls.get(d.call_id)
+        existed = old is not None
+        if old is not None:  # a repeat replaces the call
+            self._stops_waiting(old)
         self.calls[d.call_id] = Call(
             id=d.call_id,
             queue_id=d.queue_id,
@@ -353,6 +386,7 @@ class FloorState:
             entered_at=at,
             source=d.source,
         )
+        self._count_waiting(d.queue_id, +1)
         q.today.offered += 1
         self._bucket(q, at).offered += 1
         self._refresh(q)
@@ -363,6 +397,7 @@ class FloorState:
         if c is None:
             self.skipped += 1
             return
+        self._stops_waiting(c)
         c.state = CallState.RINGING
         c.agent_id = d.agent_id
         self.changes.changed("call", c.id)
@@ -373,6 +408,7 @@ class FloorState:
         if c is None or q is None:
             self.skipped += 1
             return
+        self._stops_waiting(c)
         c.state = CallState.TALKING
         c.answered_at = at
         c.agent_id = d.agent_id
@@ -392,6 +428,8 @@ class FloorState:
 
     def _call_abandoned(self, at: Timestamp, d: CallAbandoned) -> None:
         c = self.calls.pop(d.call_id, None)
+        if c is not None:
+            self._stops_waiting(c)
         q = self.queues.get(c.queue_id) if c is not None else None
         if c is None or q is None:
             self.skipped += 1
@@ -413,6 +451,7 @@ class FloorState:
         if c is None:
             self.skipped += 1
             return
+        self._stops_waiting(c)
         q = self.queues.get(c.queue_id)
         if q is not None and c.answered_at is not None:
             talk = seconds_between(c.answered_at, at)
@@ -452,6 +491,9 @@ class FloorState:
             q.today.offered += 1
             self._bucket_of(q, c.entered_at)[1].offered += 1
             self._refresh(q)
+        if c.queue_id != d.queue_id and c.state is CallState.WAITING:
+            self._count_waiting(c.queue_id, -1)
+            self._count_waiting(d.queue_id, +1)
         c.queue_id = d.queue_id
         if d.priority is not None:
             c.priority = d.priority
