@@ -10,7 +10,7 @@
 set -euo pipefail
 PY=${1:-.venv/bin/python}
 LOG=${DEMO_LOG:-tests/data/anonymous_bank_extract.txt}
-DAY=${DEMO_DAY:-1999-02-08}
+DAY=${DEMO_DAY:-1999-02-10}
 SPEED=${DEMO_SPEED:-300}
 DIR=$(mktemp -d -t demo-replay.XXXXXX)
 chmod 700 "$DIR"

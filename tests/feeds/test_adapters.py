@@ -151,7 +151,9 @@ def test_bad_events_are_refused_by_name_and_change_nothing(tmp_path: Path) -> No
 
             # Malformed data and types an adapter may not publish, straight on the wire.
             async with connect(gw.url) as ws:
-                await ws.send(msgspec.json.encode({"op": "hello", "protocol": 1, "token": "adapter-token"}).decode())
+                await ws.send(
+                    msgspec.json.encode({"op": "hello", "protocol": 1, "token": "adapter-token"}).decode()
+                )
                 welcome = msgspec.json.decode(await ws.recv())
                 assert welcome["op"] == "welcome" and welcome["position"] == 109
                 at = iso(T0 + 20_000)
@@ -245,12 +247,12 @@ def _assert_exactly_once(db_url: str, expected: list[tuple[int, EventData]]) -> 
         if isinstance(data, CallQueued):  # as the gateway keeps it: masked and owned
             data = msgspec.structs.replace(data, caller="******4567", source="adapter1")
         if isinstance(data, AgentAdded):
-            data = AgentAdded(agent=msgspec.structs.replace(data.agent, source="adapter1", state_since=iso(T0)))
+            data = AgentAdded(
+                agent=msgspec.structs.replace(data.agent, source="adapter1", state_since=iso(T0))
+            )
         want.append((type(data), data))
     assert len(got) == len(want)
-    decoded = [
-        msgspec.json.decode(raw, type=cls) for (_, raw), (cls, _) in zip(got, want, strict=True)
-    ]
+    decoded = [msgspec.json.decode(raw, type=cls) for (_, raw), (cls, _) in zip(got, want, strict=True)]
     assert decoded == [data for _, data in want]
 
 
@@ -306,9 +308,7 @@ def test_a_restarted_adapter_and_a_restarted_gateway_resume_where_the_store_stop
         async def second_run() -> None:
             link = AdapterLink(gw.url, token(Role.ADAPTER))
             assert await link.start() == half
-            skipped = sum(
-                not link.publish(pos, at, data) for pos, (at, data) in enumerate(expected, start=1)
-            )
+            skipped = sum(not link.publish(pos, at, data) for pos, (at, data) in enumerate(expected, start=1))
             assert skipped == half
             await link.flush()
             assert link.duplicates == 0 and link.position == len(expected)
@@ -360,7 +360,9 @@ def test_commands_about_an_adapters_agents_and_calls_are_carried_out_by_it(tmp_p
                     raise Declined("invalid_state", "the ACD says the call was answered")
                 if silent.is_set():
                     await asyncio.sleep(30)
-                link.publish(next_pos(), T0 + 5000, AgentStateChanged(agent_id="DORIT", state=AgentState.OFFLINE))
+                link.publish(
+                    next_pos(), T0 + 5000, AgentStateChanged(agent_id="DORIT", state=AgentState.OFFLINE)
+                )
                 return {"acd": "done"}
 
             positions = iter(range(100, 10_000))

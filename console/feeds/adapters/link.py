@@ -283,7 +283,10 @@ class AdapterLink:
             self._changed.clear()
             while len(self._inflight) < self._window:
                 chunk = list(itertools.islice(self._pending, self._sent, self._sent + self._batch))
-                clock = self._clock_ms if self._clock_ms > self._clock_sent_ms else None
+                # The clock goes with the frame that empties the queue: set after the events
+                # queued before it, it must not reach the gateway ahead of them.
+                drained = self._sent + len(chunk) == len(self._pending)
+                clock = self._clock_ms if drained and self._clock_ms > self._clock_sent_ms else None
                 if not chunk and clock is None:
                     break
                 frame_id = f"p{next(self._frame_no)}"

@@ -27,6 +27,7 @@ from pathlib import Path
 from console.feeds.adapters.replay.bank_log import Replay, read_log, replay_events
 
 from console import __version__
+from console.domain.events import CallQueued
 from console.feeds.adapters.link import AdapterLink, AdapterLinkError
 
 log = logging.getLogger("console.replay")
@@ -81,10 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def read_token(args: argparse.Namespace) -> str:
+    token: str
     if args.token_file is not None:
-        token = args.token_file.read_text(encoding="utf-8").strip()
+        token = Path(args.token_file).read_text(encoding="utf-8").strip()
     else:
-        token = args.token or os.environ.get(TOKEN_ENV, "")
+        token = str(args.token or os.environ.get(TOKEN_ENV, ""))
     if not token:
         raise ValueError(f"no token: give --token-file FILE, set {TOKEN_ENV}, or --token")
     return token
@@ -149,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.warning("%s", message)
     days = set(args.day) if args.day else None
     replay = replay_events(reading.rows, sl_threshold_s=args.sl_threshold, days=days)
-    if not replay.events:
+    if not any(isinstance(data, CallQueued) for _, _, data in replay.events):
         print(f"error: no calls in {args.file} for the day(s) asked", file=sys.stderr)
         return 2
     link = AdapterLink(args.gateway, token)
