@@ -22,6 +22,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from websockets.asyncio.client import connect
 
 from console.domain.businessday import next_day_start
 from console.domain.clock import to_ms
@@ -69,8 +70,6 @@ class DayWatcher:
         self._decoder = msgspec.json.Decoder(list[RawEvent])
 
     async def follow(self, url: str, until: asyncio.Event) -> None:
-        from websockets.asyncio.client import connect
-
         async with connect(url, max_size=None) as ws:
             hello = {"op": "hello", "protocol": 1, "token": token("viewer")}
             await ws.send(msgspec.json.encode(hello).decode())
@@ -131,7 +130,9 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
                 )
             # The console has caught up once it holds what the gateway committed.
             head = await asyncio.to_thread(gw.call, lambda: gw.gateway.committed_seq)
-            while watcher.state.seq < head:
+            deadline = time.monotonic() + 60
+            while watcher.state.seq < head:  # noqa: ASYNC110 - polled, nothing to wait on
+                assert time.monotonic() < deadline, "the console did not catch up"
                 await asyncio.sleep(0.05)
             done.set()
             await follower

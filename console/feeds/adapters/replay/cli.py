@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from console.feeds.adapters.replay.bank_log import Replay, read_log, replay_events
-
 from console import __version__
 from console.domain.events import CallQueued
 from console.feeds.adapters.link import AdapterLink, AdapterLinkError
+from console.feeds.adapters.replay.bank_log import Replay, read_log, replay_events
 
 log = logging.getLogger("console.replay")
 
