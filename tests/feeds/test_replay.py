@@ -131,7 +131,7 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
             # The console has caught up once it holds what the gateway committed.
             head = await asyncio.to_thread(gw.call, lambda: gw.gateway.committed_seq)
             deadline = time.monotonic() + 60
-            while watcher.state.seq < head:  # noqa: ASYNC110 - polled, nothing to wait on
+            while watcher.state.seq < head:
                 assert time.monotonic() < deadline, "the console did not catch up"
                 await asyncio.sleep(0.05)
             done.set()
