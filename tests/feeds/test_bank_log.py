@@ -496,8 +496,9 @@ def test_available_between_calls_and_the_quirks_as_the_rules_say() -> None:
     ]
     added = [d.agent for _, _, d in replayed.events if isinstance(d, AgentAdded)]
     assert [(a.id, a.name, a.skills) for a in added] == [
-        ("DANA", "Dana", []),
-        ("NO_SERVER", "(no server)", []),
+        # Skills: the services each served in the log (here every call is PS).
+        ("DANA", "Dana", ["PS"]),
+        ("NO_SERVER", "(no server)", ["PS"]),
     ]
     assert fold(replayed).skipped == 0
 

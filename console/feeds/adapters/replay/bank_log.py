@@ -560,7 +560,8 @@ def replay_events(
       the others (``(no server)``); a negative vru_time changes nothing.
 
     Agents (the ``server`` names): ``agent.added`` just before the first event that names the agent
-    in the replayed stream (team ``Anonymous Bank``, no skills); ``available`` (signed in) at the
+    in the replayed stream (team ``Anonymous Bank``; skills: the services they served anywhere in
+    the log); ``available`` (signed in) at the
     start of their first call of a day, ``on_call`` while they hold a call (an agent may hold two
     or more at once: they stay on_call until the last ends; every call counts), ``available``
     between calls, ``offline`` (signed out) when the last call of the day ends.
@@ -661,6 +662,12 @@ def replay_events(
         day0 = local_midnight_ms(min(wanted))
         for j, payload in enumerate(configuration(sl_threshold_s)):
             events.append((day0 * POSITIONS_PER_MS + j, day0, payload))
+    # An agent's skills: the services they served anywhere in the log (the log says no more), so
+    # the queue view counts them as staff of those queues; the same whichever days are replayed.
+    served: dict[str, set[str]] = {}
+    for r in all_rows:
+        if r.outcome is Outcome.AGENT:
+            served.setdefault(r.server, set()).add(r.type)
     added: set[str] = set()
     state_of: dict[str, AgentState] = {}  # agents' states given every day's events
     shown: dict[str, AgentState] = {}  # and given the replayed ones
@@ -669,7 +676,8 @@ def replay_events(
         if day in wanted:
             if names is not None and names not in added:
                 added.add(names)
-                agent = Agent(id=names, name=agent_name(names), team=TEAM, skills=[])
+                skills = sorted(served.get(names, ()))
+                agent = Agent(id=names, name=agent_name(names), team=TEAM, skills=skills)
                 events.append((position - 2, at, AgentAdded(agent=agent)))
             if isinstance(payload, CallAnswered):
                 state = state_of.get(payload.agent_id, AgentState.OFFLINE)
