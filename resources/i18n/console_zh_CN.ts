@@ -1890,6 +1890,10 @@ pancy</source>
         <translation>全部队列</translation>
     </message>
     <message>
+        <source>Most waiting at once today: {n}</source>
+        <translation>今日同时排队最多：{n}</translation>
+    </message>
+    <message>
         <source>Strictest target and threshold of any queue</source>
         <translation>各队列中最严格的目标和阈值</translation>
     </message>

@@ -162,10 +162,11 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
     rows = {r.queue_id: r for r in queue_figures(watcher.state, to_ms(watcher.state.at or ""))}
     for qid, want in expected.items():
         today = rows[qid].today
-        assert (today.offered, today.answered, today.abandoned) == (
+        assert (today.offered, today.answered, today.abandoned, today.max_waiting) == (
             want["offered"],
             want["answered"],
             want["abandoned"],
+            want["max_waiting"],
         )
         if want["answered"]:
             assert today.asa_s == pytest.approx(want["wait_answered_s"] / want["answered"])

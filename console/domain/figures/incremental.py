@@ -35,6 +35,7 @@ from console.domain.figures.queues import (
     add_into,
     interval_start_ms,
     occupancy_today_pct,
+    queue_today,
     rolling_start_ms,
 )
 from console.domain.state import FloorState
@@ -235,9 +236,7 @@ class LiveQueueFigures:
         self, state: FloorState, q: Queue, now: int, config: MetricsConfig, definition: SlDefinition
     ) -> QueueFigures:
         waiting, longest = self._longest(q.id, now)
-        today = DayFigures()
-        add_into(today, q.today)
-        formulas.refresh(today, definition)
+        today = queue_today(q.today, definition)
         return QueueFigures(
             queue_id=q.id,
             name=q.name,

@@ -137,8 +137,18 @@ def rolling_start_ms(now_ms: int) -> int:
 
 
 def _today(q: Queue, definition: SlDefinition) -> DayFigures:
+    return queue_today(q.today, definition)
+
+
+def queue_today(figures: DayFigures, definition: SlDefinition) -> DayFigures:
+    """A queue's day figures under ``definition``: the sums, the derived figures and its peak.
+
+    The most callers waiting at once is a queue's own: the centre total leaves it 0, since
+    the queues' peaks came at different moments and do not add up.
+    """
     today = DayFigures()
-    add_into(today, q.today)
+    add_into(today, figures)
+    today.max_waiting = figures.max_waiting
     formulas.refresh(today, definition)
     return today
 

@@ -314,7 +314,12 @@ class QueueOverviewModel(CellTableModel):
         staff = f.staff
         return (
             Cell(name, tip=self.tr("All queues") if total else f.queue_id, bold=total),
-            self._int(f.waiting, total),
+            Cell(
+                str(f.waiting),
+                tip="" if total else self.tr("Most waiting at once today: {n}").format(n=today.max_waiting),
+                sort=f.waiting,
+                bold=total,
+            ),
             EMPTY,  # the longest wait: made in cell(), when a view asks
             self._sl(f.interval.service_level_pct, f, total),
             self._sl(today.service_level_pct, f, total),
