@@ -102,6 +102,9 @@ class Publish(msgspec.Struct, kw_only=True, tag="publish", tag_field="op", omit_
     id: str
     events: list[PublishedEvent] = msgspec.field(default_factory=list)
     clock: Timestamp | None = None
+    # What the adapter is doing, in a line for people ("connected to AMI 10.0.0.5:5038; 6 queues");
+    # the gateway logs it when it changes and keeps the last one.
+    status: str | None = None
 
 
 class Reply(msgspec.Struct, kw_only=True, tag="reply", tag_field="op", omit_defaults=True):
@@ -181,6 +184,9 @@ class Welcome(msgspec.Struct, kw_only=True, tag="welcome", tag_field="op", omit_
     # To an adapter only: the last position of its own that the gateway has committed
     # (0: none yet); it publishes from the next one on.
     position: int | None = None
+    # To an adapter only: what of its own is on the floor now ({"agents": [ids], "calls": [ids]}),
+    # so that after a restart it can reconcile the floor with its system (end calls gone meanwhile).
+    owned: dict[str, list[str]] | None = None
 
 
 class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op"):

@@ -92,7 +92,9 @@ def test_published_events_reach_consoles_checked_masked_and_owned(tmp_path: Path
             await publish_all(link, [*centre_events(), *calls(3)[:4]])
             assert link.accepted == 9 and not link.refusals and link.position == 9
             link.set_clock(T0 + 10_000)
+            link.set_status('connected to "ACD" 10.0.0.5')
             await link.flush()
+            assert gw.call(lambda: gw.gateway.adapter_status) == {"adapter1": 'connected to "ACD" 10.0.0.5'}
             console = await floor_of(gw.url)
             state = console.state
             assert set(state.queues) == {"PS", "NW"} and state.centre.timezone == "Asia/Jerusalem"
@@ -101,6 +103,11 @@ def test_published_events_reach_consoles_checked_masked_and_owned(tmp_path: Path
             # The gateway masks the caller whatever the adapter sent, and marks whose call it is.
             assert call.caller == "******4567" and call.source == "adapter1"
             assert state.queues["PS"].today.offered == 3
+            # Signing in again, the adapter is told what of its own is on the floor.
+            again = AdapterLink(gw.url, token(Role.ADAPTER))
+            assert await again.start() == 9
+            assert again.owned == {"agents": ["DORIT"], "calls": ["C00000", "C00001", "C00002"]}
+            await again.close()
             # The feed clock is the adapter's (its clock tick), in the past: February 1999.
             hb = None
             while hb is None:
@@ -278,7 +285,14 @@ def test_connections_cut_mid_stream_lose_and_double_nothing(tmp_path: Path) -> N
             for pos, (at, data) in enumerate(expected, start=1):
                 link.publish(pos, at, data)
             cutter = asyncio.create_task(cut_connections(link))
-            await link.flush()
+            try:
+                await asyncio.wait_for(link.flush(), 30)
+            except TimeoutError:
+                gw_side = gw.call(lambda: (gw.gateway._positions, list(gw.gateway.adapters), gw.gateway.seq))
+                raise AssertionError(
+                    f"stuck: {len(link._pending)} pending, {link._sent} sent, inflight {link._inflight},"
+                    f" {link.status}, {link.connects} connects, position {link.position}, gateway {gw_side}"
+                ) from None
             cuts = await cutter
             assert cuts >= 2 and link.connects >= 2
             assert link.position == len(expected) and not link.refusals

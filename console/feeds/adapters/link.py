@@ -110,6 +110,9 @@ class AdapterLink:
         #: The last position the gateway has committed (None until the first welcome).
         self.position: int | None = None
         self.user = ""
+        #: What of this adapter's is on the gateway's floor at the last sign-in:
+        #: {"agents": [ids], "calls": [ids]} (an adapter reconciles its system with it).
+        self.owned: dict[str, list[str]] = {}
         self.accepted = 0  # events the gateway took (acknowledged)
         self.duplicates = 0  # events it already had (sent again after a reconnect)
         self.refusals: list[Refusal] = []
@@ -121,6 +124,8 @@ class AdapterLink:
         self._clock_ms = 0  # the adapter's clock as last set
         self._clock_sent_ms = 0
         self._clock_acked_ms = 0
+        self._status_text = ""
+        self._status_sent = True
         self._inflight: dict[str, tuple[int, int]] = {}  # frame id -> (last pos, clock ms) it carried
         self._frame_no = itertools.count(1)
         self._changed = asyncio.Event()  # something to send, or room in the window
@@ -159,6 +164,13 @@ class AdapterLink:
         """The adapter's time now: the feed clock follows it between events (never back)."""
         if at_ms > self._clock_ms:
             self._clock_ms = at_ms
+            self._changed.set()
+
+    def set_status(self, text: str) -> None:
+        """Say what the adapter is doing (the gateway logs it when it changes)."""
+        if text != self._status_text:
+            self._status_text = text
+            self._status_sent = False
             self._changed.set()
 
     @property
@@ -255,11 +267,13 @@ class AdapterLink:
             )
         self.user = first.user
         self.position = first.position
+        self.owned = first.owned or {}
         while self._pending and self._pending[0][0] <= first.position:
             self._pending.popleft()  # committed before the connection died: done
         self._sent = 0
         self._inflight.clear()
         self._clock_sent_ms = self._clock_acked_ms
+        self._status_sent = not self._status_text  # a new connection is told again
         self.connects += 1
         self.status = "publishing"
         log.info("signed in to %s as %s; the gateway holds position %d", self.url, self.user, first.position)
@@ -272,9 +286,10 @@ class AdapterLink:
                 self._receive(ws, message)
         finally:
             sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
-        if sender.done() and not sender.cancelled() and sender.exception() is not None:
+            # asyncio.wait, not `await sender` under suppress(CancelledError): that would also
+            # swallow a cancellation of this task (close()), and the link would run on.
+            await asyncio.wait([sender])
+        if not sender.cancelled() and sender.exception() is not None:
             raise sender.exception()  # type: ignore[misc]
 
     async def _send(self, ws: ClientConnection) -> None:
@@ -287,10 +302,14 @@ class AdapterLink:
                 # queued before it, it must not reach the gateway ahead of them.
                 drained = self._sent + len(chunk) == len(self._pending)
                 clock = self._clock_ms if drained and self._clock_ms > self._clock_sent_ms else None
-                if not chunk and clock is None:
+                status = None if self._status_sent else self._status_text
+                if not chunk and clock is None and status is None:
                     break
                 frame_id = f"p{next(self._frame_no)}"
                 head = b'{"op":"publish","id":"' + frame_id.encode()
+                if status is not None:
+                    head += b'","status":' + _encoder.encode(status)[:-1]
+                    self._status_sent = True
                 if clock is not None:
                     head += b'","clock":"' + iso(clock).encode()
                     self._clock_sent_ms = clock

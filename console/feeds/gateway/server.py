@@ -98,7 +98,10 @@ class Gateway:
         self._forwarded: dict[str, asyncio.Future[Reply]] = {}  # request id -> the adapter's reply
         self._forward_no = 0
         self._publish_tasks: set[asyncio.Task[None]] = set()
-        self.refused_events = 0  # published events refused since start (diagnostics, tests)
+        self.refused_events = 0
+        self.adapter_status: dict[
+            str, str
+        ] = {}  # each adapter's last word on what it is doing  # published events refused since start (diagnostics, tests)
         self.port = 0
         self.bad_frames = 0
         self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
@@ -449,6 +452,10 @@ class Gateway:
                     role=s.role.value,
                     seq=self.committed_seq,
                     position=position,
+                    owned={
+                        "agents": [a.id for a in self.state.agents.values() if a.source == s.user],
+                        "calls": [c.id for c in self.state.calls.values() if c.source == s.user],
+                    },
                 )
             ),
             text=True,
@@ -513,6 +520,9 @@ class Gateway:
                 continue
             centre.advance_clock(item[0])
             stamped.extend(self.sequencer.stamp([item]))
+        if frame.status is not None and frame.status != self.adapter_status.get(s.user):
+            self.adapter_status[s.user] = frame.status[:500]
+            log.info("adapter %s: %s", s.user, self.adapter_status[s.user])
         if frame.clock is not None:
             with contextlib.suppress(ValueError, TypeError):
                 centre.advance_clock(to_ms(frame.clock))
