@@ -21,11 +21,12 @@ from typing import Any
 import msgspec
 
 from console.domain.businessday import known_zone, parse_hhmm
-from console.domain.clock import iso, to_ms
+from console.domain.clock import is_valid, iso, to_ms
 from console.domain.entities import (
     CALL_PRIORITY_MAX,
     CALL_PRIORITY_MIN,
     CallState,
+    Case,
     case_changes_valid,
 )
 from console.domain.events import (
@@ -119,6 +120,26 @@ def admit(event: PublishedEvent, *, state: FloorState, floor_ms: int, adapter: s
     return at_ms, data
 
 
+#: A case's times: the reducer and the consoles compute with them, so each must parse.
+_CASE_TIMES = ("created_at", "first_response_due", "resolution_due", "first_response_at")
+
+
+def _check_times(case: Case, names: tuple[str, ...], what: str) -> dict[str, str]:
+    """Each of the case's times in the feed's one form (they are compared as text); refuses bad ones."""
+    fixed: dict[str, str] = {}
+    for name in names:
+        value = getattr(case, name)
+        if value is None:
+            continue
+        if not is_valid(value):
+            raise EventRefused(
+                ErrorCode.BAD_EVENT, f"{what}: {name} {value!r} is not ISO 8601 with a UTC offset"
+            )
+        fixed[name] = iso(to_ms(value))
+        setattr(case, name, fixed[name])
+    return fixed
+
+
 def _owned(source: str | None, adapter: str, kind: str, ident: str, what: str) -> None:
     if source is not None and source != adapter:
         raise EventRefused(ErrorCode.INVALID_STATE, f"{what}: {kind} {ident!r} belongs to adapter {source!r}")
@@ -150,10 +171,10 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
             raise EventRefused(ErrorCode.BAD_EVENT, f"{what}: empty agent id")
         old = state.agents.get(a.id)
         _owned(old.source if old else None, adapter, "agent", a.id, what)
-        # What the floor works out itself is not taken from an adapter.
+        # What the floor works out itself is not taken from an adapter: the state starts now.
         a.source, a.call_id, a.open_cases, a.last_queue_id = adapter, None, 0, None
         a.pending_state = a.pending_reason = None
-        a.state_since = a.state_since or at
+        a.state_since = at
     elif isinstance(data, AgentRemoved | AgentStateChanged):
         agent = state.agents.get(data.agent_id)
         if agent is None:
@@ -196,6 +217,7 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
             raise EventRefused(ErrorCode.BAD_EVENT, f"{what}: empty case id")
         old_case = state.cases.get(case.id)
         _owned(old_case.source if old_case else None, adapter, "case", case.id, what)
+        _check_times(case, _CASE_TIMES, what)
         case.customer = mask_digits(case.customer)
         case.source = adapter
     elif isinstance(data, CaseUpdated):
@@ -211,5 +233,11 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
                 ErrorCode.INVALID_STATE,
                 f"{what}: version {data.version} is not after the case's version {existing.version}",
             )
+        try:  # every changed field of its type (the reducer sets them as they come)
+            changed = msgspec.convert({**msgspec.to_builtins(existing), **data.changes}, type=Case)
+        except msgspec.ValidationError as exc:
+            raise EventRefused(ErrorCode.BAD_EVENT, f"{what}: bad changes: {exc}") from None
+        fixed = _check_times(changed, _CASE_TIMES, what)
+        data.changes.update({k: v for k, v in fixed.items() if k in data.changes})
         if isinstance(data.changes.get("customer"), str):
             data.changes["customer"] = mask_digits(data.changes["customer"])

@@ -98,10 +98,9 @@ class Gateway:
         self._forwarded: dict[str, asyncio.Future[Reply]] = {}  # request id -> the adapter's reply
         self._forward_no = 0
         self._publish_tasks: set[asyncio.Task[None]] = set()
-        self.refused_events = 0
-        self.adapter_status: dict[
-            str, str
-        ] = {}  # each adapter's last word on what it is doing  # published events refused since start (diagnostics, tests)
+        self.refused_events = 0  # published events refused since start (diagnostics, tests)
+        # Each adapter's last word on what it is doing (publish.status), for the log and support.
+        self.adapter_status: dict[str, str] = {}
         self.port = 0
         self.bad_frames = 0
         self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()

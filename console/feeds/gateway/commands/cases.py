@@ -115,6 +115,15 @@ def undo_reassign(ctx: CommandContext, args: UndoReassignArgs) -> Outcome:
             " cannot tell which",
         )
     done = found[0]
+    system = (done.result or {}).get("forwarded_to")
+    if system is not None or done.before is None:
+        # The cases' own system moved them (docs/adapters.md): what they were before is its record,
+        # not the gateway's, so the gateway cannot tell what to put back.
+        raise CommandRefused(
+            ErrorCode.INVALID_STATE,
+            f"reassignment {args.command_id!r} was carried out by {system or 'another system'};"
+            " reassign the cases back instead",
+        )
     was: dict[str, dict[str, Any]] = done.before["cases"]
     left: dict[str, dict[str, Any]] = done.after["cases"]
     # The cases it moved: each goes back to its owner before, if still as it left it.
