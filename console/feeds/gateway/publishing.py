@@ -171,10 +171,16 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
             raise EventRefused(ErrorCode.BAD_EVENT, f"{what}: empty agent id")
         old = state.agents.get(a.id)
         _owned(old.source if old else None, adapter, "agent", a.id, what)
-        # What the floor works out itself is not taken from an adapter: the state starts now.
+        if a.state_since is not None and not is_valid(a.state_since):
+            raise EventRefused(
+                ErrorCode.BAD_EVENT,
+                f"{what}: state_since {a.state_since!r} is not ISO 8601 with a UTC offset",
+            )
+        # What the floor works out itself is not taken from an adapter.
         a.source, a.call_id, a.open_cases, a.last_queue_id = adapter, None, 0, None
         a.pending_state = a.pending_reason = None
-        a.state_since = at
+        # In the feed's one form, and never after the event that says it (time in state >= 0).
+        a.state_since = at if a.state_since is None else min(iso(to_ms(a.state_since)), at)
     elif isinstance(data, AgentRemoved | AgentStateChanged):
         agent = state.agents.get(data.agent_id)
         if agent is None:

@@ -1,8 +1,8 @@
-"""Bugs found in the adapters' gateway and link code while writing docs/adapters.md, not fixed yet.
+"""Bugs found in the adapters' gateway and link code while writing docs/adapters.md, now fixed.
 
-Each test states the behaviour that should hold and is marked ``xfail(strict=True)``:
-it fails today (so the suite stays green), and the day the bug is fixed it passes,
-which a strict xfail reports as a failure: then delete the mark.
+Each test states the behaviour that must hold: a link closed while a lost connection is torn
+down stops; undoing a reassignment an adapter carried out is answered plainly, not as an
+internal error; a bad time inside published data is refused and the gateway goes on.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from console.domain.clock import iso, to_ms
@@ -46,13 +45,6 @@ class _SlowToStop(AdapterLink):
             raise
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (console/feeds/adapters/link.py, AdapterLink._session): its finally awaits the cancelled"
-    " sender under contextlib.suppress(asyncio.CancelledError), which also swallows a cancel of the link's"
-    " own task; close() called while a lost connection is being torn down is lost, the link reconnects and"
-    " close() never returns (test_adapters.py::test_connections_cut_mid_stream... hangs now and then)",
-)
 def test_close_stops_a_link_whose_lost_connection_is_being_torn_down(tmp_path: Path) -> None:
     with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
 
@@ -75,12 +67,6 @@ def test_close_stops_a_link_whose_lost_connection_is_being_torn_down(tmp_path: P
         assert asyncio.run(scenario()), "close() did not stop the link: it reconnected instead"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (console/feeds/gateway/server.py, Gateway._forwarded_command): a case.reassign carried out"
-    " by an adapter is audited without `before`/`after`, so case.undo_reassign of it fails in"
-    " commands/cases.py (done.before['cases'] on None) and is acked `internal`",
-)
 def test_undoing_a_reassignment_an_adapter_carried_out_is_answered_not_an_internal_error(
     tmp_path: Path,
 ) -> None:
@@ -130,14 +116,6 @@ def test_undoing_a_reassignment_an_adapter_carried_out_is_answered_not_an_intern
         assert undo["ok"] or undo["error"]["code"] != "internal", undo
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (console/feeds/gateway/publishing.py, _check): timestamps inside `data` (agent.state_since,"
-    " a case's created_at/due dates/first_response_at, the same fields in case.updated changes) are not"
-    " checked; an agent.added whose state_since is not ISO 8601 is admitted, the next agent.state for"
-    " that agent raises ValueError inside Sequencer.stamp after seq was bumped: the adapter's connection"
-    " dies (1011) and every later stamp/commit wait hangs (the gateway is wedged)",
-)
 def test_a_bad_timestamp_inside_data_is_refused_and_the_gateway_goes_on(tmp_path: Path) -> None:
     with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
 
