@@ -1,12 +1,15 @@
-"""Real AMI text for the tests: a QueueStatus answer as an Asterisk sent it.
+"""Real AMI text for the tests: a QueueStatus answer as an Asterisk sent it, and the stand-in seeded with it.
 
 ``QUEUE_STATUS_SAMPLE`` is the two list items of a QueueStatus answer as recorded
-in the test fixtures of the panoramisk library (queue name redacted there; Asterisk
-1.8-era fields, plus a ``Skills`` field from a patched app_queue that no stock
-Asterisk sends), written with AMI's ``\\r\\n`` line ends.
+in the test fixtures of the panoramisk library (queue name redacted there). An older
+Asterisk sent it: it lacks fields that Asterisk 16 and later send (``ServicelevelPerf2``,
+``LastPause``, ``InCall``, ``PausedReason``), and its ``Skills`` comes from a patched
+app_queue that no stock Asterisk has. Written with AMI's ``\\r\\n`` line ends.
 """
 
 from __future__ import annotations
+
+from tests.helpers.ami_server import AmiServer
 
 #: The sample's two items, field by field, as sent.
 QUEUE_STATUS_ITEMS: list[list[tuple[str, str]]] = [
@@ -44,3 +47,17 @@ QUEUE_STATUS_ITEMS: list[list[tuple[str, str]]] = [
 QUEUE_STATUS_SAMPLE: bytes = b"".join(
     "".join(f"{k}: {v}\r\n" for k, v in item).encode() + b"\r\n" for item in QUEUE_STATUS_ITEMS
 )
+
+
+def seed_sample(server: AmiServer) -> None:
+    """The sample's queue and member in the stand-in's model (no events sent)."""
+    queue = "xxxxxxxxxxxxxxxx-tous"
+    server.add_queue(queue, service_level=0, holdtime=3, talktime=303, completed=60, abandoned=5)
+    server.add_member(
+        "Local/id-12@agentcallback",
+        name="Agent/999",
+        state_interface="SIP/000000",
+        status=5,
+        paused=True,
+        queues=[queue],
+    )
