@@ -44,11 +44,12 @@ queue says ``InCall: 0`` or, without that field (older Asterisk), when the agent
 in use, unavailable or invalid, or when the agent is no longer a member anywhere; members not in
 any queue any more are removed (``agent.removed``, just as a ``QueueMemberRemoved`` from their
 last queue would have done); states and skills are brought up to date. Vanished calls end, and
-calls move, at the time the new calls start from (the earliest time allowed); members change at
-the answer's time. A member that the answer shows on calls the floor does not hold (calls that
-began before the adapter listened: ``InCall``, or a busy device) has their ``AgentComplete``
-expected: it counts in ``unknown_calls`` but does not make the floor stale. An answer with a
-malformed row does not remove members or end calls: what is missing may be the bad row.
+calls move, at the earliest time the answer's events take (the first new caller's entry, else the
+answer's time); members change at the answer's time. A member that the answer shows on calls the
+floor does not hold (calls that began before the adapter listened: ``InCall``, or a busy device)
+has their ``AgentComplete`` expected: it counts in ``unknown_calls`` but does not make the floor
+stale. An answer with a malformed row does not remove members or end calls: what is missing may be
+the bad row.
 
 Events:
 
@@ -305,6 +306,7 @@ class _Call:
     talking: bool = False
     agent: str | None = None  # the interface that answered
     left_ms: int | None = None  # when it left its queue unanswered (QueueCallerLeave)
+    earlier: frozenset[str] = frozenset()  # the agents of the channel's earlier visits
 
 
 @dataclass(slots=True)
@@ -534,7 +536,7 @@ class AmiFloor:
             talking = self._calls.get(uid)
             if talking is not None:  # being talked, yet back in a queue: that leg is over
                 self._end(talking, at)
-            self._queue_call(uid, e.queue, e.priority, e.caller, at)
+            self._queue_call(uid, e.queue, e.priority, e.caller, at, before=talking)
 
         for interface, row in rows.items():
             member = self._members.get(interface)
@@ -615,7 +617,7 @@ class AmiFloor:
             member = self._end(call, at)
             if member is not None:
                 self._sync(member, at)
-        self._queue_call(uid, queue, 0, caller, at)
+        self._queue_call(uid, queue, 0, caller, at, before=call)
 
     def _leave(self, m: _Msg, at: int) -> None:
         uid = m.need("Uniqueid")
@@ -676,32 +678,32 @@ class AmiFloor:
     def _complete(self, m: _Msg, at: int) -> None:
         queue, uid, interface = m.need("Queue"), m.need("Uniqueid"), m.need("Interface")
         call = self._calls.get(uid)
-        member = self._members.get(interface)
-        other: _Member | None = None
-        if call is not None:
+        holder = self._members.get(interface)  # done with a queue call: wrap-up if they hold no other
+        if call is not None and not call.talking and interface in call.earlier:
+            self.late += 1  # about the visit before: the agent transferred the caller into a queue
+        elif call is not None:
             if not call.talking:
                 self.stale = True
                 self._problem(f"{m.name} for call {uid}, never connected as far as the floor knows")
-            other = self._end(call, at)
             queue = call.queue
+            holder = self._end(call, at) or holder
         elif uid in self._gone:
             self.late += 1
         else:
             self.unknown_calls += 1
-            if member is not None and member.untracked > 0:
-                member.untracked -= 1  # a call they were on when QueueStatus was read
+            if holder is not None and holder.untracked > 0:
+                holder.untracked -= 1  # a call they were on when QueueStatus was read
             else:
                 self.stale = True
                 self._problem(f"{m.name} for call {uid}, which the floor never saw join: read QueueStatus")
-        if member is not None:  # done with a queue call, whichever: wrap-up if they hold no other
-            member.calls.discard(uid)
-            wrap = self._wrap_s(member, queue)
-            if not member.calls and wrap > 0:
-                member.wrap_until = at + round(wrap * 1000)
-                heapq.heappush(self._due, (member.wrap_until, 0, interface, member.wrap_until))
-            self._sync(member, at)
-        if other is not None and other is not member and other.interface in self._members:
-            self._sync(other, at)
+        if holder is None:
+            return
+        holder.calls.discard(uid)
+        wrap = self._wrap_s(holder, queue)
+        if not holder.calls and wrap > 0:
+            holder.wrap_until = at + round(wrap * 1000)
+            heapq.heappush(self._due, (holder.wrap_until, 0, holder.interface, holder.wrap_until))
+        self._sync(holder, at)
 
     # -- events: members -------------------------------------------------------------------------
 
@@ -801,9 +803,13 @@ class AmiFloor:
             self._problem(f"queue {queue} was in no QueueStatus answer: configured with the defaults")
             self._configure(queue, self._sl_default_s, at)
 
-    def _queue_call(self, uid: str, queue: str, priority: int, caller: str, at: int) -> None:
+    def _queue_call(
+        self, uid: str, queue: str, priority: int, caller: str, at: int, *, before: _Call | None = None
+    ) -> None:
+        """``call.queued`` for the channel ``uid``; ``before``: its visit that just ended, if any."""
         leg = self._gone.pop(uid, 0) + 1
-        call = _Call(uid=uid, id=_leg_id(uid, leg), leg=leg, queue=queue, priority=priority)
+        earlier = frozenset() if before is None else before.earlier | {before.agent or ""}
+        call = _Call(uid=uid, id=_leg_id(uid, leg), leg=leg, queue=queue, priority=priority, earlier=earlier)
         self._calls[uid] = call
         self._emit(at, CallQueued(call_id=call.id, queue_id=queue, priority=priority, caller=caller))
 
