@@ -22,15 +22,13 @@ from typing import Any
 
 import msgspec
 import pytest
-from websockets.asyncio.client import connect
 
 from console.domain.businessday import next_day_start
 from console.domain.clock import to_ms
-from console.domain.events import RawEvent, type_payload
 from console.domain.figures.queues import queue_figures
-from console.domain.state import FloorState
 from console.store import Store
 from tests.helpers.bank_log_counts import EXTRACT, count_rows, expected_today, today_of
+from tests.helpers.day_watcher import DayWatcher
 from tests.helpers.gateway import GatewayThread, make_config, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,44 +57,6 @@ def run_replay(url: str, token_file: Path, *extra: str) -> subprocess.CompletedP
     return subprocess.run(  # noqa: PLW1510 - the return code is asserted
         replay_cmd(url, token_file, *extra), cwd=ROOT, capture_output=True, text=True, timeout=240
     )
-
-
-class DayWatcher:
-    """A console's view of the feed, folded event by event, keeping each business day's last figures."""
-
-    def __init__(self) -> None:
-        self.state = FloorState()
-        self.days: dict[str, dict[str, dict[str, float]]] = {}
-        self._decoder = msgspec.json.Decoder(list[RawEvent])
-
-    async def follow(self, url: str, until: asyncio.Event) -> None:
-        async with connect(url, max_size=None) as ws:
-            hello = {"op": "hello", "protocol": 1, "token": token("viewer")}
-            await ws.send(msgspec.json.encode(hello).decode())
-            while not until.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), 0.5)
-                except TimeoutError:
-                    continue
-                frame = msgspec.json.decode(raw)
-                if frame["op"] == "snapshot":
-                    assert frame["seq"] == 0, "subscribed before the replay started"
-                elif frame["op"] == "events":
-                    for event in self._decoder.decode(msgspec.json.encode(frame["events"])):
-                        self._apply(type_payload(event))
-
-    def _apply(self, event: Any) -> None:
-        started = self.state.centre.day_started_at
-        if started is not None and to_ms(event.at) >= next_day_start(
-            started, self.state.centre.timezone, self.state.centre.day_starts
-        ):
-            self.close_day()
-        self.state.apply(event)
-
-    def close_day(self) -> None:
-        started = self.state.centre.day_started_at
-        assert started is not None
-        self.days[started] = today_of(self.state)
 
 
 def expected_for(day_started_at: str, calls: Any) -> dict[str, dict[str, float]]:

@@ -101,7 +101,7 @@ class AdapterLink:
             raise ValueError(f"batch_events must be within 1-{protocol.MAX_PUBLISH_EVENTS}")
         self.url = url
         self._token = token
-        self._on_request = on_request
+        self.on_request = on_request
         self._batch = batch_events
         self._window = window
         self._max_pending = max_pending
@@ -361,7 +361,7 @@ class AdapterLink:
 
     async def _answer(self, ws: ClientConnection, request: Request) -> None:
         reply: Reply
-        if self._on_request is None:
+        if self.on_request is None:
             reply = Reply(
                 id=request.id,
                 ok=False,
@@ -369,7 +369,7 @@ class AdapterLink:
             )
         else:
             try:
-                result = await self._on_request(request)
+                result = await self.on_request(request)
                 reply = Reply(id=request.id, ok=True, result=result)
             except Declined as exc:
                 reply = Reply(id=request.id, ok=False, error=AckError(code=exc.code, message=exc.message))

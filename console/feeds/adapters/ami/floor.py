@@ -387,6 +387,7 @@ class AmiFloor:
         self._queues: dict[str, float] = {}  # queue -> its service-level threshold
         self._members: dict[str, _Member] = {}
         self._calls: dict[str, _Call] = {}  # by Uniqueid
+        self._channels: dict[str, str] = {}  # Uniqueid -> the caller's channel (a Redirect names it)
         self._gone: OrderedDict[str, int] = OrderedDict()  # Uniqueid -> visits, of calls gone lately
         self._seen: set[str] = set()
         self._seen_order: deque[str] = deque()
@@ -433,6 +434,31 @@ class AmiFloor:
         while self._due and not self._valid(self._due[0]):
             heapq.heappop(self._due)
         return self._due[0][0] if self._due else None
+
+    # What the adapter asks when it carries out a supervisor's command or reconciles.
+
+    def channel_of(self, call_id: str) -> str | None:
+        """The channel of call ``call_id`` while it waits in a queue (what a ``Redirect`` names)."""
+        for call in self._calls.values():
+            if call.id == call_id and not call.talking:
+                return self._channels.get(call.uid)
+        return None
+
+    def queues_of(self, interface: str) -> list[str]:
+        """The queues member ``interface`` is in."""
+        member = self._members.get(interface)
+        return sorted(member.queues) if member is not None else []
+
+    def call_ids(self) -> set[str]:
+        """The ids of the calls the floor holds (waiting, ringing or talked)."""
+        return {call.id for call in self._calls.values()}
+
+    def agent_ids(self) -> set[str]:
+        """The members the floor has published (agent ids)."""
+        return {i for i, m in self._members.items() if m.shown is not None}
+
+    def queue_ids(self) -> list[str]:
+        return list(self._queues)
 
     def tick(self, now_ms: int) -> list[EventAt]:
         """The events of time passing until ``now_ms``: wrap-ups over, callers gone unanswered."""
@@ -588,6 +614,8 @@ class AmiFloor:
         wait = m.number("Wait")
         priority = _priority(m.number("Priority"))
         caller = _caller(m.get("CallerIDNum"))
+        if m.get("Channel"):
+            self._channels[uid] = m.get("Channel")
         entries.setdefault(uid, _Entry(queue=queue, caller=caller, wait_s=wait or 0, priority=priority))
 
     def _talk_over(self, call: _Call, row: _Row | None) -> bool:
@@ -602,6 +630,8 @@ class AmiFloor:
 
     def _join(self, m: _Msg, at: int) -> None:
         queue, uid = m.need("Queue"), m.need("Uniqueid")
+        if m.get("Channel"):
+            self._channels[uid] = m.get("Channel")
         caller = _caller(m.get("CallerIDNum"))
         self._queue_known(queue, at)
         call = self._calls.get(uid)
@@ -827,6 +857,7 @@ class AmiFloor:
 
     def _forget(self, call: _Call) -> None:
         """``call`` has left the floor: remember it a while, to know late events about it."""
+        self._channels.pop(call.uid, None)
         self._gone[call.uid] = call.leg
         self._gone.move_to_end(call.uid)
         if len(self._gone) > GONE_KEPT:
