@@ -386,3 +386,55 @@ def test_ami_over_tls(tmp_path: Path) -> None:
             await server.stop()
 
         asyncio.run(scenario())
+
+
+def test_the_command_line_brings_asterisk_to_the_gateway_and_stops_cleanly(tmp_path: Path) -> None:
+    secret = tmp_path / "ami.secret"
+    secret.write_text("secret\n")
+    secret.chmod(0o600)
+    token_file = tmp_path / "adapter.token"
+    token_file.write_text(token("adapter"))
+    config = tmp_path / "ami.toml"
+    config.write_text('[centre]\nname = "Cards hotline"\nsl_threshold_s = 25\n')
+    with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
+
+        async def scenario() -> None:
+            server = pbx()
+            await server.start()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "console.feeds.ami",
+                "--gateway",
+                gw.url,
+                "--token-file",
+                str(token_file),
+                "--ami",
+                f"127.0.0.1:{server.port}",
+                "--ami-user",
+                "console",
+                "--ami-secret-file",
+                str(secret),
+                "--timezone",
+                "Asia/Shanghai",
+                "--config",
+                str(config),
+                cwd=ROOT,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            try:
+                deadline = time.monotonic() + 30
+                while "PJSIP/1002" not in gw.call(lambda: set(gw.gateway.state.agents)):
+                    assert time.monotonic() < deadline and proc.returncode is None
+                    await asyncio.sleep(0.05)
+                centre = gw.call(lambda: gw.gateway.state.centre)
+                assert (centre.name, centre.timezone) == ("Cards hotline", "Asia/Shanghai")
+                assert gw.call(lambda: gw.gateway.state.queues["sales"].sl_threshold_s) == 25
+            finally:
+                proc.terminate()
+                _, err = await asyncio.wait_for(proc.communicate(), 30)
+                await server.stop()
+            assert proc.returncode == 0, err.decode()
+            assert b"secret\n" not in err
+
+        asyncio.run(scenario())
