@@ -30,10 +30,13 @@ from console.domain.events import (
     CentreConfigured,
     EventData,
     QueueConfigured,
+    make_event,
 )
 from console.domain.permissions import Role
+from console.domain.state import FloorState
 from console.feeds.adapters.link import AdapterLink, AdapterLinkError, Declined
-from console.feeds.protocol import Request
+from console.feeds.gateway.publishing import EventRefused, admit
+from console.feeds.protocol import PublishedEvent, Request
 from console.store import Store
 from tests.helpers.gateway import GatewayThread, WireClient, make_config, token
 
@@ -436,3 +439,23 @@ def test_a_wrong_or_non_adapter_token_stops_the_link(tmp_path: Path) -> None:
                 await link.close()
 
         asyncio.run(scenario())
+
+
+def test_moves_out_of_range_and_events_from_a_wrong_clock_are_refused() -> None:
+    state = FloorState()
+    for seq, (at, data) in enumerate([*centre_events(), *calls(1)[:1]], start=1):
+        state.apply(make_event(seq, iso(at), data))
+    move = PublishedEvent(
+        pos=9,
+        at=iso(T0 + 2000),
+        type="call.moved",
+        data={"call_id": "C00000", "queue_id": "NW", "priority": 99},
+    )
+    with pytest.raises(EventRefused, match="priority 99"):
+        admit(move, state=state, floor_ms=T0 + 1000, adapter="adapter1")
+    wall = T0 + 5000
+    ahead = PublishedEvent(pos=10, at=iso(wall + 3_600_000), type="call.ended", data={"call_id": "C00000"})
+    with pytest.raises(EventRefused, match="a wrong clock"):
+        admit(ahead, state=state, floor_ms=T0 + 1000, adapter="adapter1", wall_ms=wall)
+    fine = msgspec.structs.replace(ahead, at=iso(wall + 60_000))
+    assert admit(fine, state=state, floor_ms=T0 + 1000, adapter="adapter1", wall_ms=wall)[0] == wall + 60_000

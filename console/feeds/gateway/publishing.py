@@ -72,6 +72,10 @@ PUBLISHABLE: dict[str, type[Any]] = {
     )
 }
 
+#: How far ahead of the gateway's own clock an event may be: further is a wrong clock or a
+#: placeholder date, which would otherwise move the feed clock there for good.
+MAX_AHEAD_MS = 10 * 60_000
+
 #: Two adapters' clocks are never quite the same: an event this much before the feed
 #: clock is taken at the feed clock; one further back is refused (time never goes back).
 CLOCK_SKEW_MS = 2000
@@ -86,10 +90,13 @@ class EventRefused(Exception):
         self.message = message
 
 
-def admit(event: PublishedEvent, *, state: FloorState, floor_ms: int, adapter: str) -> EventAt:
+def admit(
+    event: PublishedEvent, *, state: FloorState, floor_ms: int, adapter: str, wall_ms: int | None = None
+) -> EventAt:
     """The event as the gateway will stamp it (time, payload), or EventRefused saying why not.
 
-    ``floor_ms`` is the feed clock now; ``adapter`` the publishing adapter's user name.
+    ``floor_ms`` is the feed clock now; ``adapter`` the publishing adapter's user name;
+    ``wall_ms`` the gateway's own clock (None: no limit ahead).
     """
     what = f"{event.type} at position {event.pos}"
     cls = PUBLISHABLE.get(event.type)
@@ -110,6 +117,12 @@ def admit(event: PublishedEvent, *, state: FloorState, floor_ms: int, adapter: s
         raise EventRefused(
             ErrorCode.BAD_EVENT, f"{what}: time {event.at!r} is not ISO 8601 with a UTC offset"
         ) from None
+    if wall_ms is not None and at_ms > wall_ms + MAX_AHEAD_MS:
+        raise EventRefused(
+            ErrorCode.BAD_EVENT,
+            f"{what} happened at {iso(at_ms)}, more than {MAX_AHEAD_MS // 60_000} minutes after the"
+            f" gateway's clock ({iso(wall_ms)}): a wrong clock?",
+        )
     if at_ms < floor_ms - CLOCK_SKEW_MS:
         raise EventRefused(
             ErrorCode.OUT_OF_ORDER,
@@ -217,6 +230,15 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
             raise EventRefused(ErrorCode.INVALID_STATE, f"{what}: call {data.call_id!r} was already answered")
         if isinstance(data, CallMoved) and data.queue_id not in state.queues:
             raise EventRefused(ErrorCode.NOT_FOUND, f"{what}: unknown queue {data.queue_id!r}")
+        if (
+            isinstance(data, CallMoved)
+            and data.priority is not None
+            and not CALL_PRIORITY_MIN <= data.priority <= CALL_PRIORITY_MAX
+        ):
+            raise EventRefused(
+                ErrorCode.BAD_EVENT,
+                f"{what}: priority {data.priority} is not within {CALL_PRIORITY_MIN}-{CALL_PRIORITY_MAX}",
+            )
     elif isinstance(data, CaseCreated):
         case = data.case
         if not case.id:

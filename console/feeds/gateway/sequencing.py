@@ -176,7 +176,7 @@ class Sequencer:
         counters = self._driver.counters()
         if counters != self._counters:
             self._counters = dict(counters)
-            meta = {COUNTERS_KEY: json.dumps(counters)}
+            meta = {**(meta or {}), COUNTERS_KEY: json.dumps(counters)}
         if self._driver.now_ms > self._clock_submitted_ms:
             self._clock_submitted_ms = self._driver.now_ms
             meta = {**(meta or {}), CLOCK_KEY: str(self._driver.now_ms)}

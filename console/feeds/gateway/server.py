@@ -48,7 +48,7 @@ from console.feeds.gateway.commands.registry import (
 )
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.driver import CentreDriver
-from console.feeds.gateway.publishing import EventRefused, admit
+from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import (
@@ -491,6 +491,7 @@ class Gateway:
         refused: list[dict[str, Any]] = []
         audit: list[AuditRecord] = []
         duplicates = 0
+        wall_ms = int(time.time() * 1000)
         for event in frame.events:
             if event.pos <= position:
                 duplicates += 1
@@ -498,7 +499,7 @@ class Gateway:
             position = event.pos
             floor_ms = max(self.sequencer.last_at_ms, centre.now_ms)
             try:
-                item = admit(event, state=self.state, floor_ms=floor_ms, adapter=s.user)
+                item = admit(event, state=self.state, floor_ms=floor_ms, adapter=s.user, wall_ms=wall_ms)
             except EventRefused as exc:
                 refused.append(
                     {"pos": event.pos, "type": event.type, "code": exc.code, "message": exc.message}
@@ -524,7 +525,9 @@ class Gateway:
             log.info("adapter %s: %s", s.user, self.adapter_status[s.user])
         if frame.clock is not None:
             with contextlib.suppress(ValueError, TypeError):
-                centre.advance_clock(to_ms(frame.clock))
+                tick = to_ms(frame.clock)
+                if tick <= wall_ms + MAX_AHEAD_MS:  # a tick from a wrong clock is not followed
+                    centre.advance_clock(tick)
         if refused:
             self.refused_events += len(refused)
             log.warning(
