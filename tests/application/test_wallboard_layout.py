@@ -387,7 +387,7 @@ def test_a_full_layout_file_reads_as_written() -> None:
 
 
 def test_an_old_layout_file_reads_with_levels_that_mean_now() -> None:
-    """A file without the new keys: the tile's level from the live figures, today's scale from the live limits."""
+    """A file without the new keys: the tile's level from the live figures, today's from the live limits."""
     t = parse_layout(FULL, "floor.toml").thresholds
     assert t.tile_level is TileLevelRule.NOW
     assert t.today == MetricLimits() and t.queues_today == {}
@@ -609,8 +609,8 @@ PAGE = '[[pages]]\ntiles = [{ kind = "summary" }]\n'
             "thresholds.today.service_level.warning: expected a number of percent, not 'high'",
         ),
         (
-            "[thresholds.queues.cards.today]\nservice_level = { warning = 80 }\n\nlongest_wait = { warning = 9 }\n"
-            + PAGE,
+            "[thresholds.queues.cards.today]\nservice_level = { warning = 80 }\n\n"
+            "longest_wait = { warning = 9 }\n" + PAGE,
             4,
             "thresholds.queues.cards.today: unknown key 'longest_wait' (known: service_level, abandon)",
         ),

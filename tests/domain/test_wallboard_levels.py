@@ -1,4 +1,4 @@
-"""The wall display's levels that mean now: a tile's level from its live figures, today's on their own scale."""
+"""Wall display levels that mean now: a tile's level from its live figures, today's on their own scale."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def figures(
 
 
 def test_a_bad_morning_is_not_critical_now_but_its_today_cell_keeps_its_softer_level() -> None:
-    """Nobody waiting, 100 % this interval, 40 % today: the tile is ok; SL today is critical on today's scale."""
+    """Nobody waiting, 100 % this interval, 40 % today: the tile is ok; SL today critical on today's scale."""
     levels = ThresholdConfig().levels(figures(sl_today=40.0))
     assert levels.tile is Level.OK and levels.now is Level.OK
     assert (levels.waiting, levels.longest_wait, levels.sl_interval) == (Level.OK,) * 3
