@@ -668,6 +668,11 @@ def test_the_example_in_the_docs_is_a_valid_layout() -> None:
     for block in blocks:
         layout = parse_layout(block, "docs/wallboard.md")
         assert layout.pages
-    example = parse_layout(blocks[0])
+    example = parse_layout(next(b for b in blocks if "burn_in" in b))
     assert example.thresholds.queues["complaints"].longest_wait == Limits(60.0, 180.0)
+    assert example.thresholds.today.service_level == Limits(70.0, 50.0)
+    today = parse_layout(next(b for b in blocks if "[thresholds.queues.complaints.today]" in b)).thresholds
+    assert today.tile_level is TileLevelRule.NOW and today.queues_today["complaints"].abandon == Limits(
+        5.0, 10.0
+    )
     assert example.pages[0].tiles[1] == TileSpec(TileKind.QUEUE, queue="cards")
