@@ -24,6 +24,7 @@ from typing import Any
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.domain.wallboard import (
     ALL_QUEUES,
+    TODAY_METRICS,
     BurnIn,
     Layout,
     Limits,
@@ -32,6 +33,7 @@ from console.domain.wallboard import (
     PageSpec,
     ThresholdConfig,
     TileKind,
+    TileLevelRule,
     TileSpec,
 )
 
@@ -59,6 +61,9 @@ _TILE_KEYS: dict[TileKind, tuple[str, ...]] = {
     TileKind.CHART: ("kind", "title", "queues", "minutes"),
 }
 _METRICS = tuple(m.value for m in Metric)
+_TODAY_METRICS = tuple(m.value for m in TODAY_METRICS)
+_THRESHOLD_KEYS = (*_METRICS, "tile_level", "today", "queues")
+_QUEUE_THRESHOLD_KEYS = (*_METRICS, "today")
 
 
 class LayoutError(Exception):
@@ -614,10 +619,16 @@ class _Checker:
     def thresholds(self, value: Any) -> ThresholdConfig:
         path: Path_ = ("thresholds",)
         table = self.table(
-            value, path, (*_METRICS, "queues"), _text(QT_TRANSLATE_NOOP("WallboardLayout", "thresholds"))
+            value, path, _THRESHOLD_KEYS, _text(QT_TRANSLATE_NOOP("WallboardLayout", "thresholds"))
         )
         board = self.metric_limits(table, path)
+        out: dict[str, Any] = {"board": board}
+        if "tile_level" in table:
+            out["tile_level"] = self.tile_level(table["tile_level"], (*path, "tile_level"))
+        if "today" in table:
+            out["today"] = self.today(table["today"], (*path, "today"))
         queues: dict[str, MetricLimits] = {}
+        queues_today: dict[str, MetricLimits] = {}
         if "queues" in table:
             per_queue = table["queues"]
             if not isinstance(per_queue, dict):
@@ -633,8 +644,29 @@ class _Checker:
             for qid, limits in per_queue.items():
                 where_ = (*path, "queues", qid)
                 metrics = _text(QT_TRANSLATE_NOOP("WallboardLayout", "metrics"))
-                queues[qid] = self.metric_limits(self.table(limits, where_, _METRICS, metrics), where_)
-        return ThresholdConfig(board=board, queues=queues)
+                checked = self.table(limits, where_, _QUEUE_THRESHOLD_KEYS, metrics)
+                queues[qid] = self.metric_limits(checked, where_)
+                if "today" in checked:
+                    queues_today[qid] = self.today(checked["today"], (*where_, "today"))
+        return ThresholdConfig(**out, queues=queues, queues_today=queues_today)
+
+    def tile_level(self, value: Any, path: Path_) -> TileLevelRule:
+        try:
+            return TileLevelRule(value)
+        except ValueError:
+            raise self.fail(
+                path,
+                _text(
+                    QT_TRANSLATE_NOOP("WallboardLayout", "unknown tile level rule {value} (known: {known})"),
+                    value=_show(value),
+                    known=", ".join(rule.value for rule in TileLevelRule),
+                ),
+            ) from None
+
+    def today(self, value: Any, path: Path_) -> MetricLimits:
+        """Today's scale: ``service_level`` and ``abandon`` limits, as for the live figures."""
+        what = _text(QT_TRANSLATE_NOOP("WallboardLayout", "today's metrics: service_level, abandon"))
+        return self.metric_limits(self.table(value, path, _TODAY_METRICS, what), path)
 
     def metric_limits(self, table: dict[str, Any], path: Path_) -> MetricLimits:
         out: dict[str, Limits] = {}

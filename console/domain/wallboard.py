@@ -25,7 +25,18 @@ A figure exactly *at* a limit is on the better side of it: a service level of
 exactly 80 % against a warning limit of 80 is ok, 79.9 % is a warning; a
 longest wait of exactly 20 s against a warning limit of 20 s is ok, 20.1 s is a
 warning. That is the rule ``figures.queues.sl_level``/``wait_level``/``abandon_level``
-follow. A tile's level is the worst of its figures'.
+follow.
+
+**Now and today.** A tile's figures are of two kinds: *live* ones (calls waiting,
+the longest wait, service level this interval) say how the queue is doing now;
+*today's* (service level today, abandoned today) how the day has gone so far.
+By default (``TileLevelRule.NOW``) a tile's level, and so its colour, its word
+and its flash, is the worst of its live figures' only: a queue that had a bad
+morning but has nobody waiting and 100 % this interval is not critical in the
+afternoon. Today's figures still get a level, on their own scale
+(``ThresholdConfig.today``: service level and abandons, per queue too), which
+the board shows softly and which does not touch the tile's.
+``TileLevelRule.NOW_AND_TODAY`` counts them in the tile's level as well.
 """
 
 from __future__ import annotations
@@ -130,16 +141,35 @@ def default_limits(target_pct: float, threshold_s: float, base: Thresholds | Non
     )
 
 
+#: The metrics today's scale has (``[thresholds.today]``): the figures of a tile that are the day's so far.
+TODAY_METRICS = (Metric.SERVICE_LEVEL, Metric.ABANDON)
+
+
+class TileLevelRule(StrEnum):
+    """Which figures make a tile's level (``[thresholds] tile_level``)."""
+
+    NOW = "now"  # the live figures only: waiting, longest wait, SL this interval (the default)
+    NOW_AND_TODAY = "now_and_today"  # today's figures count too, at full strength
+
+
 @dataclass(frozen=True)
 class ThresholdConfig:
     """The layout's limits: for the board (``[thresholds]``) and per queue (``[thresholds.queues.ID]``).
 
     The centre summary uses the board's limits; a queue tile its queue's, then the
     board's, then the domain's defaults for the queue's own target and threshold.
+
+    Today's scale (``today``, ``queues_today``: service level and abandons only)
+    is resolved the same way, and a limit it leaves out is the live one
+    (``limits_for``): with no ``[thresholds.today]`` at all, today's figures are
+    held against the same limits as before, only shown softly.
     """
 
     board: MetricLimits = MetricLimits()
     queues: Mapping[str, MetricLimits] = field(default_factory=dict)
+    today: MetricLimits = MetricLimits()
+    queues_today: Mapping[str, MetricLimits] = field(default_factory=dict)
+    tile_level: TileLevelRule = TileLevelRule.NOW
 
     def limits_for(self, figures: QueueFigures, base: Thresholds | None = None) -> MetricLimits:
         """Every limit resolved for one tile's figures (a queue, or the centre total)."""
@@ -147,30 +177,88 @@ class ThresholdConfig:
         mine = self.board if figures.is_total else self.queues.get(figures.queue_id, MetricLimits())
         return mine.over(self.board).over(defaults)
 
+    def today_limits_for(self, figures: QueueFigures, base: Thresholds | None = None) -> MetricLimits:
+        """Today's scale for one tile: the queue's today limits, the board's, then the live limits."""
+        mine = self.today if figures.is_total else self.queues_today.get(figures.queue_id, MetricLimits())
+        return mine.over(self.today).over(self.limits_for(figures, base))
+
+    def levels(self, figures: QueueFigures, base: Thresholds | None = None) -> TileLevels:
+        """The levels of one tile's figures and the tile's, by this configuration."""
+        return tile_levels(
+            figures,
+            self.limits_for(figures, base),
+            self.today_limits_for(figures, base),
+            today_counts=self.tile_level is TileLevelRule.NOW_AND_TODAY,
+        )
+
+
+#: A queue tile's figures on the live scale, and on today's.
+LIVE_FIGURES = ("waiting", "longest_wait", "sl_interval")
+TODAY_FIGURES = ("sl_today", "abandon")
+
 
 @dataclass(frozen=True)
 class TileLevels:
-    """The level of each figure a queue (or summary) tile shows, and the tile's own: the worst."""
+    """The level of each figure a queue (or summary) tile shows, and the tile's own.
+
+    ``waiting``, ``longest_wait`` and ``sl_interval`` are live; ``sl_today`` and
+    ``abandon`` (today's) are on today's scale. The tile's level is the worst of
+    the live ones, and of today's too when ``today_counts``.
+    """
 
     waiting: Level = Level.OK
     longest_wait: Level = Level.OK
     sl_interval: Level = Level.OK
     sl_today: Level = Level.OK
     abandon: Level = Level.OK
+    today_counts: bool = False
+
+    @property
+    def now(self) -> Level:
+        """The worst of the live figures."""
+        return worst((self.waiting, self.longest_wait, self.sl_interval))
+
+    @property
+    def today(self) -> Level:
+        """The worst of today's figures."""
+        return worst((self.sl_today, self.abandon))
 
     @property
     def tile(self) -> Level:
-        return worst((self.waiting, self.longest_wait, self.sl_interval, self.sl_today, self.abandon))
+        return worst((self.now, self.today)) if self.today_counts else self.now
+
+    def of(self, figure: str) -> Level:
+        """The level of one figure by its key (``LIVE_FIGURES``, ``TODAY_FIGURES``)."""
+        if figure not in LIVE_FIGURES and figure not in TODAY_FIGURES:
+            raise KeyError(figure)
+        level: Level = getattr(self, figure)
+        return level
+
+    def soft(self, figure: str) -> bool:
+        """True when ``figure``'s level is shown on the softer scale: today's, not counted in the tile's."""
+        return figure in TODAY_FIGURES and not self.today_counts
 
 
-def tile_levels(figures: QueueFigures, limits: MetricLimits) -> TileLevels:
-    """Levels of a queue tile's figures (service level: this interval's and today's; abandon: today's)."""
+def tile_levels(
+    figures: QueueFigures,
+    limits: MetricLimits,
+    today: MetricLimits | None = None,
+    *,
+    today_counts: bool = False,
+) -> TileLevels:
+    """Levels of a queue tile's figures: live ones against ``limits``, today's against ``today``.
+
+    ``today`` None: today's figures against ``limits`` as well. ``today_counts``:
+    today's levels count in the tile's (``TileLevelRule.NOW_AND_TODAY``).
+    """
+    day = limits if today is None else today
     return TileLevels(
         waiting=level_of(Metric.WAITING, float(figures.waiting), limits.waiting),
         longest_wait=level_of(Metric.LONGEST_WAIT, figures.longest_wait_s, limits.longest_wait),
         sl_interval=level_of(Metric.SERVICE_LEVEL, figures.interval.service_level_pct, limits.service_level),
-        sl_today=level_of(Metric.SERVICE_LEVEL, figures.today.service_level_pct, limits.service_level),
-        abandon=level_of(Metric.ABANDON, figures.today.abandon_pct, limits.abandon),
+        sl_today=level_of(Metric.SERVICE_LEVEL, figures.today.service_level_pct, day.service_level),
+        abandon=level_of(Metric.ABANDON, figures.today.abandon_pct, day.abandon),
+        today_counts=today_counts,
     )
 
 

@@ -39,6 +39,7 @@ from console.domain.wallboard import (
     PageSpec,
     ThresholdConfig,
     TileKind,
+    TileLevelRule,
     TileSpec,
     burn_in_offset,
     default_layout,
@@ -385,6 +386,46 @@ def test_a_full_layout_file_reads_as_written() -> None:
     assert t.queues["priority/vip"].abandon == Limits(None, 3.0)
 
 
+def test_an_old_layout_file_reads_with_levels_that_mean_now() -> None:
+    """A file without the new keys: the tile's level from the live figures, today's from the live limits."""
+    t = parse_layout(FULL, "floor.toml").thresholds
+    assert t.tile_level is TileLevelRule.NOW
+    assert t.today == MetricLimits() and t.queues_today == {}
+
+
+TODAY = """\
+[thresholds]
+tile_level = "now_and_today"
+service_level = { warning = 85, critical = 75 }
+
+[thresholds.today]
+service_level = { warning = 70, critical = 60 }
+abandon = { warning = 8 }
+
+[thresholds.queues.cards]
+longest_wait = { warning = 15, critical = 45 }
+today = { abandon = { warning = 3, critical = 6 } }
+
+[thresholds.queues.loans.today]
+service_level = { critical = 50 }
+
+[[pages]]
+tiles = [{ kind = "summary" }]
+"""
+
+
+def test_the_today_scale_and_the_tile_level_rule_read_as_written() -> None:
+    t = parse_layout(TODAY, "floor.toml").thresholds
+    assert t.tile_level is TileLevelRule.NOW_AND_TODAY
+    assert t.today == MetricLimits(service_level=Limits(70.0, 60.0), abandon=Limits(8.0, None))
+    assert t.queues["cards"].longest_wait == Limits(15.0, 45.0)
+    assert t.queues_today["cards"] == MetricLimits(abandon=Limits(3.0, 6.0))
+    assert t.queues_today["loans"] == MetricLimits(service_level=Limits(None, 50.0))
+    assert t.queues["loans"] == MetricLimits()  # only a today table: no live limits of its own
+    now = parse_layout('[thresholds]\ntile_level = "now"\n[[pages]]\ntiles = [{ kind = "summary" }]\n')
+    assert now.thresholds.tile_level is TileLevelRule.NOW
+
+
 def test_key_lines_find_every_key_table_and_element() -> None:
     lines = key_lines(FULL)
     assert lines[("rotate_s",)] == 2
@@ -532,6 +573,53 @@ PAGE = '[[pages]]\ntiles = [{ kind = "summary" }]\n'
             2,
             "thresholds.queues.cards: expected a table (metrics), not 5",
         ),
+        (
+            '[thresholds]\ntile_level = "today"\n' + PAGE,
+            2,
+            "thresholds.tile_level: unknown tile level rule 'today' (known: now, now_and_today)",
+        ),
+        (
+            "[thresholds]\ntile_level = true\n" + PAGE,
+            2,
+            "thresholds.tile_level: unknown tile level rule true (known: now, now_and_today)",
+        ),
+        (
+            "[thresholds.today]\n\nwaiting = { warning = 3 }\n" + PAGE,
+            3,
+            "thresholds.today: unknown key 'waiting' (known: service_level, abandon)",
+        ),
+        (
+            "[thresholds]\ntoday = 50\n" + PAGE,
+            2,
+            "thresholds.today: expected a table (today's metrics: service_level, abandon), not 50",
+        ),
+        (
+            "[thresholds.today]\nservice_level = { warning = 50, critical = 60 }\n" + PAGE,
+            2,
+            "thresholds.today.service_level: critical (60) must be at or below warning (50)",
+        ),
+        (
+            "[thresholds.today]\nabandon = { critical = 101 }\n" + PAGE,
+            2,
+            "thresholds.today.abandon.critical: 101 is out of range: 0 to 100 percent",
+        ),
+        (
+            "[thresholds.today]\nservice_level = { warning = 'high' }\n" + PAGE,
+            2,
+            "thresholds.today.service_level.warning: expected a number of percent, not 'high'",
+        ),
+        (
+            "[thresholds.queues.cards.today]\nservice_level = { warning = 80 }\n\n"
+            "longest_wait = { warning = 9 }\n" + PAGE,
+            4,
+            "thresholds.queues.cards.today: unknown key 'longest_wait' (known: service_level, abandon)",
+        ),
+        (
+            "[thresholds.queues.cards]\ntile_level = 'now'\n" + PAGE,
+            2,
+            "thresholds.queues.cards: unknown key 'tile_level' (known: service_level, longest_wait, waiting, "
+            "abandon, today)",
+        ),
         ("[burn_in]\npixels = 100\n" + PAGE, 2, "burn_in.pixels: 100 is out of range: 0 to 32 pixels"),
         ("[burn_in]\nevery_s = 1\n" + PAGE, 2, "burn_in.every_s: 1 is out of range: 10 to 86400 seconds"),
     ],
@@ -580,6 +668,11 @@ def test_the_example_in_the_docs_is_a_valid_layout() -> None:
     for block in blocks:
         layout = parse_layout(block, "docs/wallboard.md")
         assert layout.pages
-    example = parse_layout(blocks[0])
+    example = parse_layout(next(b for b in blocks if "burn_in" in b))
     assert example.thresholds.queues["complaints"].longest_wait == Limits(60.0, 180.0)
+    assert example.thresholds.today.service_level == Limits(70.0, 50.0)
+    today = parse_layout(next(b for b in blocks if "[thresholds.queues.complaints.today]" in b)).thresholds
+    assert today.tile_level is TileLevelRule.NOW and today.queues_today["complaints"].abandon == Limits(
+        5.0, 10.0
+    )
     assert example.pages[0].tiles[1] == TileSpec(TileKind.QUEUE, queue="cards")

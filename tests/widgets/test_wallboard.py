@@ -49,13 +49,21 @@ from console.domain.wallboard import (
     PageSpec,
     ThresholdConfig,
     TileKind,
+    TileLevelRule,
     TileSpec,
     burn_in_offset,
     default_layout,
 )
 from console.widgets.common.fmt import DASH, LEVEL_COLORS
 from console.widgets.common.language import install_language
-from console.widgets.wallboard.tiles import BreachesTile, ChartTile, FitLabel, QueueTile, WallTile
+from console.widgets.wallboard.tiles import (
+    TODAY_COLORS,
+    BreachesTile,
+    ChartTile,
+    FitLabel,
+    QueueTile,
+    WallTile,
+)
 from console.widgets.wallboard.window import WallboardWindow
 from tests.helpers.floor_sources import FakeLive, driven_source
 from tests.helpers.gateway import START, GatewayThread, make_config, token
@@ -389,6 +397,110 @@ def test_tile_levels_at_the_thresholds_show_shape_word_and_colour_and_flash_ente
     summary = board.pages[0].tiles[0]
     assert isinstance(summary, QueueTile) and summary.is_summary and summary.level is Level.CRITICAL
     assert_nothing_clipped(board)
+
+
+def bad_morning(t0: int, waits_s: tuple[float, ...] = ()) -> Snapshot:
+    """One queue (80 % in 20 s): 100 % this interval, 40 % today; a call waiting for each of ``waits_s``."""
+    interval0 = t0 - t0 % 900_000
+    return Snapshot(
+        seq=10,
+        at=iso(t0),
+        centre=Centre(name="Afternoon", timezone="UTC", day_started_at=iso(interval0 - 3 * 3_600_000)),
+        queues=[
+            Queue(
+                id="q1",
+                name="Cards",
+                sl_threshold_s=20,
+                sl_target_pct=80,
+                today=DayFigures(offered=100, answered=100, answered_within=40),
+                buckets=[Bucket(start=iso(interval0), offered=10, answered=10, answered_within=10)],
+            )
+        ],
+        agents=[],
+        calls=[
+            Call(id=f"c{i}", queue_id="q1", priority=1, caller="***", entered_at=iso(t0 - round(w * 1000)))
+            for i, w in enumerate(waits_s)
+        ],
+        cases=[],
+    )
+
+
+def test_a_bad_morning_does_not_make_the_tile_critical_now_but_waiting_and_longest_wait_do(
+    qtbot: QtBot,
+) -> None:
+    """Nobody waiting, 100 % this interval, 40 % today: the tile is ok, SL today softly marked on its own."""
+    t0 = to_ms(START)
+    source = FloorSource()
+    limits = MetricLimits(waiting=Limits(warning=2, critical=4), longest_wait=Limits(warning=30, critical=60))
+    layout = dataclasses.replace(
+        default_layout(),
+        pages=default_layout().pages[:1],
+        sound=True,
+        thresholds=ThresholdConfig(board=limits),
+    )
+
+    def at(*waits_s: float) -> None:
+        source.state.load_snapshot(bad_morning(t0, waits_s))
+        source.floorUpdated.emit(source.state.take_changes())
+        board.refresh()
+
+    board = open_board(qtbot, source, layout, (1280, 720))
+    at()
+    tile = next(t for t in board.pages[0].tiles if t.tile.key == "queue:q1")
+    assert isinstance(tile, QueueTile)
+    assert tile.values["sl_interval"].text() == "100.0%" and tile.values["sl_today"].text() == "40.0%"
+    assert tile.values["waiting"].text() == "0"
+    # The tile: not critical, not even a warning; its badge and word say so.
+    assert (tile.level, tile.badge.level, tile.level_word.text()) == (Level.OK, Level.OK, "OK")
+    # SL today: critical on today's softer scale, a hollow square in a muted colour, not the live red.
+    assert tile.levels.sl_today is Level.CRITICAL and tile.levels.soft("sl_today")
+    assert tile.captions["sl_today"].text() == "□ SL today"
+    today_colour = tile.values["sl_today"].palette().windowText().color()
+    assert today_colour == TODAY_COLORS[Level.CRITICAL] and today_colour != LEVEL_COLORS[Level.CRITICAL]
+    assert tile.captions["sl_interval"].text() == "SL this interval"
+    summary = board.pages[0].tiles[0]
+    assert isinstance(summary, QueueTile) and summary.is_summary and summary.level is Level.OK
+    assert board.levels == {"summary": Level.OK, "queue:q1": Level.OK} and board.beeps == 0
+    assert_nothing_clipped(board)
+
+    at(5.0, 4.0, 3.0)  # three waiting: over the warning limit of 2
+    assert (tile.level, tile.level_word.text()) == (Level.WARNING, "WARNING")
+    assert tile.captions["waiting"].text() == "▲ Waiting"
+    at(5.0, 4.0, 3.0, 2.0, 1.0)  # five waiting: over the critical limit of 4
+    assert (tile.level, tile.badge.level, tile.level_word.text()) == (Level.CRITICAL,) * 2 + ("CRITICAL",)
+    assert tile.captions["waiting"].text() == "■ Waiting"
+    assert tile.values["waiting"].palette().windowText().color() == LEVEL_COLORS[Level.CRITICAL]
+    assert tile.flashes == 1 and board.beeps == 1  # entering critical now flashes and beeps
+    assert tile.captions["sl_today"].text() == "□ SL today"  # today stays on its own scale
+    at()
+    assert level(tile) is Level.OK
+    at(60.0)  # one call, exactly at the longest wait's critical limit: a warning
+    assert (tile.level, tile.levels.waiting, tile.levels.longest_wait) == (
+        Level.WARNING,
+        Level.OK,
+        Level.WARNING,
+    )
+    at(60.5)
+    assert level(tile) is Level.CRITICAL and tile.captions["longest_wait"].text() == "■ Longest wait"
+    assert tile.flashes == 2 and board.beeps == 2
+    assert_nothing_clipped(board)
+
+
+def test_now_and_today_counts_today_in_the_tile_as_the_layout_asks(qtbot: QtBot) -> None:
+    source = FloorSource()
+    source.state.load_snapshot(bad_morning(to_ms(START)))
+    source.floorUpdated.emit(source.state.take_changes())
+    layout = dataclasses.replace(
+        default_layout(),
+        pages=default_layout().pages[:1],
+        thresholds=ThresholdConfig(tile_level=TileLevelRule.NOW_AND_TODAY),
+    )
+    board = open_board(qtbot, source, layout, (1280, 720))
+    tile = next(t for t in board.pages[0].tiles if t.tile.key == "queue:q1")
+    assert isinstance(tile, QueueTile)
+    assert (tile.level, tile.level_word.text()) == (Level.CRITICAL, "CRITICAL")
+    assert tile.captions["sl_today"].text() == "■ SL today"
+    assert tile.values["sl_today"].palette().windowText().color() == LEVEL_COLORS[Level.CRITICAL]
 
 
 def test_a_queue_the_feed_does_not_have_is_a_notice_on_its_tile(qtbot: QtBot) -> None:

@@ -10,9 +10,11 @@ fit makes its role smaller instead. A figure's role is fitted to a template
 
 A level is never shown by colour alone: the tile's badge has its shape (● ok,
 ▲ warning, ■ with a cross critical) and its word, and a figure that needs
-attention carries ▲ or ■ before it. Levels, limits and which tiles exist come
-from ``console.domain.wallboard``; figures from ``figures.queues`` and
-``breaches`` on the feed clock. Every word shown goes through Qt's translation.
+attention carries ▲ or ■ before it. Today's figures (SL today, abandoned
+today) are on their own softer scale: △ or □ in muted colours, and they do not
+make the tile's level unless the layout says so (``TileLevels.soft``). Levels,
+limits and which tiles exist come from ``console.domain.wallboard``; figures
+from ``figures.queues`` and ``breaches`` on the feed clock. Every word shown goes through Qt's translation.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ _FLASH_TICK_MS = 50
 _PULSE_S = 0.5  # one pulse of the flash
 
 GLYPHS = {Level.OK: "", Level.WARNING: "▲", Level.CRITICAL: "■"}
+#: Today's figures on their softer scale: hollow shapes in muted colours, which do not make the tile's level.
+TODAY_GLYPHS = {Level.OK: "", Level.WARNING: "△", Level.CRITICAL: "□"}
+TODAY_COLORS: dict[Level, QColor] = {
+    Level.WARNING: QColor("#a08a5c"),  # a dull ochre, not the amber of a live warning
+    Level.CRITICAL: QColor("#a8716b"),  # a dusty rose, not the red of a live critical
+}
 
 
 def text_width(metrics: QFontMetrics, text: str) -> int:
@@ -79,9 +87,17 @@ def fit_pixel_size(
     return px
 
 
-def with_glyph(level: Level, text: str) -> str:
-    glyph = GLYPHS[level]
+def with_glyph(level: Level, text: str, *, soft: bool = False) -> str:
+    """``text`` after its level's shape (``soft``: today's hollow one)."""
+    glyph = (TODAY_GLYPHS if soft else GLYPHS)[level]
     return f"{glyph} {text}" if glyph else text
+
+
+def level_colour(level: Level, *, soft: bool = False) -> QColor | None:
+    """A figure's colour for its level (None: the palette's own); ``soft``: today's muted scale."""
+    if level is Level.OK:
+        return None
+    return TODAY_COLORS[level] if soft else LEVEL_COLORS[level]
 
 
 class FitLabel(QLabel):
@@ -400,7 +416,10 @@ class QueueTile(WallTile):
         for key, text in self._caption_words.items():
             self.captions[key] = FitLabel(self)
             self.captions[key].setText(text)
-            self.captions[key].templates = (with_glyph(Level.CRITICAL, text),)
+            self.captions[key].templates = (
+                with_glyph(Level.CRITICAL, text),
+                with_glyph(Level.CRITICAL, text, soft=True),
+            )
             self.values[key] = FitLabel(self, bold=True, data=True)
             self.values[key].setText(DASH)
         self.notice = FitLabel(self, bold=True, align=Qt.AlignmentFlag.AlignCenter)
@@ -479,9 +498,12 @@ class QueueTile(WallTile):
                 "not_ready": (str(figures.staff.not_ready), Level.OK),
             }
         for key, (figure, level) in shown.items():
-            colour = None if level is Level.OK else LEVEL_COLORS[level]
+            soft = levels.soft(key)  # today's figures: their own softer scale, not the tile's level
+            colour = level_colour(level, soft=soft)
             changed |= self.set_text(self.values[key], figure)
-            changed |= self.set_text(self.captions[key], with_glyph(level, self._caption_words[key]))
+            changed |= self.set_text(
+                self.captions[key], with_glyph(level, self._caption_words[key], soft=soft)
+            )
             self.values[key].set_colour(colour)
             self.captions[key].set_colour(colour)
         if changed:

@@ -49,7 +49,6 @@ from console.domain.wallboard import (
     expand_tiles,
     fixed_grid,
     grid_shape,
-    tile_levels,
 )
 from console.widgets.common.status_bar import STALE_AFTER_S, ago, centre_time, live_extras, wall_time_of
 from console.widgets.common.texts import sentence, translated_or
@@ -368,7 +367,7 @@ class WallboardWindow(QWidget):
             if isinstance(tile, QueueTile):
                 qid = TOTAL_ID if tile.is_summary else tile.tile.queue_id
                 figures = self.figures.get(qid or "")
-                tile_lv = tile_levels(figures, thresholds.limits_for(figures)) if figures else TileLevels()
+                tile_lv = thresholds.levels(figures) if figures else TileLevels()
                 queue = state.queues.get(qid or "")
                 tile.set_figures(figures, tile_lv, queue.name if queue is not None else None)
                 if figures is not None and not tile.missing:
