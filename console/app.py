@@ -7,8 +7,8 @@ any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
 running gateway; without a token (no ``--token``, no ``CONSOLE_TOKEN``), or when the
 gateway refuses it, the window's sign-in dialog asks for one. ``--screenshot FILE
 --after SECONDS`` saves a PNG of the window and exits (rendered offscreen unless
-``QT_QPA_PLATFORM`` says otherwise, so it needs no display). ``--wallboard`` shows the wall display instead (full screen on
-``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN``
+``QT_QPA_PLATFORM`` says otherwise, so it needs no display). ``--wallboard`` shows the wall
+display instead (full screen on ``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN``
 picks the interface language (default: as last chosen in View ▸ Language, else the
 system's); the translators go on the application before any widget is made.
 
