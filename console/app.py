@@ -8,8 +8,8 @@ running gateway; without a token (no ``--token``, no ``CONSOLE_TOKEN``), or when
 gateway refuses it, the window's sign-in dialog asks for one. ``--screenshot FILE
 --after SECONDS`` saves a PNG of the window and exits (rendered offscreen unless
 ``QT_QPA_PLATFORM`` says otherwise, so it needs no display). ``--wallboard`` shows the wall
-display instead (full screen on ``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN``
-picks the interface language (default: as last chosen in View ▸ Language, else the
+display instead (full screen on ``--screen N``, pages from ``--layout FILE``; see
+docs/wallboard.md). ``--lang en|zh_CN`` picks the interface language (default: as last chosen in View ▸ Language, else the
 system's); the translators go on the application before any widget is made.
 
 Before Qt starts, ``console.application.display`` checks that a window can be shown
