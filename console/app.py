@@ -1,16 +1,16 @@
 """The console's entry point: ``python main.py`` / ``supervisor-console``.
 
-Without ``--feed`` it starts an embedded gateway on the built-in simulated bank
-centre (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a
-one-time admin token and a throw-away SQLite database, and connects to it like to
-any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
-running gateway; without a token (no ``--token``, no ``CONSOLE_TOKEN``), or when the
-gateway refuses it, the window's sign-in dialog asks for one. ``--screenshot FILE
---after SECONDS`` saves a PNG of the window and exits (rendered offscreen unless
-``QT_QPA_PLATFORM`` says otherwise, so it needs no display). ``--wallboard`` shows the wall
-display instead (full screen on ``--screen N``, pages from ``--layout FILE``; see
-docs/wallboard.md). ``--lang en|zh_CN`` picks the interface language (default: as last chosen in View ▸ Language, else the
-system's); the translators go on the application before any widget is made.
+Without ``--feed`` it starts an embedded gateway on the built-in simulated bank centre
+(10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a one-time admin
+token and a throw-away SQLite database, and connects to it like to any other gateway.
+With ``--feed ws://HOST:PORT --token T`` it connects to a running gateway; without a
+token (no ``--token``, no ``CONSOLE_TOKEN``), or when the gateway refuses it, the
+window's sign-in dialog asks for one. ``--screenshot FILE --after SECONDS`` saves a PNG
+of the window and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise,
+so it needs no display). ``--wallboard`` shows the wall display instead (full screen on
+``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang
+en|zh_CN`` picks the interface language (default: as last chosen in View ▸ Language,
+else the system's); the translators go on the application before any widget is made.
 
 Before Qt starts, ``console.application.display`` checks that a window can be shown
 here (a display, the libraries of Qt's platform plugin): Qt itself would abort the
