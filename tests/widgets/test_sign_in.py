@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMenu
 from pytestqt.qtbot import QtBot
 
 from console.application.live import LiveFeed, SignOut
@@ -157,4 +157,6 @@ def test_the_embedded_gateway_has_no_sign_in(qtbot: QtBot, gw: GatewayThread, tm
     window = MainWindow(feed, settings_path=tmp_path / "e.ini", save_on_close=False)
     qtbot.addWidget(window)
     assert window.sign_in is None
-    assert all("Sign" not in a.text() for a in window.menuBar().actions()[0].menu().actions())
+    file_menu = window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    assert all("Sign" not in a.text() for a in file_menu.actions())
