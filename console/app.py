@@ -1,15 +1,16 @@
 """The console's entry point: ``python main.py`` / ``supervisor-console``.
 
-Without ``--feed`` it starts an embedded gateway on the built-in simulated bank
-centre (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a
-one-time admin token and a throw-away SQLite database, and connects to it like to
-any other gateway. With ``--feed ws://HOST:PORT --token T`` it connects to a
-running gateway. ``--screenshot FILE --after SECONDS`` saves a PNG of the window
-and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise, so it needs
-no display). ``--wallboard`` shows the wall display instead (full screen on
-``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang en|zh_CN``
-picks the interface language (default: as last chosen in View ▸ Language, else the
-system's); the translators go on the application before any widget is made.
+Without ``--feed`` it starts an embedded gateway on the built-in simulated bank centre
+(10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a one-time admin
+token and a throw-away SQLite database, and connects to it like to any other gateway.
+With ``--feed ws://HOST:PORT --token T`` it connects to a running gateway; without a
+token (no ``--token``, no ``CONSOLE_TOKEN``), or when the gateway refuses it, the
+window's sign-in dialog asks for one. ``--screenshot FILE --after SECONDS`` saves a PNG
+of the window and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise,
+so it needs no display). ``--wallboard`` shows the wall display instead (full screen on
+``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang
+en|zh_CN`` picks the interface language (default: as last chosen in View ▸ Language,
+else the system's); the translators go on the application before any widget is made.
 
 Before Qt starts, ``console.application.display`` checks that a window can be shown
 here (a display, the libraries of Qt's platform plugin): Qt itself would abort the
@@ -243,8 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.install_desktop:
         return _install_desktop()
     token = args.token or os.environ.get("CONSOLE_TOKEN")
-    if args.feed and not token:
-        print("error: --feed needs a token: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
+    if args.feed and not token and (args.wallboard or args.screenshot):
+        # Nobody at a wall display or a screenshot to type a token: the console asks (sign-in).
+        print("error: --feed needs a token here: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
         return 2
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         # A picture needs no display, and taking one should not flash a window on the user's screen.
@@ -279,11 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         url, token = embedded.url, embedded.token
         print(f"embedded gateway on {url} (admin token {token})", flush=True)
         print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
-    assert token is not None  # --feed checked it above; the embedded gateway made one
     # Before the first widget: widgets take their words (and Qt its locale) when they are made.
     language = install_language(_application(), lang)
     try:
         if layout is not None:
+            assert token is not None  # checked above
             return _run_wallboard(args, url, token, size, layout)
         return _run(args, url, token, size)
     finally:
@@ -361,13 +363,19 @@ def _serve(
     return result["code"]
 
 
-def _run(args: argparse.Namespace, url: str, token: str, size: tuple[int, int] | None) -> int:
-    """The Qt part: the window on a live feed until it closes (or the screenshot is taken)."""
+def _run(args: argparse.Namespace, url: str, token: str | None, size: tuple[int, int] | None) -> int:
+    """The Qt part: the window on a live feed until it closes (or the screenshot is taken).
+
+    With ``--feed`` the window signs in: without a token, or when the gateway refuses it, the
+    sign-in dialog asks for one (``widgets.common.sign_in``).
+    """
     app = _application()
     apply_theme(app, args.theme or DEFAULT_THEME)
 
     feed = LiveFeed(url, token)
-    window = MainWindow(feed, settings_path=args.settings, save_on_close=not args.screenshot)
+    window = MainWindow(
+        feed, settings_path=args.settings, save_on_close=not args.screenshot, sign_in=bool(args.feed)
+    )
     if args.theme:
         window.set_theme(args.theme)
     if size is not None or args.screenshot:

@@ -15,22 +15,35 @@ after an outage is therefore applied in many short slices, never in one long
 stall; a snapshot gets a slice of its own. Order is kept across slices: acks
 come after the slice that applied the events before them. See
 docs/feed-client.md.
+
+Signing in: a LiveFeed made without a token does not connect; one whose token the
+gateway refuses (the client stops for good on 4401), or whose token belongs to a
+role that is not sent the floor (an adapter), stops too. Each time it emits
+``signedOut`` with a ``SignedOut`` (what happened, in words to translate) and its
+status says ``token_refused`` and why, until :meth:`LiveFeed.sign_in` starts a
+new client with another address or token (the console's sign-in dialog,
+``widgets.common.sign_in``). The token is kept in memory only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from console.application.floor_source import FloorSource
+from console.domain.permissions import Role, may_watch
 from console.domain.state import FloorState, SequenceError
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.feeds.client.feed_client import (
     AckItem,
     Backoff,
@@ -58,6 +71,20 @@ GC_PAUSE_MAX_S = 10.0
 RATE_WINDOW_S = 5.0
 
 
+class SignOut(StrEnum):
+    """Why the console is not signed in to its gateway."""
+
+    NO_TOKEN = "no_token"  # started without one
+    TOKEN_REFUSED = "token_refused"  # the gateway closed with 4401
+    NOT_A_CONSOLE = "not_a_console"  # the token's role is not sent the floor (an adapter's)
+
+
+@dataclass(frozen=True)
+class SignedOut:
+    kind: SignOut
+    reason: Text  # the details, to translate for the screen (str() is the English)
+
+
 class LiveFeed(FloorSource):
     """Owns the feed client and the GUI thread's copy of the floor.
 
@@ -67,13 +94,14 @@ class LiveFeed(FloorSource):
     """
 
     ackReceived = Signal(object)  # AckItem, for every ack (also timeouts and disconnects)
+    signedOut = Signal(object)  # SignedOut: no client runs until sign_in()
     # Emitted on the client thread; queued to _on_items_ready on the GUI thread.
     _itemsReady = Signal()
 
     def __init__(
         self,
         url: str,
-        token: str,
+        token: str | None,
         *,
         parent: QObject | None = None,
         connect_timeout_s: float = 5.0,
@@ -84,15 +112,20 @@ class LiveFeed(FloorSource):
         slice_clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__(FloorState(), parent)
-        self._client = FeedClient(
-            url,
-            token,
-            on_ready=self._itemsReady.emit,
-            connect_timeout_s=connect_timeout_s,
-            command_timeout_s=command_timeout_s,
-            backoff=backoff,
-        )
-        self._status = self._client.status()
+        self._client_options: dict[str, Any] = {
+            "connect_timeout_s": connect_timeout_s,
+            "command_timeout_s": command_timeout_s,
+            "backoff": backoff,
+        }
+        self._client = self._new_client(url, token or "")
+        self._client_started = False
+        self._signed_out: SignedOut | None = None
+        if not token:
+            self._signed_out = SignedOut(
+                SignOut.NO_TOKEN,
+                Text("LiveFeed", QT_TRANSLATE_NOOP("LiveFeed", "no token was given for {url}"), {"url": url}),
+            )
+        self._status = self.status
         self._callbacks: dict[str, Callable[[AckItem], None]] = {}
         self._awaiting_snapshot = False  # after a SequenceError: ignore events until a snapshot
         self.sequence_errors = 0
@@ -124,10 +157,53 @@ class LiveFeed(FloorSource):
 
     # -- life cycle ---------------------------------------------------------------------
 
+    def _new_client(self, url: str, token: str) -> FeedClient:
+        return FeedClient(url, token, on_ready=self._itemsReady.emit, **self._client_options)
+
     def start(self) -> None:
         self._started_at = time.monotonic()
         self._clock_timer.start()
-        self._client.start()
+        signed_out = self._signed_out
+        if signed_out is None:
+            self._client_started = True
+            self._client.start()
+        else:
+            self.statusChanged.emit(self.status)
+            self.signedOut.emit(signed_out)
+
+    @property
+    def signed_out(self) -> SignedOut | None:
+        """Why no client runs (None while signed in: connected or trying to)."""
+        return self._signed_out
+
+    @property
+    def url(self) -> str:
+        return self._client.url
+
+    def sign_in(self, url: str, token: str) -> None:
+        """Connect to ``url`` with ``token``: a new client (the old one stopped, its answers applied).
+
+        The floor shown stays until the new connection's snapshot replaces it.
+        """
+        old = self._client
+        if self._client_started:
+            old.stop()
+            self._drain_slice(None)  # commands still waiting get their "disconnected" answers
+        self._client = self._new_client(url, token)
+        self._signed_out = None
+        self._status = self.status
+        self.statusChanged.emit(self._status)
+        if self._started_at is not None:
+            self._client_started = True
+            self._client.start()
+
+    def _sign_out(self, signed_out: SignedOut) -> None:
+        """Stop the client (it cannot get the floor with this token) and say why."""
+        self._signed_out = signed_out
+        self._client.stop()
+        self._status = self.status
+        self.statusChanged.emit(self._status)
+        self.signedOut.emit(signed_out)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the client (joins its thread) and apply what it left: pending acks get answered."""
@@ -142,7 +218,20 @@ class LiveFeed(FloorSource):
     @property
     def status(self) -> FeedStatus:
         """The connection state with the counters as of now."""
-        return self._client.status()
+        return self._with_sign_out(self._client.status())
+
+    def _with_sign_out(self, status: FeedStatus) -> FeedStatus:
+        signed_out = self._signed_out
+        if signed_out is None or signed_out.kind is SignOut.TOKEN_REFUSED:
+            return status  # the client's own words (it has stopped and says why)
+        return dataclasses.replace(
+            status,
+            state=ConnState.DISCONNECTED,
+            last_error=str(signed_out.reason),
+            last_error_text=signed_out.reason,
+            token_refused=True,
+            attempts=0,
+        )
 
     @property
     def client(self) -> FeedClient:
@@ -261,6 +350,10 @@ class LiveFeed(FloorSource):
             # in a reference cycle stays behind for good, once per snapshot.
             gc.collect(1)
             gc.freeze()
+        sign_out: SignedOut | None = None
+        if status is not None:
+            sign_out = self._sign_out_for(status)
+            status = self._with_sign_out(status)
         if status is not None and status != self._status:
             self._status = status
             self.statusChanged.emit(status)
@@ -273,6 +366,30 @@ class LiveFeed(FloorSource):
                     callback(ack)
                 except Exception:  # one view's bug must not stop the feed
                     log.exception("ack callback for %s failed", ack.id)
+        if sign_out is not None:
+            self._sign_out(sign_out)
+
+    def _sign_out_for(self, status: FeedStatus) -> SignedOut | None:
+        """Whether this status from the client means the console is not signed in after all."""
+        if self._signed_out is not None:
+            return None  # said already
+        if status.token_refused and status.last_error_text is not None:
+            return SignedOut(SignOut.TOKEN_REFUSED, status.last_error_text)
+        role = status.role
+        if status.state is ConnState.CONNECTED and role is not None and not watches_floor(role):
+            return SignedOut(
+                SignOut.NOT_A_CONSOLE,
+                Text(
+                    "LiveFeed",
+                    QT_TRANSLATE_NOOP(
+                        "LiveFeed",
+                        "the token for {url} belongs to {user}, of role {role}: that role publishes "
+                        "events and is not sent the floor",
+                    ),
+                    {"url": status.url, "user": status.user or "?", "role": role},
+                ),
+            )
+        return None
 
     def _pause_collector(self, catching_up: bool) -> None:
         """No cyclic garbage collection while a backlog is applied (for at most GC_PAUSE_MAX_S).
@@ -331,3 +448,11 @@ class LiveFeed(FloorSource):
     def _trim_rate(self, now: float) -> None:
         while self._rate and self._rate[0][0] < now - RATE_WINDOW_S:
             self._rate.popleft()
+
+
+def watches_floor(role: str) -> bool:
+    """Whether the gateway sends a client of ``role`` the floor (an unknown role: assume it does)."""
+    try:
+        return may_watch(Role(role))
+    except ValueError:
+        return True

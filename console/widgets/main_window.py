@@ -44,12 +44,14 @@ from PySide6.QtWidgets import (
 
 from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.live import LiveFeed
 from console.application.messages import MessageBridge
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
 from console.widgets.common.diagnostics import DiagnosticsDialog
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
+from console.widgets.common.sign_in import SignIn
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.floor.agent_board import AgentBoard
@@ -120,6 +122,7 @@ class MainWindow(QMainWindow):
         *,
         settings_path: str | Path | None = None,
         save_on_close: bool = True,
+        sign_in: bool = False,
     ) -> None:
         super().__init__(parent)
         self.feed = feed
@@ -199,6 +202,8 @@ class MainWindow(QMainWindow):
             agents=self.agents,
             waiting=self.waiting,
         )
+        # A gateway of its own (--feed): sign in when there is no token or the gateway refuses it.
+        self.sign_in = SignIn(feed, self.settings, self) if sign_in and isinstance(feed, LiveFeed) else None
         self._build_menus()
 
         self.resize(*DEFAULT_SIZE)
@@ -230,6 +235,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
+        if self.sign_in is not None:
+            file_menu.addAction(self.sign_in.action)
+            file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -231,14 +231,24 @@ def test_command_acks_round_trip_refusal_and_resend(gw: GatewayThread) -> None:
         assert conflict.error_details["cases"][0]["expected"] == stale
 
 
-def test_bad_token_is_reported_plainly_and_retried(gw: GatewayThread) -> None:
+def test_bad_token_is_reported_plainly_and_not_retried(gw: GatewayThread) -> None:
     with Collector(gw.url, secret="not-a-token", backoff=FAST) as c:
-        c.until(lambda cl: cl.client.status().attempts >= 3, what="three attempts")
+        c.until(lambda cl: cl.client.status().token_refused, what="the refusal")
         status = c.client.status()
-    assert status.state is not ConnState.CONNECTED
-    assert status.last_error is not None
-    assert status.last_error.startswith(f"the gateway at {gw.url} refused the token (4401); retrying in ")
+        # FAST retries within milliseconds: a client still retrying would have made more attempts.
+        thread = c.client._thread
+        assert thread is not None
+        thread.join(5)
+        assert not thread.is_alive(), "the client stopped after the refusal"
+        c.pump()
+        after = c.client.status()
+    assert status.state is ConnState.DISCONNECTED
+    assert status.last_error == f"the gateway at {gw.url} refused the token (4401)"
+    assert after.last_error == status.last_error and after.token_refused, "the refusal stays the reason"
     assert status.snapshots == 0 and status.events == 0
+    statuses = [i.status for i in c.items if isinstance(i, StatusItem)]
+    assert statuses[-1].token_refused
+    assert sum(1 for st in statuses if str(st.state) == "connecting") == 1, "one attempt, no retry"
 
 
 def test_backoff_doubles_with_jitter_and_is_slower_when_refused() -> None:

@@ -550,7 +550,7 @@ def test_malformed_frames_are_counted_shown_in_diagnostics_and_leave_the_floor_i
     [
         (["--feed", "localhost:8765", "--token", "t"], "expected a websocket address"),
         (["--feed", "ws://127.0.0.1:99999", "--token", "t"], "expected a websocket address"),
-        (["--feed", "ws://127.0.0.1:8765"], "--feed needs a token"),
+        (["--feed", "ws://127.0.0.1:8765", "--wallboard"], "--feed needs a token here"),
         (["--feed", "ws://127.0.0.1:8765", "--token", "t", "--speed", "5"], "--speed configure"),
         (["--token", "t"], "--token is for --feed"),
         (["--speed", "0"], "--speed must be a positive"),

@@ -12,7 +12,9 @@ once per batch, not once per event.
 The client never hands the GUI a gap: a gap or a repeat closes the connection
 and it reconnects resuming from the last seq it received. Malformed frames are
 counted, logged and kept in a short list of recent errors; they never reach
-the GUI and never stop the client. See docs/feed-client.md.
+the GUI and never stop the client. A refused token (close code 4401) is final:
+the client stops, reports ``FeedStatus.token_refused`` and does not retry (the
+console asks for another token). See docs/feed-client.md.
 
 This module imports no Qt (an import-linter contract holds it to that).
 """
@@ -90,6 +92,9 @@ class FeedStatus:
     reconnects: int = 0  # successful connections after the first
     snapshots: int = 0
     seq: int | None = None  # last event seq received (what a reconnect resumes from)
+    # The gateway refused the token (4401): the client has stopped for good and will not retry;
+    # only a new client with another token can connect (the console asks for one: sign-in).
+    token_refused: bool = False
 
 
 # -- what the GUI thread gets from drain() ---------------------------------------------
@@ -145,7 +150,8 @@ class Backoff:
 
     Jitter takes a random fraction off each delay, so that consoles dropped by
     one gateway restart do not all come back in the same instant. A refused
-    token or protocol (4401/4400) will not fix itself quickly: slower sequence.
+    protocol (4400) will not fix itself quickly: slower sequence. A refused token
+    (4401) is not retried at all: the client stops and reports ``token_refused``.
     """
 
     initial_s: float = 0.25
@@ -174,6 +180,7 @@ class _Reconnect(Exception):
 class _Ended:
     reason: Text
     refused: bool = False
+    bad_token: bool = False  # closed with 4401: final, no retry
 
 
 def _text(template: str, **params: object) -> Text:
@@ -326,6 +333,7 @@ class FeedClient:
         self._user: str | None = None
         self._role: str | None = None
         self._last_error: Text | None = None
+        self._token_refused = False
         self._attempts = 0
         self._frames = 0
         self._events = 0
@@ -426,6 +434,7 @@ class FeedClient:
             reconnects=max(0, self._connections - 1),
             snapshots=self._snapshots,
             seq=self._last_seq,
+            token_refused=self._token_refused,
         )
 
     # Raw rate counters, for benchmarks.
@@ -550,9 +559,10 @@ class FeedClient:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._fail_pending(f"the feed client for {self.url} stopped before the answer came")
-        self._set_status(
-            ConnState.DISCONNECTED, _text(QT_TRANSLATE_NOOP("FeedClient", "the feed client stopped"))
-        )
+        if not self._token_refused:  # the refusal stays the reason shown
+            self._set_status(
+                ConnState.DISCONNECTED, _text(QT_TRANSLATE_NOOP("FeedClient", "the feed client stopped"))
+            )
 
     def _cancel_main(self) -> None:
         if self._main_task is not None:
@@ -567,6 +577,13 @@ class FeedClient:
             self._attempts += 1
             self._set_status(ConnState.CONNECTING, self._last_error)
             ended = await self._session()
+            if ended.bad_token:
+                # A refused token does not fix itself: stop here and say so; the user signs in again.
+                log.warning("feed %s: %s; not retrying", self.url, ended.reason)
+                self._token_refused = True
+                self._attempts = 0
+                self._set_status(ConnState.DISCONNECTED, ended.reason)
+                return
             if self._attempts == 0:
                 failures = 0  # a welcome came (attempts reset): start the backoff over
             failures += 1
@@ -615,7 +632,7 @@ class FeedClient:
             async for message in ws:
                 self._on_message(message)
             reason, refused = _closed(self.url, ws.close_code, ws.close_reason or "")
-            return _Ended(self._end_reason or reason, refused)
+            return _Ended(self._end_reason or reason, refused, ws.close_code == protocol.CLOSE_BAD_TOKEN)
         except _Reconnect as again:
             if again.resync:
                 self._last_seq = None
@@ -624,7 +641,7 @@ class FeedClient:
         except ConnectionClosed as exc:
             code, text = (exc.rcvd.code, exc.rcvd.reason) if exc.rcvd is not None else (None, "")
             reason, refused = _closed(self.url, code, text)
-            return _Ended(self._end_reason or reason, refused)
+            return _Ended(self._end_reason or reason, refused, code == protocol.CLOSE_BAD_TOKEN)
         except OSError as exc:
             return _Ended(
                 _text(

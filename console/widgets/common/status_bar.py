@@ -92,6 +92,10 @@ def connection_text(status: FeedStatus) -> tuple[str, str]:
     # The English says what the reason covers (the translation may not keep the words searched).
     english = status.last_error or ""
     reason = translated_or(status.last_error_text, status.last_error)
+    if status.token_refused:  # the client has stopped: no retry until the user signs in again
+        return QCoreApplication.translate("status", "Not signed in to {url}: {reason}").format(
+            url=url, reason=reason
+        ), "critical"
     retrying = "" if "retry" in english.lower() else QCoreApplication.translate("status", ". Retrying")
     if state == "connecting":
         if status.attempts > 1:
@@ -280,7 +284,16 @@ class StaleBanner(QFrame):
         reason = translated_or(status.last_error_text, status.last_error)
         as_of = centre_time(self._feed, self._feed.feed_clock_ms())
         retry = self.tr("Retrying automatically.")
-        if status.last_frame_monotonic is None:
+        if status.token_refused:
+            self._style("stale")
+            self.title.setText(self.tr("NOT SIGNED IN — {url}").format(url=status.url))
+            parts = [sentence(reason)] if reason else []
+            if status.last_frame_monotonic is not None:
+                live_note = self.tr("The figures below are as of feed time {time} and are NOT live.")
+                parts.append(live_note.format(time=as_of))
+            parts.append(self.tr("Sign in with File ▸ Sign in… to connect."))
+            self.detail.setText(" ".join(parts))
+        elif status.last_frame_monotonic is None:
             self._style("waiting")
             self.title.setText(self.tr("NO DATA YET — connecting to {url}").format(url=status.url))
             parts = [sentence(reason)] if reason else []
