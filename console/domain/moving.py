@@ -86,14 +86,11 @@ class CallWatch:
             else:
                 answered = to_ms(call.answered_at) if call.answered_at else now
                 seen = replace(base, fate=CallFate.ANSWERED, at_ms=answered)
-        elif last is None or reset and last.fate is not CallFate.ANSWERED:
+        elif last is None:
             seen = WatchedCall(self.call_id, CallFate.GONE, at_ms=now)
-            if last is not None:
-                seen = replace(
-                    last, fate=CallFate.GONE, agent_id=None, at_ms=last.at_ms if last.at_ms else now
-                )
         elif last.fate in (CallFate.WAITING, CallFate.RINGING):
-            seen = replace(last, fate=CallFate.ABANDONED, at_ms=now)
+            # A resync tells nothing of how it left; a batch that removed it, that its caller hung up.
+            seen = replace(last, fate=CallFate.GONE if reset else CallFate.ABANDONED, at_ms=now)
         else:  # answered (and ended since), abandoned or gone: that stays the story
             seen = last
         self.seen = seen
