@@ -551,7 +551,7 @@ class MoveCallDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.queue_combo.activated.connect(self._user_edit)
+        self.queue_combo.currentIndexChanged.connect(self._user_edit)
         self.priority_spin.valueChanged.connect(self._user_edit)
         source.floorUpdated.connect(self._floor_updated)
         source.clockTicked.connect(self._show_live)
@@ -610,9 +610,9 @@ class MoveCallDialog(QDialog):
 
     def _take(self) -> None:
         self.watch.update(self._source.state)  # the last look before sending
-        self._follow()
         if not self.movable:
-            return  # the dialog now says why; nothing is sent
+            self._follow()  # the dialog now says why; nothing is sent
+            return
         queue_id = self.queue_combo.currentData()
         if not isinstance(queue_id, str):
             return
