@@ -16,9 +16,9 @@ from typing import Any
 import msgspec
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtTest import QAbstractItemModelTester, QTest
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -41,7 +41,12 @@ from console.domain.events import (
     ActionApplied,
     AgentPending,
     AgentStateChanged,
+    CallAbandoned,
+    CallAnswered,
+    CallEnded,
+    CallMoved,
     CallQueued,
+    CallRinging,
     CaseCreated,
     CaseUpdated,
     CentreConfigured,
@@ -633,6 +638,144 @@ def test_agent_states_and_waiting_calls_from_their_menus(
     menu = sup.agent_menu(agent.id)
     assert not any(a.isEnabled() for a in menu.actions() if not a.isSeparator())
     menu.deleteLater()
+
+
+def _call_row(window: MainWindow, call_id: str) -> int:
+    ids = column(window.waiting.proxy, CallCol.CALL)
+    return ids.index(call_id)
+
+
+def _open_call_menu(qtbot: QtBot, window: MainWindow, call_id: str) -> QMenu:
+    """A right click on the call's row, as the user gives it."""
+    view = window.waiting.view
+    window.waiting_dock.raise_()
+    index = window.waiting.proxy.index(_call_row(window, call_id), CallCol.CALL)
+    view.scrollTo(index)
+    view.customContextMenuRequested.emit(view.visualRect(index).center())
+    menu = next(m for m in window.findChildren(QMenu, "callMenu") if m.property("callId") == call_id)
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    return menu
+
+
+def test_moving_targets_rows_hold_still_and_a_call_answered_meanwhile_is_not_moved(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
+    feed = FakeFeed(floor.state, role="supervisor")
+    floor.source = feed
+    floor.bootstrap()
+    window = _window(qtbot, tmp_path, feed)
+    sup = window.work
+    waiting = window.waiting
+    agent = next(a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE)
+    floor.send(
+        CallQueued(call_id="KM1", queue_id="loans", priority=1, caller="139****0011"),
+        CallQueued(call_id="KM2", queue_id="cards", priority=3, caller="139****0012"),
+        CallQueued(call_id="KM3", queue_id="cards", priority=5, caller="139****0013"),
+    )
+    assert _call_row(window, "KM3") < _call_row(window, "KM2") < _call_row(window, "KM1")
+
+    # The menu is open for KM1: the floor re-sorts, a call above is answered, a new one comes first.
+    menu = _open_call_menu(qtbot, window, "KM1")
+    assert waiting.pinned == ["KM1"] and waiting.selected_call_id() == "KM1"
+    row, row_km2 = _call_row(window, "KM1"), _call_row(window, "KM2")
+    floor.send(
+        CallMoved(call_id="KM2", queue_id="cards", priority=9),  # would jump above KM3
+        CallAnswered(call_id="KM3", agent_id=agent.id),  # the most urgent call vanishes
+        CallQueued(call_id="KM4", queue_id="vip", priority=10, caller="139****0014"),
+        CallMoved(call_id="KM1", queue_id="loans", priority=4),  # someone else raised KM1 meanwhile
+    )
+    assert _call_row(window, "KM1") == row  # the row under the pointer did not move
+    assert _call_row(window, "KM2") == row_km2  # nor those around it
+    assert waiting.selected_call_id() == "KM1"
+    km3 = waiting.proxy.index(_call_row(window, "KM3"), CallCol.WAITING)
+    assert km3.data() == "left" and not km3.flags() & Qt.ItemFlag.ItemIsEnabled
+    ids = column(waiting.proxy, CallCol.CALL)
+    assert ids.index("KM2") < ids.index("KM1") < ids.index("KM4")  # held rows, then the new call
+    waiting_now = sum(c.state is CallState.WAITING for c in floor.state.calls.values())
+    assert waiting.count_label.text() == f"{waiting_now} of {waiting_now} waiting calls"
+    raise_ = next(a for a in menu.actions() if a.text() == "&Raise priority")
+    raise_.trigger()  # KM1, from its priority now (4), not when the menu opened (1)
+    assert feed.sent[-1][1:] == ("call.move", {"call_id": "KM1", "queue_id": "loans", "priority": 5})
+    menu.hide()
+    qtbot.waitUntil(lambda: not waiting.pinned, timeout=2000)
+    ids = column(waiting.proxy, CallCol.CALL)
+    assert "KM3" not in ids and ids.index("KM4") < ids.index("KM2") < ids.index("KM1")  # service order
+    assert waiting.selected_call_id() == "KM1"
+
+    # A menu open while its call is answered says so and offers nothing.
+    menu = _open_call_menu(qtbot, window, "KM2")
+    floor.send(CallRinging(call_id="KM2", agent_id=agent.id))
+    note = menu.findChild(QAction, "callGoneNote")
+    assert note is not None and f"ringing at {agent.name} ({agent.id})" in note.text()
+    assert not any(a.isEnabled() for a in menu.actions())
+    menu.hide()
+    qtbot.waitUntil(lambda: not waiting.pinned, timeout=2000)
+
+    # The move dialog, built from KM1's id, live; the call is answered while it is open.
+    sent = len(feed.sent)
+    dialog = sup.open_move_call("KM1")
+    assert isinstance(dialog, MoveCallDialog) and waiting.pinned == ["KM1"]
+    assert dialog.info.text() == "Call KM1 from 139****0011"
+    assert dialog.priority_spin.value() == 4 and dialog.queue_combo.currentData() == "loans"
+    before = dialog.live.text()
+    assert before.startswith("Waiting ") and "in Loans" in before and before.endswith("priority 4")
+    floor.later(61)
+    assert dialog.live.text() != before  # the waiting time ticks on the feed clock
+    dialog.queue_combo.setCurrentIndex(dialog.queue_combo.findData("cards"))
+    floor.send(CallAnswered(call_id="KM1", agent_id=agent.id))
+    answered_at = fmt.clock_time(floor.now, floor.state.centre.timezone)
+    assert dialog.isVisible() and dialog.status.isVisible()
+    assert dialog.status.text() == (
+        f"This call was answered by {agent.name} ({agent.id}) at {answered_at}; nothing was moved."
+    )
+    assert not dialog.move_button.isEnabled()
+    dialog.move_button.click()
+    QTest.keyClick(dialog, Qt.Key.Key_Return)
+    dialog._take()  # even forced, nothing goes out
+    assert len(feed.sent) == sent
+    floor.send(CallEnded(call_id="KM1"))  # the answer stays the story after the call ends
+    assert "answered by" in dialog.status.text()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not waiting.pinned, timeout=2000)
+
+    # The caller hangs up while the dialog is open.
+    dialog = sup.open_move_call("KM2")
+    assert isinstance(dialog, MoveCallDialog) and not dialog.move_button.isEnabled()  # ringing already
+    dialog.reject()
+    dialog = sup.open_move_call("KM4")
+    assert isinstance(dialog, MoveCallDialog) and dialog.move_button.isEnabled()
+    floor.send(CallAbandoned(call_id="KM4"))
+    hung_up = fmt.clock_time(floor.now, floor.state.centre.timezone)
+    assert dialog.status.text() == f"The caller hung up at {hung_up}; nothing was moved."
+    assert not dialog.move_button.isEnabled() and len(feed.sent) == sent
+    dialog.reject()
+
+    # A call that stays waiting is moved as usual.
+    floor.send(CallQueued(call_id="KM5", queue_id="loans", priority=2, caller="139****0015"))
+    dialog = sup.open_move_call("KM5")
+    assert isinstance(dialog, MoveCallDialog)
+    floor.send(CallQueued(call_id="KM6", queue_id="loans", priority=0, caller="139****0016"))  # others change
+    dialog.queue_combo.setCurrentIndex(dialog.queue_combo.findData("cards"))
+    dialog.move_button.click()
+    assert feed.sent[-1][1:] == ("call.move", {"call_id": "KM5", "queue_id": "cards"})
+    qtbot.waitUntil(lambda: not waiting.pinned, timeout=2000)
+
+    # The race at the last moment: the gateway saw the answer first; the refusal says it in words.
+    feed.replies.append(
+        FakeAck("", False, error_code="invalid_state", error_message="only a waiting call can be moved")
+    )
+    assert sup.move_call("KM6", "vip") is not None
+    floor.send(CallAnswered(call_id="KM6", agent_id=agent.id))  # reaches the console before the ack
+    at = fmt.clock_time(floor.now, floor.state.centre.timezone)
+    qtbot.waitUntil(lambda: "KM6 not moved" in window.status.note.text(), timeout=2000)
+    box = sup.dialog
+    assert isinstance(box, QMessageBox)
+    assert (
+        box.text()
+        == f"Call KM6: This call was answered by {agent.name} ({agent.id}) at {at}; nothing was moved."
+    )
+    assert "invalid_state" not in box.text()
+    box.close()
 
 
 def test_the_new_docks_and_columns_are_saved_with_the_layout(

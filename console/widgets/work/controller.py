@@ -23,11 +23,12 @@ they came to goes to the window's ``MessageBridge``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
@@ -43,7 +44,15 @@ from console.domain.assignment import (
     find_conflicts,
     reassign_warnings,
 )
-from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
+from console.domain.changes import ChangeSet
+from console.domain.entities import (
+    CALL_PRIORITY_MAX,
+    CALL_PRIORITY_MIN,
+    NOT_READY_REASONS,
+    AgentState,
+    CallState,
+)
+from console.domain.moving import CallWatch
 from console.widgets.common.fmt import agent_label, reason_label, role_label, state_label
 from console.widgets.common.texts import refusal_text
 from console.widgets.floor.agent_board import AgentBoard
@@ -53,6 +62,7 @@ from console.widgets.work.dialogs import (
     ConflictDialog,
     MoveCallDialog,
     ReassignDialog,
+    call_fate_text,
     count_text,
 )
 from console.widgets.work.waiting_calls import WaitingCallsPanel
@@ -446,16 +456,30 @@ class WorkController(QObject):
     # -- waiting calls ---------------------------------------------------------------
 
     def move_call(self, call_id: str, queue_id: str, priority: int | None = None) -> str | None:
+        """Send ``call.move`` if the call is still waiting; when it is not, say what became of it."""
         if not self._commands.may(ActionName.MOVE_CALL):
+            return None
+        watch = CallWatch(call_id, self._feed.state)
+        if not watch.current.movable:
+            self._not_moved(call_id, watch)
             return None
         if priority is not None:
             priority = max(CALL_PRIORITY_MIN, min(CALL_PRIORITY_MAX, priority))
         return self._commands.move_call(
-            call_id, queue_id, priority, on_ack=lambda ack: self._move_acked(ack, call_id)
+            call_id, queue_id, priority, on_ack=lambda ack: self._move_acked(ack, call_id, watch)
         )
 
-    def _move_acked(self, ack: Any, call_id: str) -> None:
+    def _move_acked(self, ack: Any, call_id: str, watch: CallWatch) -> None:
         if not ack.ok:
+            # The race at the last moment: the gateway saw the call answered (or gone) first. The
+            # console's floor has that change by the time the ack comes, so say it in words.
+            now = watch.update(self._feed.state)
+            if not now.movable and ack.error_code in ("invalid_state", "not_found"):
+                why = call_fate_text(now, self._feed.state)
+                title = self.tr("Call not moved")
+                self._notify(self.tr("Call {call} not moved: {why}").format(call=call_id, why=why))
+                self._box(title, self.tr("Call {call}: {why}").format(call=call_id, why=why))
+                return
             self._refused(self.tr("Call not moved"), ack)
             return
         result = _result(ack)
@@ -471,20 +495,24 @@ class WorkController(QObject):
         )
 
     def open_move_call(self, call_id: str) -> MoveCallDialog | None:
+        """The move dialog for ``call_id``, with its row held still in the list while it is open."""
         if not self._commands.may(ActionName.MOVE_CALL):
             return None
         dialog = MoveCallDialog(self._feed, call_id, self._window)
         dialog.chosen.connect(lambda queue_id, priority: self.move_call(call_id, queue_id, priority))
+        self._calls.pin(call_id)
+        dialog.finished.connect(lambda _r: self._calls.unpin(call_id))
         dialog.finished.connect(dialog.deleteLater)
         self._open(dialog)
         return dialog
 
     def call_menu(self, call_id: str) -> QMenu:
-        """The waiting calls' context menu for one call."""
+        """The waiting calls' context menu for one call; it acts on the call by id, as it is when chosen."""
         menu = QMenu(self._window)
         menu.setObjectName("callMenu")
         ok = self._commands.may(ActionName.MOVE_CALL)
         call = self._feed.state.calls.get(call_id)
+        waiting = call is not None and call.state is CallState.WAITING
         move = menu.addAction(self.tr("&Move or change priority…"))
         move.triggered.connect(lambda: self.open_move_call(call_id))
         to_queue = menu.addMenu(self.tr("Move to &queue"))
@@ -495,18 +523,64 @@ class WorkController(QObject):
             act.triggered.connect(lambda _=False, qid=q.id: self.move_call(call_id, qid))
         raise_ = menu.addAction(self.tr("&Raise priority"))
         lower = menu.addAction(self.tr("&Lower priority"))
-        if call is not None:
-            raise_.triggered.connect(lambda: self.move_call(call_id, call.queue_id, call.priority + 1))
-            lower.triggered.connect(lambda: self.move_call(call_id, call.queue_id, call.priority - 1))
-        for act in (move, to_queue.menuAction(), raise_, lower):
-            act.setEnabled(ok and call is not None)
-        if call is not None:
+        # The priority when chosen, not when the menu opened (someone else may have changed it).
+        raise_.triggered.connect(lambda: self._nudge_priority(call_id, +1))
+        lower.triggered.connect(lambda: self._nudge_priority(call_id, -1))
+        actions = (move, to_queue.menuAction(), raise_, lower)
+        for act in actions:
+            act.setEnabled(ok and waiting)
+        if call is not None and waiting:
             raise_.setEnabled(ok and call.priority < CALL_PRIORITY_MAX)
             lower.setEnabled(ok and call.priority > CALL_PRIORITY_MIN)
+        watch = CallWatch(call_id, self._feed.state)
+        menu.setProperty("callId", call_id)
+
+        def follow(changes: ChangeSet) -> None:
+            # The call left while the menu is open: say so at the top and offer nothing.
+            if call_id not in changes.calls_changed | changes.calls_removed and not changes.reset:
+                return
+            now = watch.update(self._feed.state, reset=changes.reset)
+            if now.movable or menu.property("gone"):
+                return
+            menu.setProperty("gone", True)
+            for act in actions:
+                act.setEnabled(False)
+            note = QAction(call_fate_text(now, self._feed.state), menu)
+            note.setObjectName("callGoneNote")
+            note.setEnabled(False)
+            menu.insertAction(move, note)
+            menu.adjustSize()
+
+        if not watch.current.movable:
+            follow(ChangeSet(reset=True))
+        else:
+            self._feed.floorUpdated.connect(follow)
+            menu.destroyed.connect(lambda *_: self._disconnect(self._feed.floorUpdated, follow))
         return menu
 
+    def _not_moved(self, call_id: str, watch: CallWatch) -> None:
+        why = call_fate_text(watch.current, self._feed.state)
+        self._notify(self.tr("Call {call} not moved: {why}").format(call=call_id, why=why))
+
+    def _nudge_priority(self, call_id: str, step: int) -> str | None:
+        call = self._feed.state.calls.get(call_id)
+        if call is None or call.state is not CallState.WAITING:
+            self._not_moved(call_id, CallWatch(call_id, self._feed.state))
+            return None
+        return self.move_call(call_id, call.queue_id, call.priority + step)
+
     def _call_menu_at(self, call_id: str, pos: QPoint) -> None:
-        self._popup(self.call_menu(call_id), pos)
+        """The call's menu at ``pos``, its row held still until the menu (and what it opened) is done."""
+        menu = self.call_menu(call_id)
+        self._calls.pin(call_id)
+        # Released on the next turn, after a dialog the menu opened has taken its own pin.
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, lambda: self._calls.unpin(call_id)))
+        self._popup(menu, pos)
+
+    @staticmethod
+    def _disconnect(signal: Any, slot: Any) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # already gone with its sender
+            signal.disconnect(slot)
 
     def _move_selected_call(self) -> None:
         call_id = self._calls.selected_call_id()
@@ -540,7 +614,10 @@ class WorkController(QObject):
         if ack.error_code in ("timeout", "disconnected"):  # not a refusal: it may have been applied
             title = self.tr("No answer from the gateway")
         self._notify(self.tr("{title}: {why}").format(title=title, why=why))
-        box = QMessageBox(QMessageBox.Icon.Warning, title, why, QMessageBox.StandardButton.Ok, self._window)
+        self._box(title, why)
+
+    def _box(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self._window)
         box.setObjectName("refusedBox")
         box.finished.connect(box.deleteLater)
         self._open(box)

@@ -43,7 +43,18 @@ from console.domain.assignment import Candidate, CaseConflict, ConflictReason, c
 from console.domain.changes import ChangeSet
 from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, AgentState
 from console.domain.figures.queues import Level
-from console.widgets.common.fmt import LEVEL_COLORS, STATE_COLORS, agent_label, reason_label, state_label
+from console.domain.moving import CallFate, CallWatch, WatchedCall
+from console.domain.state import FloorState
+from console.widgets.common.fmt import (
+    DASH,
+    LEVEL_COLORS,
+    STATE_COLORS,
+    agent_label,
+    clock_time,
+    duration,
+    reason_label,
+    state_label,
+)
 from console.widgets.common.rowsync import (
     SORT_ROLE,
     Cell,
@@ -463,8 +474,41 @@ class ConflictDialog(QDialog):
 # -- moving a call ---------------------------------------------------------------------------------
 
 
+def call_fate_text(watched: WatchedCall, state: FloorState) -> str:
+    """Why a call can no longer be moved, in words (empty while it waits); times on the feed clock."""
+    tz = state.centre.timezone
+    when = clock_time(watched.at_ms, tz)
+    agent = ""
+    if watched.agent_id:
+        a = state.agents.get(watched.agent_id)
+        agent = agent_label(a.name if a is not None else None, watched.agent_id)
+    if watched.fate is CallFate.ANSWERED:
+        return QCoreApplication.translate(
+            "MoveCallDialog", "This call was answered by {agent} at {time}; nothing was moved."
+        ).format(agent=agent, time=when)
+    if watched.fate is CallFate.RINGING:
+        return QCoreApplication.translate(
+            "MoveCallDialog", "This call has been ringing at {agent} since {time}; it can no longer be moved."
+        ).format(agent=agent, time=when)
+    if watched.fate is CallFate.ABANDONED:
+        return QCoreApplication.translate(
+            "MoveCallDialog", "The caller hung up at {time}; nothing was moved."
+        ).format(time=when)
+    if watched.fate is CallFate.GONE:
+        return QCoreApplication.translate(
+            "MoveCallDialog", "This call is no longer waiting; nothing was moved."
+        )
+    return ""
+
+
 class MoveCallDialog(QDialog):
-    """Another queue and/or priority for a waiting call."""
+    """Another queue and/or priority for a waiting call, built from its id and following it live.
+
+    The call's queue, priority, masked caller and waiting time (on the feed clock) are
+    the live ones; the queue and priority chosen follow the call until the user
+    changes them. When the call is answered, starts ringing or its caller hangs up,
+    the dialog says so in words and its Move button is disabled: nothing is sent.
+    """
 
     chosen = Signal(str, object)  # queue id, priority (None: unchanged)
 
@@ -473,20 +517,25 @@ class MoveCallDialog(QDialog):
         self.setObjectName("moveCallDialog")
         self.setWindowTitle(self.tr("Move call {call}").format(call=call_id))
         self.call_id = call_id
-        state = source.state
-        call = state.calls.get(call_id)
-        self._priority = call.priority if call is not None else None
+        self._source = source
+        self.watch = CallWatch(call_id, source.state)
+        self._edited = False  # the user chose a queue or priority: the live values no longer overwrite it
+        self._filling = False
         self.queue_combo = QComboBox(self)
-        for q in state.queues.values():
+        for q in source.state.queues.values():
             self.queue_combo.addItem(q.name, q.id)
-        if call is not None:
-            self.queue_combo.setCurrentIndex(max(0, self.queue_combo.findData(call.queue_id)))
         self.priority_spin = QSpinBox(self)
         self.priority_spin.setRange(CALL_PRIORITY_MIN, CALL_PRIORITY_MAX)
-        self.priority_spin.setValue(call.priority if call is not None else CALL_PRIORITY_MIN)
         self.priority_spin.setToolTip(self.tr("Higher is served first"))
-        caller = call.caller if call is not None else ""
-        self.info = QLabel(self.tr("Call {call} from {caller}").format(call=call_id, caller=caller), self)
+        self.info = QLabel(self)
+        self.info.setObjectName("moveCallInfo")
+        self.live = QLabel(self)
+        self.live.setObjectName("moveCallLive")
+        self.status = QLabel(self)
+        self.status.setObjectName("moveCallStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("font-weight: bold;")
+        self.status.hide()
         form = QFormLayout()
         form.addRow(self.tr("&Queue"), self.queue_combo)
         form.addRow(self.tr("&Priority"), self.priority_spin)
@@ -498,13 +547,75 @@ class MoveCallDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
+        layout.addWidget(self.live)
+        layout.addWidget(self.status)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
+        self.queue_combo.currentIndexChanged.connect(self._user_edit)
+        self.priority_spin.valueChanged.connect(self._user_edit)
+        source.floorUpdated.connect(self._floor_updated)
+        source.clockTicked.connect(self._show_live)
+        self._follow()
+
+    @property
+    def movable(self) -> bool:
+        return self.watch.current.movable
+
+    def _user_edit(self, *_: object) -> None:
+        if not self._filling:
+            self._edited = True
+
+    def _floor_updated(self, changes: ChangeSet) -> None:
+        if (
+            changes.reset
+            or self.call_id in changes.calls_changed | changes.calls_removed | changes.calls_added
+        ):
+            self.watch.update(self._source.state, reset=changes.reset)
+            self._follow()
+
+    def _follow(self) -> None:
+        """Show the call as it is now; the choices follow it until the user makes one."""
+        w = self.watch.current
+        self.info.setText(
+            self.tr("Call {call} from {caller}").format(call=self.call_id, caller=w.caller or DASH)
+        )
+        if w.movable and not self._edited:
+            self._filling = True
+            self.queue_combo.setCurrentIndex(max(0, self.queue_combo.findData(w.queue_id)))
+            self.priority_spin.setValue(w.priority)
+            self._filling = False
+        why = call_fate_text(w, self._source.state)
+        self.status.setText(why)
+        self.status.setVisible(bool(why))
+        self.move_button.setEnabled(w.movable)
+        for widget in (self.queue_combo, self.priority_spin):
+            widget.setEnabled(w.movable)
+        self._show_live()
+
+    def _show_live(self) -> None:
+        w = self.watch.current
+        if not w.movable or w.entered_ms is None:
+            self.live.clear()
+            self.live.hide()
+            return
+        now = self._source.feed_clock_ms()
+        waiting = duration(max(0.0, (now - w.entered_ms) / 1000.0)) if now is not None else DASH
+        queue = self._source.state.queues.get(w.queue_id)
+        self.live.setText(
+            self.tr("Waiting {wait} in {queue}, priority {priority}").format(
+                wait=waiting, queue=queue.name if queue is not None else w.queue_id, priority=w.priority
+            )
+        )
+        self.live.show()
 
     def _take(self) -> None:
+        self.watch.update(self._source.state)  # the last look before sending
+        if not self.movable:
+            self._follow()  # the dialog now says why; nothing is sent
+            return
         queue_id = self.queue_combo.currentData()
         if not isinstance(queue_id, str):
             return
         priority = self.priority_spin.value()
         self.accept()
-        self.chosen.emit(queue_id, None if priority == self._priority else priority)
+        self.chosen.emit(queue_id, None if priority == self.watch.current.priority else priority)

@@ -7,6 +7,13 @@ longest wait. Floor updates rebuild only the calls a ``ChangeSet`` names and
 hand the list to the keyed row diff (``rowsync``); the waiting time is computed
 when painted, on the feed clock, and ticks with one ``dataChanged`` over its
 column. Callers are shown masked, as the feed gives them.
+
+While a menu or a dialog is open for a call (``WaitingCallsPanel.pin``) the
+rows hold still under the pointer: the order is frozen (a call whose priority
+changes keeps its row; new calls go below the others), and a call that is
+answered or hung up stays in its place, greyed as "left", until the last pin
+is released; then the list returns to the service order and the selection
+stays on the pinned call, by id.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ class CallCol(IntEnum):
 
 
 # Hidden row elements after the columns.
-_ID, _QUEUE_ID, _ENTERED, _THRESHOLD, _PRIORITY = range(len(CallCol), len(CallCol) + 5)
+_ID, _QUEUE_ID, _ENTERED, _THRESHOLD, _PRIORITY, _LEFT = range(len(CallCol), len(CallCol) + 6)
 
 
 class WaitingCallsModel(CellTableModel):
@@ -69,6 +76,9 @@ class WaitingCallsModel(CellTableModel):
         self._queues: dict[str, tuple[str, float]] = {}  # id -> (name, SL threshold)
         self._by_id: dict[str, tuple[Any, ...]] = {}
         self._wait_cells: dict[str, Cell] = {}
+        self._holds = 0
+        self._frozen: dict[str, int] | None = None  # call id -> its row when the order was frozen
+        self._left: dict[str, tuple[Any, ...]] = {}  # frozen rows whose call stopped waiting
         source.floorUpdated.connect(self.on_floor_updated)
         source.clockTicked.connect(self.on_clock_ticked)
         self.reload()
@@ -76,7 +86,11 @@ class WaitingCallsModel(CellTableModel):
     def reload(self) -> None:
         state = self._source.state
         self._queues = {q.id: (q.name, q.sl_threshold_s) for q in state.queues.values()}
+        before = self._by_id
         self._by_id = {c.id: self._row(c) for c in state.calls.values() if c.state is CallState.WAITING}
+        for cid, row in before.items():
+            if cid not in self._by_id:
+                self._leaves(cid, row)
         self._show()
         self.queuesChanged.emit()
 
@@ -93,16 +107,66 @@ class WaitingCallsModel(CellTableModel):
             call = state.calls.get(cid)
             if call is not None and call.state is CallState.WAITING:
                 self._by_id[cid] = self._row(call)
+                self._left.pop(cid, None)
             else:
-                self._by_id.pop(cid, None)
+                row = self._by_id.pop(cid, None)
+                if row is not None:
+                    self._leaves(cid, row)
         self._show()
+
+    # -- holding still ---------------------------------------------------------------
+
+    def freeze(self) -> None:
+        """Hold the rows where they are (counted: each ``freeze`` needs its ``thaw``)."""
+        self._holds += 1
+        if self._frozen is None:
+            self._frozen = {r[_ID]: i for i, r in enumerate(self.rows.rows)}
+
+    def thaw(self) -> None:
+        """Release one hold; the last one returns the rows to the service order and drops the left ones."""
+        if self._holds == 0:
+            return
+        self._holds -= 1
+        if self._holds == 0:
+            self._frozen = None
+            self._left.clear()
+            self._show()
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen is not None
+
+    def _leaves(self, cid: str, row: tuple[Any, ...]) -> None:
+        if self._frozen is not None and cid in self._frozen:
+            self._left[cid] = (*row[:_LEFT], True)
+
+    def is_left(self, row: int) -> bool:
+        """Whether the call of ``row`` is no longer waiting (kept in place while the rows are held)."""
+        return 0 <= row < len(self.rows) and bool(self.rows.rows[row][_LEFT])
+
+    def waiting_count(self) -> int:
+        return len(self._by_id)
 
     def on_clock_ticked(self) -> None:
         self._wait_cells.clear()
         self.rows.emit_column(CallCol.WAITING)
 
     def _show(self) -> None:
-        rows = sorted(self._by_id.values(), key=lambda r: (-r[_PRIORITY], r[_ENTERED], r[_ID]))
+        frozen = self._frozen
+        if frozen is None:
+            rows = sorted(self._by_id.values(), key=lambda r: (-r[_PRIORITY], r[_ENTERED], r[_ID]))
+        else:
+            live = list(self._by_id.values())
+            live += [r for cid, r in self._left.items() if cid not in self._by_id]
+            # Held rows where they were; calls that arrived since below them, in service order.
+            rows = sorted(
+                live,
+                key=lambda r: (
+                    (0, frozen[r[_ID]], 0, "")
+                    if r[_ID] in frozen
+                    else (1, -r[_PRIORITY], r[_ENTERED], r[_ID])
+                ),
+            )
         self._wait_cells.clear()
         self.rows.sync(rows)
         self._wait_cells.clear()
@@ -121,6 +185,7 @@ class WaitingCallsModel(CellTableModel):
             entered,
             threshold,
             c.priority,
+            False,  # left: no longer waiting (only while the rows are held)
         )
 
     def cell(self, row: int, column: int) -> Cell:
@@ -133,6 +198,15 @@ class WaitingCallsModel(CellTableModel):
         return cached
 
     def _wait_cell(self, r: tuple[Any, ...]) -> Cell:
+        if r[_LEFT]:
+            return Cell(
+                self.tr("left"),
+                tip=self.tr(
+                    "No longer waiting (answered or hung up); "
+                    "leaves the list when the menu or dialog open for a call closes"
+                ),
+                sort=-r[_ENTERED],
+            )
         now = self._source.feed_clock_ms()
         entered: int = r[_ENTERED]
         if now is None:
@@ -147,6 +221,11 @@ class WaitingCallsModel(CellTableModel):
             )
         # The sort key is the arrival (negated): it orders as the wait does, and never ticks.
         return Cell(duration(waiting), level, tip, -entered)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if index.isValid() and self.is_left(index.row()):
+            return Qt.ItemFlag.ItemNeverHasChildren  # greyed, not selectable: it is gone
+        return super().flags(index)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if role == CALL_ID_ROLE:
@@ -200,6 +279,7 @@ class WaitingCallsPanel(QWidget):
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = source
+        self._pins: list[str] = []
         self._model = WaitingCallsModel(source, self)
         self._proxy = WaitingCallsProxy(self)
         self._proxy.setSourceModel(self._model)
@@ -238,6 +318,7 @@ class WaitingCallsPanel(QWidget):
         self._model.queuesChanged.connect(self._fill_choices)
         for signal in (self._proxy.rowsInserted, self._proxy.rowsRemoved, self._proxy.layoutChanged):
             signal.connect(self._update_count)
+        source.floorUpdated.connect(self._update_count)  # a held call that left is counted out
         self._view.customContextMenuRequested.connect(self._menu)
         self._view.selectionModel().selectionChanged.connect(lambda *_: self.selectionChanged.emit())
         self._update_count()
@@ -269,21 +350,58 @@ class WaitingCallsPanel(QWidget):
     def select_call(self, call_id: str) -> bool:
         return show_row(self._view, self._proxy, self._model.rows.row_of(call_id))
 
+    # -- holding still while a menu or dialog is open for a call ----------------------
+
+    def pin(self, call_id: str) -> None:
+        """A menu or dialog is open for ``call_id``: hold the rows still and keep it selected.
+
+        Counted: each ``pin`` needs its ``unpin`` (a menu's pin is released after the dialog it
+        opened has taken its own).
+        """
+        self._pins.append(call_id)
+        if len(self._pins) == 1:
+            self._model.freeze()
+            self._proxy.setDynamicSortFilter(False)  # a column sort holds still too
+        self.select_call(call_id)
+
+    def unpin(self, call_id: str) -> None:
+        if call_id not in self._pins:
+            return
+        self._pins.remove(call_id)
+        if self._pins:
+            return
+        self._model.thaw()
+        self._proxy.setDynamicSortFilter(True)
+        self._update_count()
+        if self.selected_call_id() is None:  # the view lost it while re-sorting: take it back, by id
+            self.select_call(call_id)
+
+    @property
+    def pinned(self) -> list[str]:
+        return list(self._pins)
+
     def _fill_choices(self) -> None:
         queues: list[tuple[str, str | None]] = [(self.tr("All queues"), None)]
         queues += [(name, qid) for qid, name in self._model.queue_choices()]
         refill(self.queue_combo, queues, self._proxy.queue_id)
 
     def _update_count(self, *_: object) -> None:
+        shown = self._proxy.rowCount()
+        if self._model.frozen:  # rows kept in place for calls that left are not waiting
+            shown -= sum(
+                1
+                for r in range(shown)
+                if self._model.is_left(self._proxy.mapToSource(self._proxy.index(r, 0)).row())
+            )
         text = self.tr("{shown} of {total} waiting calls").format(
-            shown=self._proxy.rowCount(), total=self._model.rowCount()
+            shown=shown, total=self._model.waiting_count()
         )
         if self.count_label.text() != text:
             self.count_label.setText(text)
 
     def _menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)
-        if not index.isValid():
+        if not index.isValid() or self._model.is_left(self._proxy.mapToSource(index).row()):
             return
         self._view.selectRow(index.row())
         call_id = index.data(CALL_ID_ROLE)
