@@ -1454,6 +1454,17 @@
     </message>
 </context>
 <context>
+    <name>LiveFeed</name>
+    <message>
+        <source>no token was given for {url}</source>
+        <translation>未提供 {url} 的令牌</translation>
+    </message>
+    <message>
+        <source>the token for {url} belongs to {user}, of role {role}: that role publishes events and is not sent the floor</source>
+        <translation>{url} 的令牌属于 {user}（角色 {role}）：该角色只发布事件，不接收现场数据</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Supervisor console</source>
@@ -1623,12 +1634,32 @@
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
+        <source>This call was answered by {agent} at {time}; nothing was moved.</source>
+        <translation>该来电已于 {time} 由 {agent} 接通；未做任何转移。</translation>
+    </message>
+    <message>
+        <source>This call has been ringing at {agent} since {time}; it can no longer be moved.</source>
+        <translation>该来电自 {time} 起正在 {agent} 处振铃；已无法转队列。</translation>
+    </message>
+    <message>
+        <source>The caller hung up at {time}; nothing was moved.</source>
+        <translation>客户已于 {time} 挂机；未做任何转移。</translation>
+    </message>
+    <message>
+        <source>This call is no longer waiting; nothing was moved.</source>
+        <translation>该来电已不在排队；未做任何转移。</translation>
+    </message>
+    <message>
         <source>&amp;Priority</source>
         <translation>优先级(&amp;P)</translation>
     </message>
     <message>
         <source>Move</source>
         <translation>转队列</translation>
+    </message>
+    <message>
+        <source>Waiting {wait} in {queue}, priority {priority}</source>
+        <translation>在 {queue} 已等待 {wait}，优先级 {priority}</translation>
     </message>
 </context>
 <context>
@@ -2434,10 +2465,64 @@ pancy</source>
     </message>
 </context>
 <context>
+    <name>SignIn</name>
+    <message>
+        <source>Sign &amp;in…</source>
+        <translation>登录(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Sign in to a gateway with your token.</source>
+        <translation>请使用您的令牌登录网关。</translation>
+    </message>
+    <message>
+        <source>The gateway refused the token. Check it and enter it again.</source>
+        <translation>网关拒绝了该令牌。请检查后重新输入。</translation>
+    </message>
+    <message>
+        <source>This token is an adapter&apos;s: adapters publish events and are not sent the floor. Sign in with your own token.</source>
+        <translation>此令牌属于适配器：适配器只发布事件，不接收现场数据。请使用您自己的令牌登录。</translation>
+    </message>
+    <message>
+        <source>Enter your token to connect to the gateway.</source>
+        <translation>请输入您的令牌以连接网关。</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>your token</source>
+        <translation>您的令牌</translation>
+    </message>
+    <message>
+        <source>&amp;Gateway:</source>
+        <translation>网关(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>&amp;Token:</source>
+        <translation>令牌(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The gateway&apos;s address is a websocket address: ws://HOST:PORT or wss://HOST:PORT.</source>
+        <translation>网关地址须为 websocket 地址：ws://主机:端口 或 wss://主机:端口。</translation>
+    </message>
+</context>
+<context>
     <name>StaleBanner</name>
     <message>
         <source>Retrying automatically.</source>
         <translation>正在自动重连。</translation>
+    </message>
+    <message>
+        <source>NOT SIGNED IN — {url}</source>
+        <translation>未登录 — {url}</translation>
+    </message>
+    <message>
+        <source>Sign in with File ▸ Sign in… to connect.</source>
+        <translation>请通过“文件 ▸ 登录…”登录以连接。</translation>
     </message>
     <message>
         <source>NO DATA YET — connecting to {url}</source>
@@ -2528,6 +2613,14 @@ pancy</source>
     <message>
         <source>Masked caller number</source>
         <translation>来电号码（已脱敏）</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>No longer waiting (answered or hung up); leaves the list when the menu or dialog open for a call closes</source>
+        <translation>已不在排队（已接通或客户已挂机）；该来电的菜单或对话框关闭后从列表移除</translation>
     </message>
     <message>
         <source>Waiting {wait}, past the {threshold} s threshold</source>
@@ -2693,6 +2786,14 @@ pancy</source>
     <message>
         <source>metrics</source>
         <translation>指标</translation>
+    </message>
+    <message>
+        <source>unknown tile level rule {value} (known: {known})</source>
+        <translation>未知的图块级别规则 {value}（可选：{known}）</translation>
+    </message>
+    <message>
+        <source>today&apos;s metrics: service_level, abandon</source>
+        <translation>今日指标：service_level、abandon</translation>
     </message>
     <message>
         <source>warning, critical</source>
@@ -2959,6 +3060,14 @@ pancy</source>
     <message>
         <source>Call not moved</source>
         <translation>来电转队列失败</translation>
+    </message>
+    <message>
+        <source>Call {call} not moved: {why}</source>
+        <translation>来电 {call} 未转移：{why}</translation>
+    </message>
+    <message>
+        <source>Call {call}: {why}</source>
+        <translation>来电 {call}：{why}</translation>
     </message>
     <message>
         <source>Call {call}: nothing to change</source>
@@ -3265,6 +3374,10 @@ pancy</source>
     <message>
         <source>Connected to {url}</source>
         <translation>已连接到 {url}</translation>
+    </message>
+    <message>
+        <source>Not signed in to {url}: {reason}</source>
+        <translation>未登录 {url}：{reason}</translation>
     </message>
     <message>
         <source>. Retrying</source>
