@@ -49,6 +49,7 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
 from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.fmt import menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
@@ -263,7 +264,7 @@ class MainWindow(QMainWindow):
         self.theme_actions: dict[str, QAction] = {}
         theme_labels = {"light": self.tr("Light"), "dark": self.tr("Dark")}
         for name in THEMES:
-            action = QAction(theme_labels.get(name, name), self, checkable=True)
+            action = QAction(menu_text(theme_labels.get(name, name)), self, checkable=True)
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self.theme_group.addAction(action)
@@ -275,7 +276,7 @@ class MainWindow(QMainWindow):
         self.sl_group = QActionGroup(self)
         self.sl_actions: dict[SlDefinition, QAction] = {}
         for definition in SL_CHOICES:
-            action = QAction(sl_choice_label(definition), self, checkable=True)
+            action = QAction(menu_text(sl_choice_label(definition)), self, checkable=True)
             action.triggered.connect(lambda _=False, d=definition: self.set_sl_definition(d))
             self.sl_group.addAction(action)
             sl_menu.addAction(action)
@@ -300,7 +301,7 @@ class MainWindow(QMainWindow):
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code in LANGUAGES:
-            action = QAction(language_name(code), self, checkable=True)
+            action = QAction(menu_text(language_name(code)), self, checkable=True)
             action.setData(code)
             action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
             self.language_group.addAction(action)
@@ -376,7 +377,7 @@ class MainWindow(QMainWindow):
             label = sl_choice_label(definition)
             if definition == centre:
                 label = self.tr("{definition} (centre's definition)").format(definition=label)
-            action.setText(label)
+            action.setText(menu_text(label))
             action.setChecked(definition == shown)
         self.sl_centre_action.setEnabled(self._sl_chosen)
 

@@ -779,3 +779,32 @@ def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: SimulatedF
             assert untranslated == [], (type(w).__name__, untranslated)
     finally:
         app.removeTranslator(translator)
+
+
+def test_menu_texts_from_data_show_their_ampersands(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
+    """A queue called "Transfers & remittances" is not "Transfers _remittances" in the menu."""
+    feed = FakeFeed(floor.state, role="supervisor")
+    floor.source = feed
+    floor.bootstrap()
+    assert floor.state.queues["transfers"].name == "Transfers & remittances"
+    window = _window(qtbot, tmp_path, feed)
+    floor.send(CallQueued(call_id="KA1", queue_id="loans", priority=1, caller="139****0001"))
+    menu = window.work.call_menu("KA1")
+    to_queue = next(a for a in menu.actions() if a.text() == "Move to &queue").menu()
+    assert isinstance(to_queue, QMenu)
+    by_id = {a.data(): a for a in to_queue.actions()}
+    assert set(by_id) == set(floor.state.queues)
+    for queue in floor.state.queues.values():
+        action = by_id[queue.id]
+        assert action.text() == queue.name.replace("&", "&&")
+        assert action.iconText() == queue.name  # what the menu draws: one "&", no mnemonic
+    transfers = by_id["transfers"]
+    assert transfers.text() == "Transfers && remittances"
+    assert transfers.iconText() == "Transfers & remittances"
+    # Triggering it still moves the call to that queue.
+    transfers.trigger()
+    assert feed.sent[-1][1:] == ("call.move", {"call_id": "KA1", "queue_id": "transfers"})
+    menu.deleteLater()
+    assert fmt.menu_text("A & B && C") == "A && B &&&& C"

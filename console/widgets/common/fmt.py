@@ -215,3 +215,13 @@ def role_label(role: str) -> str:
 def agent_label(name: str | None, agent_id: str) -> str:
     """``Li Lei (A002)``; the bare id when the agent is not on the roster."""
     return f"{name} ({agent_id})" if name else agent_id
+
+
+def menu_text(text: str) -> str:
+    """A text built from data (a queue's name, a reason, a label) made safe for a menu or button.
+
+    Qt reads ``&`` in an action's or a button's text as the mark of its mnemonic, so
+    "Transfers & remittances" would show as "Transfers _remittances"; ``&&`` shows one ``&``.
+    Every action, menu and button text that holds data goes through this.
+    """
+    return text.replace("&", "&&")
