@@ -79,8 +79,13 @@ def ago(seconds: float) -> str:
 
 
 def wall_time_of(monotonic_t: float) -> str:
-    """The workstation's local time at a time.monotonic() instant."""
-    return time.strftime("%H:%M:%S", time.localtime(time.time() - (time.monotonic() - monotonic_t)))
+    """The workstation's local time at a time.monotonic() instant, with its zone: ``08:03:07 CEST``.
+
+    Always with the zone: it is shown beside feed-clock times in the centre's zone (``CST``), and a
+    workstation in another zone must not read as the centre's time.
+    """
+    wall = time.time() - (time.monotonic() - monotonic_t)
+    return datetime.fromtimestamp(wall).astimezone().strftime("%H:%M:%S %Z").strip()
 
 
 def connection_text(status: FeedStatus) -> tuple[str, str]:
