@@ -25,11 +25,13 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from console.application.floor_source import FloorSource
+from console.domain.clock import to_ms
 from console.domain.state import FloorState, SequenceError
 from console.feeds.client.feed_client import (
     AckItem,
@@ -37,6 +39,7 @@ from console.feeds.client.feed_client import (
     ConnState,
     EventsItem,
     FeedClient,
+    FeedError,
     FeedItem,
     FeedStatus,
     HeartbeatItem,
@@ -56,6 +59,19 @@ _CHUNK = 256
 GC_PAUSE_MAX_S = 10.0
 #: Window over which events_per_second() averages.
 RATE_WINDOW_S = 5.0
+
+
+@dataclass(frozen=True)
+class LastFailure:
+    """Why the feed's last connection ended or could not be made, and when, on both clocks.
+
+    ``error.at`` is the workstation's wall clock (``time.time()``); ``feed_ms`` is the feed clock
+    as it stood then (the last feed time received before it: the feed clock stops with the feed,
+    and is never made up from the workstation's); ``None`` before any feed time came.
+    """
+
+    error: FeedError
+    feed_ms: int | None
 
 
 class LiveFeed(FloorSource):
@@ -93,6 +109,7 @@ class LiveFeed(FloorSource):
             backoff=backoff,
         )
         self._status = self._client.status()
+        self._last_failure: LastFailure | None = None
         self._callbacks: dict[str, Callable[[AckItem], None]] = {}
         self._awaiting_snapshot = False  # after a SequenceError: ignore events until a snapshot
         self.sequence_errors = 0
@@ -147,6 +164,21 @@ class LiveFeed(FloorSource):
     @property
     def client(self) -> FeedClient:
         return self._client
+
+    def last_failure(self) -> LastFailure | None:
+        """The last connection failure (kept after the feed is back), placed on the feed clock.
+
+        Taken from the status item the client queues after each failure (every failure changes the
+        connection state, so one always follows), when what came before it has been applied.
+        """
+        return self._last_failure
+
+    def _stamp_failure(self, status: FeedStatus) -> None:
+        """Place a new failure on the feed clock, as of the floor applied so far (GUI thread)."""
+        error = status.last_failure
+        if error is None or (self._last_failure is not None and self._last_failure.error == error):
+            return
+        self._last_failure = LastFailure(error, to_ms(self.state.at) if self.state.at else None)
 
     def last_frame_age_s(self) -> float | None:
         last = self._client.status().last_frame_monotonic
@@ -229,6 +261,7 @@ class LiveFeed(FloorSource):
                 acks.append(item)
             elif isinstance(item, StatusItem):
                 status = item.status
+                self._stamp_failure(status)  # the floor is as it was when the failure happened
             pending.popleft()
             # Out of time: stop before the next batch of events or snapshot, but take the cheap
             # items (acks, heartbeats, status) that follow now, so an ack leaves with its events.

@@ -47,6 +47,7 @@ from console.feeds.gateway.config import GatewayConfig
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.status_bar import centre_time, wall_time
 from console.widgets.common.theme import current_theme
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.floor.charts import ChartsPanel
@@ -222,6 +223,54 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
         assert normalized(a.feed.state) == normalized(fresh.feed.state)
         qtbot.waitUntil(lambda: views_of(a) == views_of(fresh), timeout=5_000)
         assert bars_of(a) == bars_of(fresh)
+
+
+def test_diagnostics_keep_the_last_error_and_its_time_after_an_outage(
+    qtbot: QtBot, consoles: Consoles, config: GatewayConfig
+) -> None:
+    with GatewayThread(config) as gw:
+        a = consoles.open(gw.url, name="a")
+        wait_for_floor(qtbot, a)
+        dialog = a.show_diagnostics()
+        dialog.refresh()
+        assert dialog.values["last_error"].text() == "none"
+        url = gw.url
+    # The gateway is gone: the connection's end is kept with the wall time and the feed clock.
+    qtbot.waitUntil(lambda: a.feed.last_failure() is not None, timeout=5_000)
+    lost = a.feed.last_failure()
+    assert lost is not None and url in lost.error.message
+    assert lost.feed_ms == a.feed.feed_clock_ms()  # the feed clock stopped with the feed
+    wall_at_loss = lost.error.at
+    assert abs(time.time() - wall_at_loss) < 10
+    with GatewayThread(config):
+
+        def back() -> bool:  # connected again, and the status items before it drained
+            kept = a.feed.last_failure()
+            status = a.feed.status
+            return status.reconnects >= 1 and kept is not None and kept.error == status.last_failure
+
+        qtbot.waitUntil(back, timeout=15_000)
+        qtbot.waitUntil(lambda: not a.banner.stale, timeout=5_000)
+        status = a.feed.status
+        assert status.last_error is None  # the connection's own error is cleared once it is back...
+        failure = a.feed.last_failure()
+        assert failure is not None and failure.error.at >= wall_at_loss  # ...the last failure is kept
+        assert failure.error == status.last_failure and url in failure.error.message
+        assert failure.feed_ms is not None and lost.feed_ms is not None and failure.feed_ms >= lost.feed_ms
+        dialog.refresh()
+        shown = dialog.values["last_error"].text()
+        assert dialog.values["reconnects"].text() == f"{status.reconnects:,}"
+        # Both clocks, each with its zone: the workstation's, and the feed clock in the centre's (CST).
+        assert shown == (
+            f"{failure.error.message} — at {wall_time(failure.error.at)} on this workstation, "
+            f"feed clock {centre_time(a.feed, failure.feed_ms)}"
+        ), shown
+        assert re.search(r"at \d\d:\d\d:\d\d \S+ on this workstation, feed clock \d\d:\d\d:\d\d CST$", shown)
+        # Copyable for a support ticket: the report holds it, and Copy puts the report on the clipboard.
+        assert f"Last error: {shown}" in dialog.report()
+        dialog.copy_report()
+        assert QApplication.clipboard().text() == dialog.report()
+        dialog.close()
 
 
 def test_an_unreachable_gateway_is_said_plainly(qtbot: QtBot, consoles: Consoles) -> None:

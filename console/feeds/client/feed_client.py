@@ -90,6 +90,9 @@ class FeedStatus:
     reconnects: int = 0  # successful connections after the first
     snapshots: int = 0
     seq: int | None = None  # last event seq received (what a reconnect resumes from)
+    # Why the last connection ended or could not be made; kept after the feed is back (last_error
+    # is cleared then), so that Diagnostics can still say what happened and when.
+    last_failure: FeedError | None = None
 
 
 # -- what the GUI thread gets from drain() ---------------------------------------------
@@ -326,6 +329,7 @@ class FeedClient:
         self._user: str | None = None
         self._role: str | None = None
         self._last_error: Text | None = None
+        self._last_failure: FeedError | None = None
         self._attempts = 0
         self._frames = 0
         self._events = 0
@@ -426,6 +430,7 @@ class FeedClient:
             reconnects=max(0, self._connections - 1),
             snapshots=self._snapshots,
             seq=self._last_seq,
+            last_failure=self._last_failure,
         )
 
     # Raw rate counters, for benchmarks.
@@ -572,6 +577,7 @@ class FeedClient:
             failures += 1
             delay = self.backoff.delay(failures, refused=ended.refused, rng=self._rng)
             log.info("feed %s: %s; retrying in %.2f s", self.url, ended.reason, delay)
+            self._last_failure = FeedError(at=time.time(), message=str(ended.reason), text=ended.reason)
             retrying = QT_TRANSLATE_NOOP("FeedClient", "{reason}; retrying in {seconds} s")
             self._set_status(
                 ConnState.DISCONNECTED, _text(retrying, reason=ended.reason, seconds=_seconds(delay))

@@ -84,8 +84,12 @@ def wall_time_of(monotonic_t: float) -> str:
     Always with the zone: it is shown beside feed-clock times in the centre's zone (``CST``), and a
     workstation in another zone must not read as the centre's time.
     """
-    wall = time.time() - (time.monotonic() - monotonic_t)
-    return datetime.fromtimestamp(wall).astimezone().strftime("%H:%M:%S %Z").strip()
+    return wall_time(time.time() - (time.monotonic() - monotonic_t))
+
+
+def wall_time(t: float) -> str:
+    """A ``time.time()`` instant on the workstation's clock, with its zone: ``08:03:07 CEST``."""
+    return datetime.fromtimestamp(t).astimezone().strftime("%H:%M:%S %Z").strip()
 
 
 def connection_text(status: FeedStatus) -> tuple[str, str]:
