@@ -231,13 +231,15 @@ def test_diagnostics_keep_the_last_error_and_its_time_after_an_outage(
     with GatewayThread(config) as gw:
         a = consoles.open(gw.url, name="a")
         wait_for_floor(qtbot, a)
+        feed = consoles.feeds[-1]
+        assert feed is a.feed
         dialog = a.show_diagnostics()
         dialog.refresh()
         assert dialog.values["last_error"].text() == "none"
         url = gw.url
     # The gateway is gone: the connection's end is kept with the wall time and the feed clock.
-    qtbot.waitUntil(lambda: a.feed.last_failure() is not None, timeout=5_000)
-    lost = a.feed.last_failure()
+    qtbot.waitUntil(lambda: feed.last_failure() is not None, timeout=5_000)
+    lost = feed.last_failure()
     assert lost is not None and url in lost.error.message
     assert lost.feed_ms == a.feed.feed_clock_ms()  # the feed clock stopped with the feed
     wall_at_loss = lost.error.at
@@ -245,15 +247,15 @@ def test_diagnostics_keep_the_last_error_and_its_time_after_an_outage(
     with GatewayThread(config):
 
         def back() -> bool:  # connected again, and the status items before it drained
-            kept = a.feed.last_failure()
-            status = a.feed.status
+            kept = feed.last_failure()
+            status = feed.status
             return status.reconnects >= 1 and kept is not None and kept.error == status.last_failure
 
         qtbot.waitUntil(back, timeout=15_000)
         qtbot.waitUntil(lambda: not a.banner.stale, timeout=5_000)
-        status = a.feed.status
+        status = feed.status
         assert status.last_error is None  # the connection's own error is cleared once it is back...
-        failure = a.feed.last_failure()
+        failure = feed.last_failure()
         assert failure is not None and failure.error.at >= wall_at_loss  # ...the last failure is kept
         assert failure.error == status.last_failure and url in failure.error.message
         assert failure.feed_ms is not None and lost.feed_ms is not None and failure.feed_ms >= lost.feed_ms
