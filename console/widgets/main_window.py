@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,7 @@ from console.domain.figures.queues import MetricsConfig
 from console.widgets.common.diagnostics import DiagnosticsDialog
 from console.widgets.common.fmt import menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
+from console.widgets.common.rowsync import fit_headers
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.floor.agent_board import AgentBoard
@@ -109,6 +111,21 @@ def _header_of(view: object) -> QHeaderView | None:
         header = view.horizontalHeader()
         return header if isinstance(header, QHeaderView) else None
     return None
+
+
+def _every_column_shown(header: QHeaderView) -> None:
+    """No column hidden or squeezed below its title by a restored header state.
+
+    The console hides no column and offers no way to, so a hidden or zero-width section can only
+    come from a saved state (another version's, or one saved while the table was squeezed): it
+    would silently take a column such as the agent board's "Time in state" away for good.
+    """
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            header.showSection(column)
+    view = header.parentWidget()
+    if isinstance(view, QTableView):
+        fit_headers(view)
 
 
 class MainWindow(QMainWindow):
@@ -519,6 +536,8 @@ class MainWindow(QMainWindow):
             header = headers.get(name)
             if header is None or (header.count() > 0 and header.restoreState(value)):
                 del self._pending_headers[name]
+                if header is not None:
+                    _every_column_shown(header)
 
     def _docks(self) -> list[QDockWidget]:
         return [

@@ -294,6 +294,45 @@ def _dock_area(window: MainWindow, name: str) -> Qt.DockWidgetArea:
     return window.dockWidgetArea(dock)
 
 
+def _time_in_state_shown(window: MainWindow) -> bool:
+    """The agent board's "Time in state" column is there, as wide as it was made, in the viewport."""
+    view = window.agents.view
+    header = view.horizontalHeader()
+    if header.isSectionHidden(ACol.TIME) or header.sectionSize(ACol.TIME) < 84:  # AgentBoard's width
+        return False
+    left = header.sectionViewportPosition(ACol.TIME)
+    return left >= 0 and left + header.sectionSize(ACol.TIME) <= view.viewport().width()
+
+
+def test_the_time_in_state_column_is_there_after_shrinking_and_enlarging(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = tmp_path / "layout.ini"
+    window = MainWindow(driven_source(), settings_path=settings)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.agents.model.headerData(ACol.TIME, Qt.Orientation.Horizontal) == "Time in state"
+    qtbot.waitUntil(lambda: _time_in_state_shown(window), timeout=2_000)
+    for width, height in ((1366, 768), (800, 600), (1920, 1080)):
+        window.resize(width, height)  # as small as the window goes, then large again
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.width() >= 1900 and _time_in_state_shown(window), timeout=2_000)
+    # A layout saved with the column squeezed to nothing or hidden (an older version's, or saved
+    # while the table was squeezed) does not take it away at the next start.
+    header = window.agents.view.horizontalHeader()
+    header.resizeSection(ACol.TIME, 0)
+    header.hideSection(ACol.TIME)
+    window.close()  # saves the layout
+    again = MainWindow(driven_source(), settings_path=settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: _time_in_state_shown(again), timeout=2_000)
+    again.close()
+
+
 def test_layout_persists(qtbot: QtBot, tmp_path: Path) -> None:
     settings = tmp_path / "layout.ini"
     source = driven_source()
