@@ -41,6 +41,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from console.application.floor_source import FloorSource
+from console.domain.clock import to_ms
 from console.domain.permissions import Role, may_watch
 from console.domain.state import FloorState, SequenceError
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -50,6 +51,7 @@ from console.feeds.client.feed_client import (
     ConnState,
     EventsItem,
     FeedClient,
+    FeedError,
     FeedItem,
     FeedStatus,
     HeartbeatItem,
@@ -83,6 +85,19 @@ class SignOut(StrEnum):
 class SignedOut:
     kind: SignOut
     reason: Text  # the details, to translate for the screen (str() is the English)
+
+
+@dataclass(frozen=True)
+class LastFailure:
+    """Why the feed's last connection ended or could not be made, and when, on both clocks.
+
+    ``error.at`` is the workstation's wall clock (``time.time()``); ``feed_ms`` is the feed clock
+    as it stood then (the last feed time received before it: the feed clock stops with the feed,
+    and is never made up from the workstation's); ``None`` before any feed time came.
+    """
+
+    error: FeedError
+    feed_ms: int | None
 
 
 class LiveFeed(FloorSource):
@@ -126,6 +141,7 @@ class LiveFeed(FloorSource):
                 Text("LiveFeed", QT_TRANSLATE_NOOP("LiveFeed", "no token was given for {url}"), {"url": url}),
             )
         self._status = self.status
+        self._last_failure: LastFailure | None = None
         self._callbacks: dict[str, Callable[[AckItem], None]] = {}
         self._awaiting_snapshot = False  # after a SequenceError: ignore events until a snapshot
         self.sequence_errors = 0
@@ -237,6 +253,21 @@ class LiveFeed(FloorSource):
     def client(self) -> FeedClient:
         return self._client
 
+    def last_failure(self) -> LastFailure | None:
+        """The last connection failure (kept after the feed is back), placed on the feed clock.
+
+        Taken from the status item the client queues after each failure (every failure changes the
+        connection state, so one always follows), when what came before it has been applied.
+        """
+        return self._last_failure
+
+    def _stamp_failure(self, status: FeedStatus) -> None:
+        """Place a new failure on the feed clock, as of the floor applied so far (GUI thread)."""
+        error = status.last_failure
+        if error is None or (self._last_failure is not None and self._last_failure.error == error):
+            return
+        self._last_failure = LastFailure(error, to_ms(self.state.at) if self.state.at else None)
+
     def last_frame_age_s(self) -> float | None:
         last = self._client.status().last_frame_monotonic
         return None if last is None else time.monotonic() - last
@@ -318,6 +349,7 @@ class LiveFeed(FloorSource):
                 acks.append(item)
             elif isinstance(item, StatusItem):
                 status = item.status
+                self._stamp_failure(status)  # the floor is as it was when the failure happened
             pending.popleft()
             # Out of time: stop before the next batch of events or snapshot, but take the cheap
             # items (acks, heartbeats, status) that follow now, so an ack leaves with its events.

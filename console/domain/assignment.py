@@ -298,6 +298,7 @@ class ActionSummary:
     state: str | None = None
     reason: str | None = None
     deferred: bool = False
+    flag_id: str | None = None
     agents: frozenset[str] = frozenset()  # every agent involved (new and previous owners)
 
 
@@ -358,4 +359,8 @@ def summarize(action: AppliedAction) -> ActionSummary:
             deferred=bool(result.get("deferred")),
             agents=frozenset([agent_id]) if agent_id else frozenset(),
         )
+    if action.action == ActionName.FLAG_CALL:
+        return ActionSummary(action.action, call_id=_str(args.get("call_id")))
+    if action.action == ActionName.UPDATE_FLAG:
+        return ActionSummary(action.action, flag_id=_str(args.get("flag_id")))
     return ActionSummary(action.action)

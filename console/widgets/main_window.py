@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -50,7 +51,9 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
 from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.fmt import menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
+from console.widgets.common.rowsync import fit_headers
 from console.widgets.common.sign_in import SignIn
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
@@ -110,6 +113,21 @@ def _header_of(view: object) -> QHeaderView | None:
         header = view.horizontalHeader()
         return header if isinstance(header, QHeaderView) else None
     return None
+
+
+def _every_column_shown(header: QHeaderView) -> None:
+    """No column hidden or squeezed below its title by a restored header state.
+
+    The console hides no column and offers no way to, so a hidden or zero-width section can only
+    come from a saved state (another version's, or one saved while the table was squeezed): it
+    would silently take a column such as the agent board's "Time in state" away for good.
+    """
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            header.showSection(column)
+    view = header.parentWidget()
+    if isinstance(view, QTableView):
+        fit_headers(view)
 
 
 class MainWindow(QMainWindow):
@@ -271,7 +289,7 @@ class MainWindow(QMainWindow):
         self.theme_actions: dict[str, QAction] = {}
         theme_labels = {"light": self.tr("Light"), "dark": self.tr("Dark")}
         for name in THEMES:
-            action = QAction(theme_labels.get(name, name), self, checkable=True)
+            action = QAction(menu_text(theme_labels.get(name, name)), self, checkable=True)
             action.setData(name)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self.theme_group.addAction(action)
@@ -283,7 +301,7 @@ class MainWindow(QMainWindow):
         self.sl_group = QActionGroup(self)
         self.sl_actions: dict[SlDefinition, QAction] = {}
         for definition in SL_CHOICES:
-            action = QAction(sl_choice_label(definition), self, checkable=True)
+            action = QAction(menu_text(sl_choice_label(definition)), self, checkable=True)
             action.triggered.connect(lambda _=False, d=definition: self.set_sl_definition(d))
             self.sl_group.addAction(action)
             sl_menu.addAction(action)
@@ -308,7 +326,7 @@ class MainWindow(QMainWindow):
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code in LANGUAGES:
-            action = QAction(language_name(code), self, checkable=True)
+            action = QAction(menu_text(language_name(code)), self, checkable=True)
             action.setData(code)
             action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
             self.language_group.addAction(action)
@@ -384,7 +402,7 @@ class MainWindow(QMainWindow):
             label = sl_choice_label(definition)
             if definition == centre:
                 label = self.tr("{definition} (centre's definition)").format(definition=label)
-            action.setText(label)
+            action.setText(menu_text(label))
             action.setChecked(definition == shown)
         self.sl_centre_action.setEnabled(self._sl_chosen)
 
@@ -526,6 +544,8 @@ class MainWindow(QMainWindow):
             header = headers.get(name)
             if header is None or (header.count() > 0 and header.restoreState(value)):
                 del self._pending_headers[name]
+                if header is not None:
+                    _every_column_shown(header)
 
     def _docks(self) -> list[QDockWidget]:
         return [

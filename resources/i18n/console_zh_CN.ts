@@ -28,22 +28,6 @@
         <translation>数据时钟时间（中心当地时间）</translation>
     </message>
     <message>
-        <source>Reassign cases</source>
-        <translation>改派工单</translation>
-    </message>
-    <message>
-        <source>Undo reassignment</source>
-        <translation>撤销改派</translation>
-    </message>
-    <message>
-        <source>Move call</source>
-        <translation>来电转队列</translation>
-    </message>
-    <message>
-        <source>Agent state</source>
-        <translation>设置座席状态</translation>
-    </message>
-    <message>
         <source>1 case</source>
         <translation>1 个工单</translation>
     </message>
@@ -86,6 +70,14 @@
     <message>
         <source>{text}, pending</source>
         <translation>{text}，待生效</translation>
+    </message>
+    <message>
+        <source>call {call}</source>
+        <translation>来电 {call}</translation>
+    </message>
+    <message>
+        <source>flag {flag}</source>
+        <translation>质检标记 {flag}</translation>
     </message>
     <message>
         <source>{ids} and {n} more</source>
@@ -994,6 +986,14 @@
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>{error} — at {local} on this workstation (no feed clock yet)</source>
+        <translation>{error} — 本机时间 {local}（尚无数据时钟）</translation>
+    </message>
+    <message>
+        <source>{error} — at {local} on this workstation, feed clock {feed}</source>
+        <translation>{error} — 本机时间 {local}，数据时钟 {feed}</translation>
     </message>
 </context>
 <context>
@@ -2564,8 +2564,8 @@ pancy</source>
         <translation>数据已停止更新 — 最后更新于 {time}</translation>
     </message>
     <message>
-        <source>{age} ago · figures as of feed time {time} · NOT live</source>
-        <translation>{age}前 · 数据截至数据时钟 {time} · 非实时</translation>
+        <source>{age} ago · {local} on this workstation · NOT live</source>
+        <translation>{age}前 · 本机时间 {local} · 非实时</translation>
     </message>
     <message>
         <source>The gateway at {url} has sent nothing for {age}.</source>
@@ -3252,6 +3252,34 @@ pancy</source>
     <message>
         <source>Closed</source>
         <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Set agent state</source>
+        <translation>设置座席状态</translation>
+    </message>
+    <message>
+        <source>Reassigned cases</source>
+        <translation>改派工单</translation>
+    </message>
+    <message>
+        <source>Undid a reassignment</source>
+        <translation>撤销改派</translation>
+    </message>
+    <message>
+        <source>Moved call</source>
+        <translation>来电转队列</translation>
+    </message>
+    <message>
+        <source>Flagged call</source>
+        <translation>质检标记来电</translation>
+    </message>
+    <message>
+        <source>Updated flag</source>
+        <translation>更新质检标记</translation>
+    </message>
+    <message>
+        <source>Looked up calls</source>
+        <translation>查询通话记录</translation>
     </message>
 </context>
 <context>

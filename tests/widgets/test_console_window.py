@@ -47,6 +47,7 @@ from console.feeds.gateway.config import GatewayConfig
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import load_scenario, resolve_scenario
 from console.widgets.common.diagnostics import DiagnosticsDialog
+from console.widgets.common.status_bar import centre_time, wall_time
 from console.widgets.common.theme import current_theme
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.floor.charts import ChartsPanel
@@ -199,7 +200,7 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
     qtbot.waitUntil(lambda: a.banner.stale, timeout=4_500)
     assert not a.banner.isHidden()
     assert "STALE" in a.banner.title.text()
-    assert re.search(r"no update since \d\d:\d\d:\d\d \(", a.banner.title.text()), a.banner.title.text()
+    assert re.search(r"no update since \d\d:\d\d:\d\d \S+ \(", a.banner.title.text()), a.banner.title.text()
     assert url in a.banner.detail.text() and "NOT live" in a.banner.detail.text()
     assert a.windowTitle().startswith("STALE")
     qtbot.waitUntil(
@@ -224,6 +225,56 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
         assert bars_of(a) == bars_of(fresh)
 
 
+def test_diagnostics_keep_the_last_error_and_its_time_after_an_outage(
+    qtbot: QtBot, consoles: Consoles, config: GatewayConfig
+) -> None:
+    with GatewayThread(config) as gw:
+        a = consoles.open(gw.url, name="a")
+        wait_for_floor(qtbot, a)
+        feed = consoles.feeds[-1]
+        assert feed is a.feed
+        dialog = a.show_diagnostics()
+        dialog.refresh()
+        assert dialog.values["last_error"].text() == "none"
+        url = gw.url
+    # The gateway is gone: the connection's end is kept with the wall time and the feed clock.
+    qtbot.waitUntil(lambda: feed.last_failure() is not None, timeout=5_000)
+    lost = feed.last_failure()
+    assert lost is not None and url in lost.error.message
+    assert lost.feed_ms == a.feed.feed_clock_ms()  # the feed clock stopped with the feed
+    wall_at_loss = lost.error.at
+    assert abs(time.time() - wall_at_loss) < 10
+    with GatewayThread(config):
+
+        def back() -> bool:  # connected again, and the status items before it drained
+            kept = feed.last_failure()
+            status = feed.status
+            return status.reconnects >= 1 and kept is not None and kept.error == status.last_failure
+
+        qtbot.waitUntil(back, timeout=15_000)
+        qtbot.waitUntil(lambda: not a.banner.stale, timeout=5_000)
+        status = feed.status
+        assert status.last_error is None  # the connection's own error is cleared once it is back...
+        failure = feed.last_failure()
+        assert failure is not None and failure.error.at >= wall_at_loss  # ...the last failure is kept
+        assert failure.error == status.last_failure and url in failure.error.message
+        assert failure.feed_ms is not None and lost.feed_ms is not None and failure.feed_ms >= lost.feed_ms
+        dialog.refresh()
+        shown = dialog.values["last_error"].text()
+        assert dialog.values["reconnects"].text() == f"{status.reconnects:,}"
+        # Both clocks, each with its zone: the workstation's, and the feed clock in the centre's (CST).
+        assert shown == (
+            f"{failure.error.message} — at {wall_time(failure.error.at)} on this workstation, "
+            f"feed clock {centre_time(a.feed, failure.feed_ms)}"
+        ), shown
+        assert re.search(r"at \d\d:\d\d:\d\d \S+ on this workstation, feed clock \d\d:\d\d:\d\d CST$", shown)
+        # Copyable for a support ticket: the report holds it, and Copy puts the report on the clipboard.
+        assert f"Last error: {shown}" in dialog.report()
+        dialog.copy_report()
+        assert QApplication.clipboard().text() == dialog.report()
+        dialog.close()
+
+
 def test_an_unreachable_gateway_is_said_plainly(qtbot: QtBot, consoles: Consoles) -> None:
     url = f"ws://127.0.0.1:{free_port()}"
     window = consoles.open(url)
@@ -241,6 +292,45 @@ def test_an_unreachable_gateway_is_said_plainly(qtbot: QtBot, consoles: Consoles
 def _dock_area(window: MainWindow, name: str) -> Qt.DockWidgetArea:
     dock = window.agents_dock if name == "agents" else window.breaches_dock
     return window.dockWidgetArea(dock)
+
+
+def _time_in_state_shown(window: MainWindow) -> bool:
+    """The agent board's "Time in state" column is there, as wide as it was made, in the viewport."""
+    view = window.agents.view
+    header = view.horizontalHeader()
+    if header.isSectionHidden(ACol.TIME) or header.sectionSize(ACol.TIME) < 84:  # AgentBoard's width
+        return False
+    left = header.sectionViewportPosition(ACol.TIME)
+    return left >= 0 and left + header.sectionSize(ACol.TIME) <= view.viewport().width()
+
+
+def test_the_time_in_state_column_is_there_after_shrinking_and_enlarging(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = tmp_path / "layout.ini"
+    window = MainWindow(driven_source(), settings_path=settings)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.agents.model.headerData(ACol.TIME, Qt.Orientation.Horizontal) == "Time in state"
+    qtbot.waitUntil(lambda: _time_in_state_shown(window), timeout=2_000)
+    for width, height in ((1366, 768), (800, 600), (1920, 1080)):
+        window.resize(width, height)  # as small as the window goes, then large again
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: window.width() >= 1900 and _time_in_state_shown(window), timeout=2_000)
+    # A layout saved with the column squeezed to nothing or hidden (an older version's, or saved
+    # while the table was squeezed) does not take it away at the next start.
+    header = window.agents.view.horizontalHeader()
+    header.resizeSection(ACol.TIME, 0)
+    header.hideSection(ACol.TIME)
+    window.close()  # saves the layout
+    again = MainWindow(driven_source(), settings_path=settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: _time_in_state_shown(again), timeout=2_000)
+    again.close()
 
 
 def test_layout_persists(qtbot: QtBot, tmp_path: Path) -> None:

@@ -153,11 +153,11 @@ def test_reassign_conflict_retry_undo_and_the_days_actions(
         qtbot.waitUntil(lambda: audit.rowCount() >= 5, timeout=10_000)
         actions = [audit.index(r, ActionCol.ACTION).data() for r in range(5)]
         assert actions == [
-            "Undo reassignment",
-            "Undo reassignment",
-            "Reassign cases",
-            "Reassign cases",
-            "Reassign cases",
+            "Undid a reassignment",
+            "Undid a reassignment",
+            "Reassigned cases",
+            "Reassigned cases",
+            "Reassigned cases",
         ]
         supervisor.actions_today.set_case_filter(moved_first)
         assert audit.rowCount() == 3  # the other client's, the retry, and its undo

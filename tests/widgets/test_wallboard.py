@@ -14,7 +14,9 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -56,6 +58,7 @@ from console.domain.wallboard import (
 )
 from console.widgets.common.fmt import DASH, LEVEL_COLORS
 from console.widgets.common.language import install_language
+from console.widgets.common.status_bar import centre_time
 from console.widgets.wallboard.tiles import (
     TODAY_COLORS,
     BreachesTile,
@@ -639,10 +642,15 @@ def test_the_stale_overlay_appears_when_the_gateway_goes_and_clears_when_it_is_b
         qtbot.waitUntil(lambda: board.overlay.stale, timeout=5_000)
         overlay = board.overlay
         assert overlay.isVisible() and overlay.geometry() == board.rect()
-        assert re.fullmatch(r"STALE — no update since \d\d:\d\d:\d\d", overlay.title.text()), (
+        # The last update on the feed clock in the centre's zone (Asia/Shanghai: CST), as on the
+        # rest of the board; the workstation's clock below it, with its own zone.
+        assert overlay.title.text() == f"STALE — no update since {centre_time(feed, feed.feed_clock_ms())}"
+        assert re.fullmatch(r"STALE — no update since \d\d:\d\d:\d\d CST", overlay.title.text()), (
             overlay.title.text()
         )
-        assert "NOT live" in overlay.age.text() and "ago" in overlay.age.text()
+        assert re.fullmatch(
+            r".+ ago · \d\d:\d\d:\d\d \S+ on this workstation · NOT live", overlay.age.text()
+        ), overlay.age.text()
         assert board.windowTitle().startswith("STALE")
         for label in overlay.labels():
             assert measured_fits(label) and overlay.rect().contains(label.geometry()), label.text()
@@ -654,6 +662,43 @@ def test_the_stale_overlay_appears_when_the_gateway_goes_and_clears_when_it_is_b
     finally:
         feed.stop()
     assert sent == []  # the wallboard never sends a command
+
+
+def test_the_stale_headline_gives_both_clocks_with_their_zones(qtbot: QtBot) -> None:
+    """A workstation in Berlin, a centre in Shanghai: each clock says which zone it is in."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    try:
+        feed = FakeLive(driven_source().state)
+        board = open_board(qtbot, feed, default_layout(), (1920, 1080))
+        board.overlay.refresh()
+        overlay = board.overlay
+        assert overlay.stale
+        feed_ms = feed.feed_clock_ms()
+        assert feed_ms is not None
+        shanghai = datetime.fromtimestamp(feed_ms / 1000, ZoneInfo("Asia/Shanghai"))
+        assert overlay.title.text() == "STALE — no update since {}".format(shanghai.strftime("%H:%M:%S CST"))
+        last = feed.status.last_frame_monotonic
+        assert last is not None
+        berlin = datetime.fromtimestamp(time.time() - (time.monotonic() - last), ZoneInfo("Europe/Berlin"))
+        local = re.search(r"· (\d\d:\d\d:\d\d) (\S+) on this workstation ·", overlay.age.text())
+        assert local is not None, overlay.age.text()
+        assert local.group(2) == berlin.strftime("%Z") and local.group(2) in ("CET", "CEST")
+        shown = datetime.strptime(local.group(1), "%H:%M:%S")
+        off = abs(
+            (shown.hour * 3600 + shown.minute * 60 + shown.second)
+            - (berlin.hour * 3600 + berlin.minute * 60 + berlin.second)
+        )
+        assert min(off, 86_400 - off) <= 1  # the same instant, to the second it was read
+        for label in overlay.labels():
+            assert measured_fits(label), label.text()
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 # -- words and the command line -------------------------------------------------------------------

@@ -866,7 +866,7 @@ def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: SimulatedFlo
         "call K123 → Loans, priority 2",
         f"3 cases → {a1.name} ({a1.id})",
     ]
-    assert column(model, ActionCol.ACTION) == ["Agent state", "Move call", "Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Set agent state", "Moved call", "Reassigned cases"]
     tz = state.centre.timezone
     assert column(model, ActionCol.TIME)[-1] == fmt.clock_time(floor.now - 60_000, tz)
     assert column(model, ActionCol.USER) == ["bob", "bob", "ann"]
@@ -874,14 +874,49 @@ def test_actions_today_are_worded_and_filtered(qtbot: QtBot, floor: SimulatedFlo
     assert model.rowCount() == 1
     panel.set_user_filter(None)
     panel.set_case_filter(cases[1].lower())
-    assert column(model, ActionCol.ACTION) == ["Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Reassigned cases"]
     panel.set_case_filter("")
     panel.set_agent_filter(a2.name)  # the previous owner, by name
-    assert column(model, ActionCol.ACTION) == ["Agent state", "Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Set agent state", "Reassigned cases"]
     panel.set_agent_filter(a1.id)
-    assert column(model, ActionCol.ACTION) == ["Reassign cases"]
+    assert column(model, ActionCol.ACTION) == ["Reassigned cases"]
     tip = model.index(0, ActionCol.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == ", ".join(cases)
+
+
+def test_every_action_has_a_readable_label(qtbot: QtBot, floor: SimulatedFloor) -> None:
+    """No raw wire name in "Actions today": every ActionName has its words, flags included."""
+    labels = {name: fmt.action_label(name) for name in ActionName}
+    for name, label in labels.items():
+        assert label and label != name.value and "." not in label, name
+    assert len(set(labels.values())) == len(labels)  # no two actions read alike
+    assert labels[ActionName.FLAG_CALL] == "Flagged call"
+    assert fmt.action_label("case.split_up") == "Case split up"  # a newer gateway's, tidied
+    floor.bootstrap()
+    panel = ActionsTodayPanel(floor.source)
+    qtbot.addWidget(panel)
+    floor.send(
+        ActionApplied(
+            command_id="f1",
+            user="quinn",
+            role="quality",
+            action="call.flag",
+            args={"call_id": "K777", "category": "compliance", "severity": "high"},
+            result={"flag_id": "F1"},
+        ),
+        ActionApplied(
+            command_id="f2",
+            user="quinn",
+            role="quality",
+            action="flag.update",
+            args={"flag_id": "F1", "status": "in_review"},
+            result={"flag_id": "F1", "version": 2},
+        ),
+    )
+    model = panel.proxy
+    assert column(model, ActionCol.ACTION) == ["Updated flag", "Flagged call"]
+    assert column(model, ActionCol.SUMMARY) == ["flag F1", "call K777"]
+    assert model.index(1, ActionCol.ACTION).data(Qt.ItemDataRole.ToolTipRole) == "call.flag"
 
 
 # -- every word through Qt's translation ------------------------------------------------------------
@@ -922,3 +957,32 @@ def test_dialogs_words_go_through_qt_translation(qtbot: QtBot, floor: SimulatedF
             assert untranslated == [], (type(w).__name__, untranslated)
     finally:
         app.removeTranslator(translator)
+
+
+def test_menu_texts_from_data_show_their_ampersands(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
+    """A queue called "Transfers & remittances" is not "Transfers _remittances" in the menu."""
+    feed = FakeFeed(floor.state, role="supervisor")
+    floor.source = feed
+    floor.bootstrap()
+    assert floor.state.queues["transfers"].name == "Transfers & remittances"
+    window = _window(qtbot, tmp_path, feed)
+    floor.send(CallQueued(call_id="KA1", queue_id="loans", priority=1, caller="139****0001"))
+    menu = window.work.call_menu("KA1")
+    to_queue = next(a for a in menu.actions() if a.text() == "Move to &queue").menu()
+    assert isinstance(to_queue, QMenu)
+    by_id = {a.data(): a for a in to_queue.actions()}
+    assert set(by_id) == set(floor.state.queues)
+    for queue in floor.state.queues.values():
+        action = by_id[queue.id]
+        assert action.text() == queue.name.replace("&", "&&")
+        assert action.iconText() == queue.name  # what the menu draws: one "&", no mnemonic
+    transfers = by_id["transfers"]
+    assert transfers.text() == "Transfers && remittances"
+    assert transfers.iconText() == "Transfers & remittances"
+    # Triggering it still moves the call to that queue.
+    transfers.trigger()
+    assert feed.sent[-1][1:] == ("call.move", {"call_id": "KA1", "queue_id": "transfers"})
+    menu.deleteLater()
+    assert fmt.menu_text("A & B && C") == "A && B &&&& C"

@@ -95,6 +95,9 @@ class FeedStatus:
     # The gateway refused the token (4401): the client has stopped for good and will not retry;
     # only a new client with another token can connect (the console asks for one: sign-in).
     token_refused: bool = False
+    # Why the last connection ended or could not be made; kept after the feed is back (last_error
+    # is cleared then), so that Diagnostics can still say what happened and when.
+    last_failure: FeedError | None = None
 
 
 # -- what the GUI thread gets from drain() ---------------------------------------------
@@ -334,6 +337,7 @@ class FeedClient:
         self._role: str | None = None
         self._last_error: Text | None = None
         self._token_refused = False
+        self._last_failure: FeedError | None = None
         self._attempts = 0
         self._frames = 0
         self._events = 0
@@ -435,6 +439,7 @@ class FeedClient:
             snapshots=self._snapshots,
             seq=self._last_seq,
             token_refused=self._token_refused,
+            last_failure=self._last_failure,
         )
 
     # Raw rate counters, for benchmarks.
@@ -589,6 +594,7 @@ class FeedClient:
             failures += 1
             delay = self.backoff.delay(failures, refused=ended.refused, rng=self._rng)
             log.info("feed %s: %s; retrying in %.2f s", self.url, ended.reason, delay)
+            self._last_failure = FeedError(at=time.time(), message=str(ended.reason), text=ended.reason)
             retrying = QT_TRANSLATE_NOOP("FeedClient", "{reason}; retrying in {seconds} s")
             self._set_status(
                 ConnState.DISCONNECTED, _text(retrying, reason=ended.reason, seconds=_seconds(delay))

@@ -9,7 +9,6 @@ client (no Qt there) as ``console.domain.texts.Text`` and are translated here.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
@@ -27,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.application.floor_source import FloorSource
+from console.application.live import LastFailure
 from console.domain.texts import Text
 from console.widgets.common.fmt import role_label
 from console.widgets.common.rowsync import Cell, CellTableModel, setup_table
-from console.widgets.common.status_bar import ago, centre_time, connection_text, live_extras
+from console.widgets.common.status_bar import ago, centre_time, connection_text, live_extras, wall_time
 from console.widgets.common.texts import translated
 
 REFRESH_MS = 500
@@ -84,7 +84,7 @@ class ErrorsModel(CellTableModel):
             at, message, excerpt = _error_fields(err)
             n = seen.get((at, message, excerpt), 0)
             seen[(at, message, excerpt)] = n + 1
-            stamp = time.strftime("%H:%M:%S", time.localtime(at)) if at else ""
+            stamp = wall_time(at) if at else ""
             rows.append(
                 (
                     Cell(stamp, sort=at),
@@ -212,12 +212,36 @@ class DiagnosticsDialog(QDialog):
         age = live.last_frame_age_s()
         v["age"].setText(self.tr("none yet") if age is None else self.tr("{age} ago").format(age=ago(age)))
         v["rate"].setText(f"{live.events_per_second():.1f}")
-        v["last_error"].setText(
-            translated(status.last_error_text)
-            if status.last_error_text
-            else status.last_error or self.tr("none")
-        )
+        failure = self._last_failure(live)
+        if failure is not None:
+            v["last_error"].setText(self._failure_text(failure))
+        else:
+            v["last_error"].setText(
+                translated(status.last_error_text)
+                if status.last_error_text
+                else status.last_error or self.tr("none")
+            )
         self.errors_model.show(status.recent_errors)
+
+    @staticmethod
+    def _last_failure(live: object) -> LastFailure | None:
+        """The feed's last connection failure, kept after it is back (a LiveFeed keeps it)."""
+        last = getattr(live, "last_failure", None)
+        failure = last() if callable(last) else None
+        return failure if isinstance(failure, LastFailure) else None
+
+    def _failure_text(self, failure: LastFailure) -> str:
+        """What went wrong and when: on the feed clock in the centre's zone, and on this workstation's."""
+        error = failure.error
+        what = translated(error.text) if error.text is not None else error.message
+        local = wall_time(error.at)
+        if failure.feed_ms is None:
+            return self.tr("{error} — at {local} on this workstation (no feed clock yet)").format(
+                error=what, local=local
+            )
+        return self.tr("{error} — at {local} on this workstation, feed clock {feed}").format(
+            error=what, local=local, feed=centre_time(self._feed, failure.feed_ms)
+        )
 
     def report(self) -> str:
         """Everything shown, as plain text (for a support ticket)."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
+from console.domain.actions import ActionName
 from console.domain.businessday import date_time_text, known_zone
 from console.domain.entities import AgentState
 from console.domain.figures.queues import Level
@@ -212,6 +213,34 @@ def role_label(role: str) -> str:
     return labels.get(role, role)
 
 
+def action_label(action: str) -> str:
+    """A command's wire name (an ``ActionName``) as the user reads it: "Flagged call", not ``call.flag``.
+
+    The one mapping for every ``ActionName`` (a test holds it to the enum); a name this console does
+    not know (a newer gateway's) is shown tidied, never hidden.
+    """
+    labels: dict[str, str] = {  # ActionName members are their wire strings
+        ActionName.SET_AGENT_STATE: QCoreApplication.translate("fmt", "Set agent state"),
+        ActionName.REASSIGN_CASES: QCoreApplication.translate("fmt", "Reassigned cases"),
+        ActionName.UNDO_REASSIGN: QCoreApplication.translate("fmt", "Undid a reassignment"),
+        ActionName.MOVE_CALL: QCoreApplication.translate("fmt", "Moved call"),
+        ActionName.FLAG_CALL: QCoreApplication.translate("fmt", "Flagged call"),
+        ActionName.UPDATE_FLAG: QCoreApplication.translate("fmt", "Updated flag"),
+        ActionName.QUERY_CALLS: QCoreApplication.translate("fmt", "Looked up calls"),
+    }
+    return labels.get(action) or action.replace("_", " ").replace(".", " ").capitalize()
+
+
 def agent_label(name: str | None, agent_id: str) -> str:
     """``Li Lei (A002)``; the bare id when the agent is not on the roster."""
     return f"{name} ({agent_id})" if name else agent_id
+
+
+def menu_text(text: str) -> str:
+    """A text built from data (a queue's name, a reason, a label) made safe for a menu or button.
+
+    Qt reads ``&`` in an action's or a button's text as the mark of its mnemonic, so
+    "Transfers & remittances" would show as "Transfers _remittances"; ``&&`` shows one ``&``.
+    Every action, menu and button text that holds data goes through this.
+    """
+    return text.replace("&", "&&")

@@ -79,8 +79,17 @@ def ago(seconds: float) -> str:
 
 
 def wall_time_of(monotonic_t: float) -> str:
-    """The workstation's local time at a time.monotonic() instant."""
-    return time.strftime("%H:%M:%S", time.localtime(time.time() - (time.monotonic() - monotonic_t)))
+    """The workstation's local time at a time.monotonic() instant, with its zone: ``08:03:07 CEST``.
+
+    Always with the zone: it is shown beside feed-clock times in the centre's zone (``CST``), and a
+    workstation in another zone must not read as the centre's time.
+    """
+    return wall_time(time.time() - (time.monotonic() - monotonic_t))
+
+
+def wall_time(t: float) -> str:
+    """A ``time.time()`` instant on the workstation's clock, with its zone: ``08:03:07 CEST``."""
+    return datetime.fromtimestamp(t).astimezone().strftime("%H:%M:%S %Z").strip()
 
 
 def connection_text(status: FeedStatus) -> tuple[str, str]:

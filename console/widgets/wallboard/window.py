@@ -11,7 +11,8 @@ reads the floor and never sends a command, so a viewer's token is enough.
   toggles full screen.
 - **Stale**: the feed's staleness rule is the console's (``status_bar.STALE_AFTER_S``
   without a frame, or not connected): an overlay covers the whole board with
-  "STALE — no update since HH:MM:SS" and goes by itself once frames flow again.
+  "STALE — no update since HH:MM:SS CST" (the feed clock in the centre's zone, the
+  workstation's clock with its own zone below) and goes by itself once frames flow again.
 - **Burn-in**: the whole board moves by a few pixels, one small step every few
   minutes (``burn_in_offset``); the margin it moves in is kept free, so nothing
   is ever pushed off screen.
@@ -115,10 +116,14 @@ class StaleOverlay(QWidget):
             self._mode = "stale"
             last = status.last_frame_monotonic
             age = time.monotonic() - last
-            self.title.setText(self.tr("STALE — no update since {time}").format(time=wall_time_of(last)))
+            # The last update on the feed clock, in the centre's zone like every time on the board
+            # (the figures are as of it); the workstation's clock, with its own zone, beside it.
+            as_of = self._feed.feed_clock_ms()
+            since = centre_time(self._feed, as_of) if as_of is not None else wall_time_of(last)
+            self.title.setText(self.tr("STALE — no update since {time}").format(time=since))
             self.age.setText(
-                self.tr("{age} ago · figures as of feed time {time} · NOT live").format(
-                    age=ago(age), time=centre_time(self._feed, self._feed.feed_clock_ms())
+                self.tr("{age} ago · {local} on this workstation · NOT live").format(
+                    age=ago(age), local=wall_time_of(last)
                 )
             )
             if str(status.state) == "connected":

@@ -24,7 +24,14 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import AgentState, AppliedAction
 from console.widgets.common.combos import refill, select_data
-from console.widgets.common.fmt import agent_label, clock_time, reason_label, role_label, state_label
+from console.widgets.common.fmt import (
+    action_label,
+    agent_label,
+    clock_time,
+    reason_label,
+    role_label,
+    state_label,
+)
 from console.widgets.common.rowsync import SORT_ROLE, Cell, CellTableModel, setup_table, size_columns
 
 _LISTED_CASES = 10  # case ids named in a summary's tooltip
@@ -104,7 +111,7 @@ class ActionsTodayModel(CellTableModel):
             Cell(clock_time(at, state.centre.timezone), sort=at),
             Cell(a.user),
             Cell(role_label(a.role)),
-            Cell(self._action_label(a.action), tip=a.action),
+            Cell(action_label(a.action), tip=a.action),
             Cell(summary, tip=tip),
             # hidden
             (i, a.command_id, a.user),
@@ -112,15 +119,6 @@ class ActionsTodayModel(CellTableModel):
             agents,
             "\n".join(s.case_ids).casefold(),
         )
-
-    def _action_label(self, action: str) -> str:
-        labels: dict[str, str] = {  # ActionName members are their wire strings
-            ActionName.REASSIGN_CASES: self.tr("Reassign cases"),
-            ActionName.UNDO_REASSIGN: self.tr("Undo reassignment"),
-            ActionName.MOVE_CALL: self.tr("Move call"),
-            ActionName.SET_AGENT_STATE: self.tr("Agent state"),
-        }
-        return labels.get(action, action)
 
     def _agent(self, agent_id: str) -> str:
         agent = self._source.state.agents.get(agent_id)
@@ -162,7 +160,11 @@ class ActionsTodayModel(CellTableModel):
             if s.deferred:
                 text = self.tr("{text}, pending").format(text=text)
             return text, ""
-        return s.action, ""
+        if s.action == ActionName.FLAG_CALL and s.call_id:
+            return self.tr("call {call}").format(call=s.call_id), ""
+        if s.action == ActionName.UPDATE_FLAG and s.flag_id:
+            return self.tr("flag {flag}").format(flag=s.flag_id), ""
+        return "", ""
 
     def _case_list(self, ids: tuple[str, ...]) -> str:
         shown = ", ".join(ids[:_LISTED_CASES])

@@ -53,7 +53,7 @@ from console.domain.entities import (
     CallState,
 )
 from console.domain.moving import CallWatch
-from console.widgets.common.fmt import agent_label, reason_label, role_label, state_label
+from console.widgets.common.fmt import agent_label, menu_text, reason_label, role_label, state_label
 from console.widgets.common.texts import refusal_text
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.work.cases_panel import CasesPanel
@@ -419,7 +419,7 @@ class WorkController(QObject):
         available.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.AVAILABLE))
         not_ready = menu.addMenu(self.tr("&Not ready"))
         for reason in NOT_READY_REASONS:
-            act = not_ready.addAction(reason_label(reason))
+            act = not_ready.addAction(menu_text(reason_label(reason)))
             act.setData(reason)
             act.triggered.connect(
                 lambda _=False, r=reason: self.set_agent_state(agent_id, AgentState.NOT_READY, r)
@@ -517,7 +517,7 @@ class WorkController(QObject):
         move.triggered.connect(lambda: self.open_move_call(call_id))
         to_queue = menu.addMenu(self.tr("Move to &queue"))
         for q in self._feed.state.queues.values():
-            act = to_queue.addAction(q.name)
+            act = to_queue.addAction(menu_text(q.name))
             act.setData(q.id)
             act.setEnabled(call is None or q.id != call.queue_id)
             act.triggered.connect(lambda _=False, qid=q.id: self.move_call(call_id, qid))
