@@ -333,6 +333,18 @@ def test_the_time_in_state_column_is_there_after_shrinking_and_enlarging(
     again.close()
 
 
+def test_the_window_fits_a_1366_pixel_laptop_screen(qtbot: QtBot, tmp_path: Path) -> None:
+    """Its minimum width was 1,408 px: the review queue's filters in one row set it."""
+    window = MainWindow(driven_source(), settings_path=tmp_path / "layout.ini", save_on_close=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.minimumSizeHint().width() <= 1366
+    window.resize(1366, 740)
+    qtbot.waitUntil(lambda: window.width() == 1366, timeout=2_000)
+    window.close()
+
+
 def test_layout_persists(qtbot: QtBot, tmp_path: Path) -> None:
     settings = tmp_path / "layout.ini"
     source = driven_source()

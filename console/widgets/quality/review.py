@@ -452,8 +452,11 @@ class ReviewPanel(QWidget):
             self.reviewer_combo,
             self.date_combo,
         ):
-            filters.addWidget(combo)
-        filters.addStretch(1)
+            # Shrinkable, sharing the row: seven filters must not set the window's width
+            # (a 1366-pixel laptop screen; each shows its full choice in its drop-down).
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+            filters.addWidget(combo, 1)
         filters.addWidget(self.export_button)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
