@@ -501,8 +501,16 @@ class Gateway:
             try:
                 item = admit(event, state=self.state, floor_ms=floor_ms, adapter=s.user, wall_ms=wall_ms)
             except EventRefused as exc:
+                refusal: EventRefused | None = exc
+            except Exception as bug:  # a check that itself failed: refuse the event, serve on
+                log.exception("checking %s at position %d from %s failed", event.type, event.pos, s.user)
+                why = f"{event.type} at position {event.pos}: could not be checked ({bug!r})"
+                refusal = EventRefused(ErrorCode.BAD_EVENT, why)
+            else:
+                refusal = None
+            if refusal is not None:
                 refused.append(
-                    {"pos": event.pos, "type": event.type, "code": exc.code, "message": exc.message}
+                    {"pos": event.pos, "type": event.type, "code": refusal.code, "message": refusal.message}
                 )
                 audit.append(
                     AuditRecord(
@@ -513,8 +521,8 @@ class Gateway:
                         action="events.publish",
                         args={"pos": event.pos, "type": event.type},
                         ok=False,
-                        error_code=exc.code,
-                        error_message=exc.message,
+                        error_code=refusal.code,
+                        error_message=refusal.message,
                     )
                 )
                 continue
