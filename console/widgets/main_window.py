@@ -583,6 +583,7 @@ class MainWindow(QMainWindow):
 
     def _restore_workspace(self) -> bool:
         """The current workspace's saved docks and splitter; False when it has none."""
+        self._show_central()
         key = f"workspace/{self.workspace.value}"
         state = self.settings.value(f"{key}/state")
         if not isinstance(state, QByteArray) or not self.restoreState(state, LAYOUT_VERSION):
@@ -607,8 +608,19 @@ class MainWindow(QMainWindow):
         self._store_workspace()
         self._show_workspace_choice(workspace)
         self.settings.setValue("workspace/current", workspace.value)
-        if not self._restore_workspace():
+        size = self.size()
+        restored = self._restore_workspace()
+        if not restored:
             self._place_docks()
+        # The window keeps its size: a layout that grew it while docks moved (with the central
+        # widget's old minimum) gives the room back.
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        self.resize(size)
+        QTimer.singleShot(0, lambda: self.resize(size))  # after the layout's own deferred requests
+        if not restored:
             if self.isVisible():
                 self._apply_default_sizes()
             else:
@@ -648,6 +660,7 @@ class MainWindow(QMainWindow):
 
         Cases and agents are never tabbed together: cases are dragged onto agents.
         """
+        self._show_central()
         for dock in self._docks():
             dock.setFloating(False)
         # The agents keep the full height on the right; the bottom area spans the centre only.
@@ -699,6 +712,21 @@ class MainWindow(QMainWindow):
                 dock.show()
         for dock in front:
             dock.raise_()
+
+    def _show_central(self) -> None:
+        """The charts in Floor only: the other workspaces give their room to the docks.
+
+        (The charts' four plots need some 750 × 360 px: in Work, with cases beside the agent board,
+        a 1366-pixel screen has about 350 px of width left, and in Quality they would keep the
+        review queue to a third of a 768-pixel screen.)
+        """
+        self.charts.setVisible(self.workspace is Workspace.FLOOR)
+        # The central widget's minimum follows now, before the docks move in beside it.
+        central = self.centralWidget()
+        for layout in (central.layout() if central is not None else None, self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
 
     def reset_layout(self) -> None:
         """The current workspace's docks where they start; the table over the charts."""
