@@ -1,8 +1,10 @@
 """The console's main window: STALE banner, queue overview over the charts, and the docks.
 
-Docks: agents (right), and below them, tabbed, breaches, cases, waiting calls
-and the day's actions ("Actions today"). Below the overview and charts, tabbed: the quality
-review queue and today's call history (``quality.controller.QualityController`` flags calls
+Docks, arranged by the workspace (View ▸ Workspace, ``console.domain.workspaces``; the role's
+the first time): in *Floor* agents (right), and below them, tabbed, breaches, waiting calls, cases
+and the day's actions ("Actions today"); in *Work* cases beside the agents, the day's actions and
+waiting calls below; in *Quality* the quality review queue and today's call history large below
+the overview (``quality.controller.QualityController`` flags calls
 from them and from the agent board and the waiting calls). Cases dragged from the cases dock
 drop on an agent in the agent board; the Edit menu and the context menus give the supervisor's
 commands (``work.controller.WorkController``).
@@ -15,7 +17,8 @@ calls (the groups never import each other).
 
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
-QSettings when the window closes and restored when the next one opens. The
+QSettings when the window closes and restored when the next one opens; each workspace keeps its
+own docks and splitter (``workspace/<name>/state``), saved when it is left. The
 interface language chosen in View ▸ Language is written there at once and read
 by the entry point before the next window is built (``widgets.common.language``). The
 settings file can be named (``settings_path``), so tests and kiosks never touch
