@@ -1,8 +1,10 @@
 """The console's main window: STALE banner, queue overview over the charts, and the docks.
 
-Docks: agents (right), and below them, tabbed, breaches, cases, waiting calls
-and the day's actions ("Actions today"). Below the overview and charts, tabbed: the quality
-review queue and today's call history (``quality.controller.QualityController`` flags calls
+Docks, arranged by the workspace (View ▸ Workspace, ``console.domain.workspaces``; the role's
+the first time): in *Floor* agents (right), and below them, tabbed, breaches, waiting calls, cases
+and the day's actions ("Actions today"); in *Work* cases beside the agents, the day's actions and
+waiting calls below; in *Quality* the quality review queue and today's call history large below
+the overview (``quality.controller.QualityController`` flags calls
 from them and from the agent board and the waiting calls). Cases dragged from the cases dock
 drop on an agent in the agent board; the Edit menu and the context menus give the supervisor's
 commands (``work.controller.WorkController``).
@@ -15,7 +17,8 @@ calls (the groups never import each other).
 
 Everything a supervisor arranges (window geometry, docks, the splitter, column
 widths and order, theme, SL definition, interval, charted queues) is saved with
-QSettings when the window closes and restored when the next one opens. The
+QSettings when the window closes and restored when the next one opens; each workspace keeps its
+own docks and splitter (``workspace/<name>/state``), saved when it is left. The
 interface language chosen in View ▸ Language is written there at once and read
 by the entry point before the next window is built (``widgets.common.language``). The
 settings file can be named (``settings_path``), so tests and kiosks never touch
@@ -50,6 +53,7 @@ from console.application.messages import MessageBridge
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import MetricsConfig
+from console.domain.workspaces import Workspace, workspace_for_role, workspace_named
 from console.widgets.common.diagnostics import DiagnosticsDialog
 from console.widgets.common.fmt import menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
@@ -72,7 +76,7 @@ from console.widgets.work.waiting_calls import WaitingCallsPanel
 APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
 SETTINGS_APP = "console"
-LAYOUT_VERSION = 3  # bump when docks or splitter change shape: old saved layouts are then ignored
+LAYOUT_VERSION = 4  # bump when docks or splitter change shape: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 1000)
 
 SL_CHOICES: tuple[SlDefinition, ...] = (
@@ -99,6 +103,16 @@ def sl_choice_label(definition: SlDefinition) -> str:
         ),
     }
     return labels[definition]
+
+
+def workspace_label(workspace: Workspace) -> str:
+    """A workspace as View ▸ Workspace names it (translated)."""
+    labels = {
+        Workspace.FLOOR: QCoreApplication.translate("MainWindow", "Floor"),
+        Workspace.WORK: QCoreApplication.translate("MainWindow", "Work"),
+        Workspace.QUALITY: QCoreApplication.translate("MainWindow", "Quality"),
+    }
+    return labels[workspace]
 
 
 def open_settings(path: str | Path | None) -> QSettings:
@@ -152,6 +166,9 @@ class MainWindow(QMainWindow):
         self._sl_chosen = False  # False: follow the centre's own definition
         self._pending_headers: dict[str, QByteArray] = {}
         self.diagnostics: DiagnosticsDialog | None = None
+        # The arrangement of the docks (View ▸ Workspace); the role's until the user chooses.
+        self.workspace = Workspace.FLOOR
+        self._workspace_chosen = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(app_title())
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
@@ -227,6 +244,9 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         # Docks only take sizes once the window is laid out: the default sizes wait for the first show.
         self._default_sizes_due = not self.restore_layout()
+        if not self._workspace_chosen:
+            self._follow_role(getattr(feed, "status", None))
+            feed.statusChanged.connect(self._follow_role)
 
         self.banner.staleChanged.connect(self._update_title)
         feed.floorUpdated.connect(self._on_floor_updated)
@@ -335,6 +355,17 @@ class MainWindow(QMainWindow):
         self.language_actions[current_language()].setChecked(True)
 
         view.addSeparator()
+        workspace_menu = view.addMenu(self.tr("&Workspace"))
+        self.workspace_group = QActionGroup(self)
+        self.workspace_actions: dict[Workspace, QAction] = {}
+        for workspace in Workspace:
+            action = QAction(menu_text(workspace_label(workspace)), self, checkable=True)
+            action.setData(workspace.value)
+            action.triggered.connect(lambda _=False, w=workspace: self.set_workspace(w))
+            self.workspace_group.addAction(action)
+            workspace_menu.addAction(action)
+            self.workspace_actions[workspace] = action
+        self.workspace_actions[self.workspace].setChecked(True)
         for dock in self._docks():
             view.addAction(dock.toggleViewAction())
         reset = QAction(self.tr("Reset &layout"), self)
@@ -486,8 +517,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("layout/version", LAYOUT_VERSION)
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        s.setValue("window/splitter", self.splitter.saveState())
+        self._store_workspace()
         for name, header in self._headers().items():
             s.setValue(f"headers/{name}", header.saveState())
         for name, splitter in self._inner_splitters().items():
@@ -517,15 +547,16 @@ class MainWindow(QMainWindow):
         self.charts.set_hidden_queues({q for q in hidden.split(",") if q})
         if str(s.value("layout/version", "")) != str(LAYOUT_VERSION):
             return False
+        saved = workspace_named(s.value("workspace/current"))
+        if saved is not None:
+            self._workspace_chosen = True
+            self._show_workspace_choice(saved)
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        state = s.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
-        splitter = s.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        restored = self._restore_workspace()
+        if not restored:
+            self._place_docks()
         for name in self._headers():
             value = s.value(f"headers/{name}")
             if isinstance(value, QByteArray):
@@ -535,7 +566,76 @@ class MainWindow(QMainWindow):
             value = s.value(f"splitters/{name}")
             if isinstance(value, QByteArray):
                 inner.restoreState(value)
+        return restored
+
+    # -- workspaces ------------------------------------------------------------------
+
+    def _show_workspace_choice(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        action = getattr(self, "workspace_actions", {}).get(workspace)
+        if action is not None:
+            action.setChecked(True)
+
+    def _store_workspace(self) -> None:
+        """The current workspace's docks and splitter, under its own key, and which one it is."""
+        s = self.settings
+        key = f"workspace/{self.workspace.value}"
+        s.setValue("workspace/current", self.workspace.value)
+        s.setValue(f"{key}/state", self.saveState(LAYOUT_VERSION))
+        s.setValue(f"{key}/splitter", self.splitter.saveState())
+
+    def _restore_workspace(self) -> bool:
+        """The current workspace's saved docks and splitter; False when it has none."""
+        self._show_central()
+        key = f"workspace/{self.workspace.value}"
+        state = self.settings.value(f"{key}/state")
+        if not isinstance(state, QByteArray) or not self.restoreState(state, LAYOUT_VERSION):
+            return False
+        splitter = self.settings.value(f"{key}/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
         return True
+
+    def set_workspace(self, workspace: Workspace, *, chosen: bool = True) -> None:
+        """Arrange the docks as ``workspace`` was left (its defaults the first time).
+
+        The workspace being left keeps its own arrangement for when it comes back. ``chosen``
+        False is the role's pick: a later sign-in may still change it.
+        """
+        self._workspace_chosen = self._workspace_chosen or chosen
+        if workspace is self.workspace:
+            self._show_workspace_choice(workspace)
+            return
+        if str(self.settings.value("layout/version", "")) != str(LAYOUT_VERSION):
+            self.settings.setValue("layout/version", LAYOUT_VERSION)
+        self._store_workspace()
+        self._show_workspace_choice(workspace)
+        self.settings.setValue("workspace/current", workspace.value)
+        size = self.size()
+        restored = self._restore_workspace()
+        if not restored:
+            self._place_docks()
+        # The window keeps its size: a layout that grew it while docks moved (with the central
+        # widget's old minimum) gives the room back.
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
+        self.resize(size)
+        QTimer.singleShot(0, lambda: self.resize(size))  # after the layout's own deferred requests
+        if not restored:
+            if self.isVisible():
+                self._apply_default_sizes()
+            else:
+                self._default_sizes_due = True
+
+    def _follow_role(self, status: object) -> None:
+        """The signed-in role's workspace, until the user picks one (or one was saved)."""
+        role = getattr(status, "role", None)
+        if self._workspace_chosen or role is None:
+            return
+        self.set_workspace(workspace_for_role(str(role)), chosen=False)
+        self._workspace_chosen = True  # the role picked once; the user may change it
 
     def _restore_headers(self) -> None:
         # A header whose model has no columns yet cannot take its state: retried on the next update.
@@ -559,39 +659,100 @@ class MainWindow(QMainWindow):
         ]
 
     def _place_docks(self) -> None:
-        """Agents on the right; below them breaches, cases, waiting calls and actions, tabbed.
+        """The current workspace's docks where they start (the others hidden, in the View menu).
 
         Cases and agents are never tabbed together: cases are dragged onto agents.
         """
+        self._show_central()
         for dock in self._docks():
             dock.setFloating(False)
-            dock.show()
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
-        for dock in (self.cases_dock, self.waiting_dock, self.actions_today_dock):
-            self.tabifyDockWidget(self.breaches_dock, dock)
-        self.breaches_dock.raise_()
-        # Quality review and the call history: below the overview and charts, tabbed; the agents
-        # keep the full height on the right.
+        # The agents keep the full height on the right; the bottom area spans the centre only.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review_dock)
-        self.tabifyDockWidget(self.review_dock, self.history_dock)
-        self.review_dock.raise_()
+        right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        if self.workspace is Workspace.WORK:
+            # Cases beside the agent board; actions today, the waiting calls and breaches below both.
+            for dock in self._docks():
+                self.addDockWidget(right, dock)
+            self.splitDockWidget(self.cases_dock, self.actions_today_dock, Qt.Orientation.Vertical)
+            self.splitDockWidget(self.cases_dock, self.agents_dock, Qt.Orientation.Horizontal)
+            for dock in (self.waiting_dock, self.breaches_dock):
+                self.tabifyDockWidget(self.actions_today_dock, dock)
+            self.addDockWidget(bottom, self.review_dock)
+            self.tabifyDockWidget(self.review_dock, self.history_dock)
+            hidden: tuple[QDockWidget, ...] = (self.review_dock, self.history_dock)
+            front: tuple[QDockWidget, ...] = (self.actions_today_dock,)
+        elif self.workspace is Workspace.QUALITY:
+            # The review queue and the call history large below the overview; agents on the right.
+            for dock in self._docks():
+                self.addDockWidget(right, dock)
+            self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+            for dock in (self.cases_dock, self.waiting_dock, self.actions_today_dock):
+                self.tabifyDockWidget(self.breaches_dock, dock)
+            self.addDockWidget(bottom, self.review_dock)
+            self.tabifyDockWidget(self.review_dock, self.history_dock)
+            hidden = (self.cases_dock, self.waiting_dock, self.actions_today_dock)
+            front = (self.review_dock, self.breaches_dock)
+        else:
+            # Agents on the right; below them breaches, waiting calls, cases and actions, tabbed.
+            for dock in self._docks():
+                self.addDockWidget(right, dock)
+            self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
+            for dock in (self.waiting_dock, self.cases_dock, self.actions_today_dock):
+                self.tabifyDockWidget(self.breaches_dock, dock)
+            self.addDockWidget(bottom, self.review_dock)
+            self.tabifyDockWidget(self.review_dock, self.history_dock)
+            hidden = (self.review_dock, self.history_dock)
+            front = (self.breaches_dock,)
+        # Shown only once in place, the front tab first: a dock never shown for a moment (the call
+        # history and the cases table start working when they come into view).
+        for dock in hidden:
+            dock.hide()
+        for dock in front:
+            dock.show()
+            dock.raise_()
+        for dock in self._docks():
+            if dock not in hidden:
+                dock.show()
+        for dock in front:
+            dock.raise_()
+
+    def _show_central(self) -> None:
+        """The charts in Floor only: the other workspaces give their room to the docks.
+
+        (The charts' four plots need some 750 × 360 px: in Work, with cases beside the agent board,
+        a 1366-pixel screen has about 350 px of width left, and in Quality they would keep the
+        review queue to a third of a 768-pixel screen.)
+        """
+        self.charts.setVisible(self.workspace is Workspace.FLOOR)
+        # The central widget's minimum follows now, before the docks move in beside it.
+        central = self.centralWidget()
+        for layout in (central.layout() if central is not None else None, self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
 
     def reset_layout(self) -> None:
-        """The docks where they start; the table over the charts."""
+        """The current workspace's docks where they start; the table over the charts."""
         self._place_docks()
         self._apply_default_sizes()
 
     def _apply_default_sizes(self) -> None:
         width, height = self.width(), self.height()
-        self.resizeDocks([self.agents_dock], [max(420, width * 3 // 10)], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.agents_dock, self.breaches_dock],
-            [height * 3 // 5, height * 2 // 5],
-            Qt.Orientation.Vertical,
-        )
-        self.resizeDocks([self.review_dock], [height // 4], Qt.Orientation.Vertical)
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        if self.workspace is Workspace.WORK:
+            self.resizeDocks(
+                [self.cases_dock, self.agents_dock], [width * 3 // 10, width * 3 // 10], horizontal
+            )
+            self.resizeDocks(
+                [self.cases_dock, self.actions_today_dock], [height * 3 // 5, height * 2 // 5], vertical
+            )
+        else:
+            self.resizeDocks([self.agents_dock], [max(420, width * 3 // 10)], horizontal)
+            self.resizeDocks(
+                [self.agents_dock, self.breaches_dock], [height * 3 // 5, height * 2 // 5], vertical
+            )
+        if self.workspace is Workspace.QUALITY:
+            self.resizeDocks([self.review_dock], [height // 2], vertical)
         layout = self.layout()
         if layout is not None:
             layout.activate()  # the docks take their sizes now: the splitter below sees what is left
