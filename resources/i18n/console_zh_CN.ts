@@ -1483,6 +1483,18 @@
         <translation>阈值内放弃计为达标</translation>
     </message>
     <message>
+        <source>Floor</source>
+        <translation>现场监控</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>工作处理</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质检</translation>
+    </message>
+    <message>
         <source>Agents</source>
         <translation>座席状态</translation>
     </message>
@@ -1561,6 +1573,10 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Workspace</source>
+        <translation>工作区(&amp;W)</translation>
     </message>
     <message>
         <source>Reset &amp;layout</source>
