@@ -32,3 +32,14 @@ def select_data(combo: QComboBox, data: str | None) -> None:
         combo.blockSignals(True)
         combo.setCurrentIndex(i)
         combo.blockSignals(False)
+
+
+def shrinkable(combo: QComboBox, chars: int = 5) -> QComboBox:
+    """Let a filter combo shrink to ``chars`` characters (its drop-down still shows each choice whole).
+
+    A row of filters at their full texts would set the window's width; put the combo in its row
+    with a stretch factor so that it takes its full width again where there is room.
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo

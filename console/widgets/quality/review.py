@@ -89,7 +89,7 @@ from console.domain.flags import (
     plan_update,
 )
 from console.domain.masking import mask_digits
-from console.widgets.common.combos import refill, select_data
+from console.widgets.common.combos import refill, select_data, shrinkable
 from console.widgets.common.fmt import DASH, LEVEL_COLORS, agent_label, clock_time, date_time
 from console.widgets.common.rowsync import (
     SORT_ROLE,
@@ -452,11 +452,8 @@ class ReviewPanel(QWidget):
             self.reviewer_combo,
             self.date_combo,
         ):
-            # Shrinkable, sharing the row: seven filters must not set the window's width
-            # (a 1366-pixel laptop screen; each shows its full choice in its drop-down).
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(5)
-            filters.addWidget(combo, 1)
+            # Shrinkable, sharing the row: seven filters must not set the window's width.
+            filters.addWidget(shrinkable(combo), 1)
         filters.addWidget(self.export_button)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
