@@ -683,12 +683,10 @@ class AmiServer:
         self.events.append(event)
         return event
 
-    def _member_fields(self, queue: str, member: Member, m: Membership, pause_reason: str = "") -> Fields:
-        """queue_member_blob_create: the body of QueueMemberStatus/Added/Removed/Pause."""
+    def _member_body(self, member: Member, m: Membership) -> Fields:
+        """What an event about a member and a QueueStatus row about it share, in Asterisk's order
+        (from StateInterface to PausedReason); their heads and tails differ."""
         fields: Fields = [
-            ("Queue", queue),
-            ("MemberName", member.name),
-            ("Interface", member.interface),
             ("StateInterface", member.state_interface),
             ("Membership", "dynamic" if m.dynamic else "static"),
             ("Penalty", str(m.penalty)),
@@ -703,8 +701,13 @@ class AmiServer:
             ("Status", str(member.status)),
             ("Paused", _flag(m.paused)),
             ("PausedReason", m.reason),
-            ("Ringinuse", _flag(m.ringinuse)),
         ]
+        return fields
+
+    def _member_fields(self, queue: str, member: Member, m: Membership, pause_reason: str = "") -> Fields:
+        """queue_member_blob_create: the body of QueueMemberStatus/Added/Removed/Pause."""
+        head: Fields = [("Queue", queue), ("MemberName", member.name), ("Interface", member.interface)]
+        fields = head + self._member_body(member, m) + [("Ringinuse", _flag(m.ringinuse))]
         if self.asterisk >= 20:
             fields.append(("Wrapuptime", str(m.wrapuptime)))
         elif pause_reason:
@@ -1035,25 +1038,8 @@ class AmiServer:
         ]
 
     def _queue_member(self, q: Queue, member: Member, m: Membership) -> Fields:
-        fields: Fields = [
-            ("Queue", q.name),
-            ("Name", member.name),
-            ("Location", member.interface),
-            ("StateInterface", member.state_interface),
-            ("Membership", "dynamic" if m.dynamic else "static"),
-            ("Penalty", str(m.penalty)),
-            ("CallsTaken", str(m.calls_taken)),
-            ("LastCall", str(m.last_call)),
-            ("LastPause", str(m.last_pause)),
-        ]
-        if self.asterisk >= 20:
-            fields.append(("LoginTime", str(m.login_time)))
-        fields += [
-            ("InCall", _flag(m.in_call)),
-            ("Status", str(member.status)),
-            ("Paused", _flag(m.paused)),
-            ("PausedReason", m.reason),
-        ]
+        head: Fields = [("Queue", q.name), ("Name", member.name), ("Location", member.interface)]
+        fields = head + self._member_body(member, m)
         if self.asterisk >= 20:
             fields.append(("Wrapuptime", str(m.wrapuptime)))
         return fields
