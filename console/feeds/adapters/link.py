@@ -26,13 +26,16 @@ Runs on the caller's asyncio loop; no Qt.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import itertools
 import logging
+import os
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -52,6 +55,38 @@ _FATAL_CLOSES = {
     protocol.CLOSE_BAD_PROTOCOL: "the gateway does not speak this protocol version",
     protocol.CLOSE_REPLACED: "another connection of this adapter took over",
 }
+
+
+#: The environment variable an adapter's command line takes its token from.
+TOKEN_ENV = "CONSOLE_ADAPTER_TOKEN"
+
+
+def add_token_options(parser: argparse.ArgumentParser) -> None:
+    """``--token`` and ``--token-file``, as every adapter's command line takes them."""
+    parser.add_argument(
+        "--token",
+        help=f"the adapter user's token (better: --token-file, or the {TOKEN_ENV} environment variable,"
+        " which other users cannot read in the process list)",
+    )
+    parser.add_argument("--token-file", type=Path, help="a file holding the adapter user's token")
+
+
+def read_secret_file(path: Path, what: str) -> str:
+    """The secret in ``path`` (surrounding blanks dropped); ValueError naming ``what`` when empty."""
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        raise ValueError(f"{what} file {path} is empty")
+    return text
+
+
+def read_token(args: argparse.Namespace) -> str:
+    """The token of ``add_token_options``: the file, else the environment, else ``--token``."""
+    if args.token_file is not None:
+        return read_secret_file(Path(args.token_file), "--token-file")
+    token = str(args.token or os.environ.get(TOKEN_ENV, ""))
+    if not token:
+        raise ValueError(f"no token: give --token-file FILE, set {TOKEN_ENV}, or --token")
+    return token
 
 
 class AdapterLinkError(Exception):

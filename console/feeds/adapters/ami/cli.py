@@ -28,9 +28,13 @@ from console.feeds.adapters.ami.adapter import AmiAdapter, AmiEndpoint
 from console.feeds.adapters.ami.config import AmiConfigError, load_config
 from console.feeds.adapters.ami.floor import AmiFloor
 from console.feeds.adapters.ami.protocol import AmiAuthError
-from console.feeds.adapters.link import AdapterLink, AdapterLinkError
-
-TOKEN_ENV = "CONSOLE_ADAPTER_TOKEN"
+from console.feeds.adapters.link import (
+    AdapterLink,
+    AdapterLinkError,
+    add_token_options,
+    read_secret_file,
+    read_token,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,8 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         " run with --source adapters.",
     )
     p.add_argument("--gateway", required=True, metavar="URL", help="the gateway, ws://HOST:PORT")
-    p.add_argument("--token", help=f"the adapter user's token (better: --token-file or {TOKEN_ENV})")
-    p.add_argument("--token-file", type=Path, help="a file holding the adapter user's token")
+    add_token_options(p)
     p.add_argument("--ami", required=True, metavar="HOST:PORT", help="Asterisk's manager interface")
     p.add_argument("--ami-user", required=True, help="the manager.conf user")
     p.add_argument("--ami-secret-file", required=True, type=Path, help="a file holding that user's secret")
@@ -70,13 +73,6 @@ def machine_zone() -> str:
     return local if local and known_zone(local) is not None else "UTC"
 
 
-def _secret(path: Path, what: str) -> str:
-    text = path.read_text(encoding="utf-8").strip()
-    if not text:
-        raise ValueError(f"{what} file {path} is empty")
-    return text
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -92,13 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if known_zone(zone) is None:
             raise ValueError(f"--timezone {zone!r} is not a time zone this machine knows")
         parse_hhmm(args.day_starts)
-        if args.token_file is not None:
-            token = _secret(args.token_file, "--token-file")
-        else:
-            token = str(args.token or os.environ.get(TOKEN_ENV, ""))
-        if not token:
-            raise ValueError(f"no token: give --token-file FILE, set {TOKEN_ENV}, or --token")
-        secret = _secret(args.ami_secret_file, "--ami-secret-file")
+        token = read_token(args)
+        secret = read_secret_file(args.ami_secret_file, "--ami-secret-file")
         config = load_config(args.config)
         tls: ssl.SSLContext | None = None
         if args.ami_tls:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -26,13 +25,12 @@ from pathlib import Path
 
 from console import __version__
 from console.domain.events import CallQueued
-from console.feeds.adapters.link import AdapterLink, AdapterLinkError
+from console.feeds.adapters.link import AdapterLink, AdapterLinkError, add_token_options, read_token
 from console.feeds.adapters.replay.bank_log import Replay, read_log, replay_events
 
 log = logging.getLogger("console.replay")
 
 FORMATS = ("anonymous-bank",)
-TOKEN_ENV = "CONSOLE_ADAPTER_TOKEN"
 # How often the feed clock is moved on between events when replaying at a speed (real seconds).
 TICK_S = 0.1
 
@@ -44,12 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", type=Path, help="the call log")
     p.add_argument("--gateway", required=True, metavar="URL", help="the gateway, ws://HOST:PORT")
-    p.add_argument(
-        "--token",
-        help=f"the adapter user's token (better: --token-file, or the {TOKEN_ENV} environment variable,"
-        " which other users cannot read in the process list)",
-    )
-    p.add_argument("--token-file", type=Path, help="a file holding the adapter user's token")
+    add_token_options(p)
     p.add_argument("--format", required=True, choices=FORMATS, help="the log's format")
     p.add_argument(
         "--day",
@@ -78,17 +71,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     p.add_argument("--version", action="version", version=f"console-replay {__version__}")
     return p
-
-
-def read_token(args: argparse.Namespace) -> str:
-    token: str
-    if args.token_file is not None:
-        token = Path(args.token_file).read_text(encoding="utf-8").strip()
-    else:
-        token = str(args.token or os.environ.get(TOKEN_ENV, ""))
-    if not token:
-        raise ValueError(f"no token: give --token-file FILE, set {TOKEN_ENV}, or --token")
-    return token
 
 
 async def publish(replay: Replay, link: AdapterLink, speed: float, skip_idle_s: float = 0.0) -> int:
