@@ -394,10 +394,7 @@ def test_commands_about_an_adapters_agents_and_calls_are_carried_out_by_it(tmp_p
             console = await floor_of(gw.url)
 
             async def command(cid: str, action: str, args: dict[str, Any]) -> dict[str, Any]:
-                await console.send({"op": "command", "id": cid, "action": action, "args": args})
-                while cid not in console.acks:
-                    await console.recv_one()
-                return console.acks[cid]
+                return await console.command(action, args, cid)
 
             ack = await command("s1", "agent.set_state", {"agent_id": "DORIT", "state": "offline"})
             assert ack["ok"] and ack["result"] == {"acd": "done", "forwarded_to": "adapter1"}

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,18 +56,10 @@ class Rig:  # the parts of one test, wired
         return self.console.state
 
     async def until(self, check: Callable[[FloorState], bool], timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while not check(self.console.state):
-            left = deadline - time.monotonic()
-            assert left > 0, "the console never saw it"
-            with suppress(TimeoutError):
-                await self.console.recv_one(timeout=min(left, 1.0))
+        await self.console.until(lambda c: check(c.state), timeout, "the floor the test waits for")
 
     async def command(self, cid: str, action: str, args: dict[str, Any]) -> dict[str, Any]:
-        await self.console.send({"op": "command", "id": cid, "action": action, "args": args})
-        while cid not in self.console.acks:
-            await self.console.recv_one()
-        return self.console.acks[cid]
+        return await self.console.command(action, args, cid)
 
 
 @asynccontextmanager
