@@ -150,7 +150,8 @@ class WatchedAgent:
     def reachable(self) -> bool:
         return self.fate not in (AgentFate.LOGGED_OFF, AgentFate.GONE)
 
-    def _look(self) -> tuple[object, ...]:
+    def look(self) -> tuple[object, ...]:
+        """What makes a change of the agent (not its open cases): state, reason, since, call, pending."""
         return (self.state, self.reason, self.since_ms, self.call_id, self.pending_state, self.pending_reason)
 
 
@@ -214,7 +215,7 @@ class AgentWatch:
             if a.state is AgentState.OFFLINE and chosen.state is not AgentState.OFFLINE:
                 at = last.at_ms if last is not None and last.fate is AgentFate.LOGGED_OFF else None
                 seen = replace(seen, fate=AgentFate.LOGGED_OFF, at_ms=at or seen.since_ms or now)
-            elif seen._look() != chosen._look():
+            elif seen.look() != chosen.look():
                 seen = replace(seen, fate=AgentFate.CHANGED)
             if seen.fate is not AgentFate.SAME:
                 seen = replace(seen, set_by=_set_by(state, self.agent_id, self.chosen_ms))

@@ -501,15 +501,16 @@ def test_reassign_warn_confirm_conflict_retry_and_undo(
             },
         )
     )
-    # Meanwhile the case changed under the console (the gateway's events precede its ack).
-    floor.send(
-        CaseUpdated(case_id=picked[1], changes={"subject": "changed"}, version=versions[picked[1]] + 1)
-    )
     target = board_index(window, best.agent_id)
     assert drop_on(window.agents.view, target, cases_mime(versions)).isAccepted()
     assert feed.sent[-1][1:] == (
         "case.reassign",
         {"case_ids": picked, "agent_id": best.agent_id, "expected_versions": versions},
+    )
+    # The race at the last moment: the case changed at the gateway just before the command reached
+    # it (its events precede the ack, so the console holds the change when the ack comes).
+    floor.send(
+        CaseUpdated(case_id=picked[1], changes={"subject": "changed"}, version=versions[picked[1]] + 1)
     )
     qtbot.waitUntil(lambda: isinstance(sup.dialog, ConflictDialog))
     conflict = sup.dialog
@@ -595,7 +596,15 @@ def test_agent_states_and_waiting_calls_from_their_menus(
     row = window.agents.model.rows.row_of(agent.id)
     assert row is not None
     assert window.agents.model.index(row, 7).data() == "→ Not ready (Coaching)"
+    # From the same menu, now that the agent changed since it opened: a question first.
+    sent = len(feed.sent)
     actions["&Log out"].trigger()
+    box = sup.dialog
+    assert isinstance(box, ConfirmBox) and box.objectName() == "agentChangedBox" and len(feed.sent) == sent
+    assert box.text() == (
+        f"{agent.name} ({agent.id}) changed meanwhile: Not ready (Coaching) is pending until the call ends."
+    )
+    box.proceed.click()
     assert feed.sent[-1][2] == {"agent_id": agent.id, "state": "offline"}
     menu.deleteLater()
 

@@ -12,6 +12,12 @@ of it), so an update only compares plain values; cells are formatted when a
 view asks for them, and kept with the row they were made from. While the feed
 catches up on a backlog, updates are merged by ``CatchUpThrottle``.
 
+While a menu or a dialog is open for an agent (``AgentBoard.pin``) the rows
+hold still under the pointer: the proxy stops re-sorting and re-filtering on
+changes (an agent going on a call stays in its row, even under a state filter
+or a sort by time) until the last pin is released; the pinned agent stays
+selected, by id.
+
 Sorting and filtering happen in ``AgentFilterProxy`` (numeric sort keys in
 ``SORT_ROLE``), so the model's order, selections and scroll positions stay put.
 """
@@ -448,6 +454,7 @@ class AgentBoard(QWidget):
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = source
+        self._pins: list[str] = []
         self._model = AgentBoardModel(source, self)
         self._proxy = AgentFilterProxy(self)
         self._proxy.setSourceModel(self._model)
@@ -574,6 +581,33 @@ class AgentBoard(QWidget):
     def select_agent(self, agent_id: str) -> bool:
         """Select and show the row of ``agent_id``; False when it is filtered out or unknown."""
         return show_row(self._view, self._proxy, self._model.rows.row_of(agent_id))
+
+    # -- holding still while a menu or dialog is open for an agent -------------------
+
+    def pin(self, agent_id: str) -> None:
+        """A menu or dialog is open for ``agent_id``: hold the rows still and keep it selected.
+
+        Counted: each ``pin`` needs its ``unpin``.
+        """
+        self._pins.append(agent_id)
+        if len(self._pins) == 1:
+            self._proxy.setDynamicSortFilter(False)
+        self.select_agent(agent_id)
+
+    def unpin(self, agent_id: str) -> None:
+        if agent_id not in self._pins:
+            return
+        self._pins.remove(agent_id)
+        if self._pins:
+            return
+        self._proxy.setDynamicSortFilter(True)
+        self._proxy.invalidate()  # the order and the filter as they are now
+        if self.selected_agent_id() is None:
+            self.select_agent(agent_id)
+
+    @property
+    def pinned(self) -> list[str]:
+        return list(self._pins)
 
     # -- internals -------------------------------------------------------------------
 

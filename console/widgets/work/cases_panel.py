@@ -20,6 +20,13 @@ and sorts itself instead, on precomputed keys:
   clock tick. Their sort keys are the deadlines themselves (and the creation
   time), which do not move as the clock ticks, so a tick never reorders rows.
 
+While a menu or a dialog is open for the selected cases (``CasesModel.hold``)
+the rows hold still under the pointer: a case that changes keeps its row (its
+cells show it as it is now), a case closed meanwhile stays in place, greyed and
+shown as closed, and cases that arrive or come into the filter wait; when the
+last hold is released the rows take their order and filter again, in one
+layout change (selections follow their cases).
+
 The rules (what a filter lets through, what a search finds, what each column
 sorts by) are the domain's: ``console.domain.cases``. Customers are shown as
 the feed gives them: masked. Deadlines follow ``console.domain.assignment`` (a
@@ -47,7 +54,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QDrag, QFont
+from PySide6.QtGui import QDrag, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -206,6 +213,9 @@ class CasesModel(QAbstractTableModel):
         self._selection: QItemSelectionModel | None = None
         self._live = True  # False while nobody can see the cases: updates wait (see set_live)
         self._behind = False  # updates were skipped while not live
+        self._holds = 0  # menus and dialogs open for the cases: the rows hold still (see hold)
+        self._held: set[str] = set()  # cases that changed while held: placed again on release
+        self._closed: set[str] = set()  # shown cases closed while held (kept in place, greyed)
         source.floorUpdated.connect(self.on_floor_updated)
         source.clockTicked.connect(self.on_clock_ticked)
         self.rebuild()
@@ -224,6 +234,29 @@ class CasesModel(QAbstractTableModel):
         if live and self._behind:
             self._behind = False
             self.rebuild()
+
+    def hold(self) -> None:
+        """Hold the rows where they are (counted: each ``hold`` needs its ``release``)."""
+        self._holds += 1
+
+    def release(self) -> None:
+        """Release one hold; the last one places the cases that changed meanwhile (one layout change)."""
+        if self._holds == 0:
+            return
+        self._holds -= 1
+        if self._holds == 0:
+            changed, self._held = self._held, set()
+            self._closed.clear()
+            if changed or self._filter.follows_clock:
+                self._relayout(changed)
+
+    @property
+    def held(self) -> bool:
+        return self._holds > 0
+
+    def is_closed(self, row: int) -> bool:
+        """Whether the case of ``row`` was closed while the rows were held (it stays there until released)."""
+        return bool(self._closed) and 0 <= row < len(self._ids) and self.case_id_at(row) in self._closed
 
     def keep_selection_of(self, selection: QItemSelectionModel | None) -> None:
         """The view's selection model: a case whose row moves stays selected (see ``_move_row``)."""
@@ -249,7 +282,7 @@ class CasesModel(QAbstractTableModel):
 
     def total(self) -> int:
         """Open cases on the floor (shown or not)."""
-        return len(self._recs)
+        return len(self._recs) - len(self._closed)
 
     def case_ids(self) -> list[str]:
         """The cases shown, top to bottom."""
@@ -321,10 +354,15 @@ class CasesModel(QAbstractTableModel):
         state = self._source.state
         names = {q.id: q.name for q in state.queues.values()}
         if changes.reset or changes.agents_added or changes.agents_removed or names != self._queue_names:
+            self._held.clear()
+            self._closed.clear()
             self.rebuild()
             return
         ids = changes.cases_added | changes.cases_changed | changes.cases_removed
         if not ids:
+            return
+        if self._holds:
+            self._update_held(ids)
             return
         if len(ids) > RELAYOUT_AFTER:
             self._relayout(ids)
@@ -334,10 +372,39 @@ class CasesModel(QAbstractTableModel):
             self._update_one(cid, state.cases.get(cid), now)
         self.countsChanged.emit()
 
+    def _update_held(self, ids: set[str]) -> None:
+        """While held: shown cases change in place (closed ones stay, greyed); the rest wait."""
+        state = self._source.state
+        rows: list[int] = []
+        for cid in ids:
+            self._held.add(cid)
+            rec = self._recs.get(cid)
+            if rec is None or not rec.visible:
+                continue
+            case = state.cases.get(cid)
+            if case is None:
+                self._closed.add(cid)
+            else:
+                self._closed.discard(cid)
+                new = _Rec(case, rec.seq, self._name(case.agent_id))
+                new.key, new.visible = rec.key, True  # where it is, not where it would sort
+                self._recs[cid] = new
+            row = self.row_of(cid)
+            if row is not None:
+                rows.append(row)
+        if rows:
+            last = len(CaseCol) - 1
+            if len(rows) > RELAYOUT_AFTER:
+                self.dataChanged.emit(self.createIndex(0, 0), self.createIndex(len(self._ids) - 1, last), [])
+            else:
+                for row in rows:
+                    self.dataChanged.emit(self.createIndex(row, 0), self.createIndex(row, last), [])
+        self.countsChanged.emit()
+
     def on_clock_ticked(self) -> None:
         if not self._live:
             return
-        if self._filter.follows_clock:
+        if self._filter.follows_clock and not self._holds:
             self._refilter_for_time()
         self._emit_time_columns()
 
@@ -563,6 +630,8 @@ class CasesModel(QAbstractTableModel):
             return _RIGHT if column in _NUMERIC else _LEFT
         if role == Qt.ItemDataRole.FontRole:
             return self._bold if column is CaseCol.CASE and rec.case.reopened else None
+        if self._closed and rec.case.id in self._closed:
+            return self._closed_data(column, rec, role)
         text, level, tip = self._cell(rec, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return text
@@ -574,6 +643,22 @@ class CasesModel(QAbstractTableModel):
             return tip or None
         if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader hears the level, not a colour
             return f"{text}, {level_label(level)}" if level is not None and level is not Level.OK else text
+        return None
+
+    def _closed_data(self, column: CaseCol, rec: _Rec, role: int) -> Any:
+        """A case closed while the rows are held: its id and "closed", greyed, until the hold ends."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr(
+                "Closed meanwhile; leaves the list when the menu or dialog open for the cases closes"
+            )
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column is CaseCol.CASE:
+                return rec.case.id
+            if column is CaseCol.STATUS:
+                return self.tr("closed")
+            return ""
         return None
 
     def _cell(self, rec: _Rec, col: CaseCol) -> tuple[str, Level | None, str]:
@@ -830,6 +915,17 @@ class CasesPanel(QWidget):
             self.search_edit.blockSignals(True)
             self.search_edit.setText(text)
             self.search_edit.blockSignals(False)
+
+    def hold(self) -> None:
+        """A menu or dialog is open for the selected cases: the rows hold still (counted, see ``release``)."""
+        self._model.hold()
+
+    def release(self) -> None:
+        self._model.release()
+
+    @property
+    def held(self) -> bool:
+        return self._model.held
 
     def selected_case_ids(self) -> list[str]:
         """The selected cases, top to bottom (from the selection's row ranges: cheap for 50,000)."""

@@ -52,17 +52,21 @@ from console.domain.entities import (
     AgentState,
     CallState,
 )
-from console.domain.moving import CallWatch
+from console.domain.moving import AgentDecision, AgentFate, AgentWatch, CallWatch, CaseWatch
 from console.widgets.common.fmt import agent_label, menu_text, reason_label, role_label, state_label
 from console.widgets.common.texts import refusal_text
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.work.cases_panel import CasesPanel
 from console.widgets.work.dialogs import (
+    AgentStateDialog,
     ConfirmBox,
     ConflictDialog,
     MoveCallDialog,
     ReassignDialog,
+    agent_change_text,
+    agent_target_text,
     call_fate_text,
+    changed_cases_text,
     count_text,
 )
 from console.widgets.work.waiting_calls import WaitingCallsPanel
@@ -177,11 +181,18 @@ class WorkController(QObject):
         versions = self._cases.selected_versions()
         if not versions or not self._commands.may(ActionName.REASSIGN_CASES):
             return None
-        dialog = ReassignDialog(self._feed, list(versions), self._window)
-        dialog.chosen.connect(lambda agent_id: self.reassign(versions, agent_id))
+        dialog = ReassignDialog(self._feed, list(versions), self._window, versions=versions)
+        # Only the cases still at the versions chosen (the dialog named the others).
+        dialog.chosen.connect(lambda agent_id: self.reassign(dialog.remaining(), agent_id))
+        self._hold_cases(dialog)
         dialog.finished.connect(dialog.deleteLater)
         self._open(dialog)
         return dialog
+
+    def _hold_cases(self, dialog: QDialog) -> None:
+        """The case rows hold still while ``dialog`` is open (released on the next turn after it)."""
+        self._cases.hold()
+        dialog.finished.connect(lambda _r: QTimer.singleShot(0, self._cases.release))
 
     def unassign_selected(self) -> ConfirmBox | None:
         """Ask, then unassign the selected cases (Delete, Ctrl+U)."""
@@ -201,7 +212,8 @@ class WorkController(QObject):
             ],
             self.tr("Unassign"),
         )
-        box.confirmed.connect(lambda: self.send_reassign(versions, None))
+        box.confirmed.connect(lambda: self.reassign(versions, None))
+        self._hold_cases(box)
         self._open(box)
         return box
 
@@ -209,13 +221,51 @@ class WorkController(QObject):
         """Cases dragged onto an agent in the agent board (at the versions the drag carried)."""
         return self.reassign(versions, agent_id)
 
-    def reassign(self, versions: Mapping[str, int], agent_id: str | None) -> ConfirmBox | None:
-        """Reassign (None: unassign) the cases at the versions given, after confirming any warnings."""
+    def reassign(
+        self, versions: Mapping[str, int], agent_id: str | None, *, seen: frozenset[WarningKind] = frozenset()
+    ) -> ConfirmBox | None:
+        """Reassign (None: unassign) the cases at the versions given, after confirming any warnings.
+
+        Cases closed or changed since the versions were taken are named first (the gateway would
+        refuse the whole command for one of them), with the choice to go on with the rest; an
+        agent who left the floor meanwhile gets nothing. ``seen``: the kinds of warning the user
+        confirmed already (a new kind, such as the agent logging off meanwhile, is asked again).
+        """
         if not versions or not self._commands.may(ActionName.REASSIGN_CASES):
             return None
         versions = dict(versions)
-        warnings = reassign_warnings(self._feed.state, list(versions), agent_id)
-        if not warnings:
+        state = self._feed.state
+        watch = CaseWatch(versions, state)
+        changed = watch.changed(state)
+        if changed:
+            rest = watch.remaining(state)
+            text = changed_cases_text(changed, len(versions), state)
+            if not rest:
+                self._notify(self.tr("Nothing reassigned: {why}").format(why=text))
+                self._box(self.tr("Cases changed meanwhile"), text)
+                return None
+            box = ConfirmBox(
+                self._window,
+                self.tr("Cases changed meanwhile"),
+                text,
+                [],
+                self.tr("Send for the other {cases}").format(cases=count_text(len(rest))),
+            )
+            box.setObjectName("casesChangedBox")
+            box.confirmed.connect(lambda: self.reassign(rest, agent_id, seen=seen))
+            self._hold_cases(box)
+            self._open(box)
+            return box
+        if agent_id is not None and AgentWatch(agent_id, state).current.fate is AgentFate.GONE:
+            why = self.tr("{agent} is no longer on the floor: nothing was reassigned").format(
+                agent=self._agent(agent_id)
+            )
+            self._notify(why)
+            self._box(self.tr("Reassignment not sent"), why)
+            return None
+        warnings = reassign_warnings(state, list(versions), agent_id)
+        kinds = frozenset(w.kind for w in warnings)
+        if kinds <= seen:
             self.send_reassign(versions, agent_id)
             return None
         target = self._agent(agent_id) if agent_id else self.tr("nobody (unassigned)")
@@ -226,7 +276,11 @@ class WorkController(QObject):
             [self.warning_text(w, agent_id) for w in warnings],
             self.tr("Reassign anyway"),
         )
-        box.confirmed.connect(lambda: self.send_reassign(versions, agent_id))
+        # At the confirmation, looked at again: cases or the agent may have changed meanwhile.
+        box.confirmed.connect(lambda: self.reassign(versions, agent_id, seen=kinds))
+        self._hold_cases(box)
+        if agent_id is not None:
+            self._pin_agent(agent_id, box)
         self._open(box)
         return box
 
@@ -411,22 +465,30 @@ class WorkController(QObject):
         self._notify(text)
 
     def agent_menu(self, agent_id: str) -> QMenu:
-        """The agent board's context menu for one agent."""
+        """The agent board's context menu for one agent; it follows the agent while open.
+
+        A state chosen here is checked against the agent as it was when the menu opened
+        (``AgentWatch``): as it was, it is sent; changed meanwhile, a confirmation says how;
+        already in that state, logged off or gone, nothing is sent and the status bar says why.
+        """
         menu = QMenu(self._window)
         menu.setObjectName("agentMenu")
+        menu.setProperty("agentId", agent_id)
+        watch = AgentWatch(agent_id, self._feed.state)
         allowed_state = self._commands.may(ActionName.SET_AGENT_STATE)
+        change = menu.addAction(self.tr("Change &state…"))
+        change.triggered.connect(lambda: self.open_agent_state(agent_id))
         available = menu.addAction(self.tr("Make &available"))
-        available.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.AVAILABLE))
+        available.triggered.connect(lambda: self._set_from(watch, AgentState.AVAILABLE))
         not_ready = menu.addMenu(self.tr("&Not ready"))
         for reason in NOT_READY_REASONS:
             act = not_ready.addAction(menu_text(reason_label(reason)))
             act.setData(reason)
-            act.triggered.connect(
-                lambda _=False, r=reason: self.set_agent_state(agent_id, AgentState.NOT_READY, r)
-            )
+            act.triggered.connect(lambda _=False, r=reason: self._set_from(watch, AgentState.NOT_READY, r))
         logout = menu.addAction(self.tr("&Log out"))
-        logout.triggered.connect(lambda: self.set_agent_state(agent_id, AgentState.OFFLINE))
-        for act in (available, not_ready.menuAction(), logout):
+        logout.triggered.connect(lambda: self._set_from(watch, AgentState.OFFLINE))
+        state_actions = (change, available, not_ready.menuAction(), logout)
+        for act in state_actions:
             act.setEnabled(allowed_state)
         selected = self._cases.selected_count()
         if selected:
@@ -434,10 +496,90 @@ class WorkController(QObject):
             give = menu.addAction(self.tr("Reassign {cases} here").format(cases=count_text(selected)))
             give.setEnabled(self._commands.may(ActionName.REASSIGN_CASES))
             give.triggered.connect(lambda: self.reassign(self._cases.selected_versions(), agent_id))
+        note = QAction(menu)
+        note.setObjectName("agentChangedNote")
+        note.setEnabled(False)
+
+        def follow(changes: ChangeSet) -> None:
+            # The agent changed while the menu is open: say so at the top (and offer nothing if gone).
+            if agent_id not in changes.agents | changes.agents_removed and not changes.reset:
+                return
+            now = watch.update(self._feed.state, reset=changes.reset)
+            if now.fate is AgentFate.SAME:
+                return
+            tz = self._feed.state.centre.timezone
+            text = agent_change_text(
+                watch, now.state or AgentState.OFFLINE, now.reason, AgentDecision.CONFIRM, tz
+            )
+            if now.fate is AgentFate.GONE:
+                for act in menu.actions():
+                    act.setEnabled(False)
+            note.setText(menu_text(text))
+            if note not in menu.actions():
+                menu.insertAction(change, note)
+            menu.adjustSize()
+
+        self._feed.floorUpdated.connect(follow)
+        menu.destroyed.connect(lambda *_: self._disconnect(self._feed.floorUpdated, follow))
         return menu
 
+    def _set_from(self, watch: AgentWatch, state: AgentState, reason: str | None = None) -> ConfirmBox | None:
+        """A state chosen from the menu, checked against the agent as it was when the menu opened."""
+        agent_id = watch.agent_id
+        watch.update(self._feed.state)
+        decision = watch.decide(state, reason)
+        if decision is AgentDecision.SEND:
+            self.set_agent_state(agent_id, state, reason)
+            return None
+        why = agent_change_text(watch, state, reason, decision, self._feed.state.centre.timezone)
+        if decision is not AgentDecision.CONFIRM:
+            self._notify(why)
+            return None
+        box = ConfirmBox(
+            self._window,
+            self.tr("Agent changed meanwhile"),
+            why,
+            [],
+            self.tr("Set {state} anyway").format(state=agent_target_text(state, reason)),
+        )
+        box.setObjectName("agentChangedBox")
+        seen = watch.current.look()
+
+        def confirmed() -> None:
+            now = watch.update(self._feed.state)
+            if now.look() != seen:  # changed again while the question was open: ask again
+                self._set_from(watch, state, reason)
+            elif watch.decide(state, reason) in (AgentDecision.SEND, AgentDecision.CONFIRM):
+                self.set_agent_state(agent_id, state, reason)
+
+        box.confirmed.connect(confirmed)
+        self._pin_agent(agent_id, box)
+        self._open(box)
+        return box
+
+    def open_agent_state(
+        self, agent_id: str, state: AgentState | None = None, reason: str | None = None
+    ) -> AgentStateDialog | None:
+        """The state dialog for ``agent_id``, following the agent live, its row held still while open."""
+        if not self._commands.may(ActionName.SET_AGENT_STATE):
+            return None
+        dialog = AgentStateDialog(self._feed, agent_id, self._window, state=state, reason=reason)
+        dialog.chosen.connect(lambda st, r: self.set_agent_state(agent_id, st, r))
+        self._pin_agent(agent_id, dialog)
+        dialog.finished.connect(dialog.deleteLater)
+        self._open(dialog)
+        return dialog
+
+    def _pin_agent(self, agent_id: str, dialog: QDialog) -> None:
+        self._agents.pin(agent_id)
+        dialog.finished.connect(lambda _r: QTimer.singleShot(0, lambda: self._agents.unpin(agent_id)))
+
     def _agent_menu_at(self, agent_id: str, pos: QPoint) -> None:
-        self._popup(self.agent_menu(agent_id), pos)
+        """The agent's menu at ``pos``, its row held still until the menu (and what it opened) is done."""
+        menu = self.agent_menu(agent_id)
+        self._agents.pin(agent_id)
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, lambda: self._agents.unpin(agent_id)))
+        self._popup(menu, pos)
 
     # -- cases' menu -----------------------------------------------------------------
 
@@ -451,7 +593,11 @@ class WorkController(QObject):
         return menu
 
     def _cases_menu_at(self, pos: QPoint) -> None:
-        self._popup(self.cases_menu(), pos)
+        """The cases' menu, the rows held still until it (and what it opened) is done."""
+        menu = self.cases_menu()
+        self._cases.hold()
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._cases.release))
+        self._popup(menu, pos)
 
     # -- waiting calls ---------------------------------------------------------------
 

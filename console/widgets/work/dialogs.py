@@ -41,9 +41,20 @@ from PySide6.QtWidgets import (
 from console.application.floor_source import FloorSource
 from console.domain.assignment import Candidate, CaseConflict, ConflictReason, candidates, case_queues
 from console.domain.changes import ChangeSet
-from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, AgentState
+from console.domain.entities import CALL_PRIORITY_MAX, CALL_PRIORITY_MIN, NOT_READY_REASONS, AgentState
 from console.domain.figures.queues import Level
-from console.domain.moving import CallFate, CallWatch, WatchedCall
+from console.domain.moving import (
+    AgentDecision,
+    AgentFate,
+    AgentWatch,
+    CallFate,
+    CallWatch,
+    CaseFate,
+    CaseWatch,
+    WatchedAgent,
+    WatchedCall,
+    WatchedCase,
+)
 from console.domain.state import FloorState
 from console.widgets.common.fmt import (
     DASH,
@@ -234,9 +245,23 @@ class ReassignDialog(QDialog):
 
     chosen = Signal(object)  # agent id, or None to unassign
 
-    def __init__(self, source: FloorSource, case_ids: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: FloorSource,
+        case_ids: Sequence[str],
+        parent: QWidget | None = None,
+        *,
+        versions: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reassignDialog")
+        self._source = source
+        # The cases at the versions chosen: those closed or changed meanwhile are named, and only
+        # the rest is sent (the gateway would refuse the whole command for one of them).
+        if versions is None:
+            versions = {cid: source.state.cases[cid].version for cid in case_ids if cid in source.state.cases}
+        self.watch = CaseWatch(versions, source.state)
+        self.changed: list[WatchedCase] = []
         n = len(case_ids)
         self.setWindowTitle(self.tr("Reassign {cases}").format(cases=count_text(n)))
         self.model = AgentPickerModel(source, case_ids, self)
@@ -285,6 +310,11 @@ class ReassignDialog(QDialog):
             self,
         )
         self.hint.setWordWrap(True)
+        self.changes = QLabel(self)
+        self.changes.setObjectName("reassignChanges")
+        self.changes.setWordWrap(True)
+        self.changes.setStyleSheet("font-weight: bold;")
+        self.changes.hide()
         self.buttons = QDialogButtonBox(self)
         self.reassign_button = self.buttons.addButton(
             self.tr("Reassign"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -301,8 +331,10 @@ class ReassignDialog(QDialog):
         layout.addWidget(self.search_edit)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.hint)
+        layout.addWidget(self.changes)
         layout.addWidget(self.buttons)
         self.resize(880, 520)
+        source.floorUpdated.connect(self._floor_updated)
 
         self.search_edit.textChanged.connect(self._search)
         self.buttons.accepted.connect(self._take_selected)
@@ -313,7 +345,7 @@ class ReassignDialog(QDialog):
         if self.proxy.rowCount():
             self.view.selectRow(0)
         self.view.setFocus()
-        self._sync_buttons()
+        self._follow()
 
     def selected_agent_id(self) -> str | None:
         rows = self.view.selectionModel().selectedRows()
@@ -337,19 +369,89 @@ class ReassignDialog(QDialog):
         if not self.view.selectionModel().selectedRows() and self.proxy.rowCount():
             self.view.selectRow(0)
 
+    def remaining(self) -> dict[str, int]:
+        """The cases still at the versions chosen, with them: what is sent."""
+        return self.watch.remaining(self._source.state)
+
+    def _floor_updated(self, changes: ChangeSet) -> None:
+        ids = changes.cases_changed | changes.cases_removed
+        if changes.reset or any(cid in self.watch.versions for cid in ids):
+            self._follow()
+
+    def _follow(self) -> bool:
+        """Name the cases closed or changed since they were chosen; True when that list is new."""
+        changed = self.watch.changed(self._source.state)
+        news = changed != self.changed
+        self.changed = changed
+        total, left = len(self.watch.versions), len(self.watch.versions) - len(changed)
+        if changed:
+            self.changes.setText(changed_cases_text(changed, total, self._source.state))
+            self.changes.show()
+        else:
+            self.changes.hide()
+        if changed and left:
+            self.reassign_button.setText(self.tr("Reassign the other {cases}").format(cases=count_text(left)))
+            self.unassign_button.setText(self.tr("Unassign the other {cases}").format(cases=count_text(left)))
+        else:
+            self.reassign_button.setText(self.tr("Reassign"))
+            self.unassign_button.setText(self.tr("Unassign"))
+        self.unassign_button.setEnabled(left > 0)
+        self._sync_buttons()
+        return news
+
     def _sync_buttons(self) -> None:
-        self.reassign_button.setEnabled(self.selected_agent_id() is not None)
+        left = len(self.watch.versions) - len(self.changed)
+        self.reassign_button.setEnabled(self.selected_agent_id() is not None and left > 0)
 
     def _take_selected(self) -> None:
         agent_id = self.selected_agent_id()
-        if agent_id is None:
+        if agent_id is None or self._follow():  # a case changed since the list was shown: look again
+            return
+        if not self.remaining():
             return
         self.accept()
         self.chosen.emit(agent_id)
 
     def _unassign(self) -> None:
+        if self._follow() or not self.remaining():
+            return
         self.accept()
         self.chosen.emit(None)
+
+
+def changed_cases_text(changed: Sequence[WatchedCase], total: int, state: FloorState) -> str:
+    """``2 of 15 cases changed meanwhile: K1 (closed), K2 (now with Li Lei (A002))``, the first few named."""
+    tr = QCoreApplication.translate
+    parts = []
+    for c in changed[:_NAMED]:
+        if c.fate is CaseFate.CLOSED:
+            why = tr("ReassignDialog", "closed")
+        elif c.fate is CaseFate.REASSIGNED:
+            if c.now_agent_id is None:
+                why = tr("ReassignDialog", "unassigned")
+            else:
+                a = state.agents.get(c.now_agent_id)
+                owner = agent_label(a.name if a is not None else None, c.now_agent_id)
+                why = tr("ReassignDialog", "now with {agent}").format(agent=owner)
+        else:
+            why = tr("ReassignDialog", "updated")
+        parts.append(tr("ReassignDialog", "{case} ({why})").format(case=c.case_id, why=why))
+    names = ", ".join(parts)
+    if len(changed) > _NAMED:
+        names = tr("ReassignDialog", "{names} and {n} more").format(
+            names=names, n=f"{len(changed) - _NAMED:,}"
+        )
+    if len(changed) == total:
+        return tr("ReassignDialog", "Every case changed meanwhile, nothing can be sent: {names}").format(
+            names=names
+        )
+    return tr(
+        "ReassignDialog", "{n} of {total} cases changed meanwhile and will not be sent: {names}"
+    ).format(n=f"{len(changed):,}", total=f"{total:,}", names=names)
+
+
+#: Changed cases named one by one; the rest counted.
+_NAMED = 8
 
 
 # -- confirmations and conflicts -------------------------------------------------------------------
@@ -619,3 +721,215 @@ class MoveCallDialog(QDialog):
         priority = self.priority_spin.value()
         self.accept()
         self.chosen.emit(queue_id, None if priority == self.watch.current.priority else priority)
+
+
+# -- setting an agent's state ----------------------------------------------------------------------
+
+
+def agent_target_text(state: AgentState, reason: str | None) -> str:
+    """``Not ready (Break)``, ``Available``."""
+    if state is AgentState.NOT_READY and reason:
+        return QCoreApplication.translate("AgentStateDialog", "{state} ({reason})").format(
+            state=state_label(state), reason=reason_label(reason)
+        )
+    return state_label(state)
+
+
+def agent_live_text(w: WatchedAgent, now_ms: int | None, tz: str | None) -> str:
+    """The agent now: state and reason, for how long (feed clock), call, open cases against the limit."""
+    tr = QCoreApplication.translate
+    if w.state is None:
+        return ""
+    what = agent_target_text(w.state, w.reason)
+    since = duration(max(0.0, (now_ms - w.since_ms) / 1000.0)) if now_ms and w.since_ms else DASH
+    text = tr("AgentStateDialog", "{state} for {time} (since {clock})").format(
+        state=what, time=since, clock=clock_time(w.since_ms, tz)
+    )
+    if w.call_id:
+        text = tr("AgentStateDialog", "{text}, call {call}").format(text=text, call=w.call_id)
+    if w.case_limit:
+        cases = tr("AgentStateDialog", "{open} of {limit} open cases").format(
+            open=w.open_cases, limit=w.case_limit
+        )
+    else:
+        cases = tr("AgentStateDialog", "{open} open cases").format(open=w.open_cases)
+    text = tr("AgentStateDialog", "{text}; {cases}").format(text=text, cases=cases)
+    if w.pending_state is not None:
+        text = tr("AgentStateDialog", "{text}; {pending} pending until the call ends").format(
+            text=text, pending=agent_target_text(w.pending_state, w.pending_reason)
+        )
+    return text
+
+
+def agent_change_text(
+    watch: AgentWatch, target: AgentState, reason: str | None, decision: AgentDecision, tz: str | None
+) -> str:
+    """What became of the agent since it was chosen and what sending comes to, in words (empty: as chosen)."""
+    tr = QCoreApplication.translate
+    w = watch.current
+    who = agent_label(w.name or None, w.agent_id)
+    by = tr("AgentStateDialog", " (set by {user})").format(user=w.set_by) if w.set_by else ""
+    if w.fate is AgentFate.GONE:
+        return tr("AgentStateDialog", "{agent} left the floor at {time}; nothing is sent.").format(
+            agent=who, time=clock_time(w.at_ms, tz)
+        )
+    if decision is AgentDecision.ALREADY:
+        if w.pending_state is not None:
+            return tr(
+                "AgentStateDialog", "{state} is already pending for {agent}{by}; nothing to send."
+            ).format(state=agent_target_text(target, reason), agent=who, by=by)
+        return tr("AgentStateDialog", "{agent} is already {state}{by}; nothing to send.").format(
+            agent=who, state=agent_target_text(target, reason), by=by
+        )
+    if w.fate is AgentFate.LOGGED_OFF:
+        return tr("AgentStateDialog", "{agent} logged off at {time}{by}; nothing is sent.").format(
+            agent=who, time=clock_time(w.at_ms, tz), by=by
+        )
+    if w.fate is AgentFate.CHANGED and w.state is not None:
+        before = watch.chosen
+        was = agent_target_text(before.state, before.reason) if before.state is not None else DASH
+        if (w.state, w.reason, w.since_ms, w.call_id) == (
+            before.state,
+            before.reason,
+            before.since_ms,
+            before.call_id,
+        ) and w.pending_state is not None:
+            return tr(
+                "AgentStateDialog", "{agent} changed meanwhile: {pending} is pending until the call ends{by}."
+            ).format(agent=who, pending=agent_target_text(w.pending_state, w.pending_reason), by=by)
+        if w.call_id and w.call_id != before.call_id:
+            now = tr("AgentStateDialog", "went on call {call}").format(call=w.call_id)
+        else:
+            now = tr("AgentStateDialog", "is now {state}").format(state=agent_target_text(w.state, w.reason))
+        return tr("AgentStateDialog", "{agent} changed meanwhile: was {was}, {now} since {time}{by}.").format(
+            agent=who, was=was, now=now, time=clock_time(w.since_ms, tz), by=by
+        )
+    return ""
+
+
+#: The states a supervisor may set, as (state, reason) in menu order.
+def state_choices() -> list[tuple[AgentState, str | None]]:
+    out: list[tuple[AgentState, str | None]] = [(AgentState.AVAILABLE, None)]
+    out += [(AgentState.NOT_READY, r) for r in NOT_READY_REASONS]
+    out.append((AgentState.OFFLINE, None))
+    return out
+
+
+class AgentStateDialog(QDialog):
+    """Set an agent's state, following the agent live.
+
+    Shows the agent's state, reason, time in state on the feed clock, call and
+    open cases against the limit. When the agent changed since the dialog
+    opened (went on a call, took a break, someone else set the state) the
+    dialog says how, and the first press of the button only confirms that it
+    was seen: "Set anyway" sends. An agent already in the chosen state, logged
+    off or gone from the floor is said so and nothing is sent.
+    """
+
+    chosen = Signal(object, object)  # AgentState, reason (None unless not ready)
+
+    def __init__(
+        self,
+        source: FloorSource,
+        agent_id: str,
+        parent: QWidget | None = None,
+        *,
+        state: AgentState | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("agentStateDialog")
+        self.agent_id = agent_id
+        self._source = source
+        self.watch = AgentWatch(agent_id, source.state)
+        self._confirmed: tuple[object, ...] | None = None  # the agent as the user saw it and went ahead
+        w = self.watch.current
+        self.setWindowTitle(
+            self.tr("Agent state: {agent}").format(agent=agent_label(w.name or None, agent_id))
+        )
+        self.info = QLabel(agent_label(w.name or None, agent_id), self)
+        self.info.setObjectName("agentStateInfo")
+        self.live = QLabel(self)
+        self.live.setObjectName("agentStateLive")
+        self.live.setWordWrap(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("agentStateStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("font-weight: bold;")
+        self.status.hide()
+        self.state_combo = QComboBox(self)
+        for st, r in state_choices():
+            self.state_combo.addItem(agent_target_text(st, r), (st.value, r))
+        if state is not None:
+            self.state_combo.setCurrentIndex(max(0, self.state_combo.findData((state.value, reason))))
+        form = QFormLayout()
+        form.addRow(self.tr("&New state"), self.state_combo)
+        self.buttons = QDialogButtonBox(self)
+        self.set_button = self.buttons.addButton(self.tr("Set state"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.set_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._take)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.live)
+        layout.addWidget(self.status)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(480, self.sizeHint().height())
+        self.state_combo.currentIndexChanged.connect(lambda _i: self._follow())
+        source.floorUpdated.connect(self._floor_updated)
+        source.clockTicked.connect(self._show_live)
+        self._follow()
+
+    def target(self) -> tuple[AgentState, str | None]:
+        value = self.state_combo.currentData()
+        return AgentState(value[0]), value[1]
+
+    def decision(self) -> AgentDecision:
+        return self.watch.decide(*self.target())
+
+    def _floor_updated(self, changes: ChangeSet) -> None:
+        if changes.reset or self.agent_id in changes.agents | changes.agents_removed | changes.agents_added:
+            self.watch.update(self._source.state, reset=changes.reset)
+            self._follow()
+
+    def _follow(self) -> None:
+        target, reason = self.target()
+        decision = self.watch.decide(target, reason)
+        why = agent_change_text(self.watch, target, reason, decision, self._source.state.centre.timezone)
+        if self._confirmed is not None and self._confirmed != self.watch.current.look():
+            self._confirmed = None  # changed again since the user saw it
+        if decision is AgentDecision.CONFIRM and self._confirmed is not None:
+            why = self.tr("{why} Press Set anyway to send {state}.").format(
+                why=why, state=agent_target_text(target, reason)
+            )
+        self.status.setText(why)
+        self.status.setVisible(bool(why))
+        self.set_button.setEnabled(decision in (AgentDecision.SEND, AgentDecision.CONFIRM))
+        self.set_button.setText(
+            self.tr("Set anyway") if decision is AgentDecision.CONFIRM else self.tr("Set state")
+        )
+        self.state_combo.setEnabled(self.watch.current.fate is not AgentFate.GONE)
+        self._show_live()
+
+    def _show_live(self) -> None:
+        text = agent_live_text(
+            self.watch.current, self._source.feed_clock_ms(), self._source.state.centre.timezone
+        )
+        self.live.setText(text)
+        self.live.setVisible(bool(text))
+
+    def _take(self) -> None:
+        self.watch.update(self._source.state)  # the last look before sending
+        decision = self.decision()
+        if decision is AgentDecision.CONFIRM and self._confirmed != self.watch.current.look():
+            self._confirmed = self.watch.current.look()  # seen now: the next press sends
+            self._follow()
+            return
+        if decision not in (AgentDecision.SEND, AgentDecision.CONFIRM):
+            self._follow()  # the dialog says why; nothing is sent
+            return
+        state, reason = self.target()
+        self.accept()
+        self.chosen.emit(state, reason)
