@@ -155,16 +155,17 @@ class WatchedAgent:
         return (self.state, self.reason, self.since_ms, self.call_id, self.pending_state, self.pending_reason)
 
 
-def _set_by(state: FloorState, agent_id: str, since_ms: int | None) -> str | None:
-    """The user of the latest ``agent.set_state`` applied to ``agent_id`` at or after ``since_ms``."""
-    if since_ms is None:
+def _set_by(state: FloorState, agent_id: str, since_ms: int | None, now: AgentState | None) -> str | None:
+    """Who set the agent's state as it is ``now``: the user of the latest ``agent.set_state``
+    applied to ``agent_id`` at or after ``since_ms``, if it asked for that state."""
+    if since_ms is None or now is None:
         return None
     for action in reversed(state.actions):
         at = to_ms(action.at)
         if at < since_ms:
             return None
         if action.action == ActionName.SET_AGENT_STATE and action.args.get("agent_id") == agent_id:
-            return action.user
+            return action.user if action.args.get("state") == now.value else None
     return None
 
 
@@ -218,7 +219,7 @@ class AgentWatch:
             elif seen.look() != chosen.look():
                 seen = replace(seen, fate=AgentFate.CHANGED)
             if seen.fate is not AgentFate.SAME:
-                seen = replace(seen, set_by=_set_by(state, self.agent_id, self.chosen_ms))
+                seen = replace(seen, set_by=_set_by(state, self.agent_id, self.chosen_ms, a.state))
         self.seen = seen
         return seen
 

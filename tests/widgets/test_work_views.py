@@ -40,6 +40,7 @@ from console.domain.entities import (
 from console.domain.events import (
     ActionApplied,
     AgentPending,
+    AgentRemoved,
     AgentStateChanged,
     CallAbandoned,
     CallAnswered,
@@ -57,13 +58,19 @@ from console.domain.state import FloorState
 from console.feeds.client.feed_client import ConnState, FeedStatus
 from console.widgets.common import fmt
 from console.widgets.common.dnd import cases_from_mime, cases_mime
-from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.agent_board import AGENT_ID_ROLE, AgentBoard
 from console.widgets.floor.agent_board import Col as ACol
 from console.widgets.main_window import MainWindow
 from console.widgets.work.actions_today import ActionCol, ActionsTodayPanel
 from console.widgets.work.cases_panel import TIME_COLUMNS, CaseCol, CasesPanel
 from console.widgets.work.controller import WorkController
-from console.widgets.work.dialogs import ConfirmBox, ConflictDialog, MoveCallDialog, ReassignDialog
+from console.widgets.work.dialogs import (
+    AgentStateDialog,
+    ConfirmBox,
+    ConflictDialog,
+    MoveCallDialog,
+    ReassignDialog,
+)
 from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel
 from tests.helpers.floor_sources import SimulatedFloor
 from tests.helpers.qt import Resets, drop_on, texts
@@ -784,6 +791,192 @@ def test_moving_targets_rows_hold_still_and_a_call_answered_meanwhile_is_not_mov
         == f"Call KM6: This call was answered by {agent.name} ({agent.id}) at {at}; nothing was moved."
     )
     assert "invalid_state" not in box.text()
+    box.close()
+
+
+def _agent_row(window: MainWindow, agent_id: str) -> int:
+    board = window.agents
+    return [board.proxy.index(r, 0).data(AGENT_ID_ROLE) for r in range(board.proxy.rowCount())].index(
+        agent_id
+    )
+
+
+def test_moving_targets_an_agent_who_changes_while_its_menu_or_state_dialog_is_open(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
+    feed = FakeFeed(floor.state, role="supervisor")
+    floor.source = feed
+    floor.bootstrap()
+    window = _window(qtbot, tmp_path, feed)
+    sup = window.work
+    board = window.agents
+    tz = floor.state.centre.timezone
+    ready = [a for a in floor.state.agents.values() if a.state is AgentState.AVAILABLE]
+    agent, other = ready[0], ready[1]
+    label = f"{agent.name} ({agent.id})"
+
+    # The board sorted by state: the agent's menu is open, the agent goes on a call: its row stays.
+    board.view.sortByColumn(ACol.STATE, Qt.SortOrder.AscendingOrder)
+    index = board.proxy.index(_agent_row(window, agent.id), ACol.AGENT)
+    board.view.scrollTo(index)
+    board.view.customContextMenuRequested.emit(board.view.visualRect(index).center())
+    menu = next(m for m in window.findChildren(QMenu, "agentMenu") if m.property("agentId") == agent.id)
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert board.pinned == [agent.id] and board.selected_agent_id() == agent.id
+    row, row_other = _agent_row(window, agent.id), _agent_row(window, other.id)
+    floor.send(
+        CallQueued(call_id="KA1", queue_id="loans", priority=1, caller="139****0021"),
+        CallAnswered(call_id="KA1", agent_id=agent.id),
+        AgentStateChanged(agent_id=agent.id, state=AgentState.ON_CALL),
+        AgentStateChanged(agent_id=other.id, state=AgentState.NOT_READY, reason="break"),
+    )
+    on_call_at = fmt.clock_time(floor.now, tz)
+    assert _agent_row(window, agent.id) == row and _agent_row(window, other.id) == row_other
+    assert board.selected_agent_id() == agent.id
+    note = menu.findChild(QAction, "agentChangedNote")
+    assert note is not None and note in menu.actions()
+    assert note.text() == f"{label} changed meanwhile: was Available, went on call KA1 since {on_call_at}."
+    menu.hide()
+    qtbot.waitUntil(lambda: not board.pinned, timeout=2000)
+    assert _agent_row(window, agent.id) != row  # sorted again: on call after the available ones
+    assert board.selected_agent_id() == agent.id
+    floor.send(AgentStateChanged(agent_id=agent.id, state=AgentState.AVAILABLE))
+
+    # The state dialog: live state, time in state on the feed clock, open cases.
+    sent = len(feed.sent)
+    dialog = sup.open_agent_state(agent.id, AgentState.NOT_READY, "break")
+    assert isinstance(dialog, AgentStateDialog) and board.pinned == [agent.id]
+    live = dialog.live.text()
+    assert live.startswith("Available for 0:00 (since ") and f"{agent.open_cases} " in live
+    floor.later(65)
+    assert dialog.live.text().startswith("Available for 1:05")
+    assert not dialog.status.isVisible(), dialog.status.text()
+    assert dialog.set_button.text() == "Set state"
+    # The agent goes on a call while it is open: said plainly, and the first press sends nothing.
+    floor.send(
+        CallQueued(call_id="KA2", queue_id="loans", priority=1, caller="139****0022"),
+        CallAnswered(call_id="KA2", agent_id=agent.id),
+        AgentStateChanged(agent_id=agent.id, state=AgentState.ON_CALL),
+    )
+    at = fmt.clock_time(floor.now, tz)
+    assert dialog.status.isVisible()
+    assert dialog.status.text() == f"{label} changed meanwhile: was Available, went on call KA2 since {at}."
+    assert dialog.live.text().startswith("On call for 0:00") and "call KA2" in dialog.live.text()
+    assert dialog.set_button.text() == "Set anyway"
+    dialog.set_button.click()
+    assert len(feed.sent) == sent and dialog.isVisible()  # seen, not sent
+    assert "Press Set anyway to send Not ready (Break)." in dialog.status.text()
+    dialog.set_button.click()  # confirmed: sent
+    assert feed.sent[-1][1:] == (
+        "agent.set_state",
+        {"agent_id": agent.id, "state": "not_ready", "reason": "break"},
+    )
+    qtbot.waitUntil(lambda: not board.pinned, timeout=2000)
+
+    # Someone else set the same state meanwhile: nothing to send.
+    floor.send(AgentStateChanged(agent_id=other.id, state=AgentState.AVAILABLE))
+    sent = len(feed.sent)
+    dialog = sup.open_agent_state(other.id, AgentState.NOT_READY, "lunch")
+    assert isinstance(dialog, AgentStateDialog) and dialog.set_button.isEnabled()
+    floor.send(
+        AgentStateChanged(agent_id=other.id, state=AgentState.NOT_READY, reason="lunch"),
+        ActionApplied(
+            command_id="x1",
+            user="bob",
+            role="supervisor",
+            action="agent.set_state",
+            args={"agent_id": other.id, "state": "not_ready", "reason": "lunch"},
+            result={},
+        ),
+    )
+    assert dialog.status.text() == (
+        f"{other.name} ({other.id}) is already Not ready (Lunch) (set by bob); nothing to send."
+    )
+    assert not dialog.set_button.isEnabled()
+    dialog._take()
+    # Logged off, then gone from the floor: said so, and nothing is sent.
+    dialog.state_combo.setCurrentIndex(dialog.state_combo.findData("available:"))
+    floor.send(AgentStateChanged(agent_id=other.id, state=AgentState.OFFLINE))
+    off_at = fmt.clock_time(floor.now, tz)
+    assert dialog.status.text() == f"{other.name} ({other.id}) logged off at {off_at}; nothing is sent."
+    assert not dialog.set_button.isEnabled()
+    floor.later(5)
+    floor.send(AgentRemoved(agent_id=other.id))
+    gone_at = fmt.clock_time(floor.now, tz)
+    assert dialog.status.text() == f"{other.name} ({other.id}) left the floor at {gone_at}; nothing is sent."
+    dialog.set_button.click()
+    dialog._take()
+    assert len(feed.sent) == sent
+    dialog.reject()
+    qtbot.waitUntil(lambda: not board.pinned, timeout=2000)
+
+
+def test_moving_targets_cases_closed_while_the_reassign_dialog_is_open_are_named_and_not_sent(
+    qtbot: QtBot, floor: SimulatedFloor, tmp_path: Any
+) -> None:
+    feed = FakeFeed(floor.state)
+    floor.source = feed
+    floor.bootstrap()
+    floor.run(10, step_s=2)
+    state = floor.state
+    window = _window(qtbot, tmp_path, feed)
+    sup = window.work
+    cases = window.cases
+    cases.view.sortByColumn(CaseCol.STATUS, Qt.SortOrder.AscendingOrder)
+    ids = shown(cases)
+    assert len(ids) >= 6
+    picked = ids[:4]
+    assert cases.select_cases(picked) == 4
+    versions = {c: state.cases[c].version for c in picked}
+    dialog = sup.reassign_selected()
+    assert isinstance(dialog, ReassignDialog) and cases.held
+    assert not dialog.changes.isVisible() and dialog.reassign_button.text() == "Reassign"
+    rows = [cases.model.row_of(c) for c in ids[:6]]
+    # Meanwhile one is closed and one is taken by someone else; both would sort elsewhere.
+    holder = next(a for a in state.agents.values() if a.id != state.cases[picked[2]].agent_id)
+    floor.send(
+        CaseUpdated(case_id=picked[1], changes={"status": "closed"}, version=versions[picked[1]] + 1),
+        CaseUpdated(
+            case_id=picked[2],
+            changes={"agent_id": holder.id, "status": "resolution"},
+            version=versions[picked[2]] + 1,
+        ),
+    )
+    assert [cases.model.row_of(c) for c in ids[:6]] == rows  # the rows under the pointer held still
+    closed_row = cases.model.index(rows[1] or 0, CaseCol.STATUS)
+    assert closed_row.data() == "closed" and cases.model.is_closed(closed_row.row())
+    assert dialog.changes.isVisible()
+    assert dialog.changes.text() == (
+        f"2 of 4 cases changed meanwhile and will not be sent: {picked[1]} (closed), "
+        f"{picked[2]} (now with {holder.name} ({holder.id}))"
+    )
+    assert dialog.reassign_button.text() == "Reassign the other 2 cases"
+    target = next(
+        c.agent_id
+        for c in candidates(state, [picked[0], picked[3]])
+        if c.suggested and not reassign_warnings(state, [picked[0], picked[3]], c.agent_id)
+    )
+    assert dialog.select_agent(target)
+    dialog.reassign_button.click()
+    assert feed.sent[-1][1:] == (
+        "case.reassign",
+        {
+            "case_ids": [picked[0], picked[3]],
+            "agent_id": target,
+            "expected_versions": {picked[0]: versions[picked[0]], picked[3]: versions[picked[3]]},
+        },
+    )
+    qtbot.waitUntil(lambda: not cases.held, timeout=2000)
+    assert picked[1] not in shown(cases)  # the closed case leaves once the dialog is done
+
+    # Every chosen case changed: nothing can be sent (a drag whose cases all closed meanwhile).
+    sent = len(feed.sent)
+    floor.send(CaseUpdated(case_id=picked[0], changes={"status": "closed"}, version=versions[picked[0]] + 9))
+    assert sup.cases_dropped(target, {picked[0]: versions[picked[0]]}) is None
+    assert len(feed.sent) == sent
+    assert f"{picked[0]} (closed)" in window.status.note.text()
+    box = sup.dialog
+    assert isinstance(box, QMessageBox) and "nothing can be sent" in box.text()
     box.close()
 
 

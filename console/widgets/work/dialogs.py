@@ -807,8 +807,13 @@ def agent_change_text(
     return ""
 
 
-#: The states a supervisor may set, as (state, reason) in menu order.
+def choice_key(state: AgentState, reason: str | None) -> str:
+    """``not_ready:break``, ``available:``: a state choice as the combo's data."""
+    return f"{state.value}:{reason if state is AgentState.NOT_READY and reason else ''}"
+
+
 def state_choices() -> list[tuple[AgentState, str | None]]:
+    """The states a supervisor may set, as (state, reason), in the menu's order."""
     out: list[tuple[AgentState, str | None]] = [(AgentState.AVAILABLE, None)]
     out += [(AgentState.NOT_READY, r) for r in NOT_READY_REASONS]
     out.append((AgentState.OFFLINE, None))
@@ -859,9 +864,9 @@ class AgentStateDialog(QDialog):
         self.status.hide()
         self.state_combo = QComboBox(self)
         for st, r in state_choices():
-            self.state_combo.addItem(agent_target_text(st, r), (st.value, r))
+            self.state_combo.addItem(agent_target_text(st, r), choice_key(st, r))
         if state is not None:
-            self.state_combo.setCurrentIndex(max(0, self.state_combo.findData((state.value, reason))))
+            self.state_combo.setCurrentIndex(max(0, self.state_combo.findData(choice_key(state, reason))))
         form = QFormLayout()
         form.addRow(self.tr("&New state"), self.state_combo)
         self.buttons = QDialogButtonBox(self)
@@ -883,8 +888,9 @@ class AgentStateDialog(QDialog):
         self._follow()
 
     def target(self) -> tuple[AgentState, str | None]:
-        value = self.state_combo.currentData()
-        return AgentState(value[0]), value[1]
+        value = str(self.state_combo.currentData())
+        state, _, reason = value.partition(":")
+        return AgentState(state), reason or None
 
     def decision(self) -> AgentDecision:
         return self.watch.decide(*self.target())
