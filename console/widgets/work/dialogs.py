@@ -421,31 +421,32 @@ class ReassignDialog(QDialog):
 
 def changed_cases_text(changed: Sequence[WatchedCase], total: int, state: FloorState) -> str:
     """``2 of 15 cases changed meanwhile: K1 (closed), K2 (now with Li Lei (A002))``, the first few named."""
-    tr = QCoreApplication.translate
     parts = []
     for c in changed[:_NAMED]:
         if c.fate is CaseFate.CLOSED:
-            why = tr("ReassignDialog", "closed")
+            why = QCoreApplication.translate("ReassignDialog", "closed")
         elif c.fate is CaseFate.REASSIGNED:
             if c.now_agent_id is None:
-                why = tr("ReassignDialog", "unassigned")
+                why = QCoreApplication.translate("ReassignDialog", "unassigned")
             else:
                 a = state.agents.get(c.now_agent_id)
                 owner = agent_label(a.name if a is not None else None, c.now_agent_id)
-                why = tr("ReassignDialog", "now with {agent}").format(agent=owner)
+                why = QCoreApplication.translate("ReassignDialog", "now with {agent}").format(agent=owner)
         else:
-            why = tr("ReassignDialog", "updated")
-        parts.append(tr("ReassignDialog", "{case} ({why})").format(case=c.case_id, why=why))
+            why = QCoreApplication.translate("ReassignDialog", "updated")
+        parts.append(
+            QCoreApplication.translate("ReassignDialog", "{case} ({why})").format(case=c.case_id, why=why)
+        )
     names = ", ".join(parts)
     if len(changed) > _NAMED:
-        names = tr("ReassignDialog", "{names} and {n} more").format(
+        names = QCoreApplication.translate("ReassignDialog", "{names} and {n} more").format(
             names=names, n=f"{len(changed) - _NAMED:,}"
         )
     if len(changed) == total:
-        return tr("ReassignDialog", "Every case changed meanwhile, nothing can be sent: {names}").format(
-            names=names
-        )
-    return tr(
+        return QCoreApplication.translate(
+            "ReassignDialog", "Every case changed meanwhile, nothing can be sent: {names}"
+        ).format(names=names)
+    return QCoreApplication.translate(
         "ReassignDialog", "{n} of {total} cases changed meanwhile and will not be sent: {names}"
     ).format(n=f"{len(changed):,}", total=f"{total:,}", names=names)
 
@@ -737,27 +738,28 @@ def agent_target_text(state: AgentState, reason: str | None) -> str:
 
 def agent_live_text(w: WatchedAgent, now_ms: int | None, tz: str | None) -> str:
     """The agent now: state and reason, for how long (feed clock), call, open cases against the limit."""
-    tr = QCoreApplication.translate
     if w.state is None:
         return ""
     what = agent_target_text(w.state, w.reason)
     since = duration(max(0.0, (now_ms - w.since_ms) / 1000.0)) if now_ms and w.since_ms else DASH
-    text = tr("AgentStateDialog", "{state} for {time} (since {clock})").format(
+    text = QCoreApplication.translate("AgentStateDialog", "{state} for {time} (since {clock})").format(
         state=what, time=since, clock=clock_time(w.since_ms, tz)
     )
     if w.call_id:
-        text = tr("AgentStateDialog", "{text}, call {call}").format(text=text, call=w.call_id)
+        text = QCoreApplication.translate("AgentStateDialog", "{text}, call {call}").format(
+            text=text, call=w.call_id
+        )
     if w.case_limit:
-        cases = tr("AgentStateDialog", "{open} of {limit} open cases").format(
+        cases = QCoreApplication.translate("AgentStateDialog", "{open} of {limit} open cases").format(
             open=w.open_cases, limit=w.case_limit
         )
     else:
-        cases = tr("AgentStateDialog", "{open} open cases").format(open=w.open_cases)
-    text = tr("AgentStateDialog", "{text}; {cases}").format(text=text, cases=cases)
+        cases = QCoreApplication.translate("AgentStateDialog", "{open} open cases").format(open=w.open_cases)
+    text = QCoreApplication.translate("AgentStateDialog", "{text}; {cases}").format(text=text, cases=cases)
     if w.pending_state is not None:
-        text = tr("AgentStateDialog", "{text}; {pending} pending until the call ends").format(
-            text=text, pending=agent_target_text(w.pending_state, w.pending_reason)
-        )
+        text = QCoreApplication.translate(
+            "AgentStateDialog", "{text}; {pending} pending until the call ends"
+        ).format(text=text, pending=agent_target_text(w.pending_state, w.pending_reason))
     return text
 
 
@@ -765,26 +767,29 @@ def agent_change_text(
     watch: AgentWatch, target: AgentState, reason: str | None, decision: AgentDecision, tz: str | None
 ) -> str:
     """What became of the agent since it was chosen and what sending comes to, in words (empty: as chosen)."""
-    tr = QCoreApplication.translate
     w = watch.current
     who = agent_label(w.name or None, w.agent_id)
-    by = tr("AgentStateDialog", " (set by {user})").format(user=w.set_by) if w.set_by else ""
+    by = (
+        QCoreApplication.translate("AgentStateDialog", " (set by {user})").format(user=w.set_by)
+        if w.set_by
+        else ""
+    )
     if w.fate is AgentFate.GONE:
-        return tr("AgentStateDialog", "{agent} left the floor at {time}; nothing is sent.").format(
-            agent=who, time=clock_time(w.at_ms, tz)
-        )
+        return QCoreApplication.translate(
+            "AgentStateDialog", "{agent} left the floor at {time}; nothing is sent."
+        ).format(agent=who, time=clock_time(w.at_ms, tz))
     if decision is AgentDecision.ALREADY:
         if w.pending_state is not None:
-            return tr(
+            return QCoreApplication.translate(
                 "AgentStateDialog", "{state} is already pending for {agent}{by}; nothing to send."
             ).format(state=agent_target_text(target, reason), agent=who, by=by)
-        return tr("AgentStateDialog", "{agent} is already {state}{by}; nothing to send.").format(
-            agent=who, state=agent_target_text(target, reason), by=by
-        )
+        return QCoreApplication.translate(
+            "AgentStateDialog", "{agent} is already {state}{by}; nothing to send."
+        ).format(agent=who, state=agent_target_text(target, reason), by=by)
     if w.fate is AgentFate.LOGGED_OFF:
-        return tr("AgentStateDialog", "{agent} logged off at {time}{by}; nothing is sent.").format(
-            agent=who, time=clock_time(w.at_ms, tz), by=by
-        )
+        return QCoreApplication.translate(
+            "AgentStateDialog", "{agent} logged off at {time}{by}; nothing is sent."
+        ).format(agent=who, time=clock_time(w.at_ms, tz), by=by)
     if w.fate is AgentFate.CHANGED and w.state is not None:
         before = watch.chosen
         was = agent_target_text(before.state, before.reason) if before.state is not None else DASH
@@ -794,16 +799,18 @@ def agent_change_text(
             before.since_ms,
             before.call_id,
         ) and w.pending_state is not None:
-            return tr(
+            return QCoreApplication.translate(
                 "AgentStateDialog", "{agent} changed meanwhile: {pending} is pending until the call ends{by}."
             ).format(agent=who, pending=agent_target_text(w.pending_state, w.pending_reason), by=by)
         if w.call_id and w.call_id != before.call_id:
-            now = tr("AgentStateDialog", "went on call {call}").format(call=w.call_id)
+            now = QCoreApplication.translate("AgentStateDialog", "went on call {call}").format(call=w.call_id)
         else:
-            now = tr("AgentStateDialog", "is now {state}").format(state=agent_target_text(w.state, w.reason))
-        return tr("AgentStateDialog", "{agent} changed meanwhile: was {was}, {now} since {time}{by}.").format(
-            agent=who, was=was, now=now, time=clock_time(w.since_ms, tz), by=by
-        )
+            now = QCoreApplication.translate("AgentStateDialog", "is now {state}").format(
+                state=agent_target_text(w.state, w.reason)
+            )
+        return QCoreApplication.translate(
+            "AgentStateDialog", "{agent} changed meanwhile: was {was}, {now} since {time}{by}."
+        ).format(agent=who, was=was, now=now, time=clock_time(w.since_ms, tz), by=by)
     return ""
 
 
