@@ -21,6 +21,7 @@ icon in the user's application menu; ``--version`` prints the version.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import math
 import os
@@ -53,6 +54,7 @@ from console.widgets.common.language import (
 )
 from console.widgets.common.texts import translated
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
+from console.widgets.floor.thresholds_dialog import load_alert_settings
 from console.widgets.main_window import APP_TITLE, ORGANIZATION, MainWindow, open_settings
 from console.widgets.wallboard.window import WallboardWindow
 
@@ -202,9 +204,13 @@ def check_args(args: argparse.Namespace) -> None:
 def wallboard_layout(args: argparse.Namespace) -> Layout:
     """The wallboard's layout: --layout checked whole, or the default.
 
+    Its thresholds are the console's (View ▸ Alert thresholds…, in the settings file: --settings or
+    the user's own) wherever the layout's own ``[thresholds]`` leave a limit out.
     Raises LayoutError for a layout file that cannot be used, ValueError for the other options.
     """
     layout = default_layout() if args.layout is None else load_layout(args.layout)
+    console = load_alert_settings(open_settings(args.settings)).thresholds
+    layout = dataclasses.replace(layout, thresholds=layout.thresholds.over(console))
     if args.page is not None and args.page > len(layout.pages):
         raise ValueError(f"--page {args.page}: the layout has {len(layout.pages)} page(s)")
     return layout

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from console.domain.figures.queues import Level, QueueFigures, Thresholds
@@ -170,6 +170,21 @@ class ThresholdConfig:
     today: MetricLimits = MetricLimits()
     queues_today: Mapping[str, MetricLimits] = field(default_factory=dict)
     tile_level: TileLevelRule = TileLevelRule.NOW
+
+    def over(self, base: ThresholdConfig) -> ThresholdConfig:
+        """These limits where set, ``base``'s where not: a layout's thresholds over the console's.
+
+        A queue's limit resolves as this config's for the queue, this config's board-wide one,
+        ``base``'s for the queue, ``base``'s board-wide one, then the domain's default. Today's
+        scale and the tile level rule are this config's (``base`` is on the live scale only).
+        """
+        queues = {
+            qid: self.queues.get(qid, MetricLimits())
+            .over(self.board)
+            .over(base.queues.get(qid, MetricLimits()))
+            for qid in {*self.queues, *base.queues}
+        }
+        return replace(self, board=self.board.over(base.board), queues=queues)
 
     def limits_for(self, figures: QueueFigures, base: Thresholds | None = None) -> MetricLimits:
         """Every limit resolved for one tile's figures (a queue, or the centre total)."""

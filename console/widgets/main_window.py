@@ -27,6 +27,7 @@ the user's own.
 
 from __future__ import annotations
 
+import getpass
 import html
 from pathlib import Path
 
@@ -39,7 +40,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
+    QSystemTrayIcon,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -50,21 +53,29 @@ from console.application.commands import Commands
 from console.application.floor_source import FloorSource
 from console.application.live import LiveFeed
 from console.application.messages import MessageBridge
+from console.domain.alerts import Alert, AlertBook, AlertSettings
 from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
-from console.domain.figures.queues import MetricsConfig
+from console.domain.figures.queues import Level, MetricsConfig
 from console.domain.workspaces import Workspace, workspace_for_role, workspace_named
 from console.widgets.common.diagnostics import DiagnosticsDialog
-from console.widgets.common.fmt import menu_text
+from console.widgets.common.fmt import level_icon, menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
 from console.widgets.common.rowsync import fit_headers
 from console.widgets.common.sign_in import SignIn
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
+from console.widgets.common.throttle import CatchUpThrottle
 from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.alerts_panel import AlertsPanel, alert_detail, alert_text
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import QueueOverview
+from console.widgets.floor.thresholds_dialog import (
+    ThresholdsDialog,
+    load_alert_settings,
+    store_alert_settings,
+)
 from console.widgets.quality.call_history import CallHistoryPanel
 from console.widgets.quality.controller import QualityController
 from console.widgets.quality.review import ReviewPanel
@@ -213,10 +224,12 @@ class MainWindow(QMainWindow):
         # The cases table keeps up only while it can be seen (50,000 rows nobody looks at cost time).
         self.cases.set_in_view(False)
         self.cases_dock.visibilityChanged.connect(self.cases.set_in_view)
+        self._build_alerts()
         self._place_docks()
 
         self.status = FeedStatusBar(feed)
         self.setStatusBar(self.status)
+        self.status.addPermanentWidget(self.alerts_button)
         self.messages.shown.connect(self.status.show_note)
         self.work = WorkController(
             feed,
@@ -368,6 +381,8 @@ class MainWindow(QMainWindow):
         self.workspace_actions[self.workspace].setChecked(True)
         for dock in self._docks():
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.thresholds_action)
         reset = QAction(self.tr("Reset &layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
@@ -486,6 +501,96 @@ class MainWindow(QMainWindow):
         if self.banner.stale:
             title = self.tr("STALE — {title}").format(title=title)
         self.setWindowTitle(title)
+
+    # -- alerts ----------------------------------------------------------------------
+    # The rules are console.domain.alerts.AlertBook's; here the book is fed on the feed clock,
+    # its list shown in the Alerts dock, new alerts notified (tray when there is one), and the
+    # thresholds (View ▸ Alert thresholds…, kept in the settings) handed to the views that colour.
+
+    def _build_alerts(self) -> None:
+        self.alert_settings = load_alert_settings(self.settings)
+        self.alert_book = AlertBook(self.alert_settings)
+        self.alerts = AlertsPanel()
+        self.alerts_dock = self._dock(self.tr("Alerts"), "alertsDock", self.alerts)
+        self.alerts.acknowledgeRequested.connect(self.acknowledge_alerts)
+        self.alerts_button = QPushButton()
+        self.alerts_button.setObjectName("alertsButton")
+        self.alerts_button.setFlat(True)
+        self.alerts_button.setToolTip(self.tr("Active alerts not acknowledged yet: show the Alerts list"))
+        self.alerts_button.clicked.connect(self.show_alerts_dock)
+        self.thresholds_action = QAction(self.tr("Alert &thresholds…"), self)
+        self.thresholds_action.triggered.connect(self.edit_thresholds)
+        self.tray: QSystemTrayIcon | None = None
+        self.notifications: list[tuple[str, str]] = []  # (title, text) of each notification, newest last
+        self._apply_alert_settings(self.alert_settings)
+        self._alert_throttle = CatchUpThrottle(self.feed, lambda _changes: self.check_alerts(), parent=self)
+        self.feed.floorUpdated.connect(self._alert_throttle.on_floor_updated)
+        self.feed.clockTicked.connect(lambda: self._alert_throttle.tick(self.check_alerts))
+        self._show_alerts()
+
+    def _apply_alert_settings(self, settings: AlertSettings) -> None:
+        self.alert_settings = settings
+        self.alert_book.set_settings(settings)
+        self.queues.set_thresholds(settings.thresholds)
+        self.agents.set_state_limits(self.alert_book.state_limits)
+
+    def edit_thresholds(self) -> ThresholdsDialog:
+        """View ▸ Alert thresholds…: edited limits apply at once and are saved in the settings."""
+        dialog = ThresholdsDialog(self.alert_settings, list(self.feed.state.queues.values()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_alert_settings(dialog.result_settings()))
+        dialog.open()
+        return dialog
+
+    def set_alert_settings(self, settings: AlertSettings) -> None:
+        store_alert_settings(self.settings, settings)
+        self._apply_alert_settings(settings)
+        self.check_alerts()
+        self.messages.show(self.tr("Alert thresholds saved"))
+
+    def check_alerts(self) -> None:
+        """Bring the alerts up to date with the floor (after a batch, on a clock tick)."""
+        observed = self.alert_book.observe_floor(self.feed.state, self.config)
+        if observed.changed:
+            self._show_alerts()
+        if observed.raised:
+            self._notify(observed.raised)
+
+    def acknowledge_alerts(self, ids: list[int]) -> None:
+        status = getattr(self.feed, "status", None)
+        who = getattr(status, "user", None) or getpass.getuser()
+        at = self.feed.feed_clock_ms() or 0
+        if any([self.alert_book.acknowledge(i, str(who), at) for i in ids]):
+            self._show_alerts()
+
+    def show_alerts_dock(self) -> None:
+        self.alerts_dock.show()
+        self.alerts_dock.raise_()
+
+    def _show_alerts(self) -> None:
+        self.alerts.show_alerts(self.alert_book.alerts, self.feed.state.centre.timezone or None)
+        nagging = self.alert_book.nagging
+        title = self.tr("Alerts ({n})").format(n=nagging) if nagging else self.tr("Alerts")
+        self.alerts_dock.setWindowTitle(title)
+        self.alerts_button.setText(self.tr("Alerts: {n}").format(n=nagging))
+        self.alerts_button.setIcon(level_icon(Level.CRITICAL) if nagging else level_icon(Level.OK))
+        self.alerts_button.setVisible(bool(self.alert_book.alerts))
+
+    def _notify(self, raised: list[Alert]) -> None:
+        first = raised[0]
+        subject = first.name or first.subject_id
+        title = self.tr("Critical: {what}").format(what=alert_text(first))
+        text = self.tr("{subject}: {detail}").format(subject=subject, detail=alert_detail(first))
+        if len(raised) > 1:
+            text += "\n" + self.tr("and {n} more").format(n=len(raised) - 1)
+        self.notifications.append((title, text))
+        if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(level_icon(Level.CRITICAL), self)
+            self.tray.setToolTip(app_title())
+            self.tray.messageClicked.connect(self.show_alerts_dock)
+            self.tray.show()
+        if self.tray is not None:
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10_000)
 
     # -- layout persistence ----------------------------------------------------------
 
@@ -656,6 +761,7 @@ class MainWindow(QMainWindow):
             self.actions_today_dock,
             self.review_dock,
             self.history_dock,
+            self.alerts_dock,
         ]
 
     def _place_docks(self) -> None:
@@ -675,7 +781,7 @@ class MainWindow(QMainWindow):
                 self.addDockWidget(right, dock)
             self.splitDockWidget(self.cases_dock, self.actions_today_dock, Qt.Orientation.Vertical)
             self.splitDockWidget(self.cases_dock, self.agents_dock, Qt.Orientation.Horizontal)
-            for dock in (self.waiting_dock, self.breaches_dock):
+            for dock in (self.waiting_dock, self.breaches_dock, self.alerts_dock):
                 self.tabifyDockWidget(self.actions_today_dock, dock)
             self.addDockWidget(bottom, self.review_dock)
             self.tabifyDockWidget(self.review_dock, self.history_dock)
@@ -686,18 +792,18 @@ class MainWindow(QMainWindow):
             for dock in self._docks():
                 self.addDockWidget(right, dock)
             self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
-            for dock in (self.cases_dock, self.waiting_dock, self.actions_today_dock):
+            for dock in (self.cases_dock, self.waiting_dock, self.actions_today_dock, self.alerts_dock):
                 self.tabifyDockWidget(self.breaches_dock, dock)
             self.addDockWidget(bottom, self.review_dock)
             self.tabifyDockWidget(self.review_dock, self.history_dock)
-            hidden = (self.cases_dock, self.waiting_dock, self.actions_today_dock)
+            hidden = (self.cases_dock, self.waiting_dock, self.actions_today_dock, self.alerts_dock)
             front = (self.review_dock, self.breaches_dock)
         else:
             # Agents on the right; below them breaches, waiting calls, cases and actions, tabbed.
             for dock in self._docks():
                 self.addDockWidget(right, dock)
             self.splitDockWidget(self.agents_dock, self.breaches_dock, Qt.Orientation.Vertical)
-            for dock in (self.waiting_dock, self.cases_dock, self.actions_today_dock):
+            for dock in (self.alerts_dock, self.waiting_dock, self.cases_dock, self.actions_today_dock):
                 self.tabifyDockWidget(self.breaches_dock, dock)
             self.addDockWidget(bottom, self.review_dock)
             self.tabifyDockWidget(self.review_dock, self.history_dock)

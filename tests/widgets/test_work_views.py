@@ -993,6 +993,7 @@ def test_the_new_docks_and_columns_are_saved_with_the_layout(
         first.dockWidgetArea(d) for d in (first.cases_dock, first.waiting_dock, first.actions_today_dock)
     ] == [Qt.DockWidgetArea.RightDockWidgetArea] * 3
     assert set(first.tabifiedDockWidgets(first.breaches_dock)) == {
+        first.alerts_dock,
         first.cases_dock,
         first.waiting_dock,
         first.actions_today_dock,

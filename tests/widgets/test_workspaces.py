@@ -69,7 +69,7 @@ def test_each_workspace_shows_its_docks_at_1366_by_768(qtbot: QtBot, tmp_path: P
     window = laptop_window(qtbot, tmp_path / "layout.ini")
     assert current(window) is Workspace.FLOOR  # no role: the floor
     assert window.workspace_actions[Workspace.FLOOR].isChecked()
-    floor_docks = {"agentsDock", "breachesDock", "waitingCallsDock", "casesDock", "auditDock"}
+    floor_docks = {"agentsDock", "breachesDock", "waitingCallsDock", "casesDock", "auditDock", "alertsDock"}
     assert shown(window) == floor_docks
     assert {"agentsDock", "breachesDock"} <= in_front(window)
     # Every queue and the centre total without scrolling: 6 queues in the bank scenario.
@@ -81,7 +81,14 @@ def test_each_workspace_shows_its_docks_at_1366_by_768(qtbot: QtBot, tmp_path: P
     window.workspace_actions[Workspace.WORK].trigger()
     settle(qtbot, window)
     assert current(window) is Workspace.WORK
-    assert shown(window) == {"agentsDock", "casesDock", "auditDock", "waitingCallsDock", "breachesDock"}
+    assert shown(window) == {
+        "agentsDock",
+        "casesDock",
+        "auditDock",
+        "waitingCallsDock",
+        "breachesDock",
+        "alertsDock",
+    }
     assert {"agentsDock", "casesDock", "auditDock"} <= in_front(window)
     right = Qt.DockWidgetArea.RightDockWidgetArea
     assert window.dockWidgetArea(window.cases_dock) == window.dockWidgetArea(window.agents_dock) == right

@@ -13,6 +13,7 @@ gateway's own day figures, through ``metrics``) agree. Windows:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -305,12 +306,30 @@ STATE_LIMITS_S: dict[str, tuple[float, float]] = {
 }
 
 
-def time_in_state_level(state: AgentState, reason: str | None, seconds: float) -> Level:
-    key = f"{state.value}:{reason}" if state is AgentState.NOT_READY and reason else state.value
-    limits = STATE_LIMITS_S.get(key) or STATE_LIMITS_S.get(state.value)
-    if limits is None:
+def state_limit_key(state: AgentState, reason: str | None) -> str:
+    """The key of ``STATE_LIMITS_S`` for a state (and not-ready reason): ``not_ready:break``, ``on_call``."""
+    return f"{state.value}:{reason}" if state is AgentState.NOT_READY and reason else state.value
+
+
+def state_limits_of(
+    state: AgentState, reason: str | None, limits: Mapping[str, tuple[float, float]] | None = None
+) -> tuple[float, float] | None:
+    """The (warning, critical) seconds for a state and reason: the reason's, else the state's; None: none."""
+    table = STATE_LIMITS_S if limits is None else limits
+    return table.get(state_limit_key(state, reason)) or table.get(state.value)
+
+
+def time_in_state_level(
+    state: AgentState,
+    reason: str | None,
+    seconds: float,
+    limits: Mapping[str, tuple[float, float]] | None = None,
+) -> Level:
+    """The level of ``seconds`` in a state; ``limits``: a table like ``STATE_LIMITS_S`` (the default)."""
+    found = state_limits_of(state, reason, limits)
+    if found is None:
         return Level.OK
-    warning, critical = limits
+    warning, critical = found
     if seconds >= critical:
         return Level.CRITICAL
     if seconds >= warning:

@@ -52,7 +52,7 @@ from console.domain.assignment import over_case_limit
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import Agent, AgentState
-from console.domain.figures.queues import STATE_LIMITS_S, Level, time_in_state_level
+from console.domain.figures.queues import STATE_LIMITS_S, Level, state_limits_of, time_in_state_level
 from console.domain.flags import agents_with_open_flags
 from console.widgets.common.combos import refill as _refill
 from console.widgets.common.combos import select_data as _select_data
@@ -136,6 +136,8 @@ class AgentBoardModel(CellTableModel):
         self._queue_names: dict[str, str] = {}
         self._case_limit = source.state.centre.case_limit
         self._time_cells: dict[str, Cell] = {}  # by agent id; cleared on every tick and update
+        # How long a state may last (the console's alert thresholds over the domain's table).
+        self.state_limits: dict[str, tuple[float, float]] = dict(STATE_LIMITS_S)
         # Cells formatted so far, by agent id, with the row they were formatted from (valid while
         # that very row is the agent's): filled as views ask, never for rows nobody looks at.
         self._cells: dict[str, tuple[tuple[Any, ...], list[Cell | None]]] = {}
@@ -192,6 +194,11 @@ class AgentBoardModel(CellTableModel):
     def _tick_times(self) -> None:
         self._time_cells.clear()
         self.rows.emit_column(Col.TIME)
+
+    def set_state_limits(self, limits: dict[str, tuple[float, float]]) -> None:
+        """How long each state (and not-ready reason) may last before its time reads warning, critical."""
+        self.state_limits = dict(limits)
+        self._tick_times()
 
     def _row(self, a: Agent) -> tuple[object, ...]:
         """The agent's row: per column the raw values its cell is formatted from, then hidden data."""
@@ -289,7 +296,7 @@ class AgentBoardModel(CellTableModel):
         if since is None or now is None:
             return Cell(DASH, sort=-1.0)
         seconds = max(0.0, (now - since) / 1000.0)
-        level = time_in_state_level(state, reason, seconds)
+        level = time_in_state_level(state, reason, seconds, self.state_limits)
         what = reason_label(reason) if state is AgentState.NOT_READY and reason else state_label(state)
         if level is Level.OK:
             return Cell(duration(seconds), sort=seconds)
@@ -304,11 +311,9 @@ class AgentBoardModel(CellTableModel):
             )
         return Cell(duration(seconds), level, tip, seconds)
 
-    @staticmethod
-    def _limit(state: AgentState, reason: str | None, level: Level) -> float | None:
-        # Only to quote the domain's limit in the tooltip; the level itself is the domain's.
-        key = f"{state.value}:{reason}" if state is AgentState.NOT_READY and reason else state.value
-        limits = STATE_LIMITS_S.get(key) or STATE_LIMITS_S.get(state.value)
+    def _limit(self, state: AgentState, reason: str | None, level: Level) -> float | None:
+        # Only to quote the limit in the tooltip; the level itself is the domain's.
+        limits = state_limits_of(state, reason, self.state_limits)
         if limits is None:
             return None
         return limits[1] if level is Level.CRITICAL else limits[0]
@@ -544,6 +549,10 @@ class AgentBoard(QWidget):
     @property
     def view(self) -> QTableView:
         return self._view
+
+    def set_state_limits(self, limits: dict[str, tuple[float, float]]) -> None:
+        """The time-in-state limits the board colours by (the console's alert thresholds)."""
+        self._model.set_state_limits(limits)
 
     def set_team_filter(self, team: str | None) -> None:
         self._proxy.set_team(team)

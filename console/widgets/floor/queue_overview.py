@@ -30,12 +30,9 @@ from console.domain.figures.queues import (
     Level,
     MetricsConfig,
     QueueFigures,
-    Thresholds,
-    abandon_level,
     interval_start_ms,
-    sl_level,
-    wait_level,
 )
+from console.domain.wallboard import Metric, MetricLimits, ThresholdConfig, default_limits, level_of
 from console.widgets.common.fmt import clock_time, duration, percent
 from console.widgets.common.rowsync import EMPTY, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.common.throttle import CatchUpThrottle
@@ -141,7 +138,10 @@ class QueueOverviewModel(CellTableModel):
             self.set_header_tip(col, tip)
         self._source = source
         self.config = MetricsConfig()
-        self.thresholds = Thresholds()  # the domain's defaults; tooltips quote the same numbers
+        # The console's thresholds (View ▸ Alert thresholds; the domain's defaults where unset): the
+        # same the alerts and, by default, the wall display use. Tooltips quote the limits.
+        self.thresholds = ThresholdConfig()
+        self._limits: dict[tuple[str, float, float], tuple[MetricLimits, MetricLimits]] = {}
         self.figures: list[QueueFigures] = []  # as last computed, for anyone who wants the raw numbers
         self._live = LiveQueueFigures()
         self._by_id: dict[str, QueueFigures] = {}
@@ -159,6 +159,21 @@ class QueueOverviewModel(CellTableModel):
     def set_config(self, config: MetricsConfig) -> None:
         self.config = config
         self.refresh()
+
+    def set_thresholds(self, thresholds: ThresholdConfig) -> None:
+        """The limits the cells are coloured by (board-wide and per queue)."""
+        self.thresholds = thresholds
+        self._limits.clear()
+        self.refresh()
+
+    def limits(self, f: QueueFigures) -> tuple[MetricLimits, MetricLimits]:
+        """A row's limits in force, and the domain's defaults for it (the tooltips word them apart)."""
+        key = (f.queue_id, f.sl_target_pct, f.sl_threshold_s)
+        found = self._limits.get(key)
+        if found is None:
+            found = (self.thresholds.limits_for(f), default_limits(f.sl_target_pct, f.sl_threshold_s))
+            self._limits[key] = found
+        return found
 
     def sl_definition(self) -> SlDefinition:
         """The definition in force: the user's choice, or the centre's own."""
@@ -293,7 +308,7 @@ class QueueOverviewModel(CellTableModel):
 
     def _wait(self, f: QueueFigures) -> Cell:
         """The longest-wait cell: it grows with the clock, so it is made when a view asks."""
-        wait = wait_level(f.longest_wait_s, f.sl_threshold_s, self.thresholds)
+        wait = level_of(Metric.LONGEST_WAIT, f.longest_wait_s, self.limits(f)[0].longest_wait)
         return Cell(
             duration(f.longest_wait_s),
             wait,
@@ -303,12 +318,13 @@ class QueueOverviewModel(CellTableModel):
         )
 
     def _row(self, f: QueueFigures) -> tuple[object, ...]:
-        t = self.thresholds
+        limits = self.limits(f)[0]
         total = f.is_total
         today = f.today
-        abandon = abandon_level(today.abandon_pct, t)
+        abandon = level_of(Metric.ABANDON, today.abandon_pct, limits.abandon)
         rolling = f.rolling
-        abandon_rolling = abandon_level(rolling.abandon_pct, t)
+        abandon_rolling = level_of(Metric.ABANDON, rolling.abandon_pct, limits.abandon)
+        waiting = level_of(Metric.WAITING, float(f.waiting), limits.waiting)
         name = self.tr("Centre total") if total else f.name
         target = self.tr("{pct}% in {secs} s").format(pct=_num(f.sl_target_pct), secs=_num(f.sl_threshold_s))
         staff = f.staff
@@ -316,7 +332,8 @@ class QueueOverviewModel(CellTableModel):
             Cell(name, tip=self.tr("All queues") if total else f.queue_id, bold=total),
             Cell(
                 str(f.waiting),
-                tip="" if total else self.tr("Most waiting at once today: {n}").format(n=today.max_waiting),
+                waiting,
+                self._waiting_tip(f, waiting, limits),
                 sort=f.waiting,
                 bold=total,
             ),
@@ -333,7 +350,7 @@ class QueueOverviewModel(CellTableModel):
             Cell(
                 percent(today.abandon_pct),
                 abandon,
-                self._abandon_tip(today.abandon_pct, abandon),
+                self._abandon_tip(today.abandon_pct, abandon, limits),
                 _key(today.abandon_pct),
                 bold=total,
             ),
@@ -350,7 +367,7 @@ class QueueOverviewModel(CellTableModel):
             Cell(
                 percent(rolling.abandon_pct),
                 abandon_rolling,
-                self._abandon_tip(rolling.abandon_pct, abandon_rolling),
+                self._abandon_tip(rolling.abandon_pct, abandon_rolling, limits),
                 _key(rolling.abandon_pct),
                 bold=total,
             ),
@@ -375,16 +392,30 @@ class QueueOverviewModel(CellTableModel):
         return Cell(str(value), sort=value, bold=bold)
 
     def _sl(self, sl: float | None, f: QueueFigures, bold: bool) -> Cell:
-        level = sl_level(sl, f.sl_target_pct, self.thresholds)
+        limits, defaults = self.limits(f)
+        mine, default = limits.service_level, defaults.service_level
+        level = level_of(Metric.SERVICE_LEVEL, sl, mine)
         target = _num(f.sl_target_pct) + "%"
         if sl is None:
             tip = self.tr("No calls counted yet")
+        elif level is Level.CRITICAL and mine.critical != default.critical:
+            tip = self.tr("Service level {sl} is below the critical limit of {limit}%").format(
+                sl=percent(sl), limit=_num(mine.critical or 0.0)
+            )
         elif level is Level.CRITICAL:
             tip = self.tr("Service level {sl} is more than {pts} points below the {target} target").format(
-                sl=percent(sl), pts=_num(self.thresholds.sl_critical_below_target_pts), target=target
+                sl=percent(sl), pts=_num(f.sl_target_pct - (mine.critical or 0.0)), target=target
+            )
+        elif level is Level.WARNING and mine.warning != default.warning:
+            tip = self.tr("Service level {sl} is below the warning limit of {limit}%").format(
+                sl=percent(sl), limit=_num(mine.warning or 0.0)
             )
         elif level is Level.WARNING:
             tip = self.tr("Service level {sl} is below the {target} target").format(
+                sl=percent(sl), target=target
+            )
+        elif sl < f.sl_target_pct:
+            tip = self.tr("Service level {sl} is below the {target} target, within its limits").format(
                 sl=percent(sl), target=target
             )
         else:
@@ -395,9 +426,20 @@ class QueueOverviewModel(CellTableModel):
 
     def _wait_tip(self, f: QueueFigures, level: Level) -> str:
         wait, threshold = duration(f.longest_wait_s), _num(f.sl_threshold_s)
+        limits, defaults = self.limits(f)
+        mine, default = limits.longest_wait, defaults.longest_wait
+        if level is Level.CRITICAL and mine.critical != default.critical:
+            return self.tr("Longest wait {wait} is past the critical limit of {limit}").format(
+                wait=wait, limit=duration(mine.critical)
+            )
         if level is Level.CRITICAL:
+            times = (mine.critical or 0.0) / f.sl_threshold_s if f.sl_threshold_s else 0.0
             return self.tr("Longest wait {wait} is more than {times}× the {threshold} s threshold").format(
-                wait=wait, times=_num(self.thresholds.wait_critical_x_threshold), threshold=threshold
+                wait=wait, times=_num(times), threshold=threshold
+            )
+        if level is Level.WARNING and mine.warning != default.warning:
+            return self.tr("Longest wait {wait} is past the warning limit of {limit}").format(
+                wait=wait, limit=duration(mine.warning)
             )
         if level is Level.WARNING:
             return self.tr("Longest wait {wait} is past the {threshold} s service-level threshold").format(
@@ -407,11 +449,24 @@ class QueueOverviewModel(CellTableModel):
             return self.tr("No call waiting")
         return ""
 
-    def _abandon_tip(self, pct: float | None, level: Level) -> str:
+    def _waiting_tip(self, f: QueueFigures, level: Level, limits: MetricLimits) -> str:
+        most = "" if f.is_total else self.tr("Most waiting at once today: {n}").format(n=f.today.max_waiting)
         if level is Level.CRITICAL:
-            limit = self.thresholds.abandon_critical_pct
+            past = self.tr("{n} waiting: past the critical limit of {limit}")
+            limit = limits.waiting.critical
         elif level is Level.WARNING:
-            limit = self.thresholds.abandon_warning_pct
+            past = self.tr("{n} waiting: past the warning limit of {limit}")
+            limit = limits.waiting.warning
+        else:
+            return most
+        text = past.format(n=f.waiting, limit=_num(limit or 0.0))
+        return f"{text}\n{most}" if most else text
+
+    def _abandon_tip(self, pct: float | None, level: Level, limits: MetricLimits) -> str:
+        if level is Level.CRITICAL:
+            limit = limits.abandon.critical or 0.0
+        elif level is Level.WARNING:
+            limit = limits.abandon.warning or 0.0
         else:
             return ""
         return self.tr("Abandon rate {rate} is above {limit}%").format(rate=percent(pct), limit=_num(limit))
@@ -477,6 +532,10 @@ class QueueOverview(QWidget):
         """Interval width and SL definition chosen by the user (None definition: the centre's)."""
         self._model.set_config(config)
         self._update_caption()
+
+    def set_thresholds(self, thresholds: ThresholdConfig) -> None:
+        """The console's thresholds (board-wide and per queue) the cells are coloured by."""
+        self._model.set_thresholds(thresholds)
 
     def _update_caption(self, *_: object) -> None:
         text = self._model.caption()
