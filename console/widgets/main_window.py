@@ -724,7 +724,13 @@ class MainWindow(QMainWindow):
         review queue to a third of a 768-pixel screen.)
         """
         self.charts.setVisible(self.workspace is Workspace.FLOOR)
-        # The central widget's minimum follows now, before the docks move in beside it.
+        # The central widget's minimum follows now, before the docks move in beside it. A splitter
+        # is only told that a child came or went while it is on screen: before the first show the
+        # central layout would keep the splitter's minimum with the charts' 750 px in it (its
+        # cached size hints are cleared by updateGeometry, not by invalidating the layout), and
+        # the Work workspace restored at start-up, that and the two docks side by side, would
+        # open some 400 px wider than asked.
+        self.splitter.updateGeometry()
         central = self.centralWidget()
         for layout in (central.layout() if central is not None else None, self.layout()):
             if layout is not None:
