@@ -136,6 +136,8 @@ def test_each_workspace_keeps_its_own_layout_and_the_choice_persists(qtbot: QtBo
 
     again = MainWindow(driven_source(), settings_path=settings)
     qtbot.addWidget(again)
+    # Restored as saved on a screen that holds it (the offscreen screen, 800 px, would shrink it).
+    again.resize(*LAPTOP)
     again.show()
     qtbot.waitExposed(again)
     settle(qtbot, again)
