@@ -703,8 +703,10 @@ class CasesPanel(QWidget):
         self.assignee_combo.setObjectName("caseAssigneeFilter")
         self.deadline_combo = QComboBox(self)
         self.deadline_combo.setObjectName("caseDeadlineFilter")
-        for combo in (self.queue_combo, self.status_combo, self.assignee_combo, self.deadline_combo):
+        for combo in (self.queue_combo, self.status_combo, self.assignee_combo):
             shrinkable(combo, 6)
+        # Its row has room for its few fixed choices whole ("Any deadline", "Breached or at risk").
+        self.deadline_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.assignee_combo.setMaxVisibleItems(20)
         self.status_combo.addItem(self.tr("All statuses"), None)
         for status in _OPEN_STATUSES:
@@ -775,7 +777,7 @@ class CasesPanel(QWidget):
             top.addWidget(w, 1)
         second = QHBoxLayout()
         second.setContentsMargins(0, 0, 0, 0)
-        second.addWidget(self.deadline_combo, 1)
+        second.addWidget(self.deadline_combo)
         second.addWidget(self.at_risk_label)
         second.addWidget(self.at_risk_spin)
         second.addWidget(self.search_edit, 2)
