@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QSystemTrayIcon,
     QTableView,
     QTabWidget,
@@ -67,6 +68,7 @@ from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_e
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.common.throttle import CatchUpThrottle
 from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.agent_board import Col as AgentCol
 from console.widgets.floor.alerts_panel import AlertsPanel, alert_detail, alert_text
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
@@ -78,11 +80,11 @@ from console.widgets.floor.thresholds_dialog import (
 )
 from console.widgets.quality.call_history import CallHistoryPanel
 from console.widgets.quality.controller import QualityController
-from console.widgets.quality.review import ReviewPanel
+from console.widgets.quality.review import FlagCol, ReviewPanel
 from console.widgets.work.actions_today import ActionsTodayPanel
-from console.widgets.work.cases_panel import CasesPanel
+from console.widgets.work.cases_panel import CaseCol, CasesPanel
 from console.widgets.work.controller import WorkController
-from console.widgets.work.waiting_calls import WaitingCallsPanel
+from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel
 
 APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
@@ -253,6 +255,13 @@ class MainWindow(QMainWindow):
         # A gateway of its own (--feed): sign in when there is no token or the gateway refuses it.
         self.sign_in = SignIn(feed, self.settings, self) if sign_in and isinstance(feed, LiveFeed) else None
         self._build_menus()
+
+        # Every column title whole, with room for the sort arrow (the tables enable sorting after
+        # sizing their columns, and the arrow's room only counts from then on).
+        for header in self._headers().values():
+            view = header.parentWidget()
+            if isinstance(view, QTableView):
+                fit_headers(view)
 
         self.resize(*DEFAULT_SIZE)
         # Docks only take sizes once the window is laid out: the default sizes wait for the first show.
@@ -830,7 +839,13 @@ class MainWindow(QMainWindow):
         review queue to a third of a 768-pixel screen.)
         """
         self.charts.setVisible(self.workspace is Workspace.FLOOR)
-        # The central widget's minimum follows now, before the docks move in beside it.
+        # The central widget's minimum follows now, before the docks move in beside it. A splitter
+        # is only told that a child came or went while it is on screen: before the first show the
+        # central layout would keep the splitter's minimum with the charts' 750 px in it (its
+        # cached size hints are cleared by updateGeometry, not by invalidating the layout), and
+        # the Work workspace restored at start-up, that and the two docks side by side, would
+        # open some 400 px wider than asked.
+        self.splitter.updateGeometry()
         central = self.centralWidget()
         for layout in (central.layout() if central is not None else None, self.layout()):
             if layout is not None:
@@ -842,18 +857,57 @@ class MainWindow(QMainWindow):
         self._place_docks()
         self._apply_default_sizes()
 
+    def _key_room(self, view: QTableView, last: int) -> int:
+        """The width a table's panel needs to show its columns up to ``last`` (logical) whole.
+
+        The columns as they are (their default widths, or the user's), the table's frame and
+        vertical scroll bar, and the panel's margins.
+        """
+        header = view.horizontalHeader()
+        size = header.sectionSize(last)
+        if header.stretchLastSection() and header.visualIndex(last) == header.count() - 1:
+            # Stretched to fill whatever room there is: its own need is its title's and its texts'.
+            size = max(view.sizeHintForColumn(last), header.sectionSizeHint(last) + 8)
+        columns = header.sectionPosition(last) + size
+        bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+        room = columns + 2 * view.frameWidth() + bar + 2
+        parent = view.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            panel_layout = parent.layout()
+            if panel_layout is not None:
+                margins = panel_layout.contentsMargins()
+                room += margins.left() + margins.right()
+            parent = parent.parentWidget()
+        return room
+
+    def _dock_widths(self) -> dict[QDockWidget, int]:
+        """What each dock on the right needs for its key columns (who, state, the call; the case,
+        how urgent, who has it; the waiting call, its wait, the caller)."""
+        return {
+            self.agents_dock: self._key_room(self.agents.view, AgentCol.CALL),
+            self.cases_dock: self._key_room(self.cases.view, CaseCol.FIRST_RESPONSE),
+            self.waiting_dock: self._key_room(self.waiting.view, CallCol.CALLER),
+        }
+
     def _apply_default_sizes(self) -> None:
         width, height = self.width(), self.height()
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        needs = self._dock_widths()
         if self.workspace is Workspace.WORK:
+            share = width * 3 // 10
             self.resizeDocks(
-                [self.cases_dock, self.agents_dock], [width * 3 // 10, width * 3 // 10], horizontal
+                [self.cases_dock, self.agents_dock],
+                [max(share, needs[self.cases_dock]), max(share, needs[self.agents_dock])],
+                horizontal,
             )
             self.resizeDocks(
                 [self.cases_dock, self.actions_today_dock], [height * 3 // 5, height * 2 // 5], vertical
             )
         else:
-            self.resizeDocks([self.agents_dock], [max(420, width * 3 // 10)], horizontal)
+            # The agents and the docks tabbed below them share one width: the widest need.
+            below = [dock for dock in needs if dock is not self.agents_dock and not dock.isHidden()]
+            right = max(420, width * 3 // 10, needs[self.agents_dock], *(needs[d] for d in below))
+            self.resizeDocks([self.agents_dock], [right], horizontal)
             self.resizeDocks(
                 [self.agents_dock, self.breaches_dock], [height * 3 // 5, height * 2 // 5], vertical
             )
@@ -862,6 +916,16 @@ class MainWindow(QMainWindow):
         layout = self.layout()
         if layout is not None:
             layout.activate()  # the docks take their sizes now: the splitter below sees what is left
+        if self.workspace is Workspace.QUALITY:
+            # The review queue's table wide enough for what was flagged and how badly; the rest
+            # for the flag's details.
+            inner = self.review.splitter
+            total = sum(inner.sizes())
+            table = min(
+                max(total * 3 // 5, self._key_room(self.review.view, FlagCol.CATEGORY)), total * 3 // 4
+            )
+            if total > 0:
+                inner.setSizes([table, total - table])
         # The queue table as tall as its rows (six queues and the total, at least), the charts the rest.
         view = self.queues.view
         rows = max(7, len(self.feed.state.queues) + 1)

@@ -68,6 +68,7 @@ from console.widgets.wallboard.tiles import (
     WallTile,
 )
 from console.widgets.wallboard.window import WallboardWindow
+from tests.helpers.fit import text_width
 from tests.helpers.floor_sources import FakeLive, driven_source
 from tests.helpers.gateway import START, GatewayThread, make_config, token
 from tests.helpers.network import FAST, free_port
@@ -203,10 +204,8 @@ def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
 def measured_fits(label: FitLabel) -> bool:
     """The label's text fits its rectangle in its font: advance and ink, and the line's height."""
     fm = QFontMetrics(label.font())
-    text = label.text()
-    wide = max(fm.horizontalAdvance(text), fm.boundingRect(text).width())
     rect = label.contentsRect()
-    return wide <= rect.width() and fm.height() <= rect.height()
+    return text_width(label.font(), label.text()) <= rect.width() and fm.height() <= rect.height()
 
 
 def assert_nothing_clipped(board: WallboardWindow) -> None:

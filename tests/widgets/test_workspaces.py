@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 from pytestqt.qtbot import QtBot
@@ -11,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from console.application.live import LiveFeed
 from console.domain.permissions import Role
 from console.domain.workspaces import Workspace
-from console.widgets.main_window import MainWindow
+from console.widgets.main_window import DEFAULT_SIZE, LAYOUT_VERSION, MainWindow
 from tests.helpers.consoles import Consoles
 from tests.helpers.floor_sources import driven_source
 from tests.helpers.gateway import GatewayThread, make_config
@@ -142,6 +143,8 @@ def test_each_workspace_keeps_its_own_layout_and_the_choice_persists(qtbot: QtBo
 
     again = MainWindow(driven_source(), settings_path=settings)
     qtbot.addWidget(again)
+    # Restored as saved on a screen that holds it (the offscreen screen, 800 px, would shrink it).
+    again.resize(*LAPTOP)
     again.show()
     qtbot.waitExposed(again)
     settle(qtbot, again)
@@ -183,3 +186,26 @@ def test_the_signed_in_role_picks_the_first_workspace(
         qtbot.waitUntil(lambda: role_of(again) == "manager", timeout=15_000)
         QApplication.processEvents()
         assert current(again) is Workspace.QUALITY
+
+
+@pytest.mark.parametrize("workspace", list(Workspace))
+def test_each_workspace_opens_at_the_asked_size(qtbot: QtBot, tmp_path: Path, workspace: Workspace) -> None:
+    """The workspace saved last, restored at start-up, opens as wide as asked (and may be narrower).
+
+    Work once opened some 400 px wider: its docks moved in beside a central widget whose minimum
+    still counted the charts it hides.
+    """
+    settings = tmp_path / "layout.ini"
+    settings.write_text(f"[layout]\nversion={LAYOUT_VERSION}\n[workspace]\ncurrent={workspace.value}\n")
+    window = MainWindow(driven_source(), settings_path=settings, save_on_close=False)
+    qtbot.addWidget(window)
+    assert current(window) is workspace
+    assert window.width() == DEFAULT_SIZE[0]
+    window.resize(*LAPTOP)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    assert (window.width(), window.height()) == LAPTOP
+    assert window.minimumSizeHint().width() <= LAPTOP[0]
+    assert window.minimumWidth() <= LAPTOP[0]
+    window.close()

@@ -56,6 +56,7 @@ from console.domain.figures.queues import STATE_LIMITS_S, Level, state_limits_of
 from console.domain.flags import agents_with_open_flags
 from console.widgets.common.combos import refill as _refill
 from console.widgets.common.combos import select_data as _select_data
+from console.widgets.common.combos import shrinkable
 from console.widgets.common.dnd import CASES_MIME, cases_from_mime
 from console.widgets.common.fmt import DASH, STATE_COLORS, duration, reason_label, state_label
 from console.widgets.common.rowsync import (
@@ -471,11 +472,15 @@ class AgentBoard(QWidget):
         self.state_combo = QComboBox(self)
         self.state_combo.setObjectName("agentStateFilter")
         for combo in (self.team_combo, self.queue_combo, self.state_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            shrinkable(combo, 4)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("agentSearch")
         self.search_edit.setPlaceholderText(self.tr("Search name or id"))
         self.search_edit.setClearButtonEnabled(True)
+        # The filters give way before the search box does: never down to "S…" in a narrow dock.
+        self.search_edit.setMinimumWidth(
+            self.search_edit.fontMetrics().horizontalAdvance(self.search_edit.placeholderText()) + 40
+        )
         self.state_combo.addItem(self.tr("All states"), None)
         for s in STATE_ORDER:
             self.state_combo.addItem(state_label(s), s.value)
@@ -489,11 +494,11 @@ class AgentBoard(QWidget):
         size_columns(
             self._view,
             (
-                (Col.AGENT, 130),
-                (Col.STATE, 92),
+                (Col.AGENT, 120),
+                (Col.STATE, 104),
                 (Col.REASON, 100),
                 (Col.TIME, 84),
-                (Col.CALL, 76),
+                (Col.CALL, 86),
                 (Col.QUEUE, 150),
                 (Col.CASES, 76),
                 (Col.TEAM, 170),
@@ -501,6 +506,8 @@ class AgentBoard(QWidget):
             ),
             default=90,
         )
+        # The reason after the call: who, state, for how long and on what call fit a narrow dock.
+        header.moveSection(header.visualIndex(Col.REASON), header.visualIndex(Col.CALL))
         header.setSortIndicatorClearable(True)  # a third click returns to the floor's own order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._view.setSortingEnabled(True)
@@ -516,10 +523,10 @@ class AgentBoard(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.team_combo)
-        bar.addWidget(self.queue_combo)
-        bar.addWidget(self.state_combo)
-        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.team_combo, 1)
+        bar.addWidget(self.queue_combo, 1)
+        bar.addWidget(self.state_combo, 1)
+        bar.addWidget(self.search_edit, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)

@@ -328,7 +328,12 @@ class ReviewPanel(QWidget):
                 (FlagCol.FLAGGED_AT, 80),
                 (FlagCol.STATUS, 80),
                 (FlagCol.SEVERITY, 80),
-                (FlagCol.CATEGORY, 170),
+                # The longest category whole ("Compliance and required disclosures"), in any language.
+                (
+                    FlagCol.CATEGORY,
+                    max(self._view.fontMetrics().horizontalAdvance(category_label(c)) for c in FlagCategory)
+                    + 16,
+                ),
                 (FlagCol.AGENT, 140),
                 (FlagCol.TEAM, 120),
                 (FlagCol.QUEUE, 110),

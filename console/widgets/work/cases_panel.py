@@ -88,7 +88,7 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import Case, CaseStatus
 from console.domain.figures.queues import Level
-from console.widgets.common.combos import refill, select_data
+from console.widgets.common.combos import refill, select_data, shrinkable
 from console.widgets.common.dnd import CASES_MIME, cases_mime
 from console.widgets.common.fmt import (
     DASH,
@@ -788,8 +788,10 @@ class CasesPanel(QWidget):
         self.assignee_combo.setObjectName("caseAssigneeFilter")
         self.deadline_combo = QComboBox(self)
         self.deadline_combo.setObjectName("caseDeadlineFilter")
-        for combo in (self.queue_combo, self.status_combo, self.assignee_combo, self.deadline_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.queue_combo, self.status_combo, self.assignee_combo):
+            shrinkable(combo, 6)
+        # Its row has room for its few fixed choices whole ("Any deadline", "Breached or at risk").
+        self.deadline_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.assignee_combo.setMaxVisibleItems(20)
         self.status_combo.addItem(self.tr("All statuses"), None)
         for status in _OPEN_STATUSES:
@@ -830,17 +832,20 @@ class CasesPanel(QWidget):
         size_columns(
             self._view,
             (
-                (CaseCol.CASE, 100),
-                (CaseCol.ALERT, 96),
+                (CaseCol.CASE, 90),
+                (CaseCol.ALERT, 92),
                 (CaseCol.FIRST_RESPONSE, 116),
                 (CaseCol.RESOLUTION, 116),
-                (CaseCol.ASSIGNEE, 150),
+                (CaseCol.ASSIGNEE, 136),
                 (CaseCol.QUEUE, 140),
                 (CaseCol.PRIORITY, 60),
                 (CaseCol.STATUS, 120),
             ),
             default=90,
         )
+        # Who has it next to how urgent it is, before the deadlines: in a narrow dock the assignee
+        # would be the first to scroll out of sight.
+        header.moveSection(header.visualIndex(CaseCol.ASSIGNEE), header.visualIndex(CaseCol.FIRST_RESPONSE))
         header.setSortIndicatorClearable(True)  # a third click returns to the arrival order
         header.setSortIndicator(CaseCol.ALERT, Qt.SortOrder.AscendingOrder)  # most urgent first
         self._view.setSortingEnabled(True)
@@ -854,14 +859,13 @@ class CasesPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         for w in (self.queue_combo, self.status_combo, self.assignee_combo):
-            top.addWidget(w)
-        top.addStretch(1)
+            top.addWidget(w, 1)
         second = QHBoxLayout()
         second.setContentsMargins(0, 0, 0, 0)
         second.addWidget(self.deadline_combo)
         second.addWidget(self.at_risk_label)
         second.addWidget(self.at_risk_spin)
-        second.addWidget(self.search_edit, 1)
+        second.addWidget(self.search_edit, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
