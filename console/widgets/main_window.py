@@ -89,7 +89,7 @@ from console.widgets.work.waiting_calls import CallCol, WaitingCallsPanel
 APP_TITLE = "Supervisor console"  # the application's name for QSettings; shown translated (app_title)
 ORGANIZATION = "BankSupervisorConsole"
 SETTINGS_APP = "console"
-LAYOUT_VERSION = 4  # bump when docks or splitter change shape: old saved layouts are then ignored
+LAYOUT_VERSION = 5  # bump when docks or splitter change shape: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 1000)
 
 SL_CHOICES: tuple[SlDefinition, ...] = (
