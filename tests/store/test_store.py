@@ -599,9 +599,9 @@ def test_projection_agrees_with_the_reducer(tmp_path: Path, seed: int) -> None:
         # agent_cases, replayed in order, hand every case to the agent the projection has.
         with s.engine.connect() as conn:
             holders = {r.id: r.agent_id for r in conn.execute(text("SELECT id, agent_id FROM cases"))}
-            changes = conn.execute(text("SELECT * FROM agent_cases ORDER BY seq, id")).mappings().all()
+            moves = conn.execute(text("SELECT * FROM agent_cases ORDER BY seq, id")).mappings().all()
         held: dict[str, str | None] = {}
-        for r in changes:
+        for r in moves:
             if r["change"] == "assigned":
                 held[r["case_id"]] = r["agent_id"]
             elif r["change"] == "unassigned":
@@ -610,7 +610,7 @@ def test_projection_agrees_with_the_reducer(tmp_path: Path, seed: int) -> None:
             else:
                 assert held.get(r["case_id"]) == r["agent_id"] and r["change"] == r["status"]
         assert {k: v for k, v in held.items() if v} == {k: v for k, v in holders.items() if v}
-        assert any(r["change"] == "unassigned" for r in changes)
+        assert any(r["change"] == "unassigned" for r in moves)
     finally:
         s.close()
 
