@@ -130,7 +130,7 @@ def build_spells(rows: Iterable[Mapping[str, Any]], day_start_ms: int | None) ->
     for row in rows:
         start = _stamp(row.get("started_at"))
         try:
-            state = AgentState(row.get("state"))
+            state = AgentState(str(row.get("state")))
         except ValueError:
             continue
         if start is None:
