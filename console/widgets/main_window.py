@@ -62,6 +62,7 @@ from console.widgets.common.sign_in import SignIn
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.floor.agent_board import AgentBoard
+from console.widgets.floor.agent_timeline import AgentTimelines
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import QueueOverview
@@ -237,6 +238,9 @@ class MainWindow(QMainWindow):
             agents=self.agents,
             waiting=self.waiting,
         )
+        # Drill-down: an agent's day, from a double click on the board or its menu.
+        self.timelines = AgentTimelines(feed, self, commands=self.commands, messages=self.messages)
+        self.agents.timelineRequested.connect(self.timelines.open)
         # A gateway of its own (--feed): sign in when there is no token or the gateway refuses it.
         self.sign_in = SignIn(feed, self.settings, self) if sign_in and isinstance(feed, LiveFeed) else None
         self._build_menus()

@@ -439,11 +439,13 @@ class AgentBoard(QWidget):
     """The agent table with its filter bar (team, queue, state, search).
 
     Cases dragged from the cases view drop on an agent's row (``casesDropped``);
-    a right click asks for the agent's menu (``menuRequested``).
+    a right click asks for the agent's menu (``menuRequested``); a double click
+    asks for the agent's day (``timelineRequested``).
     """
 
     casesDropped = Signal(str, object)  # agent id, {case id: version}
     menuRequested = Signal(str, QPoint)  # agent id, global position
+    timelineRequested = Signal(str)  # agent id: show today's timeline
 
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -500,6 +502,7 @@ class AgentBoard(QWidget):
         self._view.setDropIndicatorShown(True)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._view.customContextMenuRequested.connect(self._menu)
+        self._view.doubleClicked.connect(self._double_clicked)
         self._model.casesDropped.connect(self.casesDropped)
 
         bar = QHBoxLayout()
@@ -575,7 +578,16 @@ class AgentBoard(QWidget):
         """Select and show the row of ``agent_id``; False when it is filtered out or unknown."""
         return show_row(self._view, self._proxy, self._model.rows.row_of(agent_id))
 
+    def request_timeline(self, agent_id: str) -> None:
+        """Ask for ``agent_id``'s timeline of today (whoever shows it listens to ``timelineRequested``)."""
+        self.timelineRequested.emit(agent_id)
+
     # -- internals -------------------------------------------------------------------
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        agent_id = index.data(AGENT_ID_ROLE)
+        if isinstance(agent_id, str):
+            self.request_timeline(agent_id)
 
     def _menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)

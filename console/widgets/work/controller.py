@@ -434,6 +434,11 @@ class WorkController(QObject):
             give = menu.addAction(self.tr("Reassign {cases} here").format(cases=count_text(selected)))
             give.setEnabled(self._commands.may(ActionName.REASSIGN_CASES))
             give.triggered.connect(lambda: self.reassign(self._cases.selected_versions(), agent_id))
+        menu.addSeparator()
+        timeline = menu.addAction(self.tr("Today's &timeline…"))
+        timeline.setObjectName("agentTimelineAction")
+        timeline.setEnabled(self._commands.may(ActionName.AGENT_TIMELINE))
+        timeline.triggered.connect(lambda: self._agents.request_timeline(agent_id))
         return menu
 
     def _agent_menu_at(self, agent_id: str, pos: QPoint) -> None:
