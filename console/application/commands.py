@@ -28,6 +28,7 @@ from console.domain.entities import AgentState, FlagCategory, FlagOutcome, FlagS
 from console.domain.permissions import Role, allowed
 from console.feeds.client.feed_client import AckItem, FeedStatus
 from console.feeds.protocol import (
+    AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
     MoveCallArgs,
@@ -184,6 +185,10 @@ class Commands:
         # The console always names its page size, the default one too (omit_defaults would drop 100).
         args["page_size"] = page_size
         return self._send_args(ActionName.QUERY_CALLS, args, on_ack)
+
+    def agent_timeline(self, agent_id: str, *, on_ack: OnAck) -> str | None:
+        """One agent's business day so far (``agent.timeline``): states, calls, cases, flags."""
+        return self._send(ActionName.AGENT_TIMELINE, AgentTimelineArgs(agent_id=agent_id), on_ack)
 
     # -- plumbing ----------------------------------------------------------------------
 

@@ -18,3 +18,4 @@ class ActionName(StrEnum):
     FLAG_CALL = "call.flag"
     UPDATE_FLAG = "flag.update"
     QUERY_CALLS = "calls.query"
+    AGENT_TIMELINE = "agent.timeline"

@@ -23,14 +23,22 @@ class Role(StrEnum):
     ADAPTER = "adapter"
 
 
-_SUPERVISOR = {ActionName.SET_AGENT_STATE, ActionName.MOVE_CALL, ActionName.FLAG_CALL, ActionName.QUERY_CALLS}
+_SUPERVISOR = {
+    ActionName.SET_AGENT_STATE,
+    ActionName.MOVE_CALL,
+    ActionName.FLAG_CALL,
+    ActionName.QUERY_CALLS,
+    ActionName.AGENT_TIMELINE,
+}
 _CASES = {ActionName.REASSIGN_CASES, ActionName.UNDO_REASSIGN}
 
 PERMISSIONS: dict[Role, frozenset[ActionName]] = {
     Role.VIEWER: frozenset(),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
     Role.MANAGER: frozenset(_SUPERVISOR | _CASES),
-    Role.QUALITY: frozenset({ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS}),
+    Role.QUALITY: frozenset(
+        {ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS, ActionName.AGENT_TIMELINE}
+    ),
     Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {ActionName.UPDATE_FLAG}),
     Role.ADAPTER: frozenset(),
 }

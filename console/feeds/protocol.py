@@ -301,3 +301,10 @@ class CallsQueryArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
     outcome: str | None = None
     page_size: int = 100
     cursor: str | None = None
+
+
+class AgentTimelineArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """``agent.timeline``: one agent's business day so far (at most ``limit`` rows of each kind)."""
+
+    agent_id: str
+    limit: int = 2000

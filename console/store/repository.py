@@ -22,6 +22,8 @@ from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
 from console.store.schema import (
     AuditRecord,
+    agent_cases_table,
+    agent_states_table,
     audit_table,
     calls_table,
     case_history_table,
@@ -340,6 +342,104 @@ class Store:
         for row in rows:
             row["changes"] = _json(row["changes"])
         return rows
+
+    # -- an agent's day -------------------------------------------------------------
+
+    def agent_timeline(self, agent_id: str, *, since: str | None, limit: int) -> dict[str, Any]:
+        """The agent's day from ``since``: state spells, completed calls, case changes, flags.
+
+        Each list is in time order, at most ``limit`` long (the latest kept);
+        ``capped`` names the lists that had more. ``states`` starts with the spell
+        the agent was in at ``since`` (its ``started_at`` before it), so the first
+        spell of the day is known. Calls are today's completed ones (masked caller,
+        as stored), cases the changes that assigned a case to the agent, took one
+        from it or changed the status of one it held, flags those raised today on
+        its calls. All reads are one transaction.
+        """
+        s, c, k, f = agent_states_table, calls_table, agent_cases_table, flags_table
+        day = since or ""
+        capped: list[str] = []
+
+        def latest(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+            if len(rows) > limit:
+                capped.append(name)
+                rows = rows[:limit]
+            rows.reverse()  # read newest first, handed out oldest first
+            return rows
+
+        with self.engine.connect() as conn, conn.begin():
+            cols = (s.c.state, s.c.reason, s.c.started_at, s.c.seq)
+            mine = s.c.agent_id == agent_id
+            states = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(*cols)
+                    .where(mine, s.c.started_at >= day)
+                    .order_by(s.c.started_at.desc(), s.c.seq.desc())
+                    .limit(limit + 1)
+                )
+            ]
+            states = latest(states, "states")
+            if "states" not in capped and since is not None:
+                before = conn.execute(
+                    select(*cols)
+                    .where(mine, s.c.started_at < day)
+                    .order_by(s.c.started_at.desc(), s.c.seq.desc())
+                    .limit(1)
+                ).first()
+                if before is not None:
+                    states.insert(0, dict(before._mapping))
+            calls = [
+                msgspec.to_builtins(_completed_call(r))
+                for r in conn.execute(
+                    select(c)
+                    .where(c.c.agent_id == agent_id, c.c.ended_at >= day)
+                    .order_by(c.c.entered_at.desc(), c.c.id.desc())
+                    .limit(limit + 1)
+                )
+            ]
+            calls = latest(calls, "calls")
+            cases = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(
+                        k.c.case_id,
+                        k.c.at,
+                        k.c.seq,
+                        k.c.change,
+                        k.c.status,
+                        cases_table.c.subject,
+                        cases_table.c.queue_id,
+                        cases_table.c.priority,
+                    )
+                    .join(cases_table, cases_table.c.id == k.c.case_id)
+                    .where(k.c.agent_id == agent_id, k.c.at >= day)
+                    .order_by(k.c.at.desc(), k.c.seq.desc(), k.c.id.desc())
+                    .limit(limit + 1)
+                )
+            ]
+            cases = latest(cases, "cases")
+            flags = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    select(
+                        f.c.id,
+                        f.c.call_id,
+                        f.c.category,
+                        f.c.severity,
+                        f.c.status,
+                        f.c.flagged_by,
+                        f.c.flagged_at,
+                        f.c.call_started_at,
+                        f.c.moment_s,
+                    )
+                    .where(f.c.agent_id == agent_id, f.c.flagged_at >= day)
+                    .order_by(f.c.flagged_at.desc(), f.c.id.desc())
+                    .limit(limit + 1)
+                )
+            ]
+            flags = latest(flags, "flags")
+        return {"states": states, "calls": calls, "cases": cases, "flags": flags, "capped": capped}
 
     # -- writer and lifetime -------------------------------------------------------
 

@@ -147,6 +147,40 @@ class FlagHistoryRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class AgentStateRow(Base):
+    """One row per state an agent entered (agent.added, agent.state; agent.removed as offline).
+
+    A spell runs from ``started_at`` to the agent's next row: what ``agent.timeline`` reads.
+    """
+
+    __tablename__ = "agent_states"
+    __table_args__ = (Index("ix_agent_states_agent_id_started_at", "agent_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(BigId)
+
+
+class AgentCaseRow(Base):
+    """One row per change of a case that concerns an agent: assigned to it, taken from it,
+    or its status changed while it was the agent's (``change`` is assigned, unassigned or
+    the new status)."""
+
+    __tablename__ = "agent_cases"
+    __table_args__ = (Index("ix_agent_cases_agent_id_at", "agent_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(BigId)
+    at: Mapped[str] = mapped_column(Text)
+    change: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)  # the case's status after the change
+
+
 class UserRow(Base):
     """Console users. Only a hash of the token is kept, never the token."""
 
@@ -235,6 +269,8 @@ users_table = _table(UserRow)
 calls_table = _table(CallRow)
 flags_table = _table(FlagRow)
 flag_history_table = _table(FlagHistoryRow)
+agent_states_table = _table(AgentStateRow)
+agent_cases_table = _table(AgentCaseRow)
 audit_table = _table(AuditRow)
 checkpoints_table = _table(CheckpointRow)
 meta_table = _table(MetaRow)

@@ -39,10 +39,21 @@ from console.domain.entities import (
     case_changes_valid,
     flag_changes_valid,
 )
-from console.domain.events import CaseCreated, CaseUpdated, Event, FlagCreated, FlagUpdated
+from console.domain.events import (
+    AgentAdded,
+    AgentRemoved,
+    AgentStateChanged,
+    CaseCreated,
+    CaseUpdated,
+    Event,
+    FlagCreated,
+    FlagUpdated,
+)
 from console.store.db import SQLITE_BEGIN, upsert
 from console.store.schema import (
     AuditRecord,
+    agent_cases_table,
+    agent_states_table,
     audit_table,
     calls_table,
     case_history_table,
@@ -70,6 +81,8 @@ _meta = meta_table
 _calls = calls_table
 _flags = flags_table
 _flag_history = flag_history_table
+_agent_states = agent_states_table
+_agent_cases = agent_cases_table
 
 _CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
 _CALL_COLUMNS = tuple(c.name for c in _calls.columns if c.name != "id")
@@ -110,6 +123,7 @@ class _Batch:
     case_events: list[Event] = field(default_factory=list)
     flag_events: list[Event] = field(default_factory=list)
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agent_states: list[dict[str, Any]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     checkpoints: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -151,6 +165,59 @@ def call_row(call: CompletedCall) -> dict[str, Any]:
         "duration_s": call.duration_s,
         "short_abandon": call.short_abandon,
     }
+
+
+def agent_state_row(event: Event) -> dict[str, Any]:
+    """The agent_states row of an agent.added, agent.state or agent.removed event.
+
+    An agent added starts its spell when the event says it did (``state_since``),
+    else at the event; an agent removed is offline from then on.
+    """
+    data = event.data
+    if isinstance(data, AgentAdded):
+        a = data.agent
+        started = a.state_since if a.state_since is not None and a.state_since <= event.at else event.at
+        return {
+            "agent_id": a.id,
+            "state": _plain(a.state),
+            "reason": a.reason,
+            "started_at": started,
+            "seq": event.seq,
+        }
+    if isinstance(data, AgentStateChanged):
+        return {
+            "agent_id": data.agent_id,
+            "state": _plain(data.state),
+            "reason": data.reason,
+            "started_at": event.at,
+            "seq": event.seq,
+        }
+    assert isinstance(data, AgentRemoved)
+    return {
+        "agent_id": data.agent_id,
+        "state": "offline",
+        "reason": None,
+        "started_at": event.at,
+        "seq": event.seq,
+    }
+
+
+def _agent_case_rows(
+    row: dict[str, Any], before: tuple[str | None, str | None], event: Event
+) -> list[dict[str, Any]]:
+    """What a case change means to agents: assigned to one, taken from one, its status on one's desk."""
+    old_agent, old_status = before
+    agent, status = row["agent_id"], row["status"]
+    base = {"case_id": row["id"], "seq": event.seq, "at": event.at, "status": status}
+    out: list[dict[str, Any]] = []
+    if agent != old_agent:
+        if old_agent:
+            out.append({**base, "agent_id": old_agent, "change": "unassigned"})
+        if agent:
+            out.append({**base, "agent_id": agent, "change": "assigned"})
+    elif agent and status != old_status:
+        out.append({**base, "agent_id": agent, "change": status})
+    return out
 
 
 def _flag_row(flag: Flag, seq: int, at: str) -> dict[str, Any]:
@@ -369,6 +436,8 @@ class StoreWriter:
                     batch.case_events.append(event)
                 elif isinstance(event.data, FlagCreated | FlagUpdated):
                     batch.flag_events.append(event)
+                elif isinstance(event.data, AgentAdded | AgentStateChanged | AgentRemoved):
+                    batch.agent_states.append(agent_state_row(event))
             batch.audit.extend(sub.audit)
             for row in sub.calls:
                 batch.calls[row["id"]] = row
@@ -438,6 +507,8 @@ class StoreWriter:
             )
         if batch.flag_events:
             self._project_flags(conn, batch.flag_events)
+        if batch.agent_states:
+            conn.execute(insert(_agent_states), batch.agent_states)
         if batch.audit:
             conn.execute(insert(_audit), batch.audit)
         meta = dict(batch.meta)
@@ -465,6 +536,7 @@ class StoreWriter:
             for found_row in conn.execute(select(_cases).where(_cases.c.id.in_(chunk))):
                 cases[found_row.id] = dict(found_row._mapping)
         history: list[dict[str, Any]] = []
+        agent_rows: list[dict[str, Any]] = []
         touched: set[str] = set()
         for event in case_events:
             data = event.data
@@ -473,6 +545,10 @@ class StoreWriter:
                 row = _case_row(data.case, event.seq, event.at)
                 changes = json_text(data.case)
                 version = data.case.version
+                old = cases.get(row["id"])  # a case created again replaces the one before
+                before: tuple[str | None, str | None] = (
+                    (old["agent_id"], old["status"]) if old is not None else (None, None)
+                )
             else:
                 found = cases.get(data.case_id)
                 if found is None:
@@ -487,6 +563,7 @@ class StoreWriter:
                     log.warning("store: case.updated seq %d for %s skipped: %s", event.seq, data.case_id, why)
                     continue
                 row = found
+                before = (found["agent_id"], found["status"])
                 for name, value in data.changes.items():
                     row[name] = _plain(value)
                 row["version"] = data.version
@@ -498,6 +575,7 @@ class StoreWriter:
                 version = data.version
             cases[row["id"]] = row
             touched.add(row["id"])
+            agent_rows += _agent_case_rows(row, before, event)
             history.append(
                 {
                     "case_id": row["id"],
@@ -514,6 +592,8 @@ class StoreWriter:
             )
         if history:
             conn.execute(insert(_history), history)
+        if agent_rows:
+            conn.execute(insert(_agent_cases), agent_rows)
 
     def _project_flags(self, conn: Connection, flag_events: list[Event]) -> None:
         """Fold the batch's flag events into ``flags`` and ``flag_history``, as the reducer does."""

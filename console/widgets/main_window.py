@@ -69,6 +69,7 @@ from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.common.throttle import CatchUpThrottle
 from console.widgets.floor.agent_board import AgentBoard
 from console.widgets.floor.agent_board import Col as AgentCol
+from console.widgets.floor.agent_timeline import AgentTimelines
 from console.widgets.floor.alerts_panel import AlertsPanel, alert_detail, alert_text
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
@@ -252,6 +253,9 @@ class MainWindow(QMainWindow):
             agents=self.agents,
             waiting=self.waiting,
         )
+        # Drill-down: an agent's day, from a double click on the board or its menu.
+        self.timelines = AgentTimelines(feed, self, commands=self.commands, messages=self.messages)
+        self.agents.timelineRequested.connect(self.timelines.open)
         # A gateway of its own (--feed): sign in when there is no token or the gateway refuses it.
         self.sign_in = SignIn(feed, self.settings, self) if sign_in and isinstance(feed, LiveFeed) else None
         self._build_menus()

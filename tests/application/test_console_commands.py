@@ -20,6 +20,7 @@ from console.domain.actions import ActionName
 from console.domain.entities import AgentState, FlagCategory, FlagOutcome, FlagSeverity, FlagStatus
 from console.feeds.client.feed_client import AckItem, ConnState, FeedStatus
 from console.feeds.protocol import (
+    AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
     MoveCallArgs,
@@ -37,6 +38,7 @@ ARGS: dict[ActionName, type[msgspec.Struct]] = {
     ActionName.FLAG_CALL: FlagCallArgs,
     ActionName.UPDATE_FLAG: UpdateFlagArgs,
     ActionName.QUERY_CALLS: CallsQueryArgs,
+    ActionName.AGENT_TIMELINE: AgentTimelineArgs,
 }
 
 
@@ -96,6 +98,7 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
         cursor="next",
         on_ack=_ignore,
     )
+    c.agent_timeline("A2", on_ack=_ignore)
     assert feed.sent == [
         ("agent.set_state", {"agent_id": "A1", "state": "not_ready", "reason": "coaching"}),
         ("agent.set_state", {"agent_id": "A1", "state": "offline"}),
@@ -134,6 +137,7 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
                 "cursor": "next",
             },
         ),
+        ("agent.timeline", {"agent_id": "A2"}),
     ]
     # Plain wire strings and builtins, each decodable by the gateway's own struct.
     for action, args in feed.sent:
@@ -146,8 +150,8 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
     ("role", "allowed"),
     [
         ("viewer", set()),
-        ("supervisor", {"agent.set_state", "call.move", "call.flag", "calls.query"}),
-        ("quality", {"call.flag", "flag.update", "calls.query"}),
+        ("supervisor", {"agent.set_state", "call.move", "call.flag", "calls.query", "agent.timeline"}),
+        ("quality", {"call.flag", "flag.update", "calls.query", "agent.timeline"}),
         ("no such role", set()),
     ],
 )

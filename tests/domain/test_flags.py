@@ -69,7 +69,7 @@ from console.domain.masking import mask_digits
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
-from console.feeds.gateway.commands.queries import calls_page, decode_cursor
+from console.feeds.gateway.commands.queries import CallsQuery, calls_page, decode_cursor
 from console.feeds.gateway.commands.registry import execute, lookups_wanted, prepare_query, recorded_args
 
 T0 = to_ms("2026-03-02T09:00:00.000Z")
@@ -660,6 +660,7 @@ def test_calls_query_arguments_and_pages() -> None:
     query = prepare_query(
         ctx, "calls.query", {"agent_id": "a1", "since": "2026-03-02T10:00:00+01:00", "page_size": 2}
     )
+    assert isinstance(query, CallsQuery)
     assert (query.agent_id, query.since, query.limit, query.ended_since) == (
         "a1",
         "2026-03-02T09:00:00.000Z",

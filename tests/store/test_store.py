@@ -66,6 +66,8 @@ TABLES = {
     "calls",
     "flags",
     "flag_history",
+    "agent_states",
+    "agent_cases",
     "alembic_version",
 }
 
@@ -594,6 +596,21 @@ def test_projection_agrees_with_the_reducer(tmp_path: Path, seed: int) -> None:
             c.id: {k: msgspec.to_builtins(getattr(c, k)) for k in fields} for c in floor.cases.values()
         }
         assert projected == expected
+        # agent_cases, replayed in order, hand every case to the agent the projection has.
+        with s.engine.connect() as conn:
+            holders = {r.id: r.agent_id for r in conn.execute(text("SELECT id, agent_id FROM cases"))}
+            moves = conn.execute(text("SELECT * FROM agent_cases ORDER BY seq, id")).mappings().all()
+        held: dict[str, str | None] = {}
+        for r in moves:
+            if r["change"] == "assigned":
+                held[r["case_id"]] = r["agent_id"]
+            elif r["change"] == "unassigned":
+                assert held.get(r["case_id"]) == r["agent_id"]
+                held[r["case_id"]] = None
+            else:
+                assert held.get(r["case_id"]) == r["agent_id"] and r["change"] == r["status"]
+        assert {k: v for k, v in held.items() if v} == {k: v for k, v in holders.items() if v}
+        assert any(r["change"] == "unassigned" for r in moves)
     finally:
         s.close()
 

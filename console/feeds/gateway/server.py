@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from console.domain.actions import ActionName
 from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CompletedCall
@@ -38,7 +39,6 @@ from console.domain.state import FloorState
 from console.feeds import protocol
 from console.feeds.gateway.adapter_centre import AdapterCentre, ForwardToAdapter
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, PastCommand
-from console.feeds.gateway.commands.queries import calls_page
 from console.feeds.gateway.commands.registry import (
     execute,
     is_query,
@@ -826,25 +826,15 @@ class Gateway:
                 Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
             )
         try:
-            rows, total = await asyncio.to_thread(
-                self.store.completed_calls,
-                ended_since=query.ended_since,
-                agent_id=query.agent_id,
-                queue_id=query.queue_id,
-                since=query.since,
-                until=query.until,
-                text=query.text,
-                outcome=query.outcome,
-                after=query.after,
-                limit=query.limit + 1,  # one more tells whether there is a next page
-            )
+            result = await asyncio.to_thread(query.run, self.store)
         except Exception as exc:
             log.exception("%s %s %s failed", s.user, cmd.action, cmd.id)
-            message = f"the gateway could not read the call history: {type(exc).__name__}"
+            what = "the call history" if cmd.action == ActionName.QUERY_CALLS else "the store"
+            message = f"the gateway could not read {what}: {type(exc).__name__}"
             return protocol.encode(
                 Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
             )
-        return protocol.encode(Ack(id=cmd.id, ok=True, result=calls_page(query, rows, total)))
+        return protocol.encode(Ack(id=cmd.id, ok=True, result=result))
 
 
 #: The codes an adapter's refusal keeps; any other becomes invalid_state (consoles know these).

@@ -451,11 +451,13 @@ class AgentBoard(QWidget):
     """The agent table with its filter bar (team, queue, state, search).
 
     Cases dragged from the cases view drop on an agent's row (``casesDropped``);
-    a right click asks for the agent's menu (``menuRequested``).
+    a right click asks for the agent's menu (``menuRequested``); a double click
+    asks for the agent's day (``timelineRequested``).
     """
 
     casesDropped = Signal(str, object)  # agent id, {case id: version}
     menuRequested = Signal(str, QPoint)  # agent id, global position
+    timelineRequested = Signal(str)  # agent id: show today's timeline
 
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -519,6 +521,7 @@ class AgentBoard(QWidget):
         self._view.setDropIndicatorShown(True)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self._view.customContextMenuRequested.connect(self._menu)
+        self._view.doubleClicked.connect(self._double_clicked)
         self._model.casesDropped.connect(self.casesDropped)
 
         bar = QHBoxLayout()
@@ -625,7 +628,16 @@ class AgentBoard(QWidget):
     def pinned(self) -> list[str]:
         return list(self._pins)
 
+    def request_timeline(self, agent_id: str) -> None:
+        """Ask for ``agent_id``'s timeline of today (whoever shows it listens to ``timelineRequested``)."""
+        self.timelineRequested.emit(agent_id)
+
     # -- internals -------------------------------------------------------------------
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        agent_id = index.data(AGENT_ID_ROLE)
+        if isinstance(agent_id, str):
+            self.request_timeline(agent_id)
 
     def _menu(self, pos: QPoint) -> None:
         index = self._view.indexAt(pos)

@@ -521,6 +521,11 @@ class WorkController(QObject):
 
         self._feed.floorUpdated.connect(follow)
         menu.destroyed.connect(lambda *_: self._disconnect(self._feed.floorUpdated, follow))
+        menu.addSeparator()
+        timeline = menu.addAction(self.tr("Today's &timeline…"))
+        timeline.setObjectName("agentTimelineAction")
+        timeline.setEnabled(self._commands.may(ActionName.AGENT_TIMELINE))
+        timeline.triggered.connect(lambda: self._agents.request_timeline(agent_id))
         return menu
 
     def _set_from(self, watch: AgentWatch, state: AgentState, reason: str | None = None) -> ConfirmBox | None:

@@ -1,8 +1,12 @@
-"""``calls.query``: today's completed calls, filtered and paged, read from the store.
+"""The read-only queries, read from the store: ``calls.query`` and ``agent.timeline``.
 
 A query reads and changes nothing. ``prepare_calls_query`` checks the arguments
-and says what to read (a ``CallsQuery``); the gateway reads it off the loop and
-answers with ``calls_page``. Pages go newest first and are chained by an opaque
+and says what to read (a ``CallsQuery``); the gateway reads it off the loop
+(``run``) and answers with ``calls_page``. ``agent.timeline`` likewise
+(``prepare_agent_timeline``, a ``TimelineQuery``): one agent's business day so
+far, capped at ``limit`` rows of each kind.
+
+``calls.query`` Pages go newest first and are chained by an opaque
 cursor (the last call's ``entered_at`` and id, a keyset rather than an offset),
 so a call completing while a console pages never makes a page repeat or skip a
 call already listed.
@@ -21,10 +25,12 @@ import msgspec
 from console.domain.clock import iso, to_ms
 from console.domain.entities import CallOutcome, CompletedCall
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused
-from console.feeds.protocol import CallsQueryArgs, ErrorCode
+from console.feeds.protocol import AgentTimelineArgs, CallsQueryArgs, ErrorCode
+from console.store import Store
 
 CALLS_PAGE_MAX = 1000
 CALLS_TEXT_MAX = 100
+TIMELINE_LIMIT_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,52 @@ class CallsQuery:
     outcome: CallOutcome | None = None
     limit: int = 100
     after: tuple[str, str] | None = None  # (entered_at, id) of the previous page's last call
+
+    def run(self, store: Store) -> dict[str, Any]:
+        """Read the page (on a worker thread, never the loop): the ack's result."""
+        rows, total = store.completed_calls(
+            ended_since=self.ended_since,
+            agent_id=self.agent_id,
+            queue_id=self.queue_id,
+            since=self.since,
+            until=self.until,
+            text=self.text,
+            outcome=self.outcome,
+            after=self.after,
+            limit=self.limit + 1,  # one more tells whether there is a next page
+        )
+        return calls_page(self, rows, total)
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    """A checked ``agent.timeline``: what the store reads (``Store.agent_timeline``)."""
+
+    agent_id: str
+    day_started_at: str | None
+    limit: int
+
+    def run(self, store: Store) -> dict[str, Any]:
+        """Read the agent's day (on a worker thread, never the loop): the ack's result."""
+        found = store.agent_timeline(self.agent_id, since=self.day_started_at, limit=self.limit)
+        return {
+            "agent_id": self.agent_id,
+            "day_started_at": self.day_started_at,
+            "limit": self.limit,
+            **found,
+        }
+
+
+def prepare_agent_timeline(ctx: CommandContext, args: AgentTimelineArgs) -> TimelineQuery:
+    if not 1 <= args.limit <= TIMELINE_LIMIT_MAX:
+        raise CommandRefused(
+            ErrorCode.BAD_ARGS, f"limit must be between 1 and {TIMELINE_LIMIT_MAX}, not {args.limit}"
+        )
+    if args.agent_id not in ctx.state.agents:
+        raise CommandRefused(ErrorCode.NOT_FOUND, f"no agent {args.agent_id!r} on the floor")
+    return TimelineQuery(
+        agent_id=args.agent_id, day_started_at=ctx.state.centre.day_started_at, limit=args.limit
+    )
 
 
 def _stamp_arg(name: str, value: str | None) -> str | None:

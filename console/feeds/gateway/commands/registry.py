@@ -19,7 +19,7 @@ through the ``CommandContext``: the audit records of an earlier command
 (``case.undo_reassign``: ``past``), a call completed today (``call.flag``:
 ``calls``), a user's role (``flag.update`` naming a reviewer: ``users``).
 
-Queries (``calls.query``) read and change nothing: ``prepare_query`` checks the
+Queries (``calls.query``, ``agent.timeline``) read and change nothing: ``prepare_query`` checks the
 role and the arguments and says what to read; the gateway reads it from the
 store and answers (no events, no ``action.applied``, no audit row when answered).
 """
@@ -41,8 +41,14 @@ from console.feeds.gateway.commands.calls import move_call
 from console.feeds.gateway.commands.cases import reassign_cases, undo_reassign
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
 from console.feeds.gateway.commands.flags import flag_call, update_flag
-from console.feeds.gateway.commands.queries import CallsQuery, prepare_calls_query
+from console.feeds.gateway.commands.queries import (
+    CallsQuery,
+    TimelineQuery,
+    prepare_agent_timeline,
+    prepare_calls_query,
+)
 from console.feeds.protocol import (
+    AgentTimelineArgs,
     CallsQueryArgs,
     ErrorCode,
     FlagCallArgs,
@@ -60,10 +66,14 @@ class Action:
     run: Callable[[CommandContext, Any], Outcome]
 
 
+#: A checked query: ``run(store)`` reads it (off the loop) and returns the ack's result.
+PreparedQuery = CallsQuery | TimelineQuery
+
+
 @dataclass(frozen=True)
 class Query:
     args: type[msgspec.Struct]
-    prepare: Callable[[CommandContext, Any], CallsQuery]
+    prepare: Callable[[CommandContext, Any], PreparedQuery]
 
 
 # Keyed by ActionName; a member is equal to its wire string and hashes like it, so a
@@ -77,14 +87,17 @@ ACTIONS: dict[str, Action] = {
     ActionName.UPDATE_FLAG: Action(UpdateFlagArgs, update_flag),
 }
 
-QUERIES: dict[str, Query] = {ActionName.QUERY_CALLS: Query(CallsQueryArgs, prepare_calls_query)}
+QUERIES: dict[str, Query] = {
+    ActionName.QUERY_CALLS: Query(CallsQueryArgs, prepare_calls_query),
+    ActionName.AGENT_TIMELINE: Query(AgentTimelineArgs, prepare_agent_timeline),
+}
 
 
 def is_query(action: str) -> bool:
     return action in QUERIES
 
 
-def prepare_query(ctx: CommandContext, action: str, raw_args: dict[str, Any]) -> CallsQuery:
+def prepare_query(ctx: CommandContext, action: str, raw_args: dict[str, Any]) -> PreparedQuery:
     """Check a query for ``ctx.user``; raises CommandRefused (role first, then the arguments)."""
     spec = QUERIES.get(action)
     if spec is None:
