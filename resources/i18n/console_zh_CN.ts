@@ -269,6 +269,265 @@
     </message>
 </context>
 <context>
+    <name>AgentStateDialog</name>
+    <message>
+        <source>{state} ({reason})</source>
+        <translation>{state}（{reason}）</translation>
+    </message>
+    <message>
+        <source>{state} for {time} (since {clock})</source>
+        <translation>{state} {time}（自 {clock} 起）</translation>
+    </message>
+    <message>
+        <source>{text}, call {call}</source>
+        <translation>{text}，通话 {call}</translation>
+    </message>
+    <message>
+        <source>{open} of {limit} open cases</source>
+        <translation>未结工单 {open} / {limit}</translation>
+    </message>
+    <message>
+        <source>{open} open cases</source>
+        <translation>未结工单 {open} 个</translation>
+    </message>
+    <message>
+        <source>{text}; {cases}</source>
+        <translation>{text}；{cases}</translation>
+    </message>
+    <message>
+        <source>{text}; {pending} pending until the call ends</source>
+        <translation>{text}；{pending}待通话结束后生效</translation>
+    </message>
+    <message>
+        <source> (set by {user})</source>
+        <translation>（由 {user} 设置）</translation>
+    </message>
+    <message>
+        <source>{agent} left the floor at {time}; nothing is sent.</source>
+        <translation>{agent} 已于 {time} 离开现场，未发送任何操作。</translation>
+    </message>
+    <message>
+        <source>{state} is already pending for {agent}{by}; nothing to send.</source>
+        <translation>{agent} 已有待生效的{state}{by}，无需发送。</translation>
+    </message>
+    <message>
+        <source>{agent} is already {state}{by}; nothing to send.</source>
+        <translation>{agent} 已是{state}{by}，无需发送。</translation>
+    </message>
+    <message>
+        <source>{agent} logged off at {time}{by}; nothing is sent.</source>
+        <translation>{agent} 已于 {time} 签出{by}，未发送任何操作。</translation>
+    </message>
+    <message>
+        <source>{agent} changed meanwhile: {pending} is pending until the call ends{by}.</source>
+        <translation>{agent} 在此期间已变化：{pending}待通话结束后生效{by}。</translation>
+    </message>
+    <message>
+        <source>went on call {call}</source>
+        <translation>已接听通话 {call}</translation>
+    </message>
+    <message>
+        <source>is now {state}</source>
+        <translation>现为{state}</translation>
+    </message>
+    <message>
+        <source>{agent} changed meanwhile: was {was}, {now} since {time}{by}.</source>
+        <translation>{agent} 在此期间已变化：原为{was}，自 {time} 起{now}{by}。</translation>
+    </message>
+    <message>
+        <source>Agent state: {agent}</source>
+        <translation>座席状态：{agent}</translation>
+    </message>
+    <message>
+        <source>&amp;New state</source>
+        <translation>新状态(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Set state</source>
+        <translation>设置状态</translation>
+    </message>
+    <message>
+        <source>{why} Press Set anyway to send {state}.</source>
+        <translation>{why}按“仍然设置”发送{state}。</translation>
+    </message>
+    <message>
+        <source>Set anyway</source>
+        <translation>仍然设置</translation>
+    </message>
+</context>
+<context>
+    <name>AgentTimelineDialog</name>
+    <message>
+        <source>Today&apos;s timeline: {agent}</source>
+        <translation>今日时间线：{agent}</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Your role may not see agents&apos; timelines</source>
+        <translation>您的角色无权查看座席时间线</translation>
+    </message>
+    <message>
+        <source>Not connected to a gateway: nothing was asked</source>
+        <translation>未连接网关：未发出查询</translation>
+    </message>
+    <message>
+        <source>The agent&apos;s timeline was not read: {why}</source>
+        <translation>未能读取该座席的时间线：{why}</translation>
+    </message>
+    <message>
+        <source>{state} {time}</source>
+        <translation>{state} {time}</translation>
+    </message>
+    <message>
+        <source>{agent}: {calls} calls, {cases} case changes, {flags} flags today. {totals}</source>
+        <translation>{agent}：今日通话 {calls} 个，工单变更 {cases} 次，质检标记 {flags} 个。{totals}</translation>
+    </message>
+    <message>
+        <source>Asking the gateway…</source>
+        <translation>正在向网关查询…</translation>
+    </message>
+    <message>
+        <source>Only the latest rows are shown: the day has more {kinds} than one answer holds</source>
+        <translation>仅显示最新记录：今日的{kinds}超出单次查询上限</translation>
+    </message>
+    <message>
+        <source>states</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>case changes</source>
+        <translation>工单变更</translation>
+    </message>
+    <message>
+        <source>flags</source>
+        <translation>质检标记</translation>
+    </message>
+</context>
+<context>
+    <name>AlertThresholds</name>
+    <message>
+        <source>{value:g} is out of range: 0 to {hi:g}</source>
+        <translation>{value:g} 超出范围：0 到 {hi:g}</translation>
+    </message>
+    <message>
+        <source>critical ({critical:g}) must be at or below warning ({warning:g}): a lower service level is worse</source>
+        <translation>严重值（{critical:g}）须不高于警告值（{warning:g}）：服务水平越低越差</translation>
+    </message>
+    <message>
+        <source>critical ({critical:g}) must be at or above warning ({warning:g})</source>
+        <translation>严重值（{critical:g}）须不低于警告值（{warning:g}）</translation>
+    </message>
+    <message>
+        <source>a time limit must be more than 0 and at most 24 hours</source>
+        <translation>时间上限须大于 0 且不超过 24 小时</translation>
+    </message>
+    <message>
+        <source>critical must be at or above warning</source>
+        <translation>严重值须不低于警告值</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <source>Alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Queue or agent</source>
+        <translation>队列或座席</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation>确认人</translation>
+    </message>
+    <message>
+        <source>On the feed clock, in the centre&apos;s time zone</source>
+        <translation>按数据时钟，中心所在时区</translation>
+    </message>
+    <message>
+        <source>{who} at {time}</source>
+        <translation>{who}（{time}）</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>进行中</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>Service level this interval</source>
+        <translation>本时段服务水平</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>最长等待</translation>
+    </message>
+    <message>
+        <source>Calls waiting</source>
+        <translation>排队数</translation>
+    </message>
+    <message>
+        <source>Abandon rate, last 60 min</source>
+        <translation>近60分钟放弃率</translation>
+    </message>
+    <message>
+        <source>On a call too long</source>
+        <translation>通话时间过长</translation>
+    </message>
+    <message>
+        <source>Not ready too long</source>
+        <translation>示忙时间过长</translation>
+    </message>
+    <message>
+        <source>{what} ({reason})</source>
+        <translation>{what}（{reason}）</translation>
+    </message>
+    <message>
+        <source>{value}, below the critical limit of {limit}</source>
+        <translation>{value}，低于严重阈值 {limit}</translation>
+    </message>
+    <message>
+        <source>{value}, past the critical limit of {limit}</source>
+        <translation>{value}，超过严重阈值 {limit}</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge</source>
+        <translation>确认(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Mark the selected alert as seen: it stays listed while active but no longer counts</source>
+        <translation>将所选告警标记为已确认：进行中时仍保留在列表中，但不再计入未确认数</translation>
+    </message>
+    <message>
+        <source>No alerts</source>
+        <translation>无告警</translation>
+    </message>
+    <message>
+        <source>{active} active, {nagging} not acknowledged</source>
+        <translation>进行中 {active} 条，未确认 {nagging} 条</translation>
+    </message>
+</context>
+<context>
     <name>BreachesPanel</name>
     <message>
         <source>Calls waiting past their queue&apos;s threshold: {n}</source>
@@ -655,6 +914,14 @@
     <message>
         <source>Masked customer identifier</source>
         <translation>脱敏后的客户标识</translation>
+    </message>
+    <message>
+        <source>Closed meanwhile; leaves the list when the menu or dialog open for the cases closes</source>
+        <translation>在此期间已办结；工单的菜单或对话框关闭后从列表中移除</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已办结</translation>
     </message>
     <message>
         <source>{subject} (reopened {n} times)</source>
@@ -1630,6 +1897,42 @@
         <source>STALE — {title}</source>
         <translation>数据已停止更新 — {title}</translation>
     </message>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Active alerts not acknowledged yet: show the Alerts list</source>
+        <translation>尚未确认的进行中告警：点击显示告警列表</translation>
+    </message>
+    <message>
+        <source>Alert &amp;thresholds…</source>
+        <translation>告警阈值(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Alert thresholds saved</source>
+        <translation>告警阈值已保存</translation>
+    </message>
+    <message>
+        <source>Alerts ({n})</source>
+        <translation>告警（{n}）</translation>
+    </message>
+    <message>
+        <source>Alerts: {n}</source>
+        <translation>告警：{n}</translation>
+    </message>
+    <message>
+        <source>Critical: {what}</source>
+        <translation>严重：{what}</translation>
+    </message>
+    <message>
+        <source>{subject}: {detail}</source>
+        <translation>{subject}：{detail}</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>另有 {n} 条</translation>
+    </message>
 </context>
 <context>
     <name>MoveCallDialog</name>
@@ -1937,6 +2240,26 @@ pancy</source>
         <translation>全部队列</translation>
     </message>
     <message>
+        <source>Service level {sl} is below the critical limit of {limit}%</source>
+        <translation>服务水平 {sl} 低于严重阈值 {limit}%</translation>
+    </message>
+    <message>
+        <source>Service level {sl} is below the warning limit of {limit}%</source>
+        <translation>服务水平 {sl} 低于警告阈值 {limit}%</translation>
+    </message>
+    <message>
+        <source>Service level {sl} is below the {target} target, within its limits</source>
+        <translation>服务水平 {sl} 低于 {target} 的目标，但在阈值范围内</translation>
+    </message>
+    <message>
+        <source>Longest wait {wait} is past the critical limit of {limit}</source>
+        <translation>最长等待 {wait} 超过严重阈值 {limit}</translation>
+    </message>
+    <message>
+        <source>Longest wait {wait} is past the warning limit of {limit}</source>
+        <translation>最长等待 {wait} 超过警告阈值 {limit}</translation>
+    </message>
+    <message>
         <source>Most waiting at once today: {n}</source>
         <translation>今日同时排队最多：{n}</translation>
     </message>
@@ -1979,6 +2302,14 @@ pancy</source>
     <message>
         <source>No call waiting</source>
         <translation>无排队来电</translation>
+    </message>
+    <message>
+        <source>{n} waiting: past the critical limit of {limit}</source>
+        <translation>排队 {n} 个：超过严重阈值 {limit}</translation>
+    </message>
+    <message>
+        <source>{n} waiting: past the warning limit of {limit}</source>
+        <translation>排队 {n} 个：超过警告阈值 {limit}</translation>
     </message>
     <message>
         <source>Abandon rate {rate} is above {limit}%</source>
@@ -2073,6 +2404,46 @@ pancy</source>
     <message>
         <source>Unassign</source>
         <translation>撤回分配</translation>
+    </message>
+    <message>
+        <source>Reassign the other {cases}</source>
+        <translation>改派其余{cases}</translation>
+    </message>
+    <message>
+        <source>Unassign the other {cases}</source>
+        <translation>撤回分配其余{cases}</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>已撤回分配</translation>
+    </message>
+    <message>
+        <source>now with {agent}</source>
+        <translation>现由 {agent} 处理</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>已更新</translation>
+    </message>
+    <message>
+        <source>{case} ({why})</source>
+        <translation>{case}（{why}）</translation>
+    </message>
+    <message>
+        <source>{names} and {n} more</source>
+        <translation>{names} 等另外 {n} 个</translation>
+    </message>
+    <message>
+        <source>Every case changed meanwhile, nothing can be sent: {names}</source>
+        <translation>所有工单在此期间均已变化，无法发送：{names}</translation>
+    </message>
+    <message>
+        <source>{n} of {total} cases changed meanwhile and will not be sent: {names}</source>
+        <translation>{total} 个工单中有 {n} 个在此期间已变化，将不发送：{names}</translation>
     </message>
 </context>
 <context>
@@ -2597,6 +2968,175 @@ pancy</source>
     </message>
 </context>
 <context>
+    <name>ThresholdsDialog</name>
+    <message>
+        <source>Alert thresholds</source>
+        <translation>告警阈值</translation>
+    </message>
+    <message>
+        <source>An alert is raised when a queue&apos;s figure or an agent&apos;s time passes its critical limit. The queue overview, the agent board and the wall display use the same limits. Leave a cell empty for the default shown in grey.</source>
+        <translation>队列指标或座席状态时长超过严重阈值时产生告警。队列总览、座席状态和监控大屏使用同一组阈值。单元格留空则使用灰色显示的默认值。</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>座席</translation>
+    </message>
+    <message>
+        <source>SL this interval %</source>
+        <translation>本时段服务水平 %</translation>
+    </message>
+    <message>
+        <source>Longest wait s</source>
+        <translation>最长等待（秒）</translation>
+    </message>
+    <message>
+        <source>Calls waiting</source>
+        <translation>排队数</translation>
+    </message>
+    <message>
+        <source>Abandon %</source>
+        <translation>放弃率 %</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>{metric}: {level}</source>
+        <translation>{metric}：{level}</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>全部队列</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>target − 10</source>
+        <translation>目标 − 10</translation>
+    </message>
+    <message>
+        <source>1× threshold</source>
+        <translation>1× 阈值</translation>
+    </message>
+    <message>
+        <source>3× threshold</source>
+        <translation>3× 阈值</translation>
+    </message>
+    <message>
+        <source>Warning after (min)</source>
+        <translation>警告时长（分钟）</translation>
+    </message>
+    <message>
+        <source>Critical after (min): alert</source>
+        <translation>严重时长（分钟）：告警</translation>
+    </message>
+    <message>
+        <source>{value} is not a number</source>
+        <translation>{value} 不是数字</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>Not ready (any other reason)</source>
+        <translation>示忙（其他原因）</translation>
+    </message>
+    <message>
+        <source>Not ready: {reason}</source>
+        <translation>示忙：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBand</name>
+    <message>
+        <source>States</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>质检标记</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>Call {call}</source>
+        <translation>通话 {call}</translation>
+    </message>
+    <message>
+        <source>Case {case}</source>
+        <translation>工单 {case}</translation>
+    </message>
+    <message>
+        <source>Flag {flag}</source>
+        <translation>质检标记 {flag}</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>已放弃</translation>
+    </message>
+    <message>
+        <source>Assigned to the agent</source>
+        <translation>分配给该座席</translation>
+    </message>
+    <message>
+        <source>Taken from the agent</source>
+        <translation>从该座席撤回</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>状态：{status}</translation>
+    </message>
+</context>
+<context>
     <name>WaitingCallsModel</name>
     <message>
         <source>Call</source>
@@ -2934,6 +3474,26 @@ pancy</source>
         <translation>撤回分配</translation>
     </message>
     <message>
+        <source>Nothing reassigned: {why}</source>
+        <translation>未改派任何工单：{why}</translation>
+    </message>
+    <message>
+        <source>Cases changed meanwhile</source>
+        <translation>工单在此期间已变化</translation>
+    </message>
+    <message>
+        <source>Send for the other {cases}</source>
+        <translation>发送其余{cases}</translation>
+    </message>
+    <message>
+        <source>{agent} is no longer on the floor: nothing was reassigned</source>
+        <translation>{agent} 已不在现场：未改派任何工单</translation>
+    </message>
+    <message>
+        <source>Reassignment not sent</source>
+        <translation>改派未发送</translation>
+    </message>
+    <message>
         <source>nobody (unassigned)</source>
         <translation>无人（未分配）</translation>
     </message>
@@ -3058,6 +3618,10 @@ pancy</source>
         <translation>{agent} → {state}</translation>
     </message>
     <message>
+        <source>Change &amp;state…</source>
+        <translation>更改状态(&amp;S)…</translation>
+    </message>
+    <message>
         <source>Make &amp;available</source>
         <translation>置为空闲(&amp;A)</translation>
     </message>
@@ -3072,6 +3636,18 @@ pancy</source>
     <message>
         <source>Reassign {cases} here</source>
         <translation>将 {cases}改派给此座席</translation>
+    </message>
+    <message>
+        <source>Today&apos;s &amp;timeline…</source>
+        <translation>今日时间线(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Agent changed meanwhile</source>
+        <translation>座席在此期间已变化</translation>
+    </message>
+    <message>
+        <source>Set {state} anyway</source>
+        <translation>仍然设置为{state}</translation>
     </message>
     <message>
         <source>Call not moved</source>
