@@ -910,7 +910,12 @@ class MainWindow(QMainWindow):
         else:
             # The agents and the docks tabbed below them share one width: the widest need.
             below = [dock for dock in needs if dock is not self.agents_dock and not dock.isHidden()]
-            right = max(420, width * 3 // 10, needs[self.agents_dock], *(needs[d] for d in below))
+            right = max(420, needs[self.agents_dock], *(needs[d] for d in below))
+            # More for the docks only where the queue table keeps every column in view: on a wide
+            # screen a supervisor should not scroll sideways to see a queue's figures.
+            queues = self.queues.view
+            queue_need = queues.horizontalHeader().length() + 2 * queues.frameWidth() + 24
+            right = max(right, min(width * 3 // 10, width - queue_need))
             self.resizeDocks([self.agents_dock], [right], horizontal)
             self.resizeDocks(
                 [self.agents_dock, self.breaches_dock], [height * 3 // 5, height * 2 // 5], vertical

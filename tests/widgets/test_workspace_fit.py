@@ -120,8 +120,13 @@ def queue_rows_shown(window: MainWindow) -> bool:
 
 
 def key_columns(window: MainWindow) -> dict[str, tuple[QDockWidget | None, QTableView, tuple[int, ...]]]:
+    # On a full-HD screen the Floor workspace shows every queue figure without scrolling sideways.
+    wide_floor = window.workspace is Workspace.FLOOR and window.width() >= 1920
+    queue_columns = (
+        tuple(QueueCol) if wide_floor else (QueueCol.QUEUE, QueueCol.WAITING, QueueCol.LONGEST_WAIT)
+    )
     return {
-        "queues": (None, window.queues.view, (QueueCol.QUEUE, QueueCol.WAITING, QueueCol.LONGEST_WAIT)),
+        "queues": (None, window.queues.view, queue_columns),
         "agents": (
             window.agents_dock,
             window.agents.view,

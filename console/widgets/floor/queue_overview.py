@@ -497,15 +497,16 @@ class QueueOverview(QWidget):
             (
                 (Col.QUEUE, 165),
                 (Col.TARGET, 86),
-                # Room for a level icon beside the figure.
-                (Col.LONGEST_WAIT, 76),
-                (Col.SL_INTERVAL, 80),
-                (Col.SL_TODAY, 80),
-                (Col.ABANDON_PCT, 80),
-                (Col.SL_ROLLING, 80),
-                (Col.ABANDON_ROLLING, 80),
+                # Room for a level icon beside the figure ("100.0%" and the icon, no more: every
+                # column should fit beside the agents on a 1920 px screen).
+                (Col.LONGEST_WAIT, 66),
+                (Col.SL_INTERVAL, 66),
+                (Col.SL_TODAY, 66),
+                (Col.ABANDON_PCT, 66),
+                (Col.SL_ROLLING, 66),
+                (Col.ABANDON_ROLLING, 66),
             ),
-            default=58,
+            default=50,
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
