@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
+from console.domain.entities import FlagCategory, FlagSeverity
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.feeds.client.feed_client import ACK_DISCONNECTED, ACK_TIMEOUT
 from console.feeds.protocol import ErrorCode
@@ -96,3 +97,29 @@ def refusal_text(code: str | None, message: str | None) -> str:
     return QCoreApplication.translate("Refusal", "{summary} ({detail})").format(
         summary=summary, detail=message
     )
+
+
+# -- quality flags' words (context "quality"): the review queue's and an agent's timeline ---------
+
+
+def category_label(category: FlagCategory) -> str:
+    labels = {
+        FlagCategory.COMPLIANCE: QCoreApplication.translate("quality", "Compliance and required disclosures"),
+        FlagCategory.DATA_PROTECTION: QCoreApplication.translate("quality", "Customer-data protection"),
+        FlagCategory.COURTESY: QCoreApplication.translate("quality", "Courtesy and attitude"),
+        FlagCategory.INCORRECT_INFO: QCoreApplication.translate("quality", "Incorrect information"),
+        FlagCategory.COMPLAINT_HANDLING: QCoreApplication.translate("quality", "Complaint handling"),
+        FlagCategory.PROCESS: QCoreApplication.translate("quality", "Process not followed"),
+        FlagCategory.COMMENDATION: QCoreApplication.translate("quality", "Commendation"),
+    }
+    return labels.get(category, str(category))
+
+
+def severity_label(severity: FlagSeverity) -> str:
+    labels = {
+        FlagSeverity.LOW: QCoreApplication.translate("quality", "Low"),
+        FlagSeverity.MEDIUM: QCoreApplication.translate("quality", "Medium"),
+        FlagSeverity.HIGH: QCoreApplication.translate("quality", "High"),
+        FlagSeverity.CRITICAL: QCoreApplication.translate("quality", "Critical"),
+    }
+    return labels.get(severity, str(severity))

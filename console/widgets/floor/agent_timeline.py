@@ -37,7 +37,7 @@ from console.application.floor_source import FloorSource
 from console.application.messages import MessageBridge
 from console.domain.actions import ActionName
 from console.domain.changes import ChangeSet
-from console.domain.entities import AgentState
+from console.domain.entities import AgentState, FlagCategory
 from console.domain.timeline import AgentDay, Item, ItemKind, agent_day, follow_floor
 from console.widgets.common.fmt import (
     DASH,
@@ -50,7 +50,7 @@ from console.widgets.common.fmt import (
     state_label,
 )
 from console.widgets.common.rowsync import setup_table, size_columns
-from console.widgets.common.texts import refusal_text
+from console.widgets.common.texts import category_label, refusal_text
 
 _CALL_COLOUR = QColor("#0f766e")
 _CASE_COLOUR = QColor("#b45309")
@@ -227,7 +227,12 @@ class TimelineModel(QAbstractTableModel):
             if detail == "unassigned":
                 return self.tr("Taken from the agent")
             return self.tr("Status: {status}").format(status=case_status_label(detail)) if detail else DASH
-        return detail.replace("_", " ").capitalize() if detail else DASH
+        if not detail:
+            return DASH
+        try:
+            return category_label(FlagCategory(detail))
+        except ValueError:  # a category this console does not know (a newer gateway's)
+            return detail.replace("_", " ").capitalize()
 
 
 class AgentTimelineDialog(QDialog):

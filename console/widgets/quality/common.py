@@ -21,9 +21,7 @@ from console.domain.entities import (
     CallOutcome,
     CallState,
     CompletedCall,
-    FlagCategory,
     FlagOutcome,
-    FlagSeverity,
     FlagStatus,
 )
 from console.domain.masking import mask_digits
@@ -31,29 +29,6 @@ from console.widgets.common.fmt import role_label
 from console.widgets.common.texts import refusal_text
 
 # -- labels -----------------------------------------------------------------------------------------
-
-
-def category_label(category: FlagCategory) -> str:
-    labels = {
-        FlagCategory.COMPLIANCE: QCoreApplication.translate("quality", "Compliance and required disclosures"),
-        FlagCategory.DATA_PROTECTION: QCoreApplication.translate("quality", "Customer-data protection"),
-        FlagCategory.COURTESY: QCoreApplication.translate("quality", "Courtesy and attitude"),
-        FlagCategory.INCORRECT_INFO: QCoreApplication.translate("quality", "Incorrect information"),
-        FlagCategory.COMPLAINT_HANDLING: QCoreApplication.translate("quality", "Complaint handling"),
-        FlagCategory.PROCESS: QCoreApplication.translate("quality", "Process not followed"),
-        FlagCategory.COMMENDATION: QCoreApplication.translate("quality", "Commendation"),
-    }
-    return labels.get(category, str(category))
-
-
-def severity_label(severity: FlagSeverity) -> str:
-    labels = {
-        FlagSeverity.LOW: QCoreApplication.translate("quality", "Low"),
-        FlagSeverity.MEDIUM: QCoreApplication.translate("quality", "Medium"),
-        FlagSeverity.HIGH: QCoreApplication.translate("quality", "High"),
-        FlagSeverity.CRITICAL: QCoreApplication.translate("quality", "Critical"),
-    }
-    return labels.get(severity, str(severity))
 
 
 def status_label(status: FlagStatus) -> str:

@@ -42,12 +42,10 @@ from console.domain.entities import FLAG_NOTE_MAX, FlagCategory, FlagSeverity
 from console.domain.figures.queues import Level
 from console.domain.flags import FlagRuleError, check_note
 from console.widgets.common.fmt import DASH, LEVEL_COLORS, agent_label, clock_time, duration
-from console.widgets.common.texts import translated
+from console.widgets.common.texts import category_label, severity_label, translated
 from console.widgets.quality.common import (
     CallSummary,
     ack_error,
-    category_label,
-    severity_label,
 )
 
 

@@ -99,13 +99,11 @@ from console.widgets.common.rowsync import (
     show_row,
     size_columns,
 )
-from console.widgets.common.texts import translated
+from console.widgets.common.texts import category_label, severity_label, translated
 from console.widgets.quality.common import (
     ack_error,
-    category_label,
     outcome_label,
     role_refusal,
-    severity_label,
     status_label,
 )
 
