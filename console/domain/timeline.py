@@ -107,12 +107,32 @@ class AgentDay:
         return out
 
     def span(self, now_ms: int) -> tuple[int, int]:
-        """The stretch of clock the timeline draws: from the day's start (or first item) to now."""
-        starts = [i.start_ms for i in self.items()]
-        start = self.day_start_ms if self.day_start_ms is not None else min(starts, default=now_ms)
-        ends = [i.end_ms for i in self.items() if i.end_ms is not None]
+        """The stretch of clock the timeline draws: the agent's working day so far.
+
+        From the first thing the agent did (a spell other than logged out, a call, a case, a flag)
+        to now, at least ``MIN_SPAN_MS`` (reaching back, never before the day's start): the hours
+        logged out before a late shift are not drawn, so a day that began at 17:30 is not a sliver
+        at the edge of an empty band. With nothing done yet, from the day's start.
+        """
+        items = self.items()
+        worked = [i.start_ms for i in items if i.state is not AgentState.OFFLINE]
+        first = [i.start_ms for i in items]
+        if worked:
+            start = min(worked)
+        elif self.day_start_ms is not None:
+            start = self.day_start_ms
+        else:
+            start = min(first, default=now_ms)
+        ends = [i.end_ms for i in items if i.end_ms is not None]
         end = max([now_ms, *ends])
+        if end - start < MIN_SPAN_MS:
+            floor = self.day_start_ms if self.day_start_ms is not None else min([start, *first])
+            start = max(min(start, end - MIN_SPAN_MS), min(floor, start))
         return start, max(end, start + 1)
+
+
+#: The shortest stretch the band draws, so a few minutes' day is not stretched edge to edge.
+MIN_SPAN_MS = 30 * 60_000
 
 
 def _stamp(value: object) -> int | None:
@@ -149,6 +169,8 @@ def build_spells(rows: Iterable[Mapping[str, Any]], day_start_ms: int | None) ->
             if end is not None and end <= day_start_ms:
                 continue  # over before the day began
             start = max(began, day_start_ms)
+        if end is not None and end <= start:
+            continue  # replaced in the same instant (added, then logged in): nothing to show
         spells.append(Spell(state, reason, start, end, seq))
     return tuple(spells)
 

@@ -81,10 +81,26 @@ def test_spells_over_before_the_day_are_left_out_and_order_is_by_time_then_seq()
     spells = build_spells(rows, D)
     assert [(s.state, s.start_ms, s.end_ms) for s in spells] == [
         (AgentState.ON_CALL, D, ms(5)),
-        (AgentState.AVAILABLE, ms(5), ms(5)),
+        # available at 5 and replaced by wrap-up in the same instant: no spell of no length
         (AgentState.WRAP_UP, ms(5), None),
     ]
     assert build_spells([], D) == ()
+
+
+def test_the_band_draws_the_working_day_not_the_hours_logged_out_before_it() -> None:
+    # A late shift: logged out from the day's start until 11:30 (330 min), working since.
+    rows = [
+        {"state": "offline", "started_at": at(-60), "seq": 1},
+        {"state": "available", "started_at": at(330), "seq": 9},
+        {"state": "on_call", "started_at": at(400), "seq": 12},
+    ]
+    day = agent_day({"day_started_at": DAY, "states": rows}, "A1")
+    assert day.span(ms(460)) == (ms(330), ms(460))
+    # Only minutes in: at least half an hour drawn, reaching back (never before the day's start).
+    just_in = agent_day({"day_started_at": DAY, "states": rows[:2]}, "A1")
+    assert just_in.span(ms(340)) == (ms(310), ms(340))
+    early = agent_day({"day_started_at": DAY, "states": [{"state": "available", "started_at": at(5)}]}, "A1")
+    assert early.span(ms(10)) == (D, ms(10))
 
 
 def test_items_list_everything_in_time_order() -> None:
