@@ -60,7 +60,6 @@ from console.feeds.gateway.limits import (
     PendingConnections,
     SignInThrottle,
     cut_text,
-    frame_bytes,
     summarize_args,
 )
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
@@ -348,8 +347,6 @@ class Gateway:
                         return
                 else:
                     message = await ws.recv()
-                if guard is not None and not await self._frame_fits(ws, session, peer, message, guard):
-                    return
                 try:
                     frame = protocol.decode_client_frame(message)
                     if isinstance(frame, Command) and len(frame.id) > self.config.limits.command_id_chars:
@@ -454,33 +451,15 @@ class Gateway:
         return response
 
     def _signed_in(self, ws: ServerConnection, session: ClientSession) -> ConnectionGuard:
-        """A good hello: the connection leaves the cap and may send frames as large as its role's."""
+        """A good hello: the connection leaves the cap and may send frames as large as its role's.
+
+        The server's ``max_size`` held it to a hello; from here the websocket layer holds
+        it to its role's limit (a larger frame is never read: closed with 1009, naming it).
+        """
         self._pending.release(ws)
         guard = ConnectionGuard(session.role, self.config.limits)
-        # The server's max_size held it to a hello; the role's own limit is checked in _frame_fits.
         ws.protocol.max_message_size = max(guard.frame_limit, self.config.limits.hello_frame)
         return guard
-
-    async def _frame_fits(
-        self,
-        ws: ServerConnection,
-        session: ClientSession | None,
-        peer: str,
-        message: str | bytes,
-        guard: ConnectionGuard,
-    ) -> bool:
-        """A frame over the role's limit closes the connection (1009), saying the limit."""
-        size = frame_bytes(message, guard.frame_limit)
-        if size <= guard.frame_limit:
-            return True
-        self.bad_frames += 1
-        role = session.role.value if session is not None else "-"
-        reason = f"frame of {size} bytes; the limit for role {role} is {guard.frame_limit} bytes"
-        held = self._log_throttle.ready(("frame", _address(ws)))
-        if held is not None:
-            log.warning("%s (%s): %s; closing", peer, session.user if session else "-", reason)
-        await ws.close(1009, reason)
-        return False
 
     async def _bad_before_hello(self, ws: ServerConnection, peer: str, count: int) -> bool:
         """Bad frames before sign-in: a few are answered, more close the connection (1008)."""
