@@ -27,7 +27,7 @@ from console.feeds import protocol
 from console.feeds.gateway.limits import Limits
 from console.feeds.gateway.server import RATE_LIMITED_ACTION
 from console.feeds.sources.load_centre import LoadShape
-from console.store import Store
+from console.store import AuditRecord, Store
 from tests.feeds.test_gateway_commands import QuietLoad, reassign_args
 from tests.helpers.gateway import GatewayThread, WireClient, freeze, make_config, token
 
@@ -156,9 +156,21 @@ def test_commands_over_the_rate_are_refused_audited_once_and_the_connection_reco
             await c.close()
 
         run(scenario())
-        rows = store_of(gw).audit(user="supervisor1")
-        summaries = [r for r in rows if r.action == RATE_LIMITED_ACTION]
-        answered = [r for r in rows if r.action == "agent.set_state"]
+
+        def audited() -> tuple[list[AuditRecord], list[AuditRecord]]:
+            rows = store_of(gw).audit(user="supervisor1")
+            return [r for r in rows if r.action == RATE_LIMITED_ACTION], [
+                r for r in rows if r.action == "agent.set_state"
+            ]
+
+        # The last summary is written as the connection closes: wait for its commit.
+        deadline = time.monotonic() + 20
+        while True:
+            summaries, answered = audited()
+            if len(answered) + sum(r.args["refused"] for r in summaries) == 40 + waited[0]:
+                break
+            assert time.monotonic() < deadline, (len(answered), summaries, waited)
+            time.sleep(0.02)
         # One summary per run of refusals (the burst's, and maybe one while waiting), not one per command.
         assert 1 <= len(summaries) <= 3
         assert summaries[0].args["refused"] >= 20
