@@ -20,16 +20,20 @@ from typing import Any
 import msgspec
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.http11 import Response
 
 from console.domain.permissions import Role
 from console.feeds import protocol
+from console.feeds.client.feed_client import ConnState, FeedClient, _unreachable
 from console.feeds.gateway.limits import Limits
 from console.feeds.gateway.server import RATE_LIMITED_ACTION
 from console.feeds.sources.load_centre import LoadShape
 from console.store import AuditRecord, Store
 from tests.feeds.test_gateway_commands import QuietLoad, reassign_args
 from tests.helpers.gateway import GatewayThread, WireClient, freeze, make_config, token
+from tests.helpers.network import FAST
 
 
 def run(coro: Any) -> Any:
@@ -344,3 +348,37 @@ def test_the_ack_cache_stays_within_its_bytes_and_a_resend_is_still_answered_onc
 
         run(scenario())
         assert len(store_of(gw).audit(action="agent.set_state", user="supervisor1")) == 51
+
+
+# -- the console's feed client on 4429 ------------------------------------------------------------
+
+
+def test_the_feed_client_waits_the_time_a_4429_names_and_says_so(tmp_path: Path) -> None:
+    limits = Limits(signin_failures=1, signin_block_s=2)
+    with GatewayThread(make_config(tmp_path, limits=limits)) as gw:
+        gw.call(lambda: gw.gateway._signin.failed("127.0.0.1"))  # this address is now refused for 2 s
+        client = FeedClient(gw.url, token(Role.SUPERVISOR), backoff=FAST)
+        client.start()
+        try:
+            deadline = time.monotonic() + 20
+            while "4429" not in (client.status().last_error or ""):
+                assert time.monotonic() < deadline, client.status()
+                time.sleep(0.01)
+            status = client.status()
+            assert status.state is ConnState.DISCONNECTED
+            assert "too many failed sign-ins (4429); retrying in 2 s" in (status.last_error or "")
+            # FAST would retry within 0.3 s; it waits out the block instead, then signs in.
+            time.sleep(0.5)
+            assert client.status().attempts == 1
+            while client.status().state is not ConnState.CONNECTED:
+                assert time.monotonic() < deadline, client.status()
+                time.sleep(0.01)
+            assert client.status().user == "supervisor1"
+        finally:
+            assert client.stop(10)
+
+
+def test_a_busy_gateway_503_is_said_plainly() -> None:
+    exc = InvalidStatus(Response(503, "Service Unavailable", Headers()))
+    text, refused = _unreachable("ws://gw:8765", exc, 5)
+    assert str(text) == "the gateway at ws://gw:8765 is busy (HTTP 503)" and refused
