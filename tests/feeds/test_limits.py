@@ -14,6 +14,7 @@ from console.feeds.gateway.limits import (
     AckCache,
     Limits,
     LogThrottle,
+    MemoryReturn,
     PendingConnections,
     RateRefusals,
     SignInThrottle,
@@ -192,3 +193,17 @@ def test_ack_cache_is_bounded_in_entries_and_bytes() -> None:
     assert ("u", "huge") not in cache
     cache.put(("u", "m4"), b"d")  # replaced, bytes kept right
     assert cache.bytes == sum(len(v) for v in cache._acks.values())
+
+
+def test_memory_is_given_back_after_many_connections_closed_at_most_so_often() -> None:
+    memory = MemoryReturn(after_closed=3, every_s=10)
+    memory.connection_closed()
+    memory.connection_closed()
+    assert not memory.maybe_trim(100.0)
+    memory.connection_closed()
+    trimmed = memory.maybe_trim(100.0)
+    assert memory.closed == 0
+    for _ in range(5):
+        memory.connection_closed()
+    assert not memory.maybe_trim(105.0)  # too soon
+    assert memory.maybe_trim(111.0) == trimmed  # (False only where there is no malloc_trim)

@@ -21,6 +21,8 @@ on their answers, so every rule here has a headless test.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -401,3 +403,49 @@ class ConnectionGuard:
         self.frame_limit = frame_limit(role, limits)
         self.bucket = TokenBucket(limits.command_rate, limits.command_burst, clock)
         self.refusals = RateRefusals(clock)
+
+
+# -- memory given back --------------------------------------------------------------------------
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        name = ctypes.util.find_library("c")
+        if name is None:
+            return None
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+    return trim
+
+
+_malloc_trim = _load_malloc_trim()
+
+
+class MemoryReturn:
+    """After many connections have closed, hand the C heap's free pages back to the system.
+
+    glibc keeps freed memory for reuse: without this the gateway stays at the size the
+    busiest moment gave it (2,000 idle connections opened and closed: +90 MB kept).
+    """
+
+    def __init__(self, after_closed: int = 100, every_s: float = 10.0) -> None:
+        self.after_closed = after_closed
+        self.every_s = every_s
+        self.closed = 0
+        self._last = 0.0
+        self.trims = 0
+
+    def connection_closed(self) -> None:
+        self.closed += 1
+
+    def maybe_trim(self, now: float) -> bool:
+        """Trim if enough connections closed since the last time (at most every ``every_s``)."""
+        if self.closed < self.after_closed or now - self._last < self.every_s:
+            return False
+        self.closed, self._last = 0, now
+        if _malloc_trim is None:
+            return False
+        _malloc_trim(0)
+        self.trims += 1
+        return True

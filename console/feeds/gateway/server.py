@@ -57,6 +57,7 @@ from console.feeds.gateway.limits import (
     AckCache,
     ConnectionGuard,
     LogThrottle,
+    MemoryReturn,
     PendingConnections,
     SignInThrottle,
     cut_text,
@@ -125,6 +126,7 @@ class Gateway:
         )
         self._signin = SignInThrottle(lim)
         self._log_throttle: LogThrottle[tuple[str, str]] = LogThrottle(lim.log_interval_s)
+        self._memory = MemoryReturn()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
@@ -312,6 +314,7 @@ class Gateway:
             if at is not None and self.committed_seq == self.seq:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
+            self._memory.maybe_trim(now)  # memory of many closed connections given back
             quiet = [
                 s
                 for s in self.sessions
@@ -394,6 +397,7 @@ class Gateway:
             pass
         finally:
             self._pending.release(ws)
+            self._memory.connection_closed()
             if guard is not None:
                 self._audit_rate_refusals(session, guard)
             if session is not None:
