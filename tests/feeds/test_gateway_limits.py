@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -382,3 +384,23 @@ def test_a_busy_gateway_503_is_said_plainly() -> None:
     exc = InvalidStatus(Response(503, "Service Unavailable", Headers()))
     text, refused = _unreachable("ws://gw:8765", exc, 5)
     assert str(text) == "the gateway at ws://gw:8765 is busy (HTTP 503)" and refused
+
+
+# -- out of file descriptors at accept() -------------------------------------------------------------
+
+
+def test_accept_out_of_descriptors_is_one_log_line_not_a_traceback_flood(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with GatewayThread(make_config(tmp_path)) as gw:
+        freeze(gw)
+        context = {
+            "message": "socket.accept() out of system resource",
+            "exception": OSError(errno.EMFILE, "Too many open files"),
+        }
+        with caplog.at_level(logging.INFO):
+            for _ in range(500):  # what asyncio reports while the limit lasts
+                gw.call(lambda: gw.loop.call_exception_handler(dict(context)))
+        lines = [r for r in caplog.records if "accept" in r.getMessage()]
+        assert len(lines) == 1 and lines[0].exc_info is None
+        assert "Too many open files" in lines[0].getMessage()
