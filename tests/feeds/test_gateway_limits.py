@@ -404,3 +404,24 @@ def test_accept_out_of_descriptors_is_one_log_line_not_a_traceback_flood(
         lines = [r for r in caplog.records if "accept" in r.getMessage()]
         assert len(lines) == 1 and lines[0].exc_info is None
         assert "Too many open files" in lines[0].getMessage()
+
+
+def test_answered_queries_are_never_held_up_but_refused_ones_count(tmp_path: Path) -> None:
+    config = make_config(tmp_path, limits=Limits(command_rate=1, command_burst=5))
+    with GatewayThread(config) as gw:
+        freeze(gw)
+
+        async def scenario() -> None:
+            sup = await WireClient.open(gw.url, Role.SUPERVISOR)
+            wall = await WireClient.open(gw.url, Role.VIEWER)
+            await sup.ready()
+            await wall.ready()
+            for i in range(30):  # paging through the call history: one query at a time
+                ack = await sup.command("calls.query", {"page_size": 5}, cid=f"q{i}")
+                assert ack["ok"] is True, ack
+            codes = [(await wall.command("calls.query", {}, cid=f"w{i}"))["error"]["code"] for i in range(30)]
+            assert codes[:5] == ["forbidden"] * 5 and codes.count("rate_limited") >= 20, codes
+            await sup.close()
+            await wall.close()
+
+        run(scenario())

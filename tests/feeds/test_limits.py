@@ -92,8 +92,9 @@ def test_frame_limits_by_role() -> None:
 def test_token_bucket_allows_a_burst_then_the_rate() -> None:
     clock = Clock()
     bucket = TokenBucket(20, 50, clock)
+    assert bucket.ready() and bucket.ready()  # looking takes nothing
     assert all(bucket.take() for _ in range(50))
-    assert not bucket.take()
+    assert not bucket.take() and not bucket.ready()
     assert 0 < bucket.retry_after() <= 0.05
     clock.now += 0.1  # two more
     assert bucket.take() and bucket.take() and not bucket.take()

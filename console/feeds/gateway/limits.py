@@ -184,6 +184,13 @@ class TokenBucket:
             return True
         return False
 
+    def ready(self) -> bool:
+        """Whether a token is there now (without taking it)."""
+        now = self._clock()
+        self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        return self._tokens >= 1.0
+
     def retry_after(self) -> float:
         """Seconds until the next command would be taken."""
         return max(0.0, (1.0 - self._tokens) / self.rate)

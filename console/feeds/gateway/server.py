@@ -392,7 +392,7 @@ class Gateway:
                 elif guard is not None and not self._within_rate(session, frame, guard):
                     continue
                 else:
-                    await self._command(session, frame)
+                    await self._command(session, frame, guard)
         except ConnectionClosed:
             pass
         finally:
@@ -478,9 +478,14 @@ class Gateway:
         return False
 
     def _within_rate(self, s: ClientSession, cmd: Command, guard: ConnectionGuard) -> bool:
-        """The connection's command rate: over it, refused with rate_limited (not applied, not cached)."""
+        """The connection's command rate: over it, refused with rate_limited (not applied, not cached).
+
+        Commands take a token each; queries only when refused (then they are audited), so paging
+        through the call history is never held up, but a flood of forbidden queries is.
+        """
         lim = self.config.limits
-        if guard.bucket.take():
+        # An answered query writes nothing and waits for its read: only a refused one takes a token.
+        if guard.bucket.take() if not is_query(cmd.action) else guard.bucket.ready():
             if guard.refusals.count:
                 self._audit_rate_refusals(s, guard)
             return True
@@ -868,12 +873,12 @@ class Gateway:
 
     # -- commands --------------------------------------------------------------------
 
-    async def _command(self, s: ClientSession, cmd: Command) -> None:
+    async def _command(self, s: ClientSession, cmd: Command, guard: ConnectionGuard | None = None) -> None:
         """Answer one command; a re-send of the same id is applied once and answered alike."""
         assert self._loop is not None
         if is_query(cmd.action):
             # Read-only: answered afresh every time (a re-send reads again), never remembered.
-            s.push_control(await self._answer_query(s, cmd))
+            s.push_control(await self._answer_query(s, cmd, guard))
             return
         key = (s.user, cmd.id)
         frame = self._acks.get(key)
@@ -1035,7 +1040,9 @@ class Gateway:
         """When an audited command happened: the feed clock as clients see it."""
         return self.sequencer.feed_clock() or iso(self.sequencer.last_at_ms)
 
-    async def _answer_query(self, s: ClientSession, cmd: Command) -> bytes:
+    async def _answer_query(
+        self, s: ClientSession, cmd: Command, guard: ConnectionGuard | None = None
+    ) -> bytes:
         """A read-only query: role and arguments checked, then read from the store off the loop.
 
         An answered query changes nothing and is not audited; a refused one is
@@ -1046,6 +1053,8 @@ class Gateway:
         try:
             query = prepare_query(ctx, cmd.action, cmd.args)
         except CommandRefused as refused:
+            if guard is not None:
+                guard.bucket.take()  # a refused query is audited: it counts against the rate
             record = AuditRecord(
                 at=self._audit_time(),
                 user=s.user,
