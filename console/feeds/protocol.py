@@ -30,6 +30,9 @@ CLOSE_BAD_PROTOCOL = 4400
 CLOSE_HELLO_TIMEOUT = 4408
 #: An adapter's connection closed because the same adapter signed in again (its newer connection wins).
 CLOSE_REPLACED = 4409
+#: Too many failed sign-ins from this address: refused for a while; the reason says
+#: ``retry after N s`` (the console waits that long before it tries again).
+CLOSE_TOO_MANY = 4429
 
 #: The most events one ``publish`` frame may carry.
 MAX_PUBLISH_EVENTS = 5000
@@ -53,6 +56,8 @@ class ErrorCode:
     CONFLICT = "conflict"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
+    #: More commands than the connection's rate allows; not applied (details: ``retry_after_s``).
+    RATE_LIMITED = "rate_limited"
     # A published event refused (in a publish ack's ``refused`` list):
     BAD_EVENT = "bad_event"  # unknown or unpublishable type, malformed data or time
     OUT_OF_ORDER = "out_of_order"  # its time goes back before the feed clock

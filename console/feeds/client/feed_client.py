@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import socket
 import threading
 import time
@@ -184,6 +185,8 @@ class _Ended:
     reason: Text
     refused: bool = False
     bad_token: bool = False  # closed with 4401: final, no retry
+    # Closed with 4429 (too many failed sign-ins from this address): wait this long, not less.
+    retry_after_s: float | None = None
 
 
 def _text(template: str, **params: object) -> Text:
@@ -218,6 +221,10 @@ def _unreachable(url: str, exc: BaseException, timeout_s: float) -> tuple[Text, 
             ),
             url=url,
             error=exc.msg,
+        ), True
+    if isinstance(exc, InvalidStatus) and exc.response.status_code == 503:
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} is busy (HTTP 503)"), url=url
         ), True
     if isinstance(exc, InvalidStatus):
         return _text(
@@ -260,6 +267,15 @@ def _closed(url: str, code: int | None, reason: str) -> tuple[Text, bool]:
             url=url,
             version=protocol.PROTOCOL_VERSION,
         ), True
+    if code == protocol.CLOSE_TOO_MANY:
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient",
+                "the gateway at {url} refuses sign-ins from this computer for a while: "
+                "too many failed sign-ins (4429)",
+            ),
+            url=url,
+        ), True
     if code == protocol.CLOSE_HELLO_TIMEOUT:
         return _text(
             QT_TRANSLATE_NOOP(
@@ -292,6 +308,19 @@ def _closed(url: str, code: int | None, reason: str) -> tuple[Text, bool]:
         url=url,
         code=code,
     ), False
+
+
+#: How long a 4429 asks the client to wait: "... retry after N s" in its reason (else a minute).
+_RETRY_AFTER = re.compile(r"retry after (\d+(?:\.\d+)?) s")
+_DEFAULT_RETRY_AFTER_S = 60.0
+
+
+def _retry_after(code: int | None, reason: str) -> float | None:
+    """Seconds to wait before signing in again after a 4429; None for any other close."""
+    if code != protocol.CLOSE_TOO_MANY:
+        return None
+    found = _RETRY_AFTER.search(reason)
+    return float(found.group(1)) if found else _DEFAULT_RETRY_AFTER_S
 
 
 class FeedClient:
@@ -593,6 +622,9 @@ class FeedClient:
                 failures = 0  # a welcome came (attempts reset): start the backoff over
             failures += 1
             delay = self.backoff.delay(failures, refused=ended.refused, rng=self._rng)
+            if ended.retry_after_s is not None:
+                # Refused for a while (4429): trying sooner would only be refused again.
+                delay = ended.retry_after_s * (1.0 + self.backoff.jitter * self._rng.random())
             log.info("feed %s: %s; retrying in %.2f s", self.url, ended.reason, delay)
             self._last_failure = FeedError(at=time.time(), message=str(ended.reason), text=ended.reason)
             retrying = QT_TRANSLATE_NOOP("FeedClient", "{reason}; retrying in {seconds} s")
@@ -638,7 +670,12 @@ class FeedClient:
             async for message in ws:
                 self._on_message(message)
             reason, refused = _closed(self.url, ws.close_code, ws.close_reason or "")
-            return _Ended(self._end_reason or reason, refused, ws.close_code == protocol.CLOSE_BAD_TOKEN)
+            return _Ended(
+                self._end_reason or reason,
+                refused,
+                ws.close_code == protocol.CLOSE_BAD_TOKEN,
+                _retry_after(ws.close_code, ws.close_reason or ""),
+            )
         except _Reconnect as again:
             if again.resync:
                 self._last_seq = None
@@ -647,7 +684,12 @@ class FeedClient:
         except ConnectionClosed as exc:
             code, text = (exc.rcvd.code, exc.rcvd.reason) if exc.rcvd is not None else (None, "")
             reason, refused = _closed(self.url, code, text)
-            return _Ended(self._end_reason or reason, refused, code == protocol.CLOSE_BAD_TOKEN)
+            return _Ended(
+                self._end_reason or reason,
+                refused,
+                code == protocol.CLOSE_BAD_TOKEN,
+                _retry_after(code, text),
+            )
         except OSError as exc:
             return _Ended(
                 _text(

@@ -17,17 +17,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import logging
+import os
 import secrets
 import time
-from collections import OrderedDict
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response as HttpResponse
+from websockets.protocol import State
 
 from console.domain.actions import ActionName
 from console.domain.businessday import parse_hhmm
@@ -48,6 +53,16 @@ from console.feeds.gateway.commands.registry import (
 )
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.driver import CentreDriver
+from console.feeds.gateway.limits import (
+    AckCache,
+    ConnectionGuard,
+    LogThrottle,
+    MemoryReturn,
+    PendingConnections,
+    SignInThrottle,
+    cut_text,
+    summarize_args,
+)
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
@@ -103,7 +118,15 @@ class Gateway:
         self.adapter_status: dict[str, str] = {}
         self.port = 0
         self.bad_frames = 0
-        self._acks: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        lim = config.limits
+        self._acks: AckCache[tuple[str, str]] = AckCache(lim.ack_entries, lim.ack_bytes, lim.ack_entry_bytes)
+        # Connections not signed in yet (capped), failed sign-ins by address, log lines by address.
+        self._pending: PendingConnections[ServerConnection] = PendingConnections(
+            lim.pending_total, lim.pending_per_address, lambda ws: ws.state is State.CLOSED
+        )
+        self._signin = SignInThrottle(lim)
+        self._log_throttle: LogThrottle[tuple[str, str]] = LogThrottle(lim.log_interval_s)
+        self._memory = MemoryReturn()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
@@ -115,6 +138,7 @@ class Gateway:
         # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
+        self._restore_exception_handler: Any = None
 
     @property
     def url(self) -> str:
@@ -170,10 +194,13 @@ class Gateway:
             self._connection,
             cfg.host,
             cfg.port,
-            max_size=protocol.MAX_WIRE_FRAME,
+            # Before sign-in only a hello fits; a signed-in connection's limit is raised in _signed_in.
+            max_size=cfg.limits.hello_frame,
             ping_interval=20,
             ping_timeout=20,
+            process_request=self._process_request,
         )
+        self._quiet_accept_errors()
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         self._tasks = [asyncio.create_task(self._run_heartbeats(), name="heartbeats")]
         if not isinstance(self.sim, AdapterCentre):
@@ -221,6 +248,8 @@ class Gateway:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        if self._restore_exception_handler is not None:
+            self._restore_exception_handler()
         if writer is not None:
             if writer_ok:
                 self.sequencer.checkpoint_at_head()
@@ -285,6 +314,7 @@ class Gateway:
             if at is not None and self.committed_seq == self.seq:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
+            self._memory.maybe_trim(now)  # memory of many closed connections given back
             quiet = [
                 s
                 for s in self.sessions
@@ -306,6 +336,8 @@ class Gateway:
         peer = f"{ws.remote_address[0]}:{ws.remote_address[1]}" if ws.remote_address else "?"
         session: ClientSession | None = None
         sender: asyncio.Task[None] | None = None
+        guard: ConnectionGuard | None = None  # its limits, once signed in
+        bad_before_hello = 0
         deadline = time.monotonic() + self.config.hello_timeout_s
         try:
             while True:
@@ -320,8 +352,19 @@ class Gateway:
                     message = await ws.recv()
                 try:
                     frame = protocol.decode_client_frame(message)
+                    if isinstance(frame, Command) and len(frame.id) > self.config.limits.command_id_chars:
+                        raise ProtocolError(
+                            ErrorCode.BAD_FRAME,
+                            f"command id of {len(frame.id)} characters; "
+                            f"the limit is {self.config.limits.command_id_chars}",
+                        )
                 except ProtocolError as exc:
-                    await self._refuse_frame(ws, session, peer, exc.code, exc.message)
+                    if session is None:
+                        bad_before_hello += 1
+                        if not await self._bad_before_hello(ws, peer, bad_before_hello):
+                            return
+                    quiet = guard is not None and not guard.bucket.take()  # a flood is not logged
+                    await self._refuse_frame(ws, session, peer, exc.code, exc.message, quiet=quiet)
                     continue
                 if isinstance(frame, Hello):
                     if session is not None:
@@ -332,9 +375,13 @@ class Gateway:
                     session = await self._hello(ws, frame, peer)
                     if session is None:
                         return
+                    guard = self._signed_in(ws, session)
                     sender = asyncio.create_task(self._sender(ws, session), name=f"send {peer}")
                     sender.add_done_callback(functools.partial(self._sender_ended, ws=ws))
                 elif session is None:
+                    bad_before_hello += 1
+                    if not await self._bad_before_hello(ws, peer, bad_before_hello):
+                        return
                     await self._refuse_frame(
                         ws, None, peer, ErrorCode.NOT_AUTHENTICATED, "send hello before any command"
                     )
@@ -342,11 +389,17 @@ class Gateway:
                     self._publish(session, frame)
                 elif isinstance(frame, Reply):
                     self._reply(session, frame)
+                elif guard is not None and not self._within_rate(session, frame, guard):
+                    continue
                 else:
-                    await self._command(session, frame)
+                    await self._command(session, frame, guard)
         except ConnectionClosed:
             pass
         finally:
+            self._pending.release(ws)
+            self._memory.connection_closed()
+            if guard is not None:
+                self._audit_rate_refusals(session, guard)
             if session is not None:
                 session.closed = True
                 session.wakeup.set()
@@ -360,10 +413,20 @@ class Gateway:
                     await sender
 
     async def _refuse_frame(
-        self, ws: ServerConnection, session: ClientSession | None, peer: str, code: str, message: str
+        self,
+        ws: ServerConnection,
+        session: ClientSession | None,
+        peer: str,
+        code: str,
+        message: str,
+        *,
+        quiet: bool = False,
     ) -> None:
         self.bad_frames += 1
-        log.warning("bad frame from %s (%s): %s: %s", peer, session.user if session else "-", code, message)
+        if not quiet:
+            log.warning(
+                "bad frame from %s (%s): %s: %s", peer, session.user if session else "-", code, message
+            )
         frame = protocol.encode(ErrorFrame(code=code, message=message))
         if session is None:
             await ws.send(frame, text=True)
@@ -372,6 +435,177 @@ class Gateway:
             if len(session.queue) > MAX_UNREAD_CONTROL:
                 log.warning("%s (%s) does not read its replies; closing", peer, session.user)
                 await ws.close(1008, "too many unread replies")
+
+    # -- abuse limits (limits.py) ------------------------------------------------------
+
+    def _process_request(self, ws: ServerConnection, request: HttpRequest) -> HttpResponse | None:
+        """The handshake: refused (503) past the cap on connections that have not signed in."""
+        address = _address(ws)
+        why = self._pending.admit(ws, address)
+        if why is None:
+            return None
+        held = self._log_throttle.ready(("pending", address))
+        if held is not None:
+            more = f" ({held} more refused since the last line)" if held else ""
+            log.warning("refused a connection from %s: %s%s", address, why, more)
+        response = ws.respond(
+            HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections are waiting to sign in; try again later.\n"
+        )
+        response.headers["Retry-After"] = "5"
+        return response
+
+    def _signed_in(self, ws: ServerConnection, session: ClientSession) -> ConnectionGuard:
+        """A good hello: the connection leaves the cap and may send frames as large as its role's.
+
+        The server's ``max_size`` held it to a hello; from here the websocket layer holds
+        it to its role's limit (a larger frame is never read: closed with 1009, naming it).
+        """
+        self._pending.release(ws)
+        guard = ConnectionGuard(session.role, self.config.limits)
+        ws.protocol.max_message_size = max(guard.frame_limit, self.config.limits.hello_frame)
+        return guard
+
+    async def _bad_before_hello(self, ws: ServerConnection, peer: str, count: int) -> bool:
+        """Bad frames before sign-in: a few are answered, more close the connection (1008)."""
+        if count <= self.config.limits.bad_frames_before_hello:
+            return True
+        held = self._log_throttle.ready(("bad before hello", _address(ws)))
+        if held is not None:
+            log.warning("%s: %d bad frames before hello; closing", peer, count)
+        await ws.close(
+            1008, f"more than {self.config.limits.bad_frames_before_hello} bad frames before hello"
+        )
+        return False
+
+    def _within_rate(self, s: ClientSession, cmd: Command, guard: ConnectionGuard) -> bool:
+        """The connection's command rate: over it, refused with rate_limited (not applied, not cached).
+
+        Commands take a token each; queries only when refused (then they are audited), so paging
+        through the call history is never held up, but a flood of forbidden queries is.
+        """
+        lim = self.config.limits
+        # An answered query writes nothing and waits for its read: only a refused one takes a token.
+        if guard.bucket.take() if not is_query(cmd.action) else guard.bucket.ready():
+            if guard.refusals.count:
+                self._audit_rate_refusals(s, guard)
+            return True
+        if guard.refusals.add(cmd.action):
+            log.warning(
+                "%s (%s) sends more than %g commands a second; refusing the excess",
+                s.peer,
+                s.user,
+                lim.command_rate,
+            )
+        retry = round(guard.bucket.retry_after(), 3)
+        message = (
+            f"more than {lim.command_rate:g} commands a second (bursts of {lim.command_burst}); "
+            f"retry in {retry:g} s"
+        )
+        s.push_control(
+            protocol.encode(
+                Ack(
+                    id=cmd.id,
+                    ok=False,
+                    error=AckError(
+                        code=ErrorCode.RATE_LIMITED, message=message, details={"retry_after_s": retry}
+                    ),
+                )
+            )
+        )
+        if guard.refusals.due(lim.rate_summary_s):
+            self._audit_rate_refusals(s, guard)
+        return False
+
+    def _audit_rate_refusals(self, s: ClientSession | None, guard: ConnectionGuard) -> None:
+        """One audit row for the commands refused for their rate since the last one."""
+        summary = guard.refusals.take_summary()
+        if summary is None or s is None:
+            return
+        lim = self.config.limits
+        record = AuditRecord(
+            at=self._audit_time(),
+            user=s.user,
+            role=s.role.value,
+            command_id=f"rate-limited/{secrets.token_hex(8)}",
+            action=RATE_LIMITED_ACTION,
+            args=summary,
+            ok=False,
+            error_code=ErrorCode.RATE_LIMITED,
+            error_message=f"{summary['refused']} command(s) over the rate of {lim.command_rate:g} a second",
+        )
+        log.warning("%s (%s): %d command(s) refused for their rate", s.peer, s.user, summary["refused"])
+        try:
+            self.sequencer.submit([], audit=[record])
+        except Exception:  # the store is gone (stopping): the log line above is what remains
+            log.exception("could not audit the rate-limited commands of %s", s.user)
+
+    async def _signin_blocked(self, ws: ServerConnection, peer: str) -> bool:
+        """An address refused for its failed sign-ins: closed with 4429, saying for how long."""
+        address = _address(ws)
+        left = self._signin.blocked_for(address)
+        if not left:
+            return False
+        held = self._log_throttle.ready(("blocked", address))
+        if held is not None:
+            log.warning(
+                "%s: sign-in refused, %s is blocked for %d s more after failed sign-ins", peer, address, left
+            )
+        await ws.close(protocol.CLOSE_TOO_MANY, _too_many_reason(left))
+        return True
+
+    async def _signin_failed(self, ws: ServerConnection, peer: str) -> None:
+        """A bad or missing token: answered after a delay that grows, then the address is blocked (4429)."""
+        address = _address(ws)
+        delay, blocked = self._signin.failed(address)
+        if blocked:
+            block = self.config.limits.signin_block_s
+            log.warning(
+                "%s: bad or missing token; %s blocked for %g s after %d failed sign-ins (4429)",
+                peer,
+                address,
+                block,
+                self.config.limits.signin_failures,
+            )
+            await ws.close(protocol.CLOSE_TOO_MANY, _too_many_reason(block))
+            return
+        log.warning(
+            "%s: bad or missing token (%d failed from %s; answered in %g s)",
+            peer,
+            self._signin.failures(address),
+            address,
+            delay,
+        )
+        await asyncio.sleep(delay)
+        await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
+
+    def _quiet_accept_errors(self) -> None:
+        """Out of file descriptors at accept(): one line a minute instead of a traceback a second."""
+        loop = asyncio.get_running_loop()
+        previous = loop.get_exception_handler()
+
+        def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            exc = context.get("exception")
+            if (
+                isinstance(exc, OSError)
+                and exc.errno in _OUT_OF_RESOURCES
+                and "accept" in context.get("message", "")
+            ):
+                held = self._log_throttle.ready(("accept", ""))
+                if held is not None:
+                    more = f" ({held} more since the last line)" if held else ""
+                    log.error(
+                        "cannot accept connections: %s; trying again every second%s",
+                        os.strerror(exc.errno),
+                        more,
+                    )
+                return
+            if previous is not None:
+                previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(handler)
+        self._restore_exception_handler = functools.partial(loop.set_exception_handler, previous)
 
     async def _hello(self, ws: ServerConnection, hello: Hello, peer: str) -> ClientSession | None:
         assert self.store is not None
@@ -382,10 +616,11 @@ class Gateway:
                 f"protocol {hello.protocol} not supported; this gateway speaks {protocol.PROTOCOL_VERSION}",
             )
             return None
+        if await self._signin_blocked(ws, peer):
+            return None
         found = await asyncio.to_thread(self.store.user_for_token, hello.token) if hello.token else None
         if found is None:
-            log.warning("%s: bad or missing token", peer)
-            await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
+            await self._signin_failed(ws, peer)
             return None
         user, role = found
         session = ClientSession(
@@ -519,7 +754,7 @@ class Gateway:
                         role=s.role.value,
                         command_id=f"{frame.id}#{event.pos}",
                         action="events.publish",
-                        args={"pos": event.pos, "type": event.type},
+                        args={"pos": event.pos, "type": cut_text(event.type, 100)},
                         ok=False,
                         error_code=refusal.code,
                         error_message=refusal.message,
@@ -638,12 +873,12 @@ class Gateway:
 
     # -- commands --------------------------------------------------------------------
 
-    async def _command(self, s: ClientSession, cmd: Command) -> None:
+    async def _command(self, s: ClientSession, cmd: Command, guard: ConnectionGuard | None = None) -> None:
         """Answer one command; a re-send of the same id is applied once and answered alike."""
         assert self._loop is not None
         if is_query(cmd.action):
             # Read-only: answered afresh every time (a re-send reads again), never remembered.
-            s.push_control(await self._answer_query(s, cmd))
+            s.push_control(await self._answer_query(s, cmd, guard))
             return
         key = (s.user, cmd.id)
         frame = self._acks.get(key)
@@ -665,9 +900,8 @@ class Gateway:
                     raise
                 finally:
                     del self._inflight[key]
-                self._acks[key] = frame
-                if len(self._acks) > 10_000:
-                    self._acks.popitem(last=False)
+                # Bounded in entries and bytes; an ack too large to keep is answered from the audit.
+                self._acks.put(key, frame)
         s.push_control(frame)
 
     async def _apply_command(self, s: ClientSession, cmd: Command) -> bytes:
@@ -715,16 +949,17 @@ class Gateway:
         try:
             outcome = execute(ctx, cmd.action, cmd.args)
         except CommandRefused as refused:
+            message = self._bounded_refusal(record, refused.message)
             ack = Ack(
                 id=cmd.id,
                 ok=False,
-                error=AckError(code=refused.code, message=refused.message, details=refused.details),
+                error=AckError(code=refused.code, message=message, details=refused.details),
             )
-            record.error_code, record.error_message = refused.code, refused.message
+            record.error_code, record.error_message = refused.code, message
             if refused.details is not None:  # kept so a re-send after a restart gets them too
                 record.result = {"details": refused.details}
             ticket = self.sequencer.submit([], audit=[record])
-            log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+            log.info("%s refused %s %s: %s", s.user, record.action, cmd.id, cut_text(message, 200))
         except ForwardToAdapter as fwd:
             # Carried out by the adapter that owns it; its answer is the ack. The floor
             # changes when the adapter publishes what it did, like any of its events.
@@ -794,11 +1029,20 @@ class Gateway:
         )
         return Ack(id=cmd.id, ok=False, error=error), ticket
 
+    def _bounded_refusal(self, record: AuditRecord, message: str) -> str:
+        """A refused command's audit: its arguments as a bounded summary, its action and message cut."""
+        lim = self.config.limits
+        record.args = summarize_args(record.args, lim.audit_args_bytes)
+        record.action = cut_text(record.action, 100)
+        return cut_text(message, lim.audit_message_chars)
+
     def _audit_time(self) -> str:
         """When an audited command happened: the feed clock as clients see it."""
         return self.sequencer.feed_clock() or iso(self.sequencer.last_at_ms)
 
-    async def _answer_query(self, s: ClientSession, cmd: Command) -> bytes:
+    async def _answer_query(
+        self, s: ClientSession, cmd: Command, guard: ConnectionGuard | None = None
+    ) -> bytes:
         """A read-only query: role and arguments checked, then read from the store off the loop.
 
         An answered query changes nothing and is not audited; a refused one is
@@ -809,6 +1053,8 @@ class Gateway:
         try:
             query = prepare_query(ctx, cmd.action, cmd.args)
         except CommandRefused as refused:
+            if guard is not None:
+                guard.bucket.take()  # a refused query is audited: it counts against the rate
             record = AuditRecord(
                 at=self._audit_time(),
                 user=s.user,
@@ -818,12 +1064,12 @@ class Gateway:
                 args=cmd.args,
                 ok=False,
                 error_code=refused.code,
-                error_message=refused.message,
             )
-            log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
+            message = record.error_message = self._bounded_refusal(record, refused.message)
+            log.info("%s refused %s %s: %s", s.user, record.action, cmd.id, cut_text(message, 200))
             await self.sequencer.wait_ticket(self.sequencer.submit([], audit=[record]))
             return protocol.encode(
-                Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
+                Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=message))
             )
         try:
             result = await asyncio.to_thread(query.run, self.store)
@@ -848,6 +1094,23 @@ _ADAPTER_CODES = frozenset(
         ErrorCode.FORBIDDEN,
     }
 )
+
+
+#: The audit's action for a connection's commands refused for their rate (one row per summary).
+RATE_LIMITED_ACTION = "commands.rate_limited"
+#: accept() errors that mean "out of file descriptors or memory", not a bug.
+_OUT_OF_RESOURCES = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+
+
+def _address(ws: ServerConnection) -> str:
+    """The peer's address without its port (what the per-address limits count by)."""
+    remote = ws.remote_address
+    return str(remote[0]) if remote else "?"
+
+
+def _too_many_reason(seconds: float) -> str:
+    """The 4429 close reason; the console reads the seconds from it (``retry after N s``)."""
+    return f"too many failed sign-ins from this address; retry after {max(1, round(seconds))} s"
 
 
 class GatewayFailedError(RuntimeError):
