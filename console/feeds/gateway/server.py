@@ -20,14 +20,18 @@ import contextlib
 import functools
 import logging
 import secrets
+import ssl
 import time
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request as HttpRequest
+from websockets.http11 import Response as HttpResponse
 
 from console.domain.businessday import parse_hhmm
 from console.domain.clock import iso, to_ms
@@ -51,6 +55,7 @@ from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
+from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
 from console.feeds.protocol import (
     Ack,
     AckError,
@@ -115,10 +120,16 @@ class Gateway:
         # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
+        self._origins = OriginPolicy.of(config.allow_origins)
+        self.refused_origins = 0  # browser handshakes refused for their Origin (tests, diagnostics)
+
+    @property
+    def tls(self) -> bool:
+        return self.config.tls_cert is not None
 
     @property
     def url(self) -> str:
-        return f"ws://{self.config.host}:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://{self.config.host}:{self.port}"
 
     @property
     def seq(self) -> int:
@@ -135,6 +146,7 @@ class Gateway:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         cfg = self.config
+        tls = self._tls_context()  # a key file others can read is refused before anything starts
         self.scenario = load_scenario(cfg.scenario)
         url = cfg.db_url or default_db_url()
         self.store = store = await asyncio.to_thread(Store.open, url)
@@ -173,6 +185,8 @@ class Gateway:
             max_size=protocol.MAX_WIRE_FRAME,
             ping_interval=20,
             ping_timeout=20,
+            ssl=tls,
+            process_request=self._check_origin,
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         self._tasks = [asyncio.create_task(self._run_heartbeats(), name="heartbeats")]
@@ -181,6 +195,29 @@ class Gateway:
         for task in self._tasks:
             task.add_done_callback(self._task_ended)
         log.info("gateway on %s, seq %d, source %s, db %s", self.url, self.seq, cfg.source, store.url)
+
+    # -- transport: TLS and the Origin allow-list (rules in ``transport``) ------------
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """The TLS context with --tls-cert/--tls-key; else None, with a warning beyond loopback."""
+        cfg = self.config
+        if cfg.tls_cert is not None and cfg.tls_key is not None:
+            return server_tls_context(cfg.tls_cert, cfg.tls_key)
+        warning = plain_text_warning(cfg.host)
+        if warning is not None:
+            log.warning("%s", warning)
+        return None
+
+    def _check_origin(self, connection: ServerConnection, request: HttpRequest) -> HttpResponse | None:
+        """Refuse (HTTP 403) a handshake whose Origin is not allowed: a web page on another site."""
+        origins = request.headers.get_all("Origin")  # none from consoles and adapters
+        if not origins or (len(origins) == 1 and self._origins.admits(origins[0])):
+            return None
+        self.refused_origins += 1
+        peer = connection.remote_address[0] if connection.remote_address else "?"
+        shown = ", ".join(origins)
+        log.warning("refused a websocket handshake from %s with Origin %.200r (not allowed)", peer, shown)
+        return connection.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
 
     def _start_ms(self, scenario: Scenario) -> int:
         """Where the feed clock starts: never before the last event the store holds."""
