@@ -3,7 +3,9 @@
 Without ``--feed`` it starts an embedded gateway on the built-in simulated bank centre
 (10x speed, so a newcomer sees activity at once) on 127.0.0.1 with a one-time admin
 token and a throw-away SQLite database, and connects to it like to any other gateway.
-With ``--feed ws://HOST:PORT --token T`` it connects to a running gateway; without a
+With ``--feed wss://HOST:PORT --token T`` it connects to a running gateway, verifying its
+certificate (``--ca FILE`` for a private CA); plain ``ws://`` only to this computer unless
+``--insecure`` (``console.feeds.transport``). Without a
 token (no ``--token``, no ``CONSOLE_TOKEN``), or when the gateway refuses it, the
 window's sign-in dialog asks for one. ``--screenshot FILE --after SECONDS`` saves a PNG
 of the window and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise,
@@ -45,6 +47,7 @@ from console.application.wallboard_layout import LayoutError, load_layout
 from console.domain.clock import is_valid
 from console.domain.wallboard import Layout, default_layout
 from console.feeds.sources.simulator.scenario import ScenarioError
+from console.feeds.transport import check_ca_file, plain_text_refusal
 from console.widgets.common.language import (
     LANGUAGES,
     check_language,
@@ -79,8 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
         "embedded gateway on the simulated bank centre and connects to it.",
     )
     feed = p.add_argument_group("feed")
-    feed.add_argument("--feed", metavar="ws://HOST:PORT", help="connect to this running gateway")
+    feed.add_argument(
+        "--feed",
+        metavar="wss://HOST:PORT",
+        help="connect to this running gateway (ws://HOST:PORT only on this computer, unless --insecure)",
+    )
     feed.add_argument("--token", help="your token for --feed (default: environment variable CONSOLE_TOKEN)")
+    feed.add_argument(
+        "--ca",
+        metavar="FILE",
+        help="for a wss:// gateway whose certificate a private CA signed: that CA's certificate (PEM);"
+        " default: the system's CAs",
+    )
+    feed.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a plain ws:// gateway on another computer (your token and the floor cross the network"
+        " unencrypted); without it ws:// may only reach this computer",
+    )
     sim = p.add_argument_group("embedded gateway (without --feed)")
     # Defaults are filled in later, so giving one of these with --feed can be told from not giving it.
     sim.add_argument("--scenario", help="scenario TOML file or bundled name (default bank)")
@@ -161,6 +180,8 @@ def check_feed_url(text: str) -> str:
 
 def check_args(args: argparse.Namespace) -> None:
     """Everything argparse cannot check by itself; raises ValueError with a message for the user."""
+    if args.ca is not None:
+        check_ca_file(args.ca)
     if args.feed:
         check_feed_url(args.feed)
         given = [f"--{name}" for name in EMBEDDED_ONLY if getattr(args, name) is not None]
@@ -254,6 +275,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Nobody at a wall display or a screenshot to type a token: the console asks (sign-in).
         print("error: --feed needs a token here: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
         return 2
+    refusal = plain_text_refusal(args.feed, insecure=args.insecure) if args.feed else None
+    if refusal is not None:
+        if args.wallboard or args.screenshot:
+            # Nobody to give another address: stop here and say why.
+            print(f"error: --feed {refusal}", file=sys.stderr)
+            return 2
+        # The window's sign-in dialog says it too, and asks for a wss:// address.
+        print(f"warning: --feed {refusal}", file=sys.stderr)
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         # A picture needs no display, and taking one should not flash a window on the user's screen.
         os.environ["QT_QPA_PLATFORM"] = display.HEADLESS_PLATFORM
@@ -378,7 +407,7 @@ def _run(args: argparse.Namespace, url: str, token: str | None, size: tuple[int,
     app = _application()
     apply_theme(app, args.theme or DEFAULT_THEME)
 
-    feed = LiveFeed(url, token)
+    feed = LiveFeed(url, token, ca=args.ca, insecure=args.insecure)
     window = MainWindow(
         feed, settings_path=args.settings, save_on_close=not args.screenshot, sign_in=bool(args.feed)
     )
@@ -408,7 +437,7 @@ def _run_wallboard(
         return 2
     apply_theme(app, args.theme or layout.theme or WALLBOARD_THEME)
 
-    feed = LiveFeed(url, token)
+    feed = LiveFeed(url, token, ca=args.ca, insecure=args.insecure)
     board = WallboardWindow(feed, layout, start_page=(args.page or 1) - 1)
     if args.screenshot:
         board.resize(*(size or WALLBOARD_SCREENSHOT_SIZE))

@@ -58,6 +58,7 @@ from console.feeds.client.feed_client import (
     SnapshotItem,
     StatusItem,
 )
+from console.feeds.transport import plain_text_refusal
 
 log = logging.getLogger("console.application.live")
 
@@ -79,6 +80,8 @@ class SignOut(StrEnum):
     NO_TOKEN = "no_token"  # started without one
     TOKEN_REFUSED = "token_refused"  # the gateway closed with 4401
     NOT_A_CONSOLE = "not_a_console"  # the token's role is not sent the floor (an adapter's)
+    # Plain ws:// to another machine without --insecure (console.feeds.transport): nothing is attempted.
+    PLAIN_TEXT = "plain_text"
 
 
 @dataclass(frozen=True)
@@ -125,17 +128,22 @@ class LiveFeed(FloorSource):
         drain_interval_ms: int = DRAIN_INTERVAL_MS,
         slice_ms: int = DRAIN_SLICE_MS,
         slice_clock: Callable[[], float] = time.perf_counter,
+        ca: str | None = None,
+        insecure: bool = False,
     ) -> None:
         super().__init__(FloorState(), parent)
         self._client_options: dict[str, Any] = {
             "connect_timeout_s": connect_timeout_s,
             "command_timeout_s": command_timeout_s,
             "backoff": backoff,
+            "ca": ca,
+            "insecure": insecure,
         }
+        self.insecure = insecure  # plain ws:// to another machine allowed (--insecure)
         self._client = self._new_client(url, token or "")
         self._client_started = False
-        self._signed_out: SignedOut | None = None
-        if not token:
+        self._signed_out: SignedOut | None = self._plain_text(url)
+        if self._signed_out is None and not token:
             self._signed_out = SignedOut(
                 SignOut.NO_TOKEN,
                 Text("LiveFeed", QT_TRANSLATE_NOOP("LiveFeed", "no token was given for {url}"), {"url": url}),
@@ -196,16 +204,27 @@ class LiveFeed(FloorSource):
     def url(self) -> str:
         return self._client.url
 
+    def _plain_text(self, url: str) -> SignedOut | None:
+        """Signed out when ``url`` is plain ws:// to another machine and --insecure was not given."""
+        refusal = plain_text_refusal(url, insecure=self.insecure)
+        return None if refusal is None else SignedOut(SignOut.PLAIN_TEXT, refusal)
+
     def sign_in(self, url: str, token: str) -> None:
         """Connect to ``url`` with ``token``: a new client (the old one stopped, its answers applied).
 
-        The floor shown stays until the new connection's snapshot replaces it.
+        The floor shown stays until the new connection's snapshot replaces it. A plain ws:// address
+        of another machine (without --insecure) is not tried: the feed stays signed out and says why.
         """
         old = self._client
         if self._client_started:
             old.stop()
             self._drain_slice(None)  # commands still waiting get their "disconnected" answers
         self._client = self._new_client(url, token)
+        refused = self._plain_text(url)
+        if refused is not None:
+            self._client_started = False
+            self._sign_out(refused)
+            return
         self._signed_out = None
         self._status = self.status
         self.statusChanged.emit(self._status)

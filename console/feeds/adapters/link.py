@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import logging
 import os
+import ssl
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from console.domain.clock import iso
 from console.domain.events import TYPE_OF, EventData
 from console.feeds import protocol
 from console.feeds.protocol import Ack, AckError, ErrorFrame, Hello, PublishedEvent, Reply, Request, Welcome
+from console.feeds.transport import check_ca_file, client_tls_context, plain_text_refusal, tls_failure
 
 log = logging.getLogger("console.adapter")
 
@@ -69,6 +71,32 @@ def add_token_options(parser: argparse.ArgumentParser) -> None:
         " which other users cannot read in the process list)",
     )
     parser.add_argument("--token-file", type=Path, help="a file holding the adapter user's token")
+
+
+def add_transport_options(parser: argparse.ArgumentParser) -> None:
+    """``--ca`` and ``--insecure``, as every adapter's command line takes them."""
+    parser.add_argument(
+        "--ca",
+        type=Path,
+        metavar="FILE",
+        help="for a wss:// gateway whose certificate a private CA signed: that CA's certificate (PEM);"
+        " default: the system's CAs",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a plain ws:// gateway on another machine (the token and the events cross the"
+        " network unencrypted); without it only this machine may be reached in plain text",
+    )
+
+
+def check_transport(url: str, args: argparse.Namespace) -> None:
+    """ValueError when ``url`` may not be used as ``add_transport_options`` say, or --ca is unreadable."""
+    if args.ca is not None:
+        check_ca_file(args.ca)
+    refusal = plain_text_refusal(url, insecure=args.insecure)
+    if refusal is not None:
+        raise ValueError(f"--gateway {refusal}")
 
 
 def read_secret_file(path: Path, what: str) -> str:
@@ -131,6 +159,9 @@ class AdapterLink:
         max_pending: int = 20_000,
         retry_s: tuple[float, float] = (0.2, 5.0),
         open_timeout_s: float = 10.0,
+        ca: str | Path | None = None,
+        insecure: bool = False,
+        untrusted_retry_s: float = 60.0,
     ) -> None:
         if not 1 <= batch_events <= protocol.MAX_PUBLISH_EVENTS:
             raise ValueError(f"batch_events must be within 1-{protocol.MAX_PUBLISH_EVENTS}")
@@ -142,6 +173,13 @@ class AdapterLink:
         self._max_pending = max_pending
         self._retry = retry_s
         self._open_timeout = open_timeout_s
+        # Transport (``console.feeds.transport``): wss:// verified against the system's CAs or ``ca``;
+        # plain ws:// to another machine refused before any attempt unless ``insecure``.
+        self._tls: ssl.SSLContext | None = client_tls_context(url, ca)
+        self._refused_address = plain_text_refusal(url, insecure=insecure)
+        self._untrusted_retry = untrusted_retry_s  # a certificate that does not verify: slow retries
+        #: Why the last connection attempt failed (None once signed in).
+        self.last_error: str | None = None
         #: The last position the gateway has committed (None until the first welcome).
         self.position: int | None = None
         self.user = ""
@@ -249,11 +287,17 @@ class AdapterLink:
     async def _run(self) -> None:
         delay = self._retry[0]
         try:
+            if self._refused_address is not None:
+                raise AdapterLinkError(str(self._refused_address))
             while True:
                 self.status = "connecting"
+                retry_at_least = 0.0
                 try:
                     async with connect(
-                        self.url, max_size=protocol.MAX_WIRE_FRAME, open_timeout=self._open_timeout
+                        self.url,
+                        max_size=protocol.MAX_WIRE_FRAME,
+                        open_timeout=self._open_timeout,
+                        ssl=self._tls,
                     ) as ws:
                         self._ws = ws
                         await self._session(ws)
@@ -266,7 +310,13 @@ class AdapterLink:
                             f"{_FATAL_CLOSES[code]} ({exc.rcvd.reason if exc.rcvd else ''})"
                         ) from None
                     log.warning("connection to the gateway lost (%s); reconnecting", exc)
+                except ssl.SSLError as exc:
+                    # Not fixed by trying again at once (a wrong or missing --ca, an expired certificate).
+                    self.last_error = str(tls_failure(self.url, exc))
+                    retry_at_least = self._untrusted_retry
+                    log.error("%s; retrying in %.0f s", self.last_error, max(delay, retry_at_least))
                 except (OSError, TimeoutError, InvalidHandshake) as exc:
+                    self.last_error = f"cannot reach the gateway at {self.url} ({exc})"
                     log.warning(
                         "cannot reach the gateway at %s (%s); retrying in %.1f s", self.url, exc, delay
                     )
@@ -278,6 +328,7 @@ class AdapterLink:
                     self._ws = None
                 if self.connects and self._welcomed.is_set():
                     delay = self._retry[0]  # it worked a moment ago: try again soon
+                delay = max(delay, retry_at_least)
                 self.status = f"waiting {delay:.1f} s to reconnect"
                 self._welcomed.clear()
                 await asyncio.sleep(delay)
@@ -301,6 +352,7 @@ class AdapterLink:
                 f"user {first.user!r} has role {first.role!r}; an adapter needs a token of role adapter"
             )
         self.user = first.user
+        self.last_error = None
         self.position = first.position
         self.owned = first.owned or {}
         while self._pending and self._pending[0][0] <= first.position:

@@ -27,6 +27,7 @@ import logging
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -46,6 +47,7 @@ from console.domain.state import Snapshot
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
 from console.feeds import protocol
 from console.feeds.protocol import Ack, Command, ErrorFrame, EventsFrame, Heartbeat, Hello, Welcome
+from console.feeds.transport import client_tls_context, plain_text_refusal, tls_failure
 
 log = logging.getLogger("console.feed")
 
@@ -214,6 +216,9 @@ def _clip(frame: str | bytes) -> str:
 
 def _unreachable(url: str, exc: BaseException, timeout_s: float) -> tuple[Text, bool]:
     """Why a connection could not be opened, in plain words; and whether it is a refusal."""
+    tls = tls_failure(url, exc)
+    if tls is not None:  # an untrusted certificate does not fix itself soon: the slow retries
+        return tls, True
     if isinstance(exc, InvalidURI):
         return _text(
             QT_TRANSLATE_NOOP(
@@ -338,9 +343,15 @@ class FeedClient:
         idle_timeout_s: float = 15.0,
         close_timeout_s: float = 2.0,
         max_backlog_events: int = 500_000,
+        ca: str | None = None,
+        insecure: bool = False,
     ) -> None:
         self.url = url
         self._token = token
+        # Transport (``console.feeds.transport``): wss:// verified against the system's CAs or ``ca``;
+        # plain ws:// to another machine refused (before any attempt) unless ``insecure``.
+        self._tls: ssl.SSLContext | None = client_tls_context(url, ca)
+        self._refused_address = plain_text_refusal(url, insecure=insecure)
         self._on_ready = on_ready
         self.connect_timeout_s = connect_timeout_s
         self.command_timeout_s = command_timeout_s
@@ -593,7 +604,7 @@ class FeedClient:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._fail_pending(f"the feed client for {self.url} stopped before the answer came")
-        if not self._token_refused:  # the refusal stays the reason shown
+        if not self._token_refused and self._refused_address is None:  # a refusal stays the reason shown
             self._set_status(
                 ConnState.DISCONNECTED, _text(QT_TRANSLATE_NOOP("FeedClient", "the feed client stopped"))
             )
@@ -605,6 +616,14 @@ class FeedClient:
     async def _main(self) -> None:
         self._main_task = asyncio.current_task()
         if self._stop_requested:  # stop() came before the loop ran
+            return
+        if self._refused_address is not None:
+            # Plain text to another machine: nothing is attempted, and nothing will change by waiting.
+            log.warning("feed %s: %s; not connecting", self.url, self._refused_address)
+            self._last_failure = FeedError(
+                at=time.time(), message=str(self._refused_address), text=self._refused_address
+            )
+            self._set_status(ConnState.DISCONNECTED, self._refused_address)
             return
         failures = 0
         while True:
@@ -643,6 +662,7 @@ class FeedClient:
                 max_size=MAX_FRAME_BYTES,
                 ping_interval=20,
                 ping_timeout=20,
+                ssl=self._tls,
             )
         except Exception as exc:
             reason, refused = _unreachable(self.url, exc, self.connect_timeout_s)

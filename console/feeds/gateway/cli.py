@@ -1,9 +1,9 @@
 """The gateway's command line: ``python -m console.feeds.gateway`` and the ``console-gateway`` script.
 
 Parses the options into a ``GatewayConfig``, runs a ``Gateway`` until SIGINT or
-SIGTERM (or until it cannot go on), and prints ``listening ws://HOST:PORT`` once it
-accepts connections. Exit status: 0 after a clean stop, 2 for bad options, 1
-when the gateway failed.
+SIGTERM (or until it cannot go on), and prints ``listening ws://HOST:PORT``
+(``wss://`` with ``--tls-cert`` and ``--tls-key``) once it accepts connections. Exit
+status: 0 after a clean stop, 2 for bad options, 1 when the gateway failed.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from console import __version__
 from console.domain.clock import to_ms
 from console.feeds.gateway.config import SOURCES, GatewayConfig, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
+from console.feeds.gateway.transport import check_origin_option
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, ScenarioError, resolve_scenario
@@ -40,6 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
+    p.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="FILE",
+        help="serve wss:// (TLS 1.2+) with this certificate (PEM, with its chain); needs --tls-key",
+    )
+    p.add_argument(
+        "--tls-key",
+        type=Path,
+        metavar="FILE",
+        help="the certificate's private key (PEM); refused unless only its owner can read it (chmod 600)",
+    )
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a web origin (scheme://host[:port]) whose browser handshakes are served (repeatable);"
+        " handshakes with any other Origin are refused (HTTP 403); consoles and adapters send none",
+    )
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario TOML file or bundled name")
     p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
@@ -128,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             source=args.source,
             users=[parse_user(u) for u in args.user],
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            allow_origins=[check_origin_option(o) for o in args.allow_origin],
         )
         asyncio.run(run(config))
     except (ScenarioError, ValueError) as exc:

@@ -69,6 +69,11 @@ class GatewayConfig:
     lang: str = DEFAULT_LANGUAGE
     # What one client may cost the gateway: frame sizes, command rate, sign-in attempts (limits.py).
     limits: Limits = field(default_factory=Limits)
+    # TLS: with both, the gateway serves wss:// (see ``transport``); the key readable by its owner only.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # Origins (scheme://host[:port]) whose browser handshakes are served; without an Origin, all are.
+    allow_origins: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_language(self.lang)
@@ -76,3 +81,5 @@ class GatewayConfig:
             raise ValueError(f"unknown source {self.source!r}; sources are {', '.join(SOURCES)}")
         if self.source == "adapters" and self.load is not None:
             raise ValueError("--load runs the synthetic load centre; it cannot go with --source adapters")
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("--tls-cert and --tls-key go together: give both to serve wss://, or neither")

@@ -22,6 +22,7 @@ import functools
 import logging
 import os
 import secrets
+import ssl
 import time
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -66,6 +67,7 @@ from console.feeds.gateway.limits import (
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
+from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
 from console.feeds.protocol import (
     Ack,
     AckError,
@@ -139,10 +141,16 @@ class Gateway:
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
         self._restore_exception_handler: Any = None
+        self._origins = OriginPolicy.of(config.allow_origins)
+        self.refused_origins = 0  # browser handshakes refused for their Origin (tests, diagnostics)
+
+    @property
+    def tls(self) -> bool:
+        return self.config.tls_cert is not None
 
     @property
     def url(self) -> str:
-        return f"ws://{self.config.host}:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://{self.config.host}:{self.port}"
 
     @property
     def seq(self) -> int:
@@ -159,6 +167,7 @@ class Gateway:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         cfg = self.config
+        tls = self._tls_context()  # a key file others can read is refused before anything starts
         self.scenario = load_scenario(cfg.scenario)
         url = cfg.db_url or default_db_url()
         self.store = store = await asyncio.to_thread(Store.open, url)
@@ -198,6 +207,7 @@ class Gateway:
             max_size=cfg.limits.hello_frame,
             ping_interval=20,
             ping_timeout=20,
+            ssl=tls,
             process_request=self._process_request,
         )
         self._quiet_accept_errors()
@@ -208,6 +218,29 @@ class Gateway:
         for task in self._tasks:
             task.add_done_callback(self._task_ended)
         log.info("gateway on %s, seq %d, source %s, db %s", self.url, self.seq, cfg.source, store.url)
+
+    # -- transport: TLS and the Origin allow-list (rules in ``transport``) ------------
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """The TLS context with --tls-cert/--tls-key; else None, with a warning beyond loopback."""
+        cfg = self.config
+        if cfg.tls_cert is not None and cfg.tls_key is not None:
+            return server_tls_context(cfg.tls_cert, cfg.tls_key)
+        warning = plain_text_warning(cfg.host)
+        if warning is not None:
+            log.warning("%s", warning)
+        return None
+
+    def _check_origin(self, connection: ServerConnection, request: HttpRequest) -> HttpResponse | None:
+        """Refuse (HTTP 403) a handshake whose Origin is not allowed: a web page on another site."""
+        origins = request.headers.get_all("Origin")  # none from consoles and adapters
+        if not origins or (len(origins) == 1 and self._origins.admits(origins[0])):
+            return None
+        self.refused_origins += 1
+        peer = connection.remote_address[0] if connection.remote_address else "?"
+        shown = ", ".join(origins)
+        log.warning("refused a websocket handshake from %s with Origin %.200r (not allowed)", peer, shown)
+        return connection.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
 
     def _start_ms(self, scenario: Scenario) -> int:
         """Where the feed clock starts: never before the last event the store holds."""
@@ -439,7 +472,11 @@ class Gateway:
     # -- abuse limits (limits.py) ------------------------------------------------------
 
     def _process_request(self, ws: ServerConnection, request: HttpRequest) -> HttpResponse | None:
-        """The handshake: refused (503) past the cap on connections that have not signed in."""
+        """The handshake: refused (403) from a web page whose Origin is not allowed, then (503)
+        past the cap on connections that have not signed in."""
+        refused = self._check_origin(ws, request)
+        if refused is not None:
+            return refused
         address = _address(ws)
         why = self._pending.admit(ws, address)
         if why is None:

@@ -9,6 +9,10 @@ worked before) and a password-style token field. *Sign in* starts a new client
 with them; *Cancel* leaves the console disconnected, the banner and the status
 bar saying it is not signed in, and File ▸ Sign in… opens the dialog again.
 
+A plain ``ws://`` address of another machine is refused (the token and the floor would
+cross the network unencrypted) unless the console was started with ``--insecure``: the
+dialog says so as the address is typed, and *Sign in* waits for a ``wss://`` one.
+
 The address that worked is remembered in the console's settings (``signin/url``,
 ``signin/recent_urls``); the token never is: it lives in the feed client's memory
 only, and the dialog's field is cleared once it is used.
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from console.application.live import LiveFeed, SignedOut, SignOut, watches_floor
 from console.feeds.client.feed_client import ConnState, FeedStatus
+from console.feeds.transport import plain_text_refusal
 from console.widgets.common.texts import sentence, translated
 
 URL_KEY = "signin/url"
@@ -76,6 +81,7 @@ class SignInDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.insecure = False  # plain ws:// to another machine allowed (the console's --insecure)
         self.setObjectName("signInDialog")
         self.setWindowTitle(self.tr("Sign in"))
         self.headline = QLabel()
@@ -133,6 +139,11 @@ class SignInDialog(QDialog):
             problem = self.tr(
                 "The gateway's address is a websocket address: ws://HOST:PORT or wss://HOST:PORT."
             )
+        elif url and plain_text_refusal(url, insecure=self.insecure) is not None:
+            problem = self.tr(
+                "ws:// is not encrypted: it is for a gateway on this computer only. Use the gateway's"
+                " wss:// address (or start the console with --insecure)."
+            )
         else:
             problem = ""
         self.problem.setText(problem)
@@ -161,6 +172,7 @@ class SignIn(QObject):
             self.dialog = SignInDialog(self.window)
             self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.dialog.accepted.connect(self._accepted)
+        self.dialog.insecure = self.feed.insecure
         headline, detail = self._why(signed_out)
         self.dialog.prepare(remembered_urls(self.settings), self.feed.url, headline, detail)
         self.dialog.open()
@@ -172,6 +184,14 @@ class SignIn(QObject):
         detail = sentence(translated(signed_out.reason))
         if signed_out.kind is SignOut.TOKEN_REFUSED:
             return self.tr("The gateway refused the token. Check it and enter it again."), detail
+        if signed_out.kind is SignOut.PLAIN_TEXT:
+            return (
+                self.tr(
+                    "This gateway address is not encrypted and is on another computer: the console will"
+                    " not send your token there. Enter the gateway's wss:// address."
+                ),
+                detail,
+            )
         if signed_out.kind is SignOut.NOT_A_CONSOLE:
             return (
                 self.tr(

@@ -32,6 +32,8 @@ from console.feeds.adapters.link import (
     AdapterLink,
     AdapterLinkError,
     add_token_options,
+    add_transport_options,
+    check_transport,
     read_secret_file,
     read_token,
 )
@@ -43,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bring an Asterisk's queues (app_queue, through AMI) to a gateway"
         " run with --source adapters.",
     )
-    p.add_argument("--gateway", required=True, metavar="URL", help="the gateway, ws://HOST:PORT")
+    p.add_argument(
+        "--gateway",
+        required=True,
+        metavar="URL",
+        help="the gateway, wss://HOST:PORT (or ws:// on this machine)",
+    )
     add_token_options(p)
+    add_transport_options(p)
     p.add_argument("--ami", required=True, metavar="HOST:PORT", help="Asterisk's manager interface")
     p.add_argument("--ami-user", required=True, help="the manager.conf user")
     p.add_argument("--ami-secret-file", required=True, type=Path, help="a file holding that user's secret")
@@ -89,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"--timezone {zone!r} is not a time zone this machine knows")
         parse_hhmm(args.day_starts)
         token = read_token(args)
+        check_transport(args.gateway, args)
         secret = read_secret_file(args.ami_secret_file, "--ami-secret-file")
         config = load_config(args.config)
         tls: ssl.SSLContext | None = None
@@ -102,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     endpoint = AmiEndpoint(host=host, port=int(port_text), user=args.ami_user, secret=secret, tls=tls)
 
     async def run() -> None:
-        link = AdapterLink(args.gateway, token)
+        link = AdapterLink(args.gateway, token, ca=args.ca, insecure=args.insecure)
         adapter = AmiAdapter(link, endpoint, floor, config)
         link.on_request = adapter.on_request
         task = asyncio.create_task(adapter.run())

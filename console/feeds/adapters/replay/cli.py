@@ -25,7 +25,14 @@ from pathlib import Path
 
 from console import __version__
 from console.domain.events import CallQueued
-from console.feeds.adapters.link import AdapterLink, AdapterLinkError, add_token_options, read_token
+from console.feeds.adapters.link import (
+    AdapterLink,
+    AdapterLinkError,
+    add_token_options,
+    add_transport_options,
+    check_transport,
+    read_token,
+)
 from console.feeds.adapters.replay.bank_log import Replay, read_log, replay_events
 
 log = logging.getLogger("console.replay")
@@ -41,8 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Replay a real call log through a gateway run with --source adapters.",
     )
     p.add_argument("file", type=Path, help="the call log")
-    p.add_argument("--gateway", required=True, metavar="URL", help="the gateway, ws://HOST:PORT")
+    p.add_argument(
+        "--gateway",
+        required=True,
+        metavar="URL",
+        help="the gateway, wss://HOST:PORT (or ws:// on this machine)",
+    )
     add_token_options(p)
+    add_transport_options(p)
     p.add_argument("--format", required=True, choices=FORMATS, help="the log's format")
     p.add_argument(
         "--day",
@@ -123,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sl_threshold < 0:
             raise ValueError(f"--sl-threshold must be 0 or more, got {args.sl_threshold}")
         token = read_token(args)
+        check_transport(args.gateway, args)
         with args.file.open(encoding="utf-8", newline="") as f:
             reading = read_log(f, source=str(args.file))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -135,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not any(isinstance(data, CallQueued) for _, _, data in replay.events):
         print(f"error: no calls in {args.file} for the day(s) asked", file=sys.stderr)
         return 2
-    link = AdapterLink(args.gateway, token)
+    link = AdapterLink(args.gateway, token, ca=args.ca, insecure=args.insecure)
 
     async def run() -> int:
         try:
