@@ -213,7 +213,7 @@ class Store:
                     if count:
                         self._bump_users_version(conn)
         except IntegrityError:
-            raise ValueError(f"user {row.get('name')}: that token is already another user's") from None
+            raise ValueError(f"user {row.get('name', row.get('b_name'))}: that token is already another user's") from None
         return int(count)
 
     def _user_row(self, name: str) -> Row[Any] | None:
@@ -285,19 +285,19 @@ class Store:
         t = users_table
         stmt = (
             update(t)
-            .where(t.c.name == bindparam("name"))
+            .where(t.c.name == bindparam("b_name"))
             .values(
-                token_key=bindparam("token_key"),
-                token_verifier=bindparam("token_verifier"),
-                updated_at=bindparam("now"),
+                token_key=bindparam("b_key"),
+                token_verifier=bindparam("b_verifier"),
+                updated_at=bindparam("b_now"),
                 revoked_at=None,
             )
         )
         row = {
-            "name": name,
-            "token_key": lookup_key(self.secret, token),
-            "token_verifier": make_verifier(token),
-            "now": wall_clock(),
+            "b_name": name,
+            "b_key": lookup_key(self.secret, token),
+            "b_verifier": make_verifier(token),
+            "b_now": wall_clock(),
         }
         if not self._write_users(stmt, row):
             raise ValueError(f"no user {name}")
@@ -308,12 +308,12 @@ class Store:
         t = users_table
         stmt = (
             update(t)
-            .where(t.c.name == bindparam("name"), t.c.revoked_at.is_(None))
+            .where(t.c.name == bindparam("b_name"), t.c.revoked_at.is_(None))
             .values(
-                token_key=None, token_verifier=None, revoked_at=bindparam("now"), updated_at=bindparam("now")
+                token_key=None, token_verifier=None, revoked_at=bindparam("b_now"), updated_at=bindparam("b_now")
             )
         )
-        return self._write_users(stmt, {"name": name, "now": wall_clock()}) > 0
+        return self._write_users(stmt, {"b_name": name, "b_now": wall_clock()}) > 0
 
     def list_users(self) -> list[UserInfo]:
         """Every user, by name: never a token, a key or a verifier."""

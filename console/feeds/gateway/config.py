@@ -66,6 +66,11 @@ class GatewayConfig:
     # Display language of the simulated centre's names ("en" or "zh_CN"); ids are the same in both,
     # so any console can use a gateway in either language. A restored floor keeps its stored names.
     lang: str = DEFAULT_LANGUAGE
+    # The server secret keying stored tokens (console/store/tokens.py); default beside a
+    # SQLite database, or CONSOLE_GATEWAY_SECRET / CONSOLE_GATEWAY_SECRET_FILE.
+    secret_file: Path | None = None
+    # How often the users version in the store is polled, to sign out revoked users.
+    users_poll_s: float = 1.0
 
     def __post_init__(self) -> None:
         check_language(self.lang)
