@@ -213,7 +213,8 @@ class Store:
                     if count:
                         self._bump_users_version(conn)
         except IntegrityError:
-            raise ValueError(f"user {row.get('name', row.get('b_name'))}: that token is already another user's") from None
+            name = row.get("name", row.get("b_name"))
+            raise ValueError(f"user {name}: that token is already another user's") from None
         return int(count)
 
     def _user_row(self, name: str) -> Row[Any] | None:
@@ -310,7 +311,10 @@ class Store:
             update(t)
             .where(t.c.name == bindparam("b_name"), t.c.revoked_at.is_(None))
             .values(
-                token_key=None, token_verifier=None, revoked_at=bindparam("b_now"), updated_at=bindparam("b_now")
+                token_key=None,
+                token_verifier=None,
+                revoked_at=bindparam("b_now"),
+                updated_at=bindparam("b_now"),
             )
         )
         return self._write_users(stmt, {"b_name": name, "b_now": wall_clock()}) > 0
