@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from console.feeds.gateway import cli
 from console.feeds.gateway.config import UserSpec
 from console.feeds.gateway.users import USERS_ENV, read_user_file, token_warnings, users_from_env
 from tests.helpers.gateway import GatewayThread, WireClient, close_code, make_config
+from tests.helpers.network import FAST
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -204,3 +206,34 @@ def test_tokens_on_the_command_line_are_warned_about_louder_when_short(tmp_path:
     assert out.returncode == 2  # a bad combination stops it before it serves, after the warnings
     assert "warning: --user ann: the token is on the command line" in out.stderr
     assert "WARNING: user ann: a token of 5 characters can be guessed" in out.stderr
+
+
+def test_a_console_feed_signed_out_by_revocation_stops_and_does_not_retry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.feeds.client.feed_client import ConnState, FeedClient  # noqa: PLC0415 - this test only
+
+    config = make_config(tmp_path, speed=5.0)
+    with GatewayThread(config) as gw:
+        code, out, _ = users_cmd(capsys, "add", "wall2", "--role", "viewer", "--db", str(config.db_url))
+        assert code == 0
+        ready = threading.Event()
+        client = FeedClient(gw.url, out.strip(), on_ready=ready.set, backoff=FAST)
+        client.start()
+        try:
+            assert ready.wait(20)
+            deadline = time.monotonic() + 20
+            while client.status().snapshots == 0 and time.monotonic() < deadline:
+                client.drain()
+                time.sleep(0.02)  # polling the client's status, as the GUI's timer does
+            assert client.status().snapshots == 1
+            assert users_cmd(capsys, "revoke", "wall2", "--db", str(config.db_url))[0] == 0
+            deadline = time.monotonic() + 8
+            while not client.status().token_refused and time.monotonic() < deadline:
+                client.drain()
+                time.sleep(0.02)
+            status = client.status()
+            assert status.token_refused and status.state is ConnState.DISCONNECTED
+            assert status.last_error == f"the gateway at {gw.url} refused the token (4401)"
+        finally:
+            assert client.stop(10)
