@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from console.domain.clock import iso
 from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
 from console.store.schema import (
@@ -55,6 +57,8 @@ log = logging.getLogger(__name__)
 
 #: The meta key that changes with every change to the users (a running gateway polls it).
 USERS_VERSION_KEY = "users.version"
+#: ``last_used_at`` is written at most this often per user.
+LAST_USED_EVERY_MS = 60_000
 
 
 class SignedIn(NamedTuple):
@@ -366,7 +370,7 @@ class Store:
         t = users_table
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.c.name, t.c.role, t.c.token_key, t.c.token_verifier).where(
+                select(t.c.name, t.c.role, t.c.token_key, t.c.token_verifier, t.c.last_used_at).where(
                     t.c.token_key == key, t.c.revoked_at.is_(None)
                 )
             ).first()
@@ -374,11 +378,14 @@ class Store:
             return None
         if not check_verifier(row.token_verifier, token):
             return None
-        try:
-            with self.engine.connect() as conn, conn.begin():
-                conn.execute(update(t).where(t.c.name == row.name).values(last_used_at=wall_clock()))
-        except SQLAlchemyError as exc:  # only a record of use: never a reason to refuse
-            log.warning("store: could not record %s's sign-in: %s", row.name, exc)
+        now_ms = time.time_ns() // 1_000_000
+        # At most one write a minute per user: sign-ins never queue behind the writer for a record.
+        if row.last_used_at is None or row.last_used_at < iso(now_ms - LAST_USED_EVERY_MS):
+            try:
+                with self.engine.connect() as conn, conn.begin():
+                    conn.execute(update(t).where(t.c.name == row.name).values(last_used_at=iso(now_ms)))
+            except SQLAlchemyError as exc:  # only a record of use: never a reason to refuse
+                log.warning("store: could not record %s's sign-in: %s", row.name, exc)
         return SignedIn(name=row.name, role=row.role, token_key=key, users_version=version)
 
     def user_for_token(self, token: str) -> tuple[str, str] | None:
