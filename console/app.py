@@ -5,9 +5,10 @@ Without ``--feed`` it starts an embedded gateway on the built-in simulated bank 
 token and a throw-away SQLite database, and connects to it like to any other gateway.
 With ``--feed wss://HOST:PORT --token T`` it connects to a running gateway, verifying its
 certificate (``--ca FILE`` for a private CA); plain ``ws://`` only to this computer unless
-``--insecure`` (``console.feeds.transport``). Without a
-token (no ``--token``, no ``CONSOLE_TOKEN``), or when the gateway refuses it, the
-window's sign-in dialog asks for one. ``--screenshot FILE --after SECONDS`` saves a PNG
+``--insecure`` (``console.feeds.transport``). The token comes from
+``--token-file FILE`` (only its owner may read it) or ``CONSOLE_TOKEN`` (``--token T``
+works too, with a warning: it shows in ``ps``); without one, or when the gateway
+refuses it, the window's sign-in dialog asks for one. ``--screenshot FILE --after SECONDS`` saves a PNG
 of the window and exits (rendered offscreen unless ``QT_QPA_PLATFORM`` says otherwise,
 so it needs no display). ``--wallboard`` shows the wall display instead (full screen on
 ``--screen N``, pages from ``--layout FILE``; see docs/wallboard.md). ``--lang
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from console import __version__
 from console.application import desktop_entry, display
+from console.application.credentials import console_token
 from console.application.embedded import EmbeddedGateway
 from console.application.live import LiveFeed
 from console.application.wallboard_layout import LayoutError, load_layout
@@ -87,7 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="wss://HOST:PORT",
         help="connect to this running gateway (ws://HOST:PORT only on this computer, unless --insecure)",
     )
-    feed.add_argument("--token", help="your token for --feed (default: environment variable CONSOLE_TOKEN)")
     feed.add_argument(
         "--ca",
         metavar="FILE",
@@ -99,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a plain ws:// gateway on another computer (your token and the floor cross the network"
         " unencrypted); without it ws:// may only reach this computer",
+    )
+    feed.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="a file holding your token for --feed, that only you may read (chmod 600);"
+        " else the environment variable CONSOLE_TOKEN, else the window asks",
+    )
+    feed.add_argument(
+        "--token",
+        help="your token for --feed on the command line (demos and tests: other local users can"
+        " read it with ps; prefer --token-file or CONSOLE_TOKEN)",
     )
     sim = p.add_argument_group("embedded gateway (without --feed)")
     # Defaults are filled in later, so giving one of these with --feed can be told from not giving it.
@@ -190,8 +203,9 @@ def check_args(args: argparse.Namespace) -> None:
                 f"{', '.join(given)} configure the embedded gateway and cannot be used with --feed "
                 "(the gateway at --feed runs its own scenario)"
             )
-    elif args.token:
-        raise ValueError("--token is for --feed; the embedded gateway makes its own one-time token")
+    elif args.token or args.token_file:
+        option = "--token" if args.token else "--token-file"
+        raise ValueError(f"{option} is for --feed; the embedded gateway makes its own one-time token")
     if args.speed is not None and not (math.isfinite(args.speed) and args.speed > 0):
         raise ValueError(
             f"--speed must be a positive number of simulated seconds per second, not {args.speed:g}"
@@ -270,10 +284,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.install_desktop:
         return _install_desktop()
-    token = args.token or os.environ.get("CONSOLE_TOKEN")
+    try:
+        token, warnings = console_token(args.token, args.token_file)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for warning in warnings:
+        print(warning, file=sys.stderr, flush=True)
     if args.feed and not token and (args.wallboard or args.screenshot):
         # Nobody at a wall display or a screenshot to type a token: the console asks (sign-in).
-        print("error: --feed needs a token here: pass --token or set CONSOLE_TOKEN", file=sys.stderr)
+        print(
+            "error: --feed needs a token here: give --token-file FILE or set CONSOLE_TOKEN", file=sys.stderr
+        )
         return 2
     refusal = plain_text_refusal(args.feed, insecure=args.insecure) if args.feed else None
     if refusal is not None:
@@ -315,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         url, token = embedded.url, embedded.token
         print(f"embedded gateway on {url} (admin token {token})", flush=True)
-        print(f"  another console can join: python main.py --feed {url} --token {token}", flush=True)
+        print(f"  another console can join: CONSOLE_TOKEN={token} python main.py --feed {url}", flush=True)
     # Before the first widget: widgets take their words (and Qt its locale) when they are made.
     language = install_language(_application(), lang)
     try:

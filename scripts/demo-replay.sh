@@ -20,11 +20,12 @@ cleanup() {
     rm -rf "$DIR"
 }
 trap cleanup EXIT
-# Tokens stay in files and the environment, never on the console's or the replay's command line.
-ADMIN_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
-ADAPTER_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
-"$PY" -m console.feeds.gateway --source adapters --port 0 --db "sqlite:///$DIR/demo.db" \
-    --user "supervisor:admin:$ADMIN_TOKEN" --user "replay:adapter:$ADAPTER_TOKEN" \
+# Tokens stay in the environment, never on a command line (the gateway's, the console's, the replay's).
+ADMIN_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')
+ADAPTER_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')
+CONSOLE_GATEWAY_USERS="supervisor:admin:$ADMIN_TOKEN
+replay:adapter:$ADAPTER_TOKEN" \
+    "$PY" -m console.feeds.gateway --source adapters --port 0 --db "sqlite:///$DIR/demo.db" \
     >"$DIR/gateway.out" 2>"$DIR/gateway.log" &
 GATEWAY=$!
 URL=

@@ -62,7 +62,7 @@ class EmbeddedGateway:
             raise ValueError(f"speed must be positive, got {speed}")
         check_language(lang)  # before the temporary directory exists, so nothing is left behind
         tmp = tempfile.TemporaryDirectory(prefix="supervisor-console-")
-        token = secrets.token_urlsafe(24)
+        token = secrets.token_urlsafe(32)
         config = GatewayConfig(
             host=host,
             port=port,

@@ -5,8 +5,16 @@ See docs/store.md. The gateway uses :class:`Store` (reads, users) and the
 """
 
 from console.store.db import default_db_url
-from console.store.repository import Store, token_hash
+from console.store.repository import SignedIn, Store, UserInfo
 from console.store.schema import AuditRecord
 from console.store.writer import StoreWriter, WriterFailedError
 
-__all__ = ["AuditRecord", "Store", "StoreWriter", "WriterFailedError", "default_db_url", "token_hash"]
+__all__ = [
+    "AuditRecord",
+    "SignedIn",
+    "Store",
+    "StoreWriter",
+    "UserInfo",
+    "WriterFailedError",
+    "default_db_url",
+]

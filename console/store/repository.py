@@ -9,15 +9,31 @@ wants to know at once that it worked.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
+import secrets
+import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import ColumnElement, Engine, Row, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from console.domain.clock import iso
 from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
 from console.store.schema import (
@@ -35,19 +51,34 @@ from console.store.schema import (
     meta_table,
     users_table,
 )
+from console.store.tokens import check_verifier, lookup_key, make_verifier, new_token, server_secret
 from console.store.writer import StoreWriter, wall_clock
 
 log = logging.getLogger(__name__)
 
 
-def token_hash(token: str) -> str:
-    """sha256 hex of a token.
+#: The meta key that changes with every change to the users (a running gateway polls it).
+USERS_VERSION_KEY = "users.version"
+#: ``last_used_at`` is written at most this often per user.
+LAST_USED_EVERY_MS = 60_000
 
-    Unsalted on purpose: tokens are random high-entropy secrets, so there is
-    nothing for a dictionary or rainbow table to find, and a deterministic hash
-    lets the gateway look a user up by it with an index.
-    """
-    return hashlib.sha256(token.encode()).hexdigest()
+
+class SignedIn(NamedTuple):
+    name: str
+    role: str
+    token_key: str  # the keyed lookup of the token used, to tell a rotated token
+    users_version: str | None  # the users version read before the token was checked
+
+
+class UserInfo(NamedTuple):
+    """What ``users list`` shows: never a token, key or verifier."""
+
+    name: str
+    role: str
+    created_at: str
+    last_used_at: str | None
+    revoked_at: str | None
+    has_token: bool
 
 
 def _json(text: str | None) -> Any:
@@ -97,13 +128,15 @@ def _like_escaped(text: str) -> str:
 class Store:
     """One database: SQLite file or PostgreSQL, migrated to head on open."""
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, *, secret_file: Path | None = None) -> None:
         self.url = url
         self.engine = engine
+        self._secret_file = secret_file
+        self._secret: bytes | None = None
         self._writer: StoreWriter | None = None
 
     @classmethod
-    def open(cls, url: str, *, busy_timeout: float = 5.0) -> Store:
+    def open(cls, url: str, *, busy_timeout: float = 5.0, secret_file: Path | None = None) -> Store:
         """Connect to ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``) and migrate it.
 
         ``busy_timeout`` is how long a SQLite statement waits for another
@@ -115,7 +148,7 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(url, engine)
+        return cls(url, engine, secret_file=secret_file)
 
     # -- journal --------------------------------------------------------------
 
@@ -158,24 +191,167 @@ class Store:
         return value
 
     # -- users ------------------------------------------------------------------
+    # Tokens are kept as a keyed lookup and a salted scrypt verifier (store/tokens.py).
+    # Every change to the users bumps USERS_VERSION_KEY in meta, which a running
+    # gateway polls to close the connections of revoked or rotated users.
+
+    @property
+    def secret(self) -> bytes:
+        """The server secret keying the token lookup (read or made on first use)."""
+        if self._secret is None:
+            self._secret = server_secret(self.url, self._secret_file)
+        return self._secret
+
+    def users_version(self) -> str | None:
+        """Changes whenever a user is added, changed, rotated or revoked."""
+        return self.get_meta(USERS_VERSION_KEY)
+
+    def _bump_users_version(self, conn: Connection) -> None:
+        stmt = upsert(self.engine.dialect.name, meta_table, ["key"], ["value"])
+        conn.execute(stmt, {"key": USERS_VERSION_KEY, "value": secrets.token_hex(8)})
+
+    def _write_users(self, stmt: Any, row: dict[str, Any]) -> int:
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+                with conn.begin():
+                    count = conn.execute(stmt, row).rowcount
+                    if count:
+                        self._bump_users_version(conn)
+        except IntegrityError:
+            name = row.get("name", row.get("b_name"))
+            raise ValueError(f"user {name}: that token is already another user's") from None
+        return int(count)
+
+    def _user_row(self, name: str) -> Row[Any] | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(users_table).where(users_table.c.name == name)).first()
 
     def upsert_user(self, name: str, role: str, token: str) -> None:
-        """Create or update a user; only the token's hash is stored."""
+        """Create or update a user with this token (and reinstate them if revoked).
+
+        Nothing is written when the user already holds exactly this token and role,
+        so a gateway restarted with the same ``--user`` does not re-hash (or sign
+        anybody out).
+        """
         if not name or not role or not token:
             raise ValueError("a user needs a name, a role and a token")
+        key = lookup_key(self.secret, token)
+        row = self._user_row(name)
+        if (
+            row is not None
+            and row.role == role
+            and row.revoked_at is None
+            and row.token_key is not None
+            and hmac.compare_digest(row.token_key, key)
+            and row.token_verifier is not None
+        ):
+            return
         now = wall_clock()
-        stmt = upsert(self.engine.dialect.name, users_table, ["name"], ["role", "token_hash", "updated_at"])
+        columns = ["role", "token_key", "token_verifier", "updated_at", "revoked_at"]
+        stmt = upsert(self.engine.dialect.name, users_table, ["name"], columns)
+        self._write_users(
+            stmt,
+            {
+                "name": name,
+                "role": role,
+                "token_key": key,
+                "token_verifier": make_verifier(token),
+                "created_at": now,
+                "updated_at": now,
+                "revoked_at": None,
+            },
+        )
+
+    def add_user(self, name: str, role: str) -> str:
+        """A new user with a new random token, which is returned (and kept nowhere)."""
+        if not name or not role:
+            raise ValueError("a user needs a name and a role")
+        if self._user_row(name) is not None:
+            raise ValueError(f"user {name} already exists (give them a new token with: users rotate {name})")
+        token = new_token()
+        now = wall_clock()
+        stmt = insert(users_table)
         row = {
             "name": name,
             "role": role,
-            "token_hash": token_hash(token),
+            "token_key": lookup_key(self.secret, token),
+            "token_verifier": make_verifier(token),
             "created_at": now,
             "updated_at": now,
         }
+        try:
+            self._write_users(stmt, row)
+        except ValueError:
+            raise ValueError(f"user {name} already exists") from None
+        return token
+
+    def rotate_user(self, name: str) -> str:
+        """A new random token for ``name`` (returned); the old one stops working, a revoked user is back."""
+        token = new_token()
+        t = users_table
+        stmt = (
+            update(t)
+            .where(t.c.name == bindparam("b_name"))
+            .values(
+                token_key=bindparam("b_key"),
+                token_verifier=bindparam("b_verifier"),
+                updated_at=bindparam("b_now"),
+                revoked_at=None,
+            )
+        )
+        row = {
+            "b_name": name,
+            "b_key": lookup_key(self.secret, token),
+            "b_verifier": make_verifier(token),
+            "b_now": wall_clock(),
+        }
+        if not self._write_users(stmt, row):
+            raise ValueError(f"no user {name}")
+        return token
+
+    def revoke_user(self, name: str) -> bool:
+        """Revoke ``name``: the token is forgotten and stops working; False if no such user or already."""
+        t = users_table
+        stmt = (
+            update(t)
+            .where(t.c.name == bindparam("b_name"), t.c.revoked_at.is_(None))
+            .values(
+                token_key=None,
+                token_verifier=None,
+                revoked_at=bindparam("b_now"),
+                updated_at=bindparam("b_now"),
+            )
+        )
+        return self._write_users(stmt, {"b_name": name, "b_now": wall_clock()}) > 0
+
+    def list_users(self) -> list[UserInfo]:
+        """Every user, by name: never a token, a key or a verifier."""
+        t = users_table
+        stmt = select(
+            t.c.name, t.c.role, t.c.created_at, t.c.last_used_at, t.c.revoked_at, t.c.token_key.is_not(None)
+        ).order_by(t.c.name)
         with self.engine.connect() as conn:
-            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
-            with conn.begin():
-                conn.execute(stmt, row)
+            return [
+                UserInfo(
+                    name=r[0],
+                    role=r[1],
+                    created_at=r[2],
+                    last_used_at=r[3],
+                    revoked_at=r[4],
+                    has_token=bool(r[5]),
+                )
+                for r in conn.execute(stmt)
+            ]
+
+    def active_users(self) -> dict[str, tuple[str, str]]:
+        """name -> (role, token key) of every user who may sign in now."""
+        t = users_table
+        stmt = select(t.c.name, t.c.role, t.c.token_key).where(
+            t.c.revoked_at.is_(None), t.c.token_key.is_not(None)
+        )
+        with self.engine.connect() as conn:
+            return {name: (role, key) for name, role, key in conn.execute(stmt)}
 
     def user_role(self, name: str) -> str | None:
         """The role of the user ``name``, or None when there is no such user."""
@@ -183,20 +359,41 @@ class Store:
             role: str | None = conn.scalar(select(users_table.c.role).where(users_table.c.name == name))
         return role
 
-    def user_for_token(self, token: str) -> tuple[str, str] | None:
-        """(name, role) of the user holding ``token``, or None."""
+    def sign_in(self, token: str) -> SignedIn | None:
+        """The user holding ``token`` (checked against the scrypt verifier), or None. Slow: off the loop.
+
+        The users version is read first, so a change after it is always seen by
+        whoever watches the version (see ``SignedIn.users_version``).
+        """
         if not token:
             return None
-        wanted = token_hash(token)
+        version = self.users_version()
+        key = lookup_key(self.secret, token)
         t = users_table
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.c.name, t.c.role, t.c.token_hash).where(t.c.token_hash == wanted)
+                select(t.c.name, t.c.role, t.c.token_key, t.c.token_verifier, t.c.last_used_at).where(
+                    t.c.token_key == key, t.c.revoked_at.is_(None)
+                )
             ).first()
-        # The index found it; compare again in constant time so no timing depends on the hash.
-        if row is None or not hmac.compare_digest(row.token_hash, wanted):
+        if row is None or row.token_verifier is None or not hmac.compare_digest(row.token_key, key):
             return None
-        return row.name, row.role
+        if not check_verifier(row.token_verifier, token):
+            return None
+        now_ms = time.time_ns() // 1_000_000
+        # At most one write a minute per user: sign-ins never queue behind the writer for a record.
+        if row.last_used_at is None or row.last_used_at < iso(now_ms - LAST_USED_EVERY_MS):
+            try:
+                with self.engine.connect() as conn, conn.begin():
+                    conn.execute(update(t).where(t.c.name == row.name).values(last_used_at=iso(now_ms)))
+            except SQLAlchemyError as exc:  # only a record of use: never a reason to refuse
+                log.warning("store: could not record %s's sign-in: %s", row.name, exc)
+        return SignedIn(name=row.name, role=row.role, token_key=key, users_version=version)
+
+    def user_for_token(self, token: str) -> tuple[str, str] | None:
+        """(name, role) of the user holding ``token``, or None."""
+        found = self.sign_in(token)
+        return None if found is None else (found.name, found.role)
 
     # -- audit ------------------------------------------------------------------
 

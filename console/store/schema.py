@@ -182,15 +182,19 @@ class AgentCaseRow(Base):
 
 
 class UserRow(Base):
-    """Console users. Only a hash of the token is kept, never the token."""
+    """Console users. Never the token: a keyed lookup and a salted scrypt verifier (store/tokens.py)."""
 
     __tablename__ = "users"
 
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     role: Mapped[str] = mapped_column(Text)
-    token_hash: Mapped[str] = mapped_column(Text, unique=True)  # sha256 hex of the token
+    # HMAC-SHA256 hex of the token under the server secret; None: no usable token (rotate it).
+    token_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    token_verifier: Mapped[str | None] = mapped_column(Text)  # scrypt$N$r$p$salt$hash
     created_at: Mapped[str] = mapped_column(Text)  # UTC wall clock
     updated_at: Mapped[str] = mapped_column(Text)
+    last_used_at: Mapped[str | None] = mapped_column(Text)  # last sign-in, UTC wall clock
+    revoked_at: Mapped[str | None] = mapped_column(Text)  # None while the user may sign in
 
 
 class AuditRow(Base):

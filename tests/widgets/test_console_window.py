@@ -655,6 +655,8 @@ def test_malformed_frames_are_counted_shown_in_diagnostics_and_leave_the_floor_i
         (["--feed", "ws://127.0.0.1:8765", "--wallboard"], "--feed needs a token here"),
         (["--feed", "ws://127.0.0.1:8765", "--token", "t", "--speed", "5"], "--speed configure"),
         (["--token", "t"], "--token is for --feed"),
+        (["--token-file", "t"], "--token-file is for --feed"),
+        (["--feed", "ws://127.0.0.1:8765", "--token-file", "/no/such/token"], "--token-file /no/such/token"),
         (["--speed", "0"], "--speed must be a positive"),
         (["--speed", "nan"], "--speed must be a positive"),
         (["--start", "yesterday"], "--start 'yesterday': expected an ISO 8601"),
@@ -731,4 +733,50 @@ def test_feed_with_the_token_from_the_environment(
         )
     assert out.returncode == 0, out.stderr
     assert "embedded gateway" not in out.stdout and shot.stat().st_size > 10_000
+    assert any("connected as viewer1 (viewer), snapshot" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("wallboard", [False, True], ids=["console", "wallboard"])
+def test_feed_with_the_token_from_a_private_file(
+    config: GatewayConfig, tmp_path: Path, caplog: pytest.LogCaptureFixture, wallboard: bool
+) -> None:
+    """``--token-file``: signs in the console and the wall display; no token on the command line."""
+    caplog.set_level(logging.INFO, logger="console.gateway")
+    shot = tmp_path / "feed.png"
+    token_file = tmp_path / "token"
+    token_file.write_text(token(Role.VIEWER) + "\n")
+    token_file.chmod(0o644)
+    code = "import sys; from console.app import main; sys.exit(main(sys.argv[1:]))"
+    with GatewayThread(config) as gw:
+        env = {k: v for k, v in os.environ.items() if k != "CONSOLE_TOKEN"}
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        args = [
+            "--feed",
+            gw.url,
+            "--token-file",
+            str(token_file),
+            "--screenshot",
+            str(shot),
+            "--after",
+            "1.5",
+        ]
+        args += ["--settings", str(tmp_path / "f.ini"), *(["--wallboard"] if wallboard else [])]
+
+        def console() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-c", code, *args],
+                check=False,  # the return code is asserted with stderr
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+        refused = console()
+        assert refused.returncode == 2 and "may be read by other users (mode 644)" in refused.stderr
+        token_file.chmod(0o600)
+        out = console()
+    assert out.returncode == 0, out.stderr
+    assert "warning" not in out.stderr and shot.stat().st_size > 10_000
     assert any("connected as viewer1 (viewer), snapshot" in r.getMessage() for r in caplog.records)

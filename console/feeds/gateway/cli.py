@@ -1,6 +1,7 @@
 """The gateway's command line: ``python -m console.feeds.gateway`` and the ``console-gateway`` script.
 
-Parses the options into a ``GatewayConfig``, runs a ``Gateway`` until SIGINT or
+``console-gateway users ...`` manages the users of a database (``users_cli``).
+Otherwise parses the options into a ``GatewayConfig``, runs a ``Gateway`` until SIGINT or
 SIGTERM (or until it cannot go on), and prints ``listening ws://HOST:PORT``
 (``wss://`` with ``--tls-cert`` and ``--tls-key``) once it accepts connections. Exit
 status: 0 after a clean stop, 2 for bad options, 1 when the gateway failed.
@@ -19,9 +20,11 @@ from pathlib import Path
 
 from console import __version__
 from console.domain.clock import to_ms
-from console.feeds.gateway.config import SOURCES, GatewayConfig, parse_user
+from console.feeds.gateway import users_cli
+from console.feeds.gateway.config import SOURCES, GatewayConfig, UserSpec, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.gateway.transport import check_origin_option
+from console.feeds.gateway.users import read_user_file, token_warnings, users_from_env
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, ScenarioError, resolve_scenario
@@ -31,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m console.feeds.gateway",
         description="Serve the live contact-centre feed (protocol v1) from the built-in simulator"
-        " or from adapters that bring a real system's events (docs/adapters.md).",
+        " or from adapters that bring a real system's events (docs/adapters.md)."
+        " `users add|list|revoke|rotate` (first argument) manages the users of its database.",
     )
     p.add_argument(
         "--source",
@@ -86,7 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME:ROLE:TOKEN",
-        help="a user who may connect (repeatable); with none, a one-time admin token is printed",
+        help="a user who may connect (repeatable; for demos and tests: the token shows in ps, so"
+        " use --user-file or CONSOLE_GATEWAY_USERS). With no users given and none in the"
+        " database, a one-time admin token is printed",
+    )
+    p.add_argument(
+        "--user-file",
+        type=Path,
+        metavar="FILE",
+        help="users who may connect, one NAME:ROLE:TOKEN a line (# comments); only its owner may"
+        " read it (chmod 600). Also: CONSOLE_GATEWAY_USERS with the same lines",
+    )
+    p.add_argument(
+        "--secret-file",
+        type=Path,
+        metavar="FILE",
+        help="the server secret keying stored tokens (made on first use; default beside a SQLite"
+        " database, or CONSOLE_GATEWAY_SECRET / CONSOLE_GATEWAY_SECRET_FILE)",
     )
     p.add_argument(
         "--load",
@@ -126,7 +146,21 @@ async def run(config: GatewayConfig) -> None:
         raise GatewayFailedError(f"the gateway stopped: {gateway.fatal!r}")
 
 
+def given_users(args: argparse.Namespace) -> list[UserSpec]:
+    """``--user``, ``--user-file`` and ``CONSOLE_GATEWAY_USERS``; warnings on stderr for tokens at risk."""
+    command_line = [parse_user(u) for u in args.user]
+    others = users_from_env()
+    if args.user_file is not None:
+        others += read_user_file(args.user_file)
+    for warning in token_warnings(command_line, others):
+        print(warning, file=sys.stderr, flush=True)
+    return [*command_line, *others]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["users"]:
+        return users_cli.main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(),
@@ -148,14 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             start=args.start,
             lang=args.lang,
             source=args.source,
-            users=[parse_user(u) for u in args.user],
+            users=given_users(args),
+            secret_file=args.secret_file,
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             allow_origins=[check_origin_option(o) for o in args.allow_origin],
         )
         asyncio.run(run(config))
-    except (ScenarioError, ValueError) as exc:
+    except (ScenarioError, ValueError) as exc:  # SecretFileError too
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except GatewayFailedError as exc:

@@ -74,6 +74,11 @@ class GatewayConfig:
     tls_key: Path | None = None
     # Origins (scheme://host[:port]) whose browser handshakes are served; without an Origin, all are.
     allow_origins: list[str] = field(default_factory=list)
+    # The server secret keying stored tokens (console/store/tokens.py); default beside a
+    # SQLite database, or CONSOLE_GATEWAY_SECRET / CONSOLE_GATEWAY_SECRET_FILE.
+    secret_file: Path | None = None
+    # How often the users version in the store is polled, to sign out revoked users.
+    users_poll_s: float = 1.0
 
     def __post_init__(self) -> None:
         check_language(self.lang)

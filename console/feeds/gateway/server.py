@@ -68,6 +68,7 @@ from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
+from console.feeds.gateway.users import UserWatch
 from console.feeds.protocol import (
     Ack,
     AckError,
@@ -87,6 +88,7 @@ from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import Scenario, load_scenario
 from console.store import AuditRecord, Store
 from console.store.db import default_db_url
+from console.store.tokens import new_token
 
 log = logging.getLogger("console.gateway")
 
@@ -137,6 +139,7 @@ class Gateway:
         self.sim: CentreDriver | None = None
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
+        self.user_watch: UserWatch | None = None  # signs out users revoked while connected
         # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
@@ -170,15 +173,9 @@ class Gateway:
         tls = self._tls_context()  # a key file others can read is refused before anything starts
         self.scenario = load_scenario(cfg.scenario)
         url = cfg.db_url or default_db_url()
-        self.store = store = await asyncio.to_thread(Store.open, url)
+        self.store = store = await asyncio.to_thread(Store.open, url, secret_file=cfg.secret_file)
         await asyncio.to_thread(self.sequencer.restore, store)
-        users = list(cfg.users)
-        if not users:
-            # No users named: a one-time admin token, so a newcomer can connect at once.
-            self.admin_token = secrets.token_urlsafe(24)
-            users.append(UserSpec("admin", Role.ADMIN, self.admin_token))
-        for u in users:
-            await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
+        await self._set_up_users(store)
         restored = self.state if self.seq else None
         if cfg.source == "adapters":
             # The clock carries on from where it was: adapters' events may be in the past
@@ -213,6 +210,8 @@ class Gateway:
         self._quiet_accept_errors()
         self.port = next(iter(self._server.sockets)).getsockname()[1]
         self._tasks = [asyncio.create_task(self._run_heartbeats(), name="heartbeats")]
+        if self.user_watch is not None:
+            self._tasks.append(asyncio.create_task(self.user_watch.run(), name="user watch"))
         if not isinstance(self.sim, AdapterCentre):
             self._tasks.append(asyncio.create_task(self._run_sim(), name="simulator"))
         for task in self._tasks:
@@ -241,6 +240,21 @@ class Gateway:
         shown = ", ".join(origins)
         log.warning("refused a websocket handshake from %s with Origin %.200r (not allowed)", peer, shown)
         return connection.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
+
+    async def _set_up_users(self, store: Store) -> None:
+        """The users given (``--user``, ``--user-file``, the environment), stored; the watch on revocations.
+
+        With none given and none in the database, a one-time admin token, so a
+        newcomer can connect at once. Hashing is slow (scrypt): off the loop.
+        """
+        users = list(self.config.users)
+        if not users and not await asyncio.to_thread(store.active_users):
+            self.admin_token = new_token()
+            users.append(UserSpec("admin", Role.ADMIN, self.admin_token))
+        for u in users:
+            await asyncio.to_thread(store.upsert_user, u.name, u.role.value, u.token)
+        self.user_watch = UserWatch(store, interval_s=self.config.users_poll_s)
+        await self.user_watch.start()
 
     def _start_ms(self, scenario: Scenario) -> int:
         """Where the feed clock starts: never before the last event the store holds."""
@@ -433,6 +447,8 @@ class Gateway:
             self._memory.connection_closed()
             if guard is not None:
                 self._audit_rate_refusals(session, guard)
+            if self.user_watch is not None:
+                self.user_watch.forget(ws)
             if session is not None:
                 session.closed = True
                 session.wakeup.set()
@@ -655,11 +671,13 @@ class Gateway:
             return None
         if await self._signin_blocked(ws, peer):
             return None
-        found = await asyncio.to_thread(self.store.user_for_token, hello.token) if hello.token else None
+        found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
         if found is None:
             await self._signin_failed(ws, peer)
             return None
-        user, role = found
+        user, role = found.name, found.role
+        if self.user_watch is not None:
+            self.user_watch.track(ws, found)
         session = ClientSession(
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
         )

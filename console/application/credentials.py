@@ -1,0 +1,61 @@
+"""Where the console's token comes from: a private file, the environment, or the sign-in dialog.
+
+``--token-file FILE`` is refused unless only its owner may read it (the same
+rule as the gateway's ``--user-file``); ``CONSOLE_TOKEN`` keeps it out of the
+process list too. ``--token T`` still works, for demos and tests, with a
+warning: every local user can read it with ``ps``. With none of them the
+window's sign-in dialog asks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+TOKEN_ENV = "CONSOLE_TOKEN"
+#: A token file larger than this is not a token file.
+MAX_TOKEN_FILE = 64 * 1024
+
+TOKEN_ON_COMMAND_LINE = (
+    "warning: --token puts your token on the command line, where every local user can read it"
+    f" (ps); use --token-file FILE or {TOKEN_ENV}, or sign in in the window"
+)
+
+
+def read_token_file(path: Path) -> str:
+    """The token in ``path`` (surrounding blanks dropped); ValueError unless only its owner may read it."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise ValueError(f"--token-file {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"--token-file {path}: not a regular file")
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077:
+        raise ValueError(
+            f"--token-file {path} may be read by other users (mode {mode:03o}); "
+            f"let only its owner read it: chmod 600 {path}"
+        )
+    if st.st_size > MAX_TOKEN_FILE:
+        raise ValueError(f"--token-file {path}: larger than {MAX_TOKEN_FILE} bytes, not a token")
+    token = path.read_text(encoding="utf-8").strip()
+    if not token:
+        raise ValueError(f"--token-file {path} is empty")
+    return token
+
+
+def console_token(
+    token: str | None, token_file: Path | None, env: Mapping[str, str] | None = None
+) -> tuple[str | None, list[str]]:
+    """(the token to sign in with, or None for the dialog; warnings for stderr).
+
+    ``--token-file`` first, then ``--token`` (warned about), then ``CONSOLE_TOKEN``.
+    """
+    env = os.environ if env is None else env
+    if token_file is not None:
+        return read_token_file(token_file), []
+    if token:
+        return token, [TOKEN_ON_COMMAND_LINE]
+    return env.get(TOKEN_ENV) or None, []
