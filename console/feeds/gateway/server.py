@@ -49,6 +49,7 @@ from console.feeds.gateway.commands.registry import (
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
+from console.feeds.gateway.redaction import mask_gateway_logs
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import (
@@ -85,6 +86,7 @@ class Gateway:
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
+        mask_gateway_logs()  # no log line of the gateway or its store shows a full number
         self.state = FloorState()
         self.sequencer = Sequencer(
             self.state,
