@@ -46,10 +46,11 @@ from console.application.credentials import console_token
 from console.application.embedded import EmbeddedGateway
 from console.application.live import LiveFeed
 from console.application.wallboard_layout import LayoutError, load_layout
-from console.domain.clock import is_valid
+from console.domain.clock import check_start
 from console.domain.wallboard import Layout, default_layout
 from console.feeds.sources.simulator.scenario import ScenarioError
 from console.feeds.transport import check_ca_file, plain_text_refusal
+from console.input_files import InputFileError, check_settings_file
 from console.widgets.common.language import (
     LANGUAGES,
     check_language,
@@ -210,11 +211,13 @@ def check_args(args: argparse.Namespace) -> None:
         raise ValueError(
             f"--speed must be a positive number of simulated seconds per second, not {args.speed:g}"
         )
-    if args.start is not None and not is_valid(args.start):
-        raise ValueError(
-            f"--start {args.start!r}: expected an ISO 8601 time with its UTC offset, "
-            "e.g. 2026-03-02T08:00:00Z"
-        )
+    if args.start is not None:
+        check_start(args.start)  # a clear message for a bad or out-of-range date, not a traceback
+    if args.settings is not None:
+        try:
+            check_settings_file(args.settings)  # never written over unless the console's own
+        except InputFileError as exc:
+            raise ValueError(f"--settings {exc}") from None
     if not (math.isfinite(args.after) and args.after >= 0):
         raise ValueError(f"--after must be a number of seconds, zero or more, not {args.after:g}")
     if args.screenshot:

@@ -36,6 +36,7 @@ from console.domain.wallboard import (
     TileLevelRule,
     TileSpec,
 )
+from console.input_files import MAX_INPUT_BYTES, InputFileError, read_input_text
 
 #: The bundled layout: package data of console.resources (the folder resources/ in the repository), found
 #: wherever the package is installed; a Path, as pip installs a wheel unpacked (see resources/__init__.py).
@@ -780,11 +781,22 @@ def load_layout(path: str | Path) -> Layout:
     """Read and check a layout file; raises LayoutError (the file as the user named it)."""
     name = str(path)
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        reason = _text(
-            QT_TRANSLATE_NOOP("WallboardLayout", "cannot read the layout file: {error}"), error=error
-        )
+        text = read_input_text(path)  # a regular file of at most 1 MiB: no FIFO, no /dev/zero
+    except InputFileError as exc:
+        if exc.kind == "not_regular":
+            reason = _text(
+                QT_TRANSLATE_NOOP("WallboardLayout", "not a regular file ({error}): a layout must be a file"),
+                error=exc.detail,
+            )
+        elif exc.kind == "too_large":
+            reason = _text(
+                QT_TRANSLATE_NOOP("WallboardLayout", "the layout file is larger than {limit} KiB"),
+                limit=MAX_INPUT_BYTES // 1024,
+            )
+        else:
+            reason = _text(
+                QT_TRANSLATE_NOOP("WallboardLayout", "cannot read the layout file: {error}"),
+                error=exc.reason.removeprefix("cannot read the file: "),
+            )
         raise LayoutError(name, None, "", reason) from None
     return parse_layout(text, name)

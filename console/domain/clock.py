@@ -49,3 +49,26 @@ def is_valid(stamp: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: The range a feed clock may start in (``--start``): a date outside it is a typo or a
+#: placeholder, and days computed from it (the next business day, a year on) would overflow.
+EARLIEST_START: Timestamp = "2000-01-01T00:00:00.000Z"
+LATEST_START: Timestamp = "2100-01-01T00:00:00.000Z"
+
+
+def check_start(stamp: str, option: str = "--start") -> int:
+    """Epoch ms of a feed-clock start given by the user; ValueError with a plain message if unusable."""
+    example = "e.g. 2026-03-02T08:00:00Z"
+    try:
+        ms = to_ms(stamp)
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(
+            f"{option} {stamp!r}: expected an ISO 8601 time with its UTC offset, {example}"
+        ) from None
+    if not to_ms(EARLIEST_START) <= ms < to_ms(LATEST_START):
+        raise ValueError(
+            f"{option} {stamp!r}: out of range; a start must be from {EARLIEST_START[:10]}"
+            f" and before {LATEST_START[:10]}, {example}"
+        )
+    return ms

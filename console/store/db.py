@@ -28,6 +28,8 @@ from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
+from console.store.file_modes import secure_sqlite_files, sqlite_files, tighten
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "bank-supervisor-console"
@@ -53,7 +55,7 @@ def make_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
     if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
         raise ValueError(f"the store needs a SQLite file, not an in-memory database: {url!r}")
     path = Path(database).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    secure_sqlite_files(path)  # 0600 before SQLite writes anything (docs/security.md)
     engine = create_engine(parsed.set(database=str(path)))
     timeout_ms = max(0, round(busy_timeout * 1000))
 
@@ -69,6 +71,8 @@ def make_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
         finally:
             cursor.close()
+        for side in sqlite_files(path)[1:]:  # left behind wider by an older version, say
+            tighten(side)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -59,6 +59,7 @@ from console.domain.changes import ChangeSet
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import Level, MetricsConfig
 from console.domain.workspaces import Workspace, workspace_for_role, workspace_named
+from console.input_files import SETTINGS_MARKER, SETTINGS_MARKER_KEY, check_settings_file
 from console.widgets.common.diagnostics import DiagnosticsDialog
 from console.widgets.common.fmt import level_icon, menu_text
 from console.widgets.common.language import LANGUAGES, current_language, language_name, store_language
@@ -130,9 +131,17 @@ def workspace_label(workspace: Workspace) -> str:
 
 
 def open_settings(path: str | Path | None) -> QSettings:
-    """An ini file at ``path``, or the user's own settings store."""
+    """An ini file at ``path``, or the user's own settings store.
+
+    A named file must be new, empty or the console's own (``check_settings_file``, ValueError
+    otherwise: the entry point refuses it before anything starts); it is marked as the console's.
+    """
     if path is not None:
-        return QSettings(str(path), QSettings.Format.IniFormat)
+        check_settings_file(path)
+        settings = QSettings(str(path), QSettings.Format.IniFormat)
+        if settings.value(SETTINGS_MARKER_KEY) != SETTINGS_MARKER:
+            settings.setValue(SETTINGS_MARKER_KEY, SETTINGS_MARKER)
+        return settings
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, SETTINGS_APP)
 
 

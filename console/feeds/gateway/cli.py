@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from console import __version__
-from console.domain.clock import to_ms
+from console.domain.clock import check_start
 from console.feeds.gateway import users_cli
 from console.feeds.gateway.config import SOURCES, GatewayConfig, UserSpec, parse_user
 from console.feeds.gateway.server import Gateway, GatewayFailedError
@@ -171,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.speed <= 0:
             raise ValueError(f"--speed must be positive, got {args.speed}")
         if args.start is not None:
-            to_ms(args.start)
+            check_start(args.start)  # a clear message for a bad or out-of-range date, not a traceback
         config = GatewayConfig(
             host=args.host,
             port=args.port,

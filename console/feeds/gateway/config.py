@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from console.domain.clock import check_start
 from console.domain.permissions import Role
 from console.feeds.gateway.limits import Limits
 from console.feeds.sources.load_centre import LoadShape
@@ -82,6 +83,8 @@ class GatewayConfig:
 
     def __post_init__(self) -> None:
         check_language(self.lang)
+        if self.start is not None:
+            check_start(self.start)
         if self.source not in SOURCES:
             raise ValueError(f"unknown source {self.source!r}; sources are {', '.join(SOURCES)}")
         if self.source == "adapters" and self.load is not None:

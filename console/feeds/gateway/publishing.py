@@ -49,6 +49,7 @@ from console.domain.events import (
 )
 from console.domain.masking import mask_digits
 from console.domain.state import FloorState
+from console.feeds.gateway.redaction import mask_published
 from console.feeds.protocol import ErrorCode, PublishedEvent
 
 #: The types an adapter may publish. The rest are the gateway's own: supervisors'
@@ -130,6 +131,7 @@ def admit(
         )
     at_ms = max(at_ms, floor_ms)
     _check(data, state, adapter, what, iso(at_ms))
+    mask_published(data)
     return at_ms, data
 
 

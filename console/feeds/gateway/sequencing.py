@@ -32,6 +32,7 @@ from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.journal import ResumeJournal
+from console.feeds.gateway.redaction import audited
 from console.store import AuditRecord, Store, StoreWriter
 
 COUNTERS_KEY = "sim.counters"
@@ -172,6 +173,7 @@ class Sequencer:
         ``meta`` goes in the same transaction (an adapter's position with its events).
         """
         assert self.writer is not None and self._driver is not None
+        audit = [audited(record) for record in audit]  # nothing unmasked reaches the store
         meta = dict(meta) if meta else None
         counters = self._driver.counters()
         if counters != self._counters:

@@ -65,6 +65,7 @@ from console.feeds.gateway.limits import (
     summarize_args,
 )
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
+from console.feeds.gateway.redaction import mask_gateway_logs
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
@@ -104,6 +105,7 @@ class Gateway:
 
     def __init__(self, config: GatewayConfig) -> None:
         self.config = config
+        mask_gateway_logs()  # no log line of the gateway or its store shows a full number
         self.state = FloorState()
         self.sequencer = Sequencer(
             self.state,

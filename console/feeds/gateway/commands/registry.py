@@ -33,9 +33,9 @@ from typing import Any
 import msgspec
 
 from console.domain.actions import ActionName
-from console.domain.masking import mask_digits
 from console.domain.permissions import Role, allowed
 from console.domain.state import FloorState
+from console.feeds.gateway import redaction
 from console.feeds.gateway.commands.agents import set_agent_state
 from console.feeds.gateway.commands.calls import move_call
 from console.feeds.gateway.commands.cases import reassign_cases, undo_reassign
@@ -109,15 +109,13 @@ def prepare_query(ctx: CommandContext, action: str, raw_args: dict[str, Any]) ->
 
 
 def recorded_args(action: str, raw_args: dict[str, Any]) -> dict[str, Any]:
-    """The arguments as the audit and ``action.applied`` keep them: a flag's note with numbers masked.
+    """The arguments as the audit and ``action.applied`` keep them: free text (a flag's note) masked.
 
     Notes are free text; a number typed into one (a card, an account) must not
-    reach other consoles or the store in full, so the gateway masks it on entry.
+    reach other consoles or the store in full, so the gateway masks it on entry
+    (``redaction``); ids and codes stay whole.
     """
-    note = raw_args.get("note")
-    if action in (ActionName.FLAG_CALL, ActionName.UPDATE_FLAG) and isinstance(note, str):
-        return {**raw_args, "note": mask_digits(note)}
-    return raw_args
+    return redaction.recorded_args(raw_args)
 
 
 def find_action(action: str) -> Action:

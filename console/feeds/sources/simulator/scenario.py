@@ -34,6 +34,7 @@ from console.domain.entities import (
     SlDefinition,
 )
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
+from console.input_files import InputFileError, read_input_text
 
 #: The bundled scenarios: package data of console.resources (the folder resources/ in the repository),
 #: found wherever the package is installed. A Path: pip installs a wheel unpacked, the editable install
@@ -239,10 +240,9 @@ def load_scenario(path: Path | str) -> Scenario:
     """Read, parse and validate a scenario file; raises ScenarioError."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ScenarioError(f"{where}: cannot read the file: {reason}") from None
+        text = read_input_text(path)  # a regular file of at most 1 MiB: no FIFO, no /dev/zero
+    except InputFileError as exc:
+        raise ScenarioError(f"{where}: {exc.reason}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
