@@ -15,10 +15,12 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from console import __version__
 from console.domain.clock import to_ms
 from console.feeds.gateway.config import SOURCES, GatewayConfig, parse_user
+from console.feeds.gateway.directory import load_directory_config
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
@@ -65,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME:ROLE:TOKEN",
         help="a user who may connect (repeatable); with none, a one-time admin token is printed",
+    )
+    p.add_argument(
+        "--ldap-config",
+        metavar="FILE",
+        help="sign-in by name and password against an LDAP directory, roles from its groups:"
+        " a TOML file (url, user_dn or user_base, group_base, [roles]; docs/security.md)",
     )
     p.add_argument(
         "--load",
@@ -127,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lang=args.lang,
             source=args.source,
             users=[parse_user(u) for u in args.user],
+            directory=load_directory_config(Path(args.ldap_config)) if args.ldap_config else None,
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
         )
         asyncio.run(run(config))

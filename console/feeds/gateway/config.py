@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.domain.permissions import Role
+from console.feeds.gateway.directory import DirectoryConfig
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO
@@ -66,6 +67,9 @@ class GatewayConfig:
     # Display language of the simulated centre's names ("en" or "zh_CN"); ids are the same in both,
     # so any console can use a gateway in either language. A restored floor keeps its stored names.
     lang: str = DEFAULT_LANGUAGE
+    # Directory sign-in (``--ldap-config``): names and passwords checked against LDAP, roles
+    # from groups (console/feeds/gateway/directory.py). None: tokens only.
+    directory: DirectoryConfig | None = None
 
     def __post_init__(self) -> None:
         check_language(self.lang)

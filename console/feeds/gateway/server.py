@@ -47,6 +47,7 @@ from console.feeds.gateway.commands.registry import (
     recorded_args,
 )
 from console.feeds.gateway.config import GatewayConfig, UserSpec
+from console.feeds.gateway.directory import Directory, Outcome
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.sequencing import Sequencer
@@ -112,6 +113,9 @@ class Gateway:
         self.sim: CentreDriver | None = None
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
+        # Directory sign-in (--ldap-config), and the role each directory user got at sign-in.
+        self.directory: Directory | None = Directory(config.directory) if config.directory else None
+        self.directory_roles: dict[str, Role] = {}
         # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
@@ -227,6 +231,8 @@ class Gateway:
             await asyncio.to_thread(writer.close)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
+        if self.directory is not None:
+            self.directory.close()
 
     # -- publishing, the driver and the heartbeat --------------------------------
 
@@ -382,11 +388,16 @@ class Gateway:
                 f"protocol {hello.protocol} not supported; this gateway speaks {protocol.PROTOCOL_VERSION}",
             )
             return None
-        found = await asyncio.to_thread(self.store.user_for_token, hello.token) if hello.token else None
-        if found is None:
-            log.warning("%s: bad or missing token", peer)
-            await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
-            return None
+        if hello.user is not None:
+            found = await self._directory_sign_in(ws, hello, peer)
+            if found is None:
+                return None
+        else:
+            found = await asyncio.to_thread(self.store.user_for_token, hello.token) if hello.token else None
+            if found is None:
+                log.warning("%s: bad or missing token", peer)
+                await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
+                return None
         user, role = found
         session = ClientSession(
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
@@ -424,6 +435,35 @@ class Gateway:
             "snapshot" if resumed is None else f"resumed {len(resumed)} events",
         )
         return session
+
+    async def _directory_sign_in(
+        self, ws: ServerConnection, hello: Hello, peer: str
+    ) -> tuple[str, str] | None:
+        """A name and password checked by the directory: (name, role), or None once refused and closed.
+
+        The password goes to the directory and nowhere else: not in a log line, not in the store.
+        """
+        assert hello.user is not None and hello.password is not None
+        if self.directory is None:
+            log.warning("%s: sign-in by name (%r) but this gateway has no directory", peer, hello.user)
+            await ws.close(protocol.CLOSE_NO_DIRECTORY, "this gateway takes tokens only (no directory)")
+            return None
+        answer = await self.directory.sign_in(hello.user, hello.password)
+        if answer.outcome is Outcome.SIGNED_IN and answer.role is not None:
+            self.directory_roles[answer.user] = answer.role
+            log.info("%s: %s signed in by directory as %s (%s)", peer, answer.user, answer.role, answer.group)
+            return answer.user, answer.role.value
+        if answer.outcome is Outcome.BAD_CREDENTIALS:
+            # As a bad token: the same close code, and the same count for whoever counts refusals.
+            log.warning("%s: wrong name or password for %r (%s)", peer, answer.user, answer.detail)
+            await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid name or password")
+        elif answer.outcome is Outcome.NO_ROLE:
+            log.warning("%s: %s signed in but has no console role (%s)", peer, answer.user, answer.detail)
+            await ws.close(protocol.CLOSE_NO_ROLE, "no group of this user gives a console role")
+        else:
+            log.error("%s: directory unavailable for %r: %s", peer, answer.user, answer.detail)
+            await ws.close(protocol.CLOSE_DIRECTORY_UNAVAILABLE, "the directory is unavailable")
+        return None
 
     # -- adapters ------------------------------------------------------------------
 
@@ -690,6 +730,9 @@ class Gateway:
         users: dict[str, str | None] = {}
         if wanted.user is not None:
             users[wanted.user] = await asyncio.to_thread(store.user_role, wanted.user)
+            if users[wanted.user] is None and wanted.user in self.directory_roles:
+                # A directory user (no token, not in the store) who signed in since the gateway started.
+                users[wanted.user] = self.directory_roles[wanted.user].value
         # No await from here to the submit: the command sees the floor as its events apply to it.
         ctx = CommandContext(
             user=s.user,
