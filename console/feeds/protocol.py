@@ -9,6 +9,7 @@ events that were encoded once, so fan-out to many clients costs no re-encoding.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
@@ -329,3 +330,32 @@ class AgentTimelineArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 
     agent_id: str
     limit: int = 2000
+
+
+class _WithholdSecrets(logging.Filter):
+    """Drops the content of a websocket frame that carries a secret from a debug log line.
+
+    The websockets library logs the start and end of every frame at DEBUG; a ``hello``
+    holds a token or a password. The frame (an object with ``data``) is replaced by its
+    size when its bytes name a ``token`` or a ``password``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_holds_secret(a) for a in args):
+            record.args = tuple(
+                f"frame withheld: it holds a secret [{len(a.data)} bytes]" if _holds_secret(a) else a
+                for a in args
+            )
+        return True
+
+
+def _holds_secret(arg: object) -> bool:
+    data = getattr(arg, "data", None)
+    return isinstance(data, bytes | bytearray) and (b'"password"' in data or b'"token"' in data)
+
+
+def withhold_secrets(logger: logging.Logger) -> None:
+    """Make ``logger`` (``websockets.server`` or ``websockets.client``) leave hellos' secrets out."""
+    if not any(isinstance(f, _WithholdSecrets) for f in logger.filters):
+        logger.addFilter(_WithholdSecrets())

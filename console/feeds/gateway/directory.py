@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import ssl
 import stat
@@ -232,7 +233,7 @@ def _connection(config: DirectoryConfig, dn: str, password: str) -> ldap3.Connec
         _server(config),
         user=dn,
         password=password,
-        receive_timeout=config.timeout_s,
+        receive_timeout=max(1, math.ceil(config.timeout_s)),  # whole seconds (ldap3 packs it as such)
         raise_exceptions=False,
         read_only=True,
     )
@@ -314,6 +315,9 @@ def check_password(config: DirectoryConfig, user: str, password: str) -> Directo
             Outcome.NO_ROLE, name, detail=f"member of {len(member_of)} groups, none of them in [roles]"
         )
     except LDAPException as exc:
+        return DirectoryAnswer(Outcome.UNAVAILABLE, user, detail=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a failure of the check itself: the directory could not be used
+        log.exception("directory check for %r failed", user)
         return DirectoryAnswer(Outcome.UNAVAILABLE, user, detail=f"{type(exc).__name__}: {exc}")
     finally:
         for c in (conn, service):

@@ -170,6 +170,7 @@ class Gateway:
             )
         self.sequencer.start(store, self.sim)
         self.sequencer.sequence(self.sim.bootstrap())
+        protocol.withhold_secrets(logging.getLogger("websockets.server"))  # no token or password at DEBUG
         self._server = await serve(
             self._connection,
             cfg.host,
