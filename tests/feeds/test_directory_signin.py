@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from console.domain.permissions import Role
 from console.feeds import protocol
+from console.feeds.gateway import cli
 from console.feeds.gateway.directory import (
     DirectoryConfig,
     Outcome,
@@ -320,3 +321,12 @@ def test_a_refused_hello_never_prints_the_password() -> None:
     with pytest.raises(protocol.ProtocolError) as refused:
         protocol.decode_client_frame('{"op":"hello","protocol":1,"user":"ann","password":918273645}')
     assert "918273645" not in refused.value.message
+
+
+def test_the_command_line_refuses_a_bad_directory_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "ldap.toml"
+    bad.write_text('url = "ldap://127.0.0.1:1"\nuser_dn = "uid={user},dc=x"\ngroup_base = "dc=x"\n')
+    assert cli.main(["--ldap-config", str(bad)]) == 2
+    assert "a [roles] table is required" in capsys.readouterr().err
