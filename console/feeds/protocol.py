@@ -344,7 +344,9 @@ class _WithholdSecrets(logging.Filter):
         args = record.args
         if isinstance(args, tuple) and any(_holds_secret(a) for a in args):
             record.args = tuple(
-                f"frame withheld: it holds a secret [{len(a.data)} bytes]" if _holds_secret(a) else a
+                f"frame withheld: it holds a secret [{len(getattr(a, 'data', b''))} bytes]"
+                if _holds_secret(a)
+                else a
                 for a in args
             )
         return True
