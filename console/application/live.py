@@ -22,7 +22,10 @@ role that is not sent the floor (an adapter), stops too. Each time it emits
 ``signedOut`` with a ``SignedOut`` (what happened, in words to translate) and its
 status says ``token_refused`` and why, until :meth:`LiveFeed.sign_in` starts a
 new client with another address or token (the console's sign-in dialog,
-``widgets.common.sign_in``). The token is kept in memory only.
+``widgets.common.sign_in``). The token is kept in memory only, and so is the
+password of a sign-in by name (:meth:`LiveFeed.sign_in` with ``user`` and
+``password``: the feed client keeps it to sign in again on reconnects, and drops
+it when it stops).
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ class SignOut(StrEnum):
 class SignedOut:
     kind: SignOut
     reason: Text  # the details, to translate for the screen (str() is the English)
+    code: int | None = None  # the gateway's close code (4401, 4403, 4501) when it refused
+    by_name: bool = False  # it was a sign-in by name and password
 
 
 @dataclass(frozen=True)
@@ -181,8 +186,12 @@ class LiveFeed(FloorSource):
 
     # -- life cycle ---------------------------------------------------------------------
 
-    def _new_client(self, url: str, token: str) -> FeedClient:
-        return FeedClient(url, token, on_ready=self._itemsReady.emit, **self._client_options)
+    def _new_client(
+        self, url: str, token: str, user: str | None = None, password: str | None = None
+    ) -> FeedClient:
+        return FeedClient(
+            url, token, on_ready=self._itemsReady.emit, user=user, password=password, **self._client_options
+        )
 
     def start(self) -> None:
         self._started_at = time.monotonic()
@@ -209,8 +218,10 @@ class LiveFeed(FloorSource):
         refusal = plain_text_refusal(url, insecure=self.insecure)
         return None if refusal is None else SignedOut(SignOut.PLAIN_TEXT, refusal)
 
-    def sign_in(self, url: str, token: str) -> None:
-        """Connect to ``url`` with ``token``: a new client (the old one stopped, its answers applied).
+    def sign_in(self, url: str, token: str, *, user: str | None = None, password: str | None = None) -> None:
+        """Connect to ``url`` with ``token``, or with ``user`` and ``password`` (the gateway's directory).
+
+        A new client (the old one stopped, its answers applied).
 
         The floor shown stays until the new connection's snapshot replaces it. A plain ws:// address
         of another machine (without --insecure) is not tried: the feed stays signed out and says why.
@@ -219,7 +230,7 @@ class LiveFeed(FloorSource):
         if self._client_started:
             old.stop()
             self._drain_slice(None)  # commands still waiting get their "disconnected" answers
-        self._client = self._new_client(url, token)
+        self._client = self._new_client(url, token, user, password)
         refused = self._plain_text(url)
         if refused is not None:
             self._client_started = False
@@ -425,7 +436,8 @@ class LiveFeed(FloorSource):
         if self._signed_out is not None:
             return None  # said already
         if status.token_refused and status.last_error_text is not None:
-            return SignedOut(SignOut.TOKEN_REFUSED, status.last_error_text)
+            by_name = self._client.user_name is not None
+            return SignedOut(SignOut.TOKEN_REFUSED, status.last_error_text, status.refused_code, by_name)
         role = status.role
         if status.state is ConnState.CONNECTED and role is not None and not watches_floor(role):
             return SignedOut(

@@ -9,6 +9,7 @@ events that were encoded once, so fan-out to many clients costs no re-encoding.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import msgspec
@@ -25,7 +26,13 @@ PROTOCOL_VERSION = 1
 #: ``case.reassign`` of 50,000 cases (about 1.5 MB).
 MAX_WIRE_FRAME = 4 * 1024 * 1024
 
-CLOSE_BAD_TOKEN = 4401
+CLOSE_BAD_TOKEN = 4401  # also a wrong name or password (directory sign-in): one answer for both
+#: Directory sign-in: the name and password are right, but no group of the user gives a role.
+CLOSE_NO_ROLE = 4403
+#: Directory sign-in asked of a gateway that has no directory (it takes tokens only).
+CLOSE_NO_DIRECTORY = 4501
+#: Directory sign-in: the directory could not be asked (down, too slow); try again later.
+CLOSE_DIRECTORY_UNAVAILABLE = 4503
 CLOSE_BAD_PROTOCOL = 4400
 CLOSE_HELLO_TIMEOUT = 4408
 #: An adapter's connection closed because the same adapter signed in again (its newer connection wins).
@@ -73,9 +80,24 @@ class AckError(msgspec.Struct, kw_only=True):
 
 
 class Hello(msgspec.Struct, kw_only=True, tag="hello", tag_field="op"):
+    """The first frame: a token, or a name and password for the gateway's directory (one way only)."""
+
     protocol: int
     token: str | None = None
     resume_from: int | None = None
+    user: str | None = None
+    password: str | None = None
+
+    def __post_init__(self) -> None:
+        # Said without the values: a refused hello is logged, and may hold a password.
+        if (self.user is None) != (self.password is None):
+            raise ValueError("a hello with a name needs its password, and a password needs its name")
+        if self.user is not None and self.token is not None:
+            raise ValueError("sign in with a token or with a name and password, not both")
+
+    def __repr__(self) -> str:  # never the secrets, wherever a hello is printed
+        secret = "token=***" if self.token is not None else f"user={self.user!r}, password=***"
+        return f"Hello(protocol={self.protocol}, {secret}, resume_from={self.resume_from})"
 
 
 class Command(msgspec.Struct, kw_only=True, tag="command", tag_field="op"):
@@ -313,3 +335,34 @@ class AgentTimelineArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 
     agent_id: str
     limit: int = 2000
+
+
+class _WithholdSecrets(logging.Filter):
+    """Drops the content of a websocket frame that carries a secret from a debug log line.
+
+    The websockets library logs the start and end of every frame at DEBUG; a ``hello``
+    holds a token or a password. The frame (an object with ``data``) is replaced by its
+    size when its bytes name a ``token`` or a ``password``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_holds_secret(a) for a in args):
+            record.args = tuple(
+                f"frame withheld: it holds a secret [{len(getattr(a, 'data', b''))} bytes]"
+                if _holds_secret(a)
+                else a
+                for a in args
+            )
+        return True
+
+
+def _holds_secret(arg: object) -> bool:
+    data = getattr(arg, "data", None)
+    return isinstance(data, bytes | bytearray) and (b'"password"' in data or b'"token"' in data)
+
+
+def withhold_secrets(logger: logging.Logger) -> None:
+    """Make ``logger`` (``websockets.server`` or ``websockets.client``) leave hellos' secrets out."""
+    if not any(isinstance(f, _WithholdSecrets) for f in logger.filters):
+        logger.addFilter(_WithholdSecrets())

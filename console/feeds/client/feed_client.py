@@ -16,6 +16,14 @@ the GUI and never stop the client. A refused token (close code 4401) is final:
 the client stops, reports ``FeedStatus.token_refused`` and does not retry (the
 console asks for another token). See docs/feed-client.md.
 
+Signing in by name (``user`` and ``password``, checked by the gateway's
+directory): the password is kept in this object's memory only, to sign in again
+on every reconnect while the client runs, and dropped when it stops; it is never
+logged (the websockets library's frame lines leave hellos out) nor written
+anywhere. A wrong name or password (4401), a user without a console role (4403)
+and a gateway without a directory (4501) are final like a refused token; a
+directory that cannot be reached (4503) is retried, slowly.
+
 This module imports no Qt (an import-linter contract holds it to that).
 """
 
@@ -98,6 +106,8 @@ class FeedStatus:
     # The gateway refused the token (4401): the client has stopped for good and will not retry;
     # only a new client with another token can connect (the console asks for one: sign-in).
     token_refused: bool = False
+    # The close code that stopped it (4401, or for a sign-in by name 4403 or 4501), else None.
+    refused_code: int | None = None
     # Why the last connection ended or could not be made; kept after the feed is back (last_error
     # is cleared then), so that Diagnostics can still say what happened and when.
     last_failure: FeedError | None = None
@@ -186,9 +196,10 @@ class _Reconnect(Exception):
 class _Ended:
     reason: Text
     refused: bool = False
-    bad_token: bool = False  # closed with 4401: final, no retry
+    bad_token: bool = False  # closed with 4401 (or 4403, 4501): final, no retry
     # Closed with 4429 (too many failed sign-ins from this address): wait this long, not less.
     retry_after_s: float | None = None
+    code: int | None = None
 
 
 def _text(template: str, **params: object) -> Text:
@@ -260,8 +271,43 @@ def _unreachable(url: str, exc: BaseException, timeout_s: float) -> tuple[Text, 
     return _text(QT_TRANSLATE_NOOP("FeedClient", "cannot reach {url}: {error}"), url=url, error=error), False
 
 
-def _closed(url: str, code: int | None, reason: str) -> tuple[Text, bool]:
+#: Close codes after which the client stops for good (the user signs in again).
+FINAL_CODES = (protocol.CLOSE_BAD_TOKEN, protocol.CLOSE_NO_ROLE, protocol.CLOSE_NO_DIRECTORY)
+
+
+def _closed(url: str, code: int | None, reason: str, *, by_name: bool = False) -> tuple[Text, bool]:
     """Why an open connection ended, in plain words; and whether the gateway refused us."""
+    if code == protocol.CLOSE_BAD_TOKEN and by_name:
+        return _text(
+            QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} refused the name or password (4401)"),
+            url=url,
+        ), True
+    if code == protocol.CLOSE_NO_ROLE:
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient",
+                "the name and password are right, but no directory group of this user gives a console"
+                " role at {url} (4403)",
+            ),
+            url=url,
+        ), True
+    if code == protocol.CLOSE_NO_DIRECTORY:
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient",
+                "the gateway at {url} takes tokens only: it has no directory to check names and"
+                " passwords (4501)",
+            ),
+            url=url,
+        ), True
+    if code == protocol.CLOSE_DIRECTORY_UNAVAILABLE:
+        return _text(
+            QT_TRANSLATE_NOOP(
+                "FeedClient",
+                "the gateway at {url} cannot reach its directory to check the name and password (4503)",
+            ),
+            url=url,
+        ), True
     if code == protocol.CLOSE_BAD_TOKEN:
         return _text(
             QT_TRANSLATE_NOOP("FeedClient", "the gateway at {url} refused the token (4401)"), url=url
@@ -345,6 +391,8 @@ class FeedClient:
         max_backlog_events: int = 500_000,
         ca: str | None = None,
         insecure: bool = False,
+        user: str | None = None,
+        password: str | None = None,
     ) -> None:
         self.url = url
         self._token = token
@@ -352,6 +400,10 @@ class FeedClient:
         # plain ws:// to another machine refused (before any attempt) unless ``insecure``.
         self._tls: ssl.SSLContext | None = client_tls_context(url, ca)
         self._refused_address = plain_text_refusal(url, insecure=insecure)
+        # Signing in by name: the password lives here, in memory, while the client runs.
+        self.user_name = user
+        self._password = password if user is not None else None
+        protocol.withhold_secrets(logging.getLogger("websockets.client"))
         self._on_ready = on_ready
         self.connect_timeout_s = connect_timeout_s
         self.command_timeout_s = command_timeout_s
@@ -377,6 +429,7 @@ class FeedClient:
         self._role: str | None = None
         self._last_error: Text | None = None
         self._token_refused = False
+        self._refused_code: int | None = None
         self._last_failure: FeedError | None = None
         self._attempts = 0
         self._frames = 0
@@ -479,6 +532,7 @@ class FeedClient:
             snapshots=self._snapshots,
             seq=self._last_seq,
             token_refused=self._token_refused,
+            refused_code=self._refused_code,
             last_failure=self._last_failure,
         )
 
@@ -597,6 +651,7 @@ class FeedClient:
             loop.run_until_complete(self._wind_down())
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
+            self._password = None  # nothing more to sign in for
 
     async def _wind_down(self) -> None:
         await asyncio.sleep(0)
@@ -634,6 +689,7 @@ class FeedClient:
                 # A refused token does not fix itself: stop here and say so; the user signs in again.
                 log.warning("feed %s: %s; not retrying", self.url, ended.reason)
                 self._token_refused = True
+                self._refused_code = ended.code
                 self._attempts = 0
                 self._set_status(ConnState.DISCONNECTED, ended.reason)
                 return
@@ -673,7 +729,17 @@ class FeedClient:
             self._last_seq = None
         watchdog: asyncio.Task[None] | None = None
         try:
-            hello = Hello(protocol=protocol.PROTOCOL_VERSION, token=self._token, resume_from=self._last_seq)
+            if self.user_name is not None:
+                hello = Hello(
+                    protocol=protocol.PROTOCOL_VERSION,
+                    user=self.user_name,
+                    password=self._password or "",
+                    resume_from=self._last_seq,
+                )
+            else:
+                hello = Hello(
+                    protocol=protocol.PROTOCOL_VERSION, token=self._token, resume_from=self._last_seq
+                )
             await ws.send(protocol.encode(hello).decode())
             try:
                 first = await asyncio.wait_for(ws.recv(), self.connect_timeout_s)
@@ -689,12 +755,11 @@ class FeedClient:
             watchdog = asyncio.create_task(self._watchdog(ws))
             async for message in ws:
                 self._on_message(message)
-            reason, refused = _closed(self.url, ws.close_code, ws.close_reason or "")
+            code, by_name = ws.close_code, self.user_name is not None
+            text = ws.close_reason or ""
+            reason, refused = _closed(self.url, code, text, by_name=by_name)
             return _Ended(
-                self._end_reason or reason,
-                refused,
-                ws.close_code == protocol.CLOSE_BAD_TOKEN,
-                _retry_after(ws.close_code, ws.close_reason or ""),
+                self._end_reason or reason, refused, code in FINAL_CODES, _retry_after(code, text), code
             )
         except _Reconnect as again:
             if again.resync:
@@ -703,12 +768,9 @@ class FeedClient:
             return _Ended(again.reason)
         except ConnectionClosed as exc:
             code, text = (exc.rcvd.code, exc.rcvd.reason) if exc.rcvd is not None else (None, "")
-            reason, refused = _closed(self.url, code, text)
+            reason, refused = _closed(self.url, code, text, by_name=self.user_name is not None)
             return _Ended(
-                self._end_reason or reason,
-                refused,
-                code == protocol.CLOSE_BAD_TOKEN,
-                _retry_after(code, text),
+                self._end_reason or reason, refused, code in FINAL_CODES, _retry_after(code, text), code
             )
         except OSError as exc:
             return _Ended(

@@ -22,6 +22,7 @@ from console import __version__
 from console.domain.clock import check_start
 from console.feeds.gateway import users_cli
 from console.feeds.gateway.config import SOURCES, GatewayConfig, UserSpec, parse_user
+from console.feeds.gateway.directory import load_directory_config
 from console.feeds.gateway.server import Gateway, GatewayFailedError
 from console.feeds.gateway.transport import check_origin_option
 from console.feeds.gateway.users import read_user_file, token_warnings, users_from_env
@@ -109,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         " database, or CONSOLE_GATEWAY_SECRET / CONSOLE_GATEWAY_SECRET_FILE)",
     )
     p.add_argument(
+        "--ldap-config",
+        metavar="FILE",
+        help="sign-in by name and password against an LDAP directory, roles from its groups:"
+        " a TOML file (url, user_dn or user_base, group_base, [roles]; docs/security.md)",
+    )
+    p.add_argument(
         "--load",
         type=float,
         metavar="RATE",
@@ -184,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             source=args.source,
             users=given_users(args),
             secret_file=args.secret_file,
+            directory=load_directory_config(Path(args.ldap_config)) if args.ldap_config else None,
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,

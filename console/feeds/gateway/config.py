@@ -11,6 +11,7 @@ from pathlib import Path
 
 from console.domain.clock import check_start
 from console.domain.permissions import Role
+from console.feeds.gateway.directory import DirectoryConfig
 from console.feeds.gateway.limits import Limits
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
@@ -80,6 +81,9 @@ class GatewayConfig:
     secret_file: Path | None = None
     # How often the users version in the store is polled, to sign out revoked users.
     users_poll_s: float = 1.0
+    # Directory sign-in (``--ldap-config``): names and passwords checked against LDAP, roles
+    # from groups (console/feeds/gateway/directory.py). None: tokens only.
+    directory: DirectoryConfig | None = None
 
     def __post_init__(self) -> None:
         check_language(self.lang)

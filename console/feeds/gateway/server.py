@@ -53,6 +53,7 @@ from console.feeds.gateway.commands.registry import (
     recorded_args,
 )
 from console.feeds.gateway.config import GatewayConfig, UserSpec
+from console.feeds.gateway.directory import Directory, Outcome
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.limits import (
     AckCache,
@@ -142,6 +143,9 @@ class Gateway:
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
         self.user_watch: UserWatch | None = None  # signs out users revoked while connected
+        # Directory sign-in (--ldap-config), and the role each directory user got at sign-in.
+        self.directory: Directory | None = Directory(config.directory) if config.directory else None
+        self.directory_roles: dict[str, Role] = {}
         # Set when the gateway cannot go on (its store writer failed); `cli.run` then raises.
         self.fatal: BaseException | None = None
         self.stopping = asyncio.Event()
@@ -198,6 +202,7 @@ class Gateway:
             )
         self.sequencer.start(store, self.sim)
         self.sequencer.sequence(self.sim.bootstrap())
+        protocol.withhold_secrets(logging.getLogger("websockets.server"))  # no token or password at DEBUG
         self._server = await serve(
             self._connection,
             cfg.host,
@@ -305,6 +310,8 @@ class Gateway:
             await asyncio.to_thread(writer.close)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
+        if self.directory is not None:
+            self.directory.close()
 
     # -- publishing, the driver and the heartbeat --------------------------------
 
@@ -608,15 +615,24 @@ class Gateway:
         await ws.close(protocol.CLOSE_TOO_MANY, _too_many_reason(left))
         return True
 
-    async def _signin_failed(self, ws: ServerConnection, peer: str) -> None:
-        """A bad or missing token: answered after a delay that grows, then the address is blocked (4429)."""
+    async def _signin_failed(
+        self,
+        ws: ServerConnection,
+        peer: str,
+        *,
+        what: str = "bad or missing token",
+        reason: str = "invalid or missing token",
+    ) -> None:
+        """A bad or missing token (or a wrong name or password): answered after a delay that grows,
+        then the address is blocked (4429). A directory that is down is not a failed sign-in."""
         address = _address(ws)
         delay, blocked = self._signin.failed(address)
         if blocked:
             block = self.config.limits.signin_block_s
             log.warning(
-                "%s: bad or missing token; %s blocked for %g s after %d failed sign-ins (4429)",
+                "%s: %s; %s blocked for %g s after %d failed sign-ins (4429)",
                 peer,
+                what,
                 address,
                 block,
                 self.config.limits.signin_failures,
@@ -624,14 +640,15 @@ class Gateway:
             await ws.close(protocol.CLOSE_TOO_MANY, _too_many_reason(block))
             return
         log.warning(
-            "%s: bad or missing token (%d failed from %s; answered in %g s)",
+            "%s: %s (%d failed from %s; answered in %g s)",
             peer,
+            what,
             self._signin.failures(address),
             address,
             delay,
         )
         await asyncio.sleep(delay)
-        await ws.close(protocol.CLOSE_BAD_TOKEN, "invalid or missing token")
+        await ws.close(protocol.CLOSE_BAD_TOKEN, reason)
 
     def _quiet_accept_errors(self) -> None:
         """Out of file descriptors at accept(): one line a minute instead of a traceback a second."""
@@ -673,13 +690,19 @@ class Gateway:
             return None
         if await self._signin_blocked(ws, peer):
             return None
-        found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
-        if found is None:
-            await self._signin_failed(ws, peer)
-            return None
-        user, role = found.name, found.role
-        if self.user_watch is not None:
-            self.user_watch.track(ws, found)
+        if hello.user is not None:
+            signed = await self._directory_sign_in(ws, hello, peer)
+            if signed is None:
+                return None
+            user, role = signed
+        else:
+            found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
+            if found is None:
+                await self._signin_failed(ws, peer)
+                return None
+            user, role = found.name, found.role
+            if self.user_watch is not None:
+                self.user_watch.track(ws, found)
         session = ClientSession(
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
         )
@@ -716,6 +739,39 @@ class Gateway:
             "snapshot" if resumed is None else f"resumed {len(resumed)} events",
         )
         return session
+
+    async def _directory_sign_in(
+        self, ws: ServerConnection, hello: Hello, peer: str
+    ) -> tuple[str, str] | None:
+        """A name and password checked by the directory: (name, role), or None once refused and closed.
+
+        The password goes to the directory and nowhere else: not in a log line, not in the store.
+        """
+        assert hello.user is not None and hello.password is not None
+        if self.directory is None:
+            log.warning("%s: sign-in by name (%r) but this gateway has no directory", peer, hello.user)
+            await ws.close(protocol.CLOSE_NO_DIRECTORY, "this gateway takes tokens only (no directory)")
+            return None
+        answer = await self.directory.sign_in(hello.user, hello.password)
+        if answer.outcome is Outcome.SIGNED_IN and answer.role is not None:
+            self.directory_roles[answer.user] = answer.role
+            log.info("%s: %s signed in by directory as %s (%s)", peer, answer.user, answer.role, answer.group)
+            return answer.user, answer.role.value
+        if answer.outcome is Outcome.BAD_CREDENTIALS:
+            # As a bad token: the same close code, and the same count for whoever counts refusals.
+            await self._signin_failed(
+                ws,
+                peer,
+                what=f"wrong name or password for {answer.user!r} ({answer.detail})",
+                reason="invalid name or password",
+            )
+        elif answer.outcome is Outcome.NO_ROLE:
+            log.warning("%s: %s signed in but has no console role (%s)", peer, answer.user, answer.detail)
+            await ws.close(protocol.CLOSE_NO_ROLE, "no group of this user gives a console role")
+        else:
+            log.error("%s: directory unavailable for %r: %s", peer, answer.user, answer.detail)
+            await ws.close(protocol.CLOSE_DIRECTORY_UNAVAILABLE, "the directory is unavailable")
+        return None
 
     # -- adapters ------------------------------------------------------------------
 
@@ -981,6 +1037,9 @@ class Gateway:
         users: dict[str, str | None] = {}
         if wanted.user is not None:
             users[wanted.user] = await asyncio.to_thread(store.user_role, wanted.user)
+            if users[wanted.user] is None and wanted.user in self.directory_roles:
+                # A directory user (no token, not in the store) who signed in since the gateway started.
+                users[wanted.user] = self.directory_roles[wanted.user].value
         # No await from here to the submit: the command sees the floor as its events apply to it.
         ctx = CommandContext(
             user=s.user,

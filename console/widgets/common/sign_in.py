@@ -12,10 +12,17 @@ bar saying it is not signed in, and File ▸ Sign in… opens the dialog again.
 A plain ``ws://`` address of another machine is refused (the token and the floor would
 cross the network unencrypted) unless the console was started with ``--insecure``: the
 dialog says so as the address is typed, and *Sign in* waits for a ``wss://`` one.
+The dialog signs in with a token or, for a gateway with a directory (LDAP), with
+a name and password (*Sign in with*). A refused name or password (4401), a name
+whose directory groups give no console role (4403) and a gateway that takes tokens
+only (4501) open the dialog again saying which; a directory that cannot be
+reached (4503) is retried by the feed client, the status bar saying so.
 
 The address that worked is remembered in the console's settings (``signin/url``,
-``signin/recent_urls``); the token never is: it lives in the feed client's memory
-only, and the dialog's field is cleared once it is used.
+``signin/recent_urls``), and so are the name of a sign-in by name that worked and
+that it was by name (``signin/user``, ``signin/by_name``); the token and the
+password never are: they live in the feed client's memory only (for reconnects),
+and the dialog's fields are cleared once they are used.
 """
 
 from __future__ import annotations
@@ -37,11 +44,14 @@ from PySide6.QtWidgets import (
 
 from console.application.live import LiveFeed, SignedOut, SignOut, watches_floor
 from console.feeds.client.feed_client import ConnState, FeedStatus
+from console.feeds.protocol import CLOSE_NO_DIRECTORY, CLOSE_NO_ROLE
 from console.feeds.transport import plain_text_refusal
 from console.widgets.common.texts import sentence, translated
 
 URL_KEY = "signin/url"
 RECENT_KEY = "signin/recent_urls"
+USER_KEY = "signin/user"
+BY_NAME_KEY = "signin/by_name"
 MAX_RECENT = 5
 
 
@@ -77,7 +87,7 @@ def remember_url(settings: QSettings, url: str) -> None:
 
 
 class SignInDialog(QDialog):
-    """The gateway's address and the user's token; says why it is asked."""
+    """The gateway's address and the user's token, or name and password; says why it is asked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,15 +104,28 @@ class SignInDialog(QDialog):
         self.url = QComboBox()
         self.url.setEditable(True)
         self.url.setMinimumContentsLength(32)
+        self.method = QComboBox()
+        self.method.setObjectName("signInMethod")
+        self.method.addItem(self.tr("Token"), False)
+        self.method.addItem(self.tr("Name and password"), True)
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(self.tr("your token"))
+        self.user = QLineEdit()
+        self.user.setObjectName("signInUser")
+        self.user.setPlaceholderText(self.tr("your name in the bank's directory"))
+        self.password = QLineEdit()
+        self.password.setObjectName("signInPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.problem = QLabel()
         self.problem.setObjectName("signInProblem")
         self.problem.setWordWrap(True)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow(self.tr("&Gateway:"), self.url)
+        form.addRow(self.tr("Sign in &with:"), self.method)
         form.addRow(self.tr("&Token:"), self.token)
+        form.addRow(self.tr("&Name:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -118,20 +141,54 @@ class SignInDialog(QDialog):
         layout.addWidget(self.buttons)
         self.url.editTextChanged.connect(self._check)
         self.token.textChanged.connect(self._check)
+        self.user.textChanged.connect(self._check)
+        self.password.textChanged.connect(self._check)
+        self.method.currentIndexChanged.connect(self._show_method)
+        self._show_method()
 
-    def prepare(self, urls: list[str], url: str, headline: str, detail: str) -> None:
+    def prepare(
+        self,
+        urls: list[str],
+        url: str,
+        headline: str,
+        detail: str,
+        *,
+        by_name: bool = False,
+        user: str = "",
+    ) -> None:
         self.url.clear()
         self.url.addItems(list(dict.fromkeys([url, *urls])))
         self.url.setEditText(url)
         self.token.clear()
+        self.password.clear()
+        self.user.setText(user)
+        self.method.setCurrentIndex(1 if by_name else 0)
+        self._show_method()
         self.headline.setText(headline)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
-        self.token.setFocus()
         self._check()
+
+    def by_name(self) -> bool:
+        return bool(self.method.currentData())
 
     def gateway_url(self) -> str:
         return self.url.currentText().strip()
+
+    def clear_secrets(self) -> None:
+        self.token.clear()
+        self.password.clear()
+
+    def _show_method(self, *_: object) -> None:
+        by_name = self.by_name()
+        self.form.setRowVisible(self.token, not by_name)
+        self.form.setRowVisible(self.user, by_name)
+        self.form.setRowVisible(self.password, by_name)
+        if by_name:
+            (self.password if self.user.text().strip() else self.user).setFocus()
+        else:
+            self.token.setFocus()
+        self._check()
 
     def _check(self, *_: object) -> None:
         url = self.gateway_url()
@@ -149,7 +206,11 @@ class SignInDialog(QDialog):
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(url) and not problem and bool(self.token.text().strip()))
+        if self.by_name():
+            given = bool(self.user.text().strip()) and bool(self.password.text())
+        else:
+            given = bool(self.token.text().strip())
+        ok.setEnabled(bool(url) and not problem and given)
 
 
 class SignIn(QObject):
@@ -174,7 +235,13 @@ class SignIn(QObject):
             self.dialog.accepted.connect(self._accepted)
         self.dialog.insecure = self.feed.insecure
         headline, detail = self._why(signed_out)
-        self.dialog.prepare(remembered_urls(self.settings), self.feed.url, headline, detail)
+        by_name = bool(self.feed.client.user_name) or _flag(self.settings.value(BY_NAME_KEY, False))
+        if signed_out is not None and signed_out.code == CLOSE_NO_DIRECTORY:
+            by_name = False  # this gateway takes tokens only
+        user = self.feed.client.user_name or str(self.settings.value(USER_KEY, "") or "")
+        self.dialog.prepare(
+            remembered_urls(self.settings), self.feed.url, headline, detail, by_name=by_name, user=user
+        )
         self.dialog.open()
         return self.dialog
 
@@ -182,6 +249,21 @@ class SignIn(QObject):
         if signed_out is None:
             return self.tr("Sign in to a gateway with your token."), ""
         detail = sentence(translated(signed_out.reason))
+        if signed_out.kind is SignOut.TOKEN_REFUSED and signed_out.code == CLOSE_NO_ROLE:
+            return (
+                self.tr(
+                    "Your name and password are right, but none of your directory groups gives you a role"
+                    " on this console. Ask for access, or sign in as someone else."
+                ),
+                detail,
+            )
+        if signed_out.kind is SignOut.TOKEN_REFUSED and signed_out.code == CLOSE_NO_DIRECTORY:
+            return self.tr("This gateway takes tokens only. Sign in with your token."), detail
+        if signed_out.kind is SignOut.TOKEN_REFUSED and signed_out.by_name:
+            return (
+                self.tr("The gateway refused the name or password. Check them and enter them again."),
+                detail,
+            )
         if signed_out.kind is SignOut.TOKEN_REFUSED:
             return self.tr("The gateway refused the token. Check it and enter it again."), detail
         if signed_out.kind is SignOut.PLAIN_TEXT:
@@ -206,8 +288,13 @@ class SignIn(QObject):
         dialog = self.dialog
         assert dialog is not None
         url, token = dialog.gateway_url(), dialog.token.text().strip()
-        dialog.token.clear()  # the token lives in the feed client only
-        self.feed.sign_in(url, token)
+        user, password = dialog.user.text().strip(), dialog.password.text()
+        by_name = dialog.by_name()
+        dialog.clear_secrets()  # the token or password lives in the feed client only
+        if by_name:
+            self.feed.sign_in(url, "", user=user, password=password)
+        else:
+            self.feed.sign_in(url, token)
 
     def _on_status(self, status: FeedStatus) -> None:
         # An address is remembered once it worked, for someone who is sent the floor.
@@ -215,3 +302,18 @@ class SignIn(QObject):
             return
         if watches_floor(status.role) and str(self.settings.value(URL_KEY, "")) != status.url:
             remember_url(self.settings, status.url)
+        # The name of a sign-in by name that worked, and that it was by name (never the password).
+        user = self.feed.client.user_name
+        if watches_floor(status.role) and (
+            _flag(self.settings.value(BY_NAME_KEY, False)) != bool(user)
+            or (user and str(self.settings.value(USER_KEY, "")) != user)
+        ):
+            self.settings.setValue(BY_NAME_KEY, bool(user))
+            if user:
+                self.settings.setValue(USER_KEY, user)
+            self.settings.sync()
+
+
+def _flag(value: object) -> bool:
+    """A boolean from QSettings (an ini file gives it back as a string)."""
+    return value is True or str(value).lower() == "true"
