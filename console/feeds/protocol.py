@@ -337,7 +337,7 @@ class AgentTimelineArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     limit: int = 2000
 
 
-class _WithholdSecrets(logging.Filter):
+class WithholdSecrets(logging.Filter):
     """Drops the content of a websocket frame that carries a secret from a debug log line.
 
     The websockets library logs the start and end of every frame at DEBUG; a ``hello``
@@ -364,5 +364,5 @@ def _holds_secret(arg: object) -> bool:
 
 def withhold_secrets(logger: logging.Logger) -> None:
     """Make ``logger`` (``websockets.server`` or ``websockets.client``) leave hellos' secrets out."""
-    if not any(isinstance(f, _WithholdSecrets) for f in logger.filters):
-        logger.addFilter(_WithholdSecrets())
+    if not any(isinstance(f, WithholdSecrets) for f in logger.filters):
+        logger.addFilter(WithholdSecrets())

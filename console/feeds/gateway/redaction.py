@@ -30,6 +30,7 @@ import msgspec
 
 from console.domain.events import AgentStateChanged, CallQueued, CaseCreated, CaseUpdated, EventData
 from console.domain.masking import mask_digits
+from console.feeds.protocol import WithholdSecrets
 from console.store import AuditRecord
 
 #: Argument and field names that hold free text (or might, from an adapter): always masked.
@@ -100,6 +101,9 @@ class MaskingFilter(logging.Filter):
     """Masks a log record's string arguments and exception text (the message's format stays)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # A frame holding a token or password is withheld first: masking would wrap it, and the
+        # later filter that withholds secrets would no longer see it as a frame.
+        _WITHHOLD.filter(record)
         if record.args:
             if isinstance(record.args, dict):
                 record.args = {k: _masked_arg(v) for k, v in record.args.items()}
@@ -131,6 +135,7 @@ class _Masked:
         return mask_digits(repr(self.value))
 
 
+_WITHHOLD = WithholdSecrets()
 _FILTER = MaskingFilter()
 
 
