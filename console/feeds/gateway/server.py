@@ -49,6 +49,7 @@ from console.feeds.gateway.commands.registry import (
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
+from console.feeds.gateway.redaction import View, view_ack, view_events, view_of, view_snapshot
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.protocol import (
@@ -238,14 +239,16 @@ class Gateway:
             chunk = raws[start : start + EVENTS_PER_FRAME]
             chunk_first = first + start
             chunk_last = chunk_first + len(chunk) - 1
-            frame = protocol.events_frame(chunk)
+            views = _ChunkViews(chunk)  # each role's view encoded once, not once per client
             for s in self.sessions:
                 if s.next_seq > chunk_last:
                     continue  # covered by its snapshot or resume
+                view = view_of(s.role)
                 if s.next_seq > chunk_first:
-                    s.push_events(protocol.events_frame(chunk[s.next_seq - chunk_first :]), chunk_last)
+                    seen = views.events(view)[s.next_seq - chunk_first :]
+                    s.push_events(protocol.events_frame(seen), chunk_last)
                 else:
-                    s.push_events(frame, chunk_last)
+                    s.push_events(views.frame(view), chunk_last)
 
     async def _run_sim(self) -> None:
         assert self._loop is not None and self.sim is not None
@@ -412,7 +415,7 @@ class Gateway:
         else:
             first = hello.resume_from + 1 if hello.resume_from is not None else 1
             for start in range(0, len(resumed), EVENTS_PER_FRAME):
-                chunk = resumed[start : start + EVENTS_PER_FRAME]
+                chunk = view_events(resumed[start : start + EVENTS_PER_FRAME], view_of(session.role))
                 session.push_events(protocol.events_frame(chunk), first + start + len(chunk) - 1)
             session.next_seq = max(session.next_seq, self.committed_seq + 1)
         self.sessions.add(session)
@@ -627,7 +630,7 @@ class Gateway:
         # Take the snapshot and move the client's place in one step (no await between),
         # so no event is both in the snapshot and sent after it.
         at_seq = self.seq
-        data = protocol.encode(self.state.to_snapshot())
+        data = protocol.encode(view_snapshot(self.state.to_snapshot(), view_of(s.role)))
         s.drop_events()
         s.next_seq = at_seq + 1
         s.needs_snapshot = False
@@ -674,7 +677,7 @@ class Gateway:
         assert self.store is not None and self.sim is not None
         record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
         if record is not None:  # applied before this gateway's memory (a restart)
-            return protocol.encode(_ack_from_audit(cmd.id, record))
+            return self._ack_frame(s, _ack_from_audit(cmd.id, record))
         store = self.store
         wanted = lookups_wanted(s.role, cmd.action, cmd.args, self.state)
         past: list[PastCommand] = []
@@ -757,7 +760,12 @@ class Gateway:
             ticket = self.sequencer.submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self.sequencer.wait_ticket(ticket)
-        return protocol.encode(ack)
+        return self._ack_frame(s, ack)
+
+    @staticmethod
+    def _ack_frame(s: ClientSession, ack: Ack) -> bytes:
+        """An ack or query answer, encoded as the client's role may see it (``redaction``)."""
+        return protocol.encode(view_ack(ack, view_of(s.role)))
 
     async def _forwarded_command(
         self, s: ClientSession, cmd: Command, adapter: str, record: AuditRecord, args: dict[str, Any]
@@ -822,8 +830,8 @@ class Gateway:
             )
             log.info("%s refused %s %s: %s", s.user, cmd.action, cmd.id, refused.message)
             await self.sequencer.wait_ticket(self.sequencer.submit([], audit=[record]))
-            return protocol.encode(
-                Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
+            return self._ack_frame(
+                s, Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
             )
         try:
             rows, total = await asyncio.to_thread(
@@ -844,7 +852,7 @@ class Gateway:
             return protocol.encode(
                 Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
             )
-        return protocol.encode(Ack(id=cmd.id, ok=True, result=calls_page(query, rows, total)))
+        return self._ack_frame(s, Ack(id=cmd.id, ok=True, result=calls_page(query, rows, total)))
 
 
 #: The codes an adapter's refusal keeps; any other becomes invalid_state (consoles know these).
@@ -858,6 +866,32 @@ _ADAPTER_CODES = frozenset(
         ErrorCode.FORBIDDEN,
     }
 )
+
+
+class _ChunkViews:
+    """One chunk of committed events as each view sees it, made at most once per view."""
+
+    def __init__(self, raws: list[bytes]) -> None:
+        self._raws = raws
+        self._events: dict[View, list[bytes]] = {}
+        self._frames: dict[View, bytes] = {}
+        self._by_list: dict[int, bytes] = {}  # views that change nothing share one frame
+
+    def events(self, view: View) -> list[bytes]:
+        seen = self._events.get(view)
+        if seen is None:
+            seen = self._events[view] = view_events(self._raws, view)
+        return seen
+
+    def frame(self, view: View) -> bytes:
+        frame = self._frames.get(view)
+        if frame is None:
+            seen = self.events(view)
+            frame = self._by_list.get(id(seen))
+            if frame is None:
+                frame = self._by_list[id(seen)] = protocol.events_frame(seen)
+            self._frames[view] = frame
+        return frame
 
 
 class GatewayFailedError(RuntimeError):
