@@ -40,6 +40,7 @@ import msgspec
 
 from console.domain.entities import NOT_READY_REASONS, Agent, AppliedAction, Call, Case, Flag
 from console.domain.events import (
+    EVENT_TYPES,
     ActionApplied,
     AgentAdded,
     AgentPending,
@@ -279,6 +280,7 @@ def _types_changed(p: Policy) -> frozenset[bytes]:
 
 
 _CHANGED: dict[View, frozenset[bytes]] = {v: _types_changed(p) for v, p in POLICIES.items()}
+_KNOWN = frozenset(t.encode() for t in EVENT_TYPES)
 _TYPE_KEY = b'"type":"'
 _raw_event = msgspec.json.Decoder(RawEvent)
 
@@ -337,9 +339,18 @@ def _view_data(data: Any, p: Policy) -> Any:
 
 
 def view_event(raw: bytes, view: View) -> bytes:
-    """One encoded event as ``view`` sees it: the very same bytes unless it changes."""
-    if _type_of(raw) not in _CHANGED[view]:
-        return raw
+    """One encoded event as ``view`` sees it: the very same bytes unless it changes.
+
+    A type this gateway does not know (none is sent today) reaches a view that
+    withholds anything with empty ``data``: new content is withheld until a
+    policy says who may see it (consumers ignore unknown types anyway).
+    """
+    kind = _type_of(raw)
+    if kind not in _CHANGED[view]:
+        if kind in _KNOWN or POLICIES[view].full:
+            return raw
+        event = _raw_event.decode(raw)
+        return protocol.encode_event(Event(seq=event.seq, at=event.at, type=event.type, data={}))
     event = type_payload(_raw_event.decode(raw))
     data = _view_data(event.data, POLICIES[view])
     if data is event.data:
@@ -349,8 +360,7 @@ def view_event(raw: bytes, view: View) -> bytes:
 
 def view_events(raws: Sequence[bytes], view: View) -> list[bytes]:
     """Encoded events as ``view`` sees them; the input list itself when none changes."""
-    changed = _CHANGED[view]
-    if not changed:
+    if POLICIES[view].full:
         return raws if isinstance(raws, list) else list(raws)
     out: list[bytes] | None = None
     for i, raw in enumerate(raws):
