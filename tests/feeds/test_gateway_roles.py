@@ -88,7 +88,8 @@ async def _work(gw: GatewayThread) -> dict[Role, RawClient]:
     ack = await qa.command("flag.update", {"flag_id": flag_id, "status": "in_review", "note": REVIEW})
     assert ack["ok"] is True, ack
     # Cases the simulator opens from now on come as case.created.
-    await mgr.until(lambda c: '"type":"case.created"' in c.event_frames(), 60, "a case to be opened")
+    opened = '"type":"case.created"'
+    await mgr.until(lambda _: any(opened in r for r in mgr.raw), 60, "a case to be opened")
     case = max(mgr.state.cases.values(), key=lambda x: x.created_at)
     other = next(a for a in sorted(mgr.state.agents) if a != case.agent_id)
     ack = await mgr.command(

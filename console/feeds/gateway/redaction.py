@@ -349,8 +349,8 @@ def view_event(raw: bytes, view: View) -> bytes:
     if kind not in _CHANGED[view]:
         if kind in _KNOWN or POLICIES[view].full:
             return raw
-        event = _raw_event.decode(raw)
-        return protocol.encode_event(Event(seq=event.seq, at=event.at, type=event.type, data={}))
+        unknown = _raw_event.decode(raw)
+        return protocol.encode_event(Event(seq=unknown.seq, at=unknown.at, type=unknown.type, data={}))
     event = type_payload(_raw_event.decode(raw))
     data = _view_data(event.data, POLICIES[view])
     if data is event.data:
