@@ -166,9 +166,9 @@ def test_each_role_gets_what_its_work_needs(worked: tuple[GatewayThread, dict[Ro
     assert MASKED_NUMBER.search(clients[Role.QUALITY].text())
     assert not FILLED_SUBJECT.search(clients[Role.QUALITY].text())
     assert not FILLED_CUSTOMER.search(clients[Role.QUALITY].text())
-    # Supervisors and managers: the flagger's note, not quality's review notes; callers; case subjects.
+    # Supervisors and managers: the flag with its notes (they coach), callers, case subjects.
     for role in (Role.SUPERVISOR, Role.MANAGER):
-        assert has(role, NOTE) and not has(role, REVIEW), role
+        assert has(role, NOTE) and has(role, REVIEW), role
         assert MASKED_NUMBER.search(clients[role].text()), role
         assert all(f'"{s}"' in clients[role].text() for s in seen["subjects"]), role
         assert '"case_ids"' in clients[role].text()

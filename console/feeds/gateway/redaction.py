@@ -23,7 +23,7 @@ case subject   -        ✓           ✓        -        ✓
 case customer  -        -           ✓        -        ✓
 flag detail    -        ✓           ✓        ✓        ✓
 flag note      -        ✓           ✓        ✓        ✓
-review notes   -        -           -        ✓        ✓
+review notes   -        ✓           ✓        ✓        ✓
 action args    -        ✓           ✓        ✓        ✓
 free reasons   -        ✓           ✓        ✓        ✓
 =============  =======  ==========  =======  =======  =====
@@ -110,15 +110,16 @@ POLICIES: dict[View, Policy] = {
         action_args=False,
         free_reasons=False,
     ),
-    # Agent states, waiting calls (masked callers to pick the right one), flagging calls and
-    # marking agents with open flags; cases only to see deadlines and owners.
+    # Agent states, waiting calls (masked callers to pick the right one), flagging calls,
+    # marking agents with open flags and coaching them (the review queue read-only, with its
+    # notes); cases only to see deadlines, owners and what they are about.
     View.SUPERVISOR: Policy(
         caller=True,
         case_subject=True,
         case_customer=False,
         flag_detail=True,
         flag_note=True,
-        review_notes=False,
+        review_notes=True,
         action_args=True,
         free_reasons=True,
     ),
@@ -129,7 +130,7 @@ POLICIES: dict[View, Policy] = {
         case_customer=True,
         flag_detail=True,
         flag_note=True,
-        review_notes=False,
+        review_notes=True,
         action_args=True,
         free_reasons=True,
     ),
