@@ -46,9 +46,9 @@ T0 = to_ms("2026-03-02T09:30:00.000Z")
 class Fresh:
     """A fresh client (no Qt, its own thread) folding its own floor, for comparison."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, role: Role = Role.VIEWER) -> None:
         self.ready = threading.Event()
-        self.client = FeedClient(url, token(Role.VIEWER), on_ready=self.ready.set)
+        self.client = FeedClient(url, token(role), on_ready=self.ready.set)
         self.state: FloorState | None = None
         self.pending: list[Event] = []
 
@@ -74,14 +74,16 @@ class Fresh:
             self.ready.clear()
 
 
-def assert_same_as_fresh(qtbot: QtBot, live: LiveFeed, url: str) -> None:
+def assert_same_as_fresh(qtbot: QtBot, live: LiveFeed, url: str, role: Role) -> None:
     """live.state equals a fresh client's floor at exactly the same seq.
+
+    ``role``: live's; each role is sent its own view of the floor (docs/security.md).
 
     The fresh snapshot is at the gateway's head; once live has caught up with it,
     the GUI thread stops processing events (live.state holds still) while the
     fresh client folds forward to live's seq.
     """
-    fresh = Fresh(url)
+    fresh = Fresh(url, role)
     fresh.client.start()
     try:
         head = fresh.fold_until(None).seq
@@ -131,7 +133,7 @@ def test_floor_updates_arrive_batched_and_the_state_matches_a_fresh_snapshot(
     age = live.last_frame_age_s()
     assert age is not None and age < 3
     assert live.state.skipped == 0
-    assert_same_as_fresh(qtbot, live, gw.url)
+    assert_same_as_fresh(qtbot, live, gw.url, Role.ADMIN)
 
 
 def test_ack_callback_runs_on_the_gui_thread_after_the_state_shows_the_result(
@@ -210,7 +212,7 @@ def test_stale_when_the_gateway_stops_and_fresh_after_a_restart_with_nothing_cou
         assert statuses[-1].state is ConnState.CONNECTED
         assert sum(q.today.offered for q in live.state.queues.values()) >= offered_before
         # Today's figures (and everything else) equal a fresh client's: nothing counted twice.
-        assert_same_as_fresh(qtbot, live, again.url)
+        assert_same_as_fresh(qtbot, live, again.url, Role.MANAGER)
 
 
 def test_a_sequence_error_on_the_gui_side_resynchronises_without_crashing(
@@ -225,7 +227,7 @@ def test_a_sequence_error_on_the_gui_side_resynchronises_without_crashing(
     seq = live.state.seq
     qtbot.waitUntil(lambda: live.state.seq > seq + 20, timeout=20_000)
     assert live.sequence_errors == 1
-    assert_same_as_fresh(qtbot, live, gw.url)
+    assert_same_as_fresh(qtbot, live, gw.url, Role.VIEWER)
 
 
 # -- a backlog is applied in time-boxed slices ---------------------------------------------------

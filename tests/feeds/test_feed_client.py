@@ -125,9 +125,12 @@ class Collector:
         return self.acks[cid]
 
 
-def same_as_fresh(c: Collector, url: str) -> None:
-    """``c``'s folded floor equals a fresh client's snapshot at the same seq (resume loses nothing)."""
-    with Collector(url, Role.VIEWER) as fresh:
+def same_as_fresh(c: Collector, url: str, role: Role = Role.ADMIN) -> None:
+    """``c``'s folded floor equals a fresh client's snapshot at the same seq (resume loses nothing).
+
+    ``role``: ``c``'s; each role is sent its own view of the floor (redaction.py).
+    """
+    with Collector(url, role) as fresh:
         fresh.until(lambda f: f.snapshot_items > 0, what="fresh snapshot")
         target = fresh.state.seq
         expected = normalized(fresh.state)

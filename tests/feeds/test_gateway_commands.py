@@ -363,9 +363,13 @@ def test_applied_actions_reach_every_console_and_the_snapshot(cases_gw: GatewayT
                 "manager",
                 "case.reassign",
             )
-            assert entry.args["case_ids"] == ids and entry.args["agent_id"] == "L00014"
-            assert entry.result == ack["result"]
-            assert set(entry.before["cases"]) == set(ids)
+        entry = mgr.state.actions[-1]
+        assert entry.args["case_ids"] == ids and entry.args["agent_id"] == "L00014"
+        assert entry.result == ack["result"]
+        assert set(entry.before["cases"]) == set(ids)
+        # A wall display (a viewer) is told who did what and when, not to what (redaction.py).
+        shown = wall.state.actions[-1]
+        assert (shown.args, shown.result, shown.before) == ({}, {}, None)
         types = event_types(store_of(gw), seq0)
         assert [t for t, _ in types][: moved + 1] == ["case.updated"] * moved + ["action.applied"]
         assert types[moved][1]["command_id"] == "seen"

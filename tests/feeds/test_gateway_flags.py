@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from console.domain.entities import CallState, FlagStatus
 from console.domain.flags import flags_csv
 from console.domain.permissions import Role
+from console.feeds.gateway.role_views import POLICIES, View, view_flag
 from console.store import Store
 from console.store.schema import checkpoints_table
 from tests.helpers.gateway import MASKED, GatewayThread, WireClient
@@ -226,12 +227,17 @@ def test_flag_a_live_call_and_a_completed_one_every_console_sees_them(flags_gw: 
         assert other.note == "read the card back: **** **** **** 1111", "numbers in notes are masked on entry"
         # The second console sees them live, and the day's actions name them.
         await wall.until(lambda c: done_id in c.state.flags, what="the flags on the wall")
-        assert msgspec.json.encode(wall.state.flags[live_id]) == msgspec.json.encode(flagged)
+        # A wall display (a viewer) gets the flag to count, not whose call it was nor the note.
+        in_view = view_flag(flagged, POLICIES[View.FIGURES])
+        assert msgspec.json.encode(wall.state.flags[live_id]) == msgspec.json.encode(in_view)
+        assert wall.state.flags[live_id].note == "" and wall.state.flags[live_id].agent_id is None
         assert [(a.command_id, a.action) for a in wall.state.actions[-2:]] == [
             ("flag-live", "call.flag"),
             ("flag-done", "call.flag"),
         ]
-        assert "4111 1111" not in msgspec.json.encode(wall.state.actions[-1].args).decode()
+        assert wall.state.actions[-1].args == {}  # a viewer gets no action's arguments
+        assert "4111 1111" not in msgspec.json.encode(sup.state.actions[-1].args).decode()
+        assert sup.state.actions[-1].args["note"] == "read the card back: **** **** **** 1111"
         journal = [
             msgspec.json.decode(raw) for _, raw in store_of(gw).events_after(seq0) if b'"type":"flag.' in raw
         ]

@@ -169,7 +169,8 @@ def test_consoles_show_the_floor_live_and_agree_at_the_same_seq(
 
         # A second console opened later (a supervisor arriving at 15:00) shows the same day.
         qtbot.waitUntil(lambda: a.feed.state.seq > 400, timeout=15_000)
-        b = consoles.open(gw.url, Role.VIEWER, name="b")
+        # (Of the same role: each role is sent its own view of the floor, see docs/security.md.)
+        b = consoles.open(gw.url, Role.SUPERVISOR, name="b")
         wait_for_floor(qtbot, b)
         freeze(gw)
         qtbot.waitUntil(lambda: a.feed.state.seq == b.feed.state.seq == head(gw), timeout=15_000)
@@ -216,7 +217,7 @@ def test_stale_banner_on_gateway_loss_and_no_double_count_after_reconnect(
         qtbot.waitUntil(lambda: a.feed.state.seq > seen + 50, timeout=15_000)
         assert consoles.feeds[0].status.reconnects >= 1
         freeze(gw2)
-        fresh = consoles.open(gw2.url, Role.VIEWER, name="fresh")
+        fresh = consoles.open(gw2.url, Role.SUPERVISOR, name="fresh")  # a's role: the same view
         qtbot.waitUntil(lambda: a.feed.state.seq == fresh.feed.state.seq == head(gw2), timeout=15_000)
         qtbot.waitUntil(lambda: a.feed.feed_clock_ms() == fresh.feed.feed_clock_ms(), timeout=5_000)
         # Nothing counted twice: the console that lived through the restart shows what a fresh one shows.

@@ -67,6 +67,7 @@ from console.feeds.gateway.limits import (
 )
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.redaction import mask_gateway_logs
+from console.feeds.gateway.role_views import View, view_ack, view_events, view_of, view_snapshot
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
@@ -323,14 +324,16 @@ class Gateway:
             chunk = raws[start : start + EVENTS_PER_FRAME]
             chunk_first = first + start
             chunk_last = chunk_first + len(chunk) - 1
-            frame = protocol.events_frame(chunk)
+            views = _ChunkViews(chunk)  # each role's view encoded once, not once per client
             for s in self.sessions:
                 if s.next_seq > chunk_last:
                     continue  # covered by its snapshot or resume
+                view = view_of(s.role)
                 if s.next_seq > chunk_first:
-                    s.push_events(protocol.events_frame(chunk[s.next_seq - chunk_first :]), chunk_last)
+                    seen = views.events(view)[s.next_seq - chunk_first :]
+                    s.push_events(protocol.events_frame(seen), chunk_last)
                 else:
-                    s.push_events(frame, chunk_last)
+                    s.push_events(views.frame(view), chunk_last)
 
     async def _run_sim(self) -> None:
         assert self._loop is not None and self.sim is not None
@@ -727,7 +730,7 @@ class Gateway:
         else:
             first = hello.resume_from + 1 if hello.resume_from is not None else 1
             for start in range(0, len(resumed), EVENTS_PER_FRAME):
-                chunk = resumed[start : start + EVENTS_PER_FRAME]
+                chunk = view_events(resumed[start : start + EVENTS_PER_FRAME], view_of(session.role))
                 session.push_events(protocol.events_frame(chunk), first + start + len(chunk) - 1)
             session.next_seq = max(session.next_seq, self.committed_seq + 1)
         self.sessions.add(session)
@@ -975,7 +978,7 @@ class Gateway:
         # Take the snapshot and move the client's place in one step (no await between),
         # so no event is both in the snapshot and sent after it.
         at_seq = self.seq
-        data = protocol.encode(self.state.to_snapshot())
+        data = protocol.encode(view_snapshot(self.state.to_snapshot(), view_of(s.role)))
         s.drop_events()
         s.next_seq = at_seq + 1
         s.needs_snapshot = False
@@ -1021,7 +1024,7 @@ class Gateway:
         assert self.store is not None and self.sim is not None
         record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
         if record is not None:  # applied before this gateway's memory (a restart)
-            return protocol.encode(_ack_from_audit(cmd.id, record))
+            return self._ack_frame(s, _ack_from_audit(cmd.id, record))
         store = self.store
         wanted = lookups_wanted(s.role, cmd.action, cmd.args, self.state)
         past: list[PastCommand] = []
@@ -1108,7 +1111,12 @@ class Gateway:
             ticket = self.sequencer.submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self.sequencer.wait_ticket(ticket)
-        return protocol.encode(ack)
+        return self._ack_frame(s, ack)
+
+    @staticmethod
+    def _ack_frame(s: ClientSession, ack: Ack) -> bytes:
+        """An ack or query answer, encoded as the client's role may see it (``redaction``)."""
+        return protocol.encode(view_ack(ack, view_of(s.role)))
 
     async def _forwarded_command(
         self, s: ClientSession, cmd: Command, adapter: str, record: AuditRecord, args: dict[str, Any]
@@ -1184,8 +1192,8 @@ class Gateway:
             message = record.error_message = self._bounded_refusal(record, refused.message)
             log.info("%s refused %s %s: %s", s.user, record.action, cmd.id, cut_text(message, 200))
             await self.sequencer.wait_ticket(self.sequencer.submit([], audit=[record]))
-            return protocol.encode(
-                Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=message))
+            return self._ack_frame(
+                s, Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=message))
             )
         try:
             result = await asyncio.to_thread(query.run, self.store)
@@ -1196,7 +1204,7 @@ class Gateway:
             return protocol.encode(
                 Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
             )
-        return protocol.encode(Ack(id=cmd.id, ok=True, result=result))
+        return self._ack_frame(s, Ack(id=cmd.id, ok=True, result=result))
 
 
 #: The codes an adapter's refusal keeps; any other becomes invalid_state (consoles know these).
@@ -1227,6 +1235,32 @@ def _address(ws: ServerConnection) -> str:
 def _too_many_reason(seconds: float) -> str:
     """The 4429 close reason; the console reads the seconds from it (``retry after N s``)."""
     return f"too many failed sign-ins from this address; retry after {max(1, round(seconds))} s"
+
+
+class _ChunkViews:
+    """One chunk of committed events as each view sees it, made at most once per view."""
+
+    def __init__(self, raws: list[bytes]) -> None:
+        self._raws = raws
+        self._events: dict[View, list[bytes]] = {}
+        self._frames: dict[View, bytes] = {}
+        self._by_list: dict[int, bytes] = {}  # views that change nothing share one frame
+
+    def events(self, view: View) -> list[bytes]:
+        seen = self._events.get(view)
+        if seen is None:
+            seen = self._events[view] = view_events(self._raws, view)
+        return seen
+
+    def frame(self, view: View) -> bytes:
+        frame = self._frames.get(view)
+        if frame is None:
+            seen = self.events(view)
+            frame = self._by_list.get(id(seen))
+            if frame is None:
+                frame = self._by_list[id(seen)] = protocol.events_frame(seen)
+            self._frames[view] = frame
+        return frame
 
 
 class GatewayFailedError(RuntimeError):
