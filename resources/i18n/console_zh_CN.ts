@@ -1285,6 +1285,10 @@
         <translation>{url} 不是 WebSocket 地址（应为 ws://主机:端口）：{error}</translation>
     </message>
     <message>
+        <source>the gateway at {url} is busy (HTTP 503)</source>
+        <translation>{url} 的网关繁忙（HTTP 503）</translation>
+    </message>
+    <message>
         <source>{url} is not a feed gateway: it answered HTTP {status}</source>
         <translation>{url} 不是数据源网关：它返回了 HTTP {status}</translation>
     </message>
@@ -1309,12 +1313,32 @@
         <translation>无法连接 {url}：{error}</translation>
     </message>
     <message>
+        <source>the gateway at {url} refused the name or password (4401)</source>
+        <translation>{url} 的网关拒绝了用户名或密码（4401）</translation>
+    </message>
+    <message>
+        <source>the name and password are right, but no directory group of this user gives a console role at {url} (4403)</source>
+        <translation>用户名和密码正确，但该用户所在的目录组在 {url} 上均未对应任何控制台角色（4403）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} takes tokens only: it has no directory to check names and passwords (4501)</source>
+        <translation>{url} 的网关只接受令牌：它没有配置目录，无法核验用户名和密码（4501）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} cannot reach its directory to check the name and password (4503)</source>
+        <translation>{url} 的网关无法连接其目录服务，暂时不能核验用户名和密码（4503）</translation>
+    </message>
+    <message>
         <source>the gateway at {url} refused the token (4401)</source>
         <translation>{url} 的网关拒绝了令牌（4401）</translation>
     </message>
     <message>
         <source>the gateway at {url} does not speak protocol {version} (4400)</source>
         <translation>{url} 的网关不支持协议版本 {version}（4400）</translation>
+    </message>
+    <message>
+        <source>the gateway at {url} refuses sign-ins from this computer for a while: too many failed sign-ins (4429)</source>
+        <translation>{url} 的网关暂时拒绝本机登录：登录失败次数过多（4429）</translation>
     </message>
     <message>
         <source>the gateway at {url} closed the connection: hello not received in time (4408)</source>
@@ -2862,8 +2886,24 @@ pancy</source>
         <translation>请使用您的令牌登录网关。</translation>
     </message>
     <message>
+        <source>Your name and password are right, but none of your directory groups gives you a role on this console. Ask for access, or sign in as someone else.</source>
+        <translation>您的用户名和密码正确，但您所在的目录组在本控制台上均未对应任何角色。请申请权限，或以其他用户登录。</translation>
+    </message>
+    <message>
+        <source>This gateway takes tokens only. Sign in with your token.</source>
+        <translation>此网关只接受令牌。请使用您的令牌登录。</translation>
+    </message>
+    <message>
+        <source>The gateway refused the name or password. Check them and enter them again.</source>
+        <translation>网关拒绝了该用户名或密码。请检查后重新输入。</translation>
+    </message>
+    <message>
         <source>The gateway refused the token. Check it and enter it again.</source>
         <translation>网关拒绝了该令牌。请检查后重新输入。</translation>
+    </message>
+    <message>
+        <source>This gateway address is not encrypted and is on another computer: the console will not send your token there. Enter the gateway&apos;s wss:// address.</source>
+        <translation>该网关地址未加密且位于另一台计算机上：控制台不会向其发送您的令牌。请输入网关的 wss:// 地址。</translation>
     </message>
     <message>
         <source>This token is an adapter&apos;s: adapters publish events and are not sent the floor. Sign in with your own token.</source>
@@ -2881,20 +2921,48 @@ pancy</source>
         <translation>登录</translation>
     </message>
     <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>Name and password</source>
+        <translation>用户名和密码</translation>
+    </message>
+    <message>
         <source>your token</source>
         <translation>您的令牌</translation>
+    </message>
+    <message>
+        <source>your name in the bank&apos;s directory</source>
+        <translation>您在行内目录中的用户名</translation>
     </message>
     <message>
         <source>&amp;Gateway:</source>
         <translation>网关(&amp;G)：</translation>
     </message>
     <message>
+        <source>Sign in &amp;with:</source>
+        <translation>登录方式(&amp;W)：</translation>
+    </message>
+    <message>
         <source>&amp;Token:</source>
         <translation>令牌(&amp;T)：</translation>
     </message>
     <message>
+        <source>&amp;Name:</source>
+        <translation>用户名(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
         <source>The gateway&apos;s address is a websocket address: ws://HOST:PORT or wss://HOST:PORT.</source>
         <translation>网关地址须为 websocket 地址：ws://主机:端口 或 wss://主机:端口。</translation>
+    </message>
+    <message>
+        <source>ws:// is not encrypted: it is for a gateway on this computer only. Use the gateway&apos;s wss:// address (or start the console with --insecure).</source>
+        <translation>ws:// 未加密，仅可用于本机上的网关。请使用网关的 wss:// 地址（或以 --insecure 启动控制台）。</translation>
     </message>
 </context>
 <context>
@@ -3134,6 +3202,21 @@ pancy</source>
     <message>
         <source>Status: {status}</source>
         <translation>状态：{status}</translation>
+    </message>
+</context>
+<context>
+    <name>Transport</name>
+    <message>
+        <source>{url} is not encrypted (ws://) and {host} is another machine: tokens and the floor would cross the network in plain text. Use wss://, or allow it with --insecure</source>
+        <translation>{url} 未加密（ws://），且 {host} 是另一台计算机：令牌和现场数据将以明文在网络上传输。请使用 wss://，或以 --insecure 明确允许</translation>
+    </message>
+    <message>
+        <source>the certificate of {host} could not be verified: {reason}. If the gateway uses a private CA, give its certificate with --ca</source>
+        <translation>无法验证 {host} 的证书：{reason}。如果网关使用私有 CA，请用 --ca 指定该 CA 的证书</translation>
+    </message>
+    <message>
+        <source>no secure connection to {host}: {reason}</source>
+        <translation>无法与 {host} 建立安全连接：{reason}</translation>
     </message>
 </context>
 <context>
@@ -3390,6 +3473,14 @@ pancy</source>
     <message>
         <source>TOML syntax error: {error}</source>
         <translation>TOML 语法错误：{error}</translation>
+    </message>
+    <message>
+        <source>not a regular file ({error}): a layout must be a file</source>
+        <translation>不是普通文件（{error}）：布局必须是一个文件</translation>
+    </message>
+    <message>
+        <source>the layout file is larger than {limit} KiB</source>
+        <translation>布局文件大于 {limit} KiB</translation>
     </message>
     <message>
         <source>cannot read the layout file: {error}</source>
