@@ -110,3 +110,57 @@ def check_settings_file(path: str | Path) -> None:
             f" {SETTINGS_MARKER_KEY}={SETTINGS_MARKER}); it is left as it is."
             " Name a new file, or one the console wrote",
         )
+
+
+# -- files that hold secrets ------------------------------------------------------------------------
+
+#: The most a file holding secrets (a token, a password, users' tokens, a key) may hold.
+MAX_SECRET_BYTES = 256 * 1024
+
+
+def _not_private(what: str, path: str | Path, mode: int) -> InputFileError:
+    return InputFileError(
+        f"{what} {path}",
+        "not_private",
+        f"may be read by other users (mode {mode:03o}), and it holds secrets;"
+        f" let only its owner read it: chmod 600 {path}",
+    )
+
+
+def check_private_file(path: str | Path, what: str) -> None:
+    """Refuse (InputFileError naming ``what``) a secret file that is not a regular file its owner
+    alone may read and write (group or other permission bits set), or that another user owns."""
+    where = Path(path).expanduser()
+    try:
+        st = os.stat(where)
+    except OSError as exc:
+        raise InputFileError(
+            f"{what} {path}", "unreadable", f"cannot read the file: {exc.strerror or exc}"
+        ) from None
+    _check_private(st, what, path)
+
+
+def _check_private(st: os.stat_result, what: str, path: str | Path) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        kind = _file_kind(st.st_mode)
+        raise InputFileError(f"{what} {path}", "not_regular", f"{kind}, not a regular file: refused", kind)
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & 0o077:
+        raise _not_private(what, path, mode)
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        raise InputFileError(
+            f"{what} {path}", "not_private", f"belongs to another user (uid {st.st_uid}): refused"
+        )
+
+
+def read_private_text(path: str | Path, what: str, *, limit: int = MAX_SECRET_BYTES) -> str:
+    """The text of a file holding secrets (surrounding blanks dropped): checked as
+    :func:`check_private_file` says, at most ``limit`` bytes, not empty; InputFileError naming ``what``."""
+    check_private_file(path, what)
+    try:
+        text = read_input_text(path, limit=limit).strip()
+    except InputFileError as exc:
+        raise InputFileError(f"{what} {path}", exc.kind, exc.reason, exc.detail) from None
+    if not text:
+        raise InputFileError(f"{what} {path}", "empty", "is empty")
+    return text

@@ -10,9 +10,10 @@ window's sign-in dialog asks.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
+
+from console.input_files import read_private_text
 
 TOKEN_ENV = "CONSOLE_TOKEN"
 #: A token file larger than this is not a token file.
@@ -26,24 +27,7 @@ TOKEN_ON_COMMAND_LINE = (
 
 def read_token_file(path: Path) -> str:
     """The token in ``path`` (surrounding blanks dropped); ValueError unless only its owner may read it."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise ValueError(f"--token-file {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"--token-file {path}: not a regular file")
-    mode = stat.S_IMODE(st.st_mode)
-    if mode & 0o077:
-        raise ValueError(
-            f"--token-file {path} may be read by other users (mode {mode:03o}); "
-            f"let only its owner read it: chmod 600 {path}"
-        )
-    if st.st_size > MAX_TOKEN_FILE:
-        raise ValueError(f"--token-file {path}: larger than {MAX_TOKEN_FILE} bytes, not a token")
-    token = path.read_text(encoding="utf-8").strip()
-    if not token:
-        raise ValueError(f"--token-file {path} is empty")
-    return token
+    return read_private_text(path, "--token-file", limit=MAX_TOKEN_FILE)
 
 
 def console_token(

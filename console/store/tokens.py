@@ -30,6 +30,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy.engine import make_url
 
+from console.input_files import InputFileError, check_private_file
 from console.store.db import APP_NAME
 
 #: scrypt cost: 2**14 x 8 x 1 takes about 0.1 s and 16 MiB on one core.
@@ -111,12 +112,13 @@ def default_secret_path(db_url: str) -> Path:
 
 
 def check_private(path: Path, what: str) -> None:
-    """Refuse a file that anyone but its owner may read or write (mode & 0o077)."""
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        raise SecretFileError(
-            f"{what} {path} may be read by others (mode {mode:03o}); make it private with: chmod 600 {path}"
-        )
+    """Refuse a file that anyone but its owner may read or write (mode & 0o077); a missing file
+    raises FileNotFoundError (the caller makes it)."""
+    path.stat()
+    try:
+        check_private_file(path, what)
+    except InputFileError as exc:
+        raise SecretFileError(str(exc)) from None
 
 
 def read_secret_file(path: Path) -> bytes:

@@ -322,6 +322,7 @@ def to_ms_of(message: dict[str, str]) -> int:
 def test_bad_command_lines_are_refused_plainly(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s3cret\n")
+    secret.chmod(0o600)
     bad_config = tmp_path / "ami.toml"
     bad_config.write_text("[queues.cards]\nwrap_up_s = -1\n")
     for args, mentions in (
@@ -386,6 +387,7 @@ def test_the_command_line_brings_asterisk_to_the_gateway_and_stops_cleanly(tmp_p
     secret.chmod(0o600)
     token_file = tmp_path / "adapter.token"
     token_file.write_text(token("adapter"))
+    token_file.chmod(0o600)
     config = tmp_path / "ami.toml"
     config.write_text('[centre]\nname = "Cards hotline"\nsl_threshold_s = 25\n')
     with GatewayThread(make_config(tmp_path, source="adapters")) as gw:

@@ -271,7 +271,7 @@ def test_search_mode_with_a_service_account(tmp_path: Path, slapd_server: Slapd)
     assert check_password(config, "q*", PASSWORDS["quinn"]).outcome is Outcome.BAD_CREDENTIALS
     assert check_password(config, "ann", PASSWORDS["ann"]).outcome is Outcome.NO_ROLE
     pw.chmod(0o644)
-    with pytest.raises(ValueError, match="may be read by others"):
+    with pytest.raises(ValueError, match="may be read by other users"):
         parse_directory_config(data)
 
 

@@ -76,7 +76,7 @@ def test_the_server_secret_file_must_be_private_and_can_come_from_the_environmen
     assert len(made) == 32 and server_secret(url, env={}) == made
     path = tmp_path / "g.db.secret"
     path.chmod(0o644)
-    with pytest.raises(SecretFileError, match=r"may be read by others \(mode 644\).*chmod 600"):
+    with pytest.raises(SecretFileError, match=r"may be read by other users \(mode 644\).*chmod 600"):
         server_secret(url, env={})
     given = os.urandom(32)
     assert server_secret(url, env={tokens.SECRET_ENV: given.hex()}) == given

@@ -33,6 +33,7 @@ import itertools
 import logging
 import os
 import ssl
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from console.domain.events import TYPE_OF, EventData
 from console.feeds import protocol
 from console.feeds.protocol import Ack, AckError, ErrorFrame, Hello, PublishedEvent, Reply, Request, Welcome
 from console.feeds.transport import check_ca_file, client_tls_context, plain_text_refusal, tls_failure
+from console.input_files import read_private_text
 
 log = logging.getLogger("console.adapter")
 
@@ -100,18 +102,26 @@ def check_transport(url: str, args: argparse.Namespace) -> None:
 
 
 def read_secret_file(path: Path, what: str) -> str:
-    """The secret in ``path`` (surrounding blanks dropped); ValueError naming ``what`` when empty."""
-    text = path.read_text(encoding="utf-8").strip()
-    if not text:
-        raise ValueError(f"{what} file {path} is empty")
-    return text
+    """The secret in ``path``: a regular file only its owner may read, not empty (ValueError)."""
+    return read_private_text(path, what)
+
+
+#: Said on stderr when an adapter's token is on its command line.
+TOKEN_ON_COMMAND_LINE = (
+    "warning: --token puts the adapter's token on the command line, where every local user can read it"
+    f" (ps); use --token-file FILE (chmod 600) or {TOKEN_ENV}"
+)
 
 
 def read_token(args: argparse.Namespace) -> str:
-    """The token of ``add_token_options``: the file, else the environment, else ``--token``."""
+    """The token of ``add_token_options``: the file, else ``--token`` (warned about), else the
+    environment (the console's order, ``console.application.credentials.console_token``)."""
     if args.token_file is not None:
         return read_secret_file(Path(args.token_file), "--token-file")
-    token = str(args.token or os.environ.get(TOKEN_ENV, ""))
+    if args.token:
+        print(TOKEN_ON_COMMAND_LINE, file=sys.stderr)
+        return str(args.token)
+    token = os.environ.get(TOKEN_ENV, "")
     if not token:
         raise ValueError(f"no token: give --token-file FILE, set {TOKEN_ENV}, or --token")
     return token

@@ -26,7 +26,6 @@ import logging
 import math
 import os
 import ssl
-import stat
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn, parse_dn
 
 from console.domain.permissions import Role
+from console.input_files import read_private_text
 
 log = logging.getLogger("console.gateway.directory")
 
@@ -173,19 +173,7 @@ def parse_directory_config(data: dict[str, Any], *, where: str = "the directory 
 def _bind_password(file: str | None, where: str) -> str:
     """The service account's password: from a file only its owner can read, or the environment."""
     if file is not None:
-        path = Path(file)
-        try:
-            mode = path.stat().st_mode
-            if not stat.S_ISREG(mode):
-                raise ValueError(f"{where}: bind_password_file {file} is not a regular file")
-            if mode & 0o077:
-                raise ValueError(
-                    f"{where}: bind_password_file {file} may be read by others (mode {mode & 0o777:o});"
-                    " chmod 600 it"
-                )
-            value = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ValueError(f"{where}: bind_password_file {file}: {exc.strerror or exc}") from None
+        value = read_private_text(Path(file), f"{where}: bind_password_file")
     else:
         value = os.environ.get(BIND_PASSWORD_ENV, "")
     if not value:

@@ -14,33 +14,19 @@ Plain logic, no I/O but reading the files named; no Qt.
 
 from __future__ import annotations
 
-import os
 import ssl
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from console.feeds.transport import is_loopback_host
+from console.input_files import check_private_file
 
 
 def check_key_file(key: Path) -> None:
-    """ValueError unless ``key`` is a regular file that only its owner may read or write."""
-    try:
-        st = key.stat()
-    except OSError as exc:
-        raise ValueError(f"--tls-key {key}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"--tls-key {key}: not a regular file")
-    if st.st_mode & 0o077:
-        mode = stat.S_IMODE(st.st_mode)
-        raise ValueError(
-            f"--tls-key {key}: the private key can be read by other users (mode {mode:04o});"
-            f" make it readable by its owner only: chmod 600 {key}"
-        )
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        raise ValueError(f"--tls-key {key}: the private key belongs to another user (uid {st.st_uid})")
+    """ValueError unless ``key`` is a regular file that only its owner (this user) may read or write."""
+    check_private_file(key, "--tls-key")
 
 
 def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from websockets.asyncio.server import ServerConnection
 
 from console.feeds import protocol
 from console.feeds.gateway.config import UserSpec, parse_user
+from console.input_files import read_private_text
 from console.store import SignedIn, Store
 from console.store.tokens import SHORT_TOKEN
 
@@ -54,21 +54,9 @@ def parse_user_lines(text: str, source: str) -> list[UserSpec]:
 
 def read_user_file(path: Path) -> list[UserSpec]:
     """The users in ``path``, refused unless it is a regular file only its owner may read."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise ValueError(f"--user-file {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"--user-file {path}: not a regular file")
-    mode = stat.S_IMODE(st.st_mode)
-    if mode & 0o077:
-        raise ValueError(
-            f"--user-file {path} may be read by other users (mode {mode:03o}), and it holds tokens;"
-            f" let only its owner read it: chmod 600 {path}"
-        )
-    if st.st_size > MAX_USER_FILE:
-        raise ValueError(f"--user-file {path}: larger than {MAX_USER_FILE} bytes")
-    return parse_user_lines(path.read_text(encoding="utf-8"), f"--user-file {path}")
+    return parse_user_lines(
+        read_private_text(path, "--user-file", limit=MAX_USER_FILE), f"--user-file {path}"
+    )
 
 
 def users_from_env(env: Mapping[str, str] | None = None) -> list[UserSpec]:
