@@ -1,6 +1,6 @@
 """The console side of benchmarks.console_speed: a real console in a process of its own.
 
-    .venv/bin/python -m benchmarks.console_probe --url ws://127.0.0.1:PORT --token T --mode screen
+    CONSOLE_TOKEN=T .venv/bin/python -m benchmarks.console_probe --url ws://127.0.0.1:PORT --mode screen
 
 Not meant to be run by hand: ``benchmarks.console_speed`` starts it, reads the
 JSON lines it prints on stdout and writes commands to its stdin. It runs what
@@ -373,7 +373,7 @@ def read_commands(probe: Probe) -> None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="The console side of benchmarks.console_speed.")
     p.add_argument("--url", required=True)
-    p.add_argument("--token", required=True)
+    p.add_argument("--token", help="the token (default: the CONSOLE_TOKEN environment variable)")
     p.add_argument("--mode", choices=("screen", "outage"), required=True)
     p.add_argument("--warmup", type=float, default=3.0, help="seconds after the snapshot before measuring")
     p.add_argument("--seconds", type=float, default=20.0, help="screen mode: seconds of latency measured")
@@ -390,7 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication([sys.argv[0]])
     apply_theme(app, DEFAULT_THEME)
     with tempfile.TemporaryDirectory(prefix="console-probe-") as tmp:
-        feed = LiveFeed(args.url, args.token)
+        token = args.token or os.environ.get("CONSOLE_TOKEN", "")
+        if not token:
+            p.error("no token: set CONSOLE_TOKEN (or --token)")
+        feed = LiveFeed(args.url, token)
         window = None
         if not args.no_window:
             window = MainWindow(feed, settings_path=Path(tmp) / "console.ini", save_on_close=False)

@@ -158,14 +158,20 @@ class GatewayProcess:
             str(scenario),
             "--db",
             f"sqlite:///{workdir / (name + '.db')}",
-            "--user",
-            f"bench:viewer:{token}",
             "--log-level",
             "WARNING",
         ]
         self.token = token
+        # The user in the environment, not on the command line (other local users read that with ps).
+        env = {**os.environ, "CONSOLE_GATEWAY_USERS": f"bench:viewer:{token}"}
         self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._log, text=True
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
         )
         assert self.proc.stdout is not None
         self._out = LineReader(self.proc.stdout)
@@ -197,7 +203,8 @@ class ConsoleProcess:
         self._log = self.log_path.open("w")
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        cmd = [sys.executable, "-m", "benchmarks.console_probe", "--url", url, f"--token={token}", *args]
+        env["CONSOLE_TOKEN"] = token  # not on the command line
+        cmd = [sys.executable, "-m", "benchmarks.console_probe", "--url", url, *args]
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
