@@ -423,6 +423,24 @@ def _serve(
     return result["code"]
 
 
+def fit_to_screen(window: QWidget) -> None:
+    """A window larger than the screen's free area (the 1600x1000 default on a 1366x768 laptop) is
+    made to fit it, top left: no desktop should open the console with its right-hand docks or its
+    status bar off the screen. A size restored from the last session is left alone if it fits."""
+    screen = window.screen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    frame = window.frameGeometry()
+    if frame.width() <= free.width() and frame.height() <= free.height():
+        return
+    # The window manager's frame around the window (title bar, borders), as far as it is known yet.
+    extra_w = max(0, frame.width() - window.width())
+    extra_h = max(0, frame.height() - window.height())
+    window.resize(min(window.width(), free.width() - extra_w), min(window.height(), free.height() - extra_h))
+    window.move(free.topLeft())
+
+
 def _run(args: argparse.Namespace, url: str, token: str | None, size: tuple[int, int] | None) -> int:
     """The Qt part: the window on a live feed until it closes (or the screenshot is taken).
 
@@ -440,6 +458,8 @@ def _run(args: argparse.Namespace, url: str, token: str | None, size: tuple[int,
         window.set_theme(args.theme)
     if size is not None or args.screenshot:
         window.resize(*(size or SCREENSHOT_SIZE))
+    else:
+        fit_to_screen(window)
     window.show()
     feed.start()
 

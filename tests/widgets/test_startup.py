@@ -54,6 +54,15 @@ def x_display() -> Iterator[str]:
         yield name
 
 
+LAPTOP = (1366, 768)
+
+
+@pytest.fixture
+def laptop_display() -> Iterator[str]:
+    with xvfb(*LAPTOP) as name:
+        yield name
+
+
 def _console_window(display: str, console: subprocess.Popen[str], deadline: float) -> XWindow | None:
     """The console's main window once it is shown on ``display`` with the centre's name in its
     title (the feed is live), or None if the console ended or the time ran out first.
@@ -67,6 +76,33 @@ def _console_window(display: str, console: subprocess.Popen[str], deadline: floa
                 return window
         time.sleep(0.5)
     return None
+
+
+def test_on_a_laptop_screen_the_window_opens_inside_it(tmp_path: Path, laptop_display: str) -> None:
+    """The default size (1600x1000) does not fit a 1366x768 laptop: the window opens fitted to
+    the screen, not with its right-hand docks and status bar off it."""
+    env = _env(tmp_path, DISPLAY=laptop_display, QT_QPA_PLATFORM="xcb")
+    err = tmp_path / "console.err"
+    with err.open("w") as stderr:
+        console = subprocess.Popen(
+            [sys.executable, "main.py", "--settings", str(tmp_path / "console.ini")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            text=True,
+        )
+    try:
+        window = _console_window(laptop_display, console, time.monotonic() + WINDOW_S)
+    finally:
+        console.send_signal(signal.SIGINT)
+        try:
+            console.wait(STOP_S)
+        except subprocess.TimeoutExpired:
+            console.kill()
+            console.wait()
+    assert window is not None, err.read_text()
+    assert (window.x, window.y, window.width, window.height) == (0, 0, *LAPTOP), window
 
 
 def test_the_console_shows_its_window_on_an_x_display(tmp_path: Path, x_display: str) -> None:
