@@ -17,6 +17,7 @@ from console.domain.clock import iso, to_ms
 from console.domain.entities import CallOutcome, CompletedCall, Flag, FlagCategory, FlagSeverity
 from console.domain.events import CallQueued, FlagCreated, make_event
 from console.domain.workspaces import Workspace
+from console.input_files import SETTINGS_MARKER, SETTINGS_MARKER_KEY
 from console.widgets.floor.agent_board import Col as AgentCol
 from console.widgets.floor.queue_overview import Col as QueueCol
 from console.widgets.main_window import LAYOUT_VERSION, MainWindow
@@ -94,7 +95,10 @@ def completed_calls(source: FloorSource) -> list[CompletedCall]:
 
 def open_workspace(qtbot: QtBot, tmp_path: Path, workspace: Workspace, size: tuple[int, int]) -> MainWindow:
     settings = tmp_path / f"{workspace.value}-{size[0]}.ini"
-    settings.write_text(f"[layout]\nversion={LAYOUT_VERSION}\n[workspace]\ncurrent={workspace.value}\n")
+    settings.write_text(
+        f"[General]\n{SETTINGS_MARKER_KEY}={SETTINGS_MARKER}\n"  # the console's own file (it may write it)
+        f"[layout]\nversion={LAYOUT_VERSION}\n[workspace]\ncurrent={workspace.value}\n"
+    )
     source = busy_source()
     window = MainWindow(source, settings_path=settings, save_on_close=False)
     qtbot.addWidget(window)

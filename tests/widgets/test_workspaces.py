@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from console.application.live import LiveFeed
 from console.domain.permissions import Role
 from console.domain.workspaces import Workspace
+from console.input_files import SETTINGS_MARKER, SETTINGS_MARKER_KEY
 from console.widgets.main_window import DEFAULT_SIZE, LAYOUT_VERSION, MainWindow
 from tests.helpers.consoles import Consoles
 from tests.helpers.floor_sources import driven_source
@@ -196,7 +197,10 @@ def test_each_workspace_opens_at_the_asked_size(qtbot: QtBot, tmp_path: Path, wo
     still counted the charts it hides.
     """
     settings = tmp_path / "layout.ini"
-    settings.write_text(f"[layout]\nversion={LAYOUT_VERSION}\n[workspace]\ncurrent={workspace.value}\n")
+    settings.write_text(
+        f"[General]\n{SETTINGS_MARKER_KEY}={SETTINGS_MARKER}\n"  # the console's own file (it may write it)
+        f"[layout]\nversion={LAYOUT_VERSION}\n[workspace]\ncurrent={workspace.value}\n"
+    )
     window = MainWindow(driven_source(), settings_path=settings, save_on_close=False)
     qtbot.addWidget(window)
     assert current(window) is workspace
