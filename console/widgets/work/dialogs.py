@@ -8,7 +8,7 @@ domain's (``console.domain.assignment``); these only show them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -604,6 +604,42 @@ def call_fate_text(watched: WatchedCall, state: FloorState) -> str:
     return ""
 
 
+# -- dialogs about something that moves on while they are open ------------------------------------
+
+
+def status_label(dialog: QDialog, name: str) -> QLabel:
+    """The bold line that says what happened to the target meanwhile; hidden until then."""
+    label = QLabel(dialog)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("font-weight: bold;")
+    label.hide()
+    return label
+
+
+def lay_out_watching(
+    dialog: QDialog,
+    labels: tuple[QLabel, QLabel, QLabel],
+    form: QFormLayout,
+    accept_text: str,
+    accepted: Callable[[], None],
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """What the target is, its live state and what happened to it meanwhile, the choice, and the
+    buttons (the accept one the default): the layout every moving-target dialog shares."""
+    buttons = QDialogButtonBox(dialog)
+    accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    accept.setDefault(True)
+    buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(accepted)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for label in labels:
+        layout.addWidget(label)
+    layout.addLayout(form)
+    layout.addWidget(buttons)
+    return buttons, accept
+
+
 class MoveCallDialog(QDialog):
     """Another queue and/or priority for a waiting call, built from its id and following it live.
 
@@ -634,26 +670,13 @@ class MoveCallDialog(QDialog):
         self.info.setObjectName("moveCallInfo")
         self.live = QLabel(self)
         self.live.setObjectName("moveCallLive")
-        self.status = QLabel(self)
-        self.status.setObjectName("moveCallStatus")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("font-weight: bold;")
-        self.status.hide()
+        self.status = status_label(self, "moveCallStatus")
         form = QFormLayout()
         form.addRow(self.tr("&Queue"), self.queue_combo)
         form.addRow(self.tr("&Priority"), self.priority_spin)
-        self.buttons = QDialogButtonBox(self)
-        self.move_button = self.buttons.addButton(self.tr("Move"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.move_button.setDefault(True)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._take)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.info)
-        layout.addWidget(self.live)
-        layout.addWidget(self.status)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons, self.move_button = lay_out_watching(
+            self, (self.info, self.live, self.status), form, self.tr("Move"), self._take
+        )
         self.queue_combo.currentIndexChanged.connect(self._user_edit)
         self.priority_spin.valueChanged.connect(self._user_edit)
         source.floorUpdated.connect(self._floor_updated)
@@ -864,11 +887,7 @@ class AgentStateDialog(QDialog):
         self.live = QLabel(self)
         self.live.setObjectName("agentStateLive")
         self.live.setWordWrap(True)
-        self.status = QLabel(self)
-        self.status.setObjectName("agentStateStatus")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("font-weight: bold;")
-        self.status.hide()
+        self.status = status_label(self, "agentStateStatus")
         self.state_combo = QComboBox(self)
         for st, r in state_choices():
             self.state_combo.addItem(agent_target_text(st, r), choice_key(st, r))
@@ -876,18 +895,9 @@ class AgentStateDialog(QDialog):
             self.state_combo.setCurrentIndex(max(0, self.state_combo.findData(choice_key(state, reason))))
         form = QFormLayout()
         form.addRow(self.tr("&New state"), self.state_combo)
-        self.buttons = QDialogButtonBox(self)
-        self.set_button = self.buttons.addButton(self.tr("Set state"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.set_button.setDefault(True)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._take)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.info)
-        layout.addWidget(self.live)
-        layout.addWidget(self.status)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons, self.set_button = lay_out_watching(
+            self, (self.info, self.live, self.status), form, self.tr("Set state"), self._take
+        )
         self.resize(480, self.sizeHint().height())
         self.state_combo.currentIndexChanged.connect(lambda _i: self._follow())
         source.floorUpdated.connect(self._floor_updated)
