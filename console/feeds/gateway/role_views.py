@@ -32,7 +32,7 @@ free reasons   -        ✓           ✓        ✓        ✓
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -85,76 +85,24 @@ class Policy:
 
     @property
     def full(self) -> bool:
-        return all(
-            (
-                self.caller,
-                self.case_subject,
-                self.case_customer,
-                self.flag_detail,
-                self.flag_note,
-                self.review_notes,
-                self.action_args,
-                self.free_reasons,
-            )
-        )
+        return all(astuple(self))
 
+
+#: Everything, and nothing: the other views say what they withhold from everything.
+_EVERYTHING = Policy(*([True] * len(fields(Policy))))
+_NOTHING = Policy(*([False] * len(fields(Policy))))
 
 POLICIES: dict[View, Policy] = {
-    View.FIGURES: Policy(
-        caller=False,
-        case_subject=False,
-        case_customer=False,
-        flag_detail=False,
-        flag_note=False,
-        review_notes=False,
-        action_args=False,
-        free_reasons=False,
-    ),
+    View.FIGURES: _NOTHING,
     # Agent states, waiting calls (masked callers to pick the right one), flagging calls,
     # marking agents with open flags and coaching them (the review queue read-only, with its
     # notes); cases only to see deadlines, owners and what they are about.
-    View.SUPERVISOR: Policy(
-        caller=True,
-        case_subject=True,
-        case_customer=False,
-        flag_detail=True,
-        flag_note=True,
-        review_notes=True,
-        action_args=True,
-        free_reasons=True,
-    ),
+    View.SUPERVISOR: replace(_EVERYTHING, case_customer=False),
     # A supervisor's work plus routing cases: what a case is about and whose it is.
-    View.MANAGER: Policy(
-        caller=True,
-        case_subject=True,
-        case_customer=True,
-        flag_detail=True,
-        flag_note=True,
-        review_notes=True,
-        action_args=True,
-        free_reasons=True,
-    ),
+    View.MANAGER: _EVERYTHING,
     # Flags and the calls they are about, with every note; no case content (not their work).
-    View.QUALITY: Policy(
-        caller=True,
-        case_subject=False,
-        case_customer=False,
-        flag_detail=True,
-        flag_note=True,
-        review_notes=True,
-        action_args=True,
-        free_reasons=True,
-    ),
-    View.FULL: Policy(
-        caller=True,
-        case_subject=True,
-        case_customer=True,
-        flag_detail=True,
-        flag_note=True,
-        review_notes=True,
-        action_args=True,
-        free_reasons=True,
-    ),
+    View.QUALITY: replace(_EVERYTHING, case_subject=False, case_customer=False),
+    View.FULL: _EVERYTHING,
 }
 
 VIEW_OF_ROLE: dict[Role, View] = {
