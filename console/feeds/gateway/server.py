@@ -244,7 +244,7 @@ class Gateway:
         if not origins or (len(origins) == 1 and self._origins.admits(origins[0])):
             return None
         self.refused_origins += 1
-        peer = connection.remote_address[0] if connection.remote_address else "?"
+        peer = _address(connection)
         shown = ", ".join(origins)
         log.warning("refused a websocket handshake from %s with Origin %.200r (not allowed)", peer, shown)
         return connection.respond(HTTPStatus.FORBIDDEN, "Origin not allowed\n")
