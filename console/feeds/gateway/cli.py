@@ -130,9 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--compression",
         choices=["deflate", "none"],
-        default="deflate",
-        help="permessage-deflate on the websocket, if the client offers it (default deflate;"
-        " none saves the gateway's CPU on a LAN, see docs/performance.md)",
+        default="none",
+        help="permessage-deflate on the websocket if the client offers it (default none: on a LAN"
+        " compressing every frame once per client costs the gateway more than it saves; docs/performance.md)",
     )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     p.add_argument("--version", action="version", version=f"console-gateway {__version__}")
