@@ -51,7 +51,7 @@ async def _until_snapshot(url: str, token: str, compression: str | None, i: int)
     async with connect(url, max_size=None, compression=compression, open_timeout=120, local_addr=local) as ws:
         await ws.send(_hello(token))
         while True:
-            raw = await ws.recv()
+            raw = await ws.recv(decode=True)
             if raw[:40].find("snapshot") >= 0:
                 return time.monotonic() - t0
 
@@ -64,14 +64,14 @@ async def _probe(url: str, token: str, compression: str | None) -> None:
     last_at = ""
     async with connect(url, max_size=None, compression=compression) as ws:
         await ws.send(_hello(token))
-        while "snapshot" not in (await ws.recv())[:40]:
+        while "snapshot" not in str(await ws.recv())[:40]:
             pass
         print("ready", flush=True)
         stop = asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         prev = time.monotonic()
         while not stop.done():
             try:
-                raw = await asyncio.wait_for(ws.recv(), 0.5)
+                raw = await asyncio.wait_for(ws.recv(decode=True), 0.5)
             except TimeoutError:
                 continue
             now = time.monotonic()
