@@ -47,7 +47,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -138,7 +138,9 @@ def scenario_starting_now(workdir: Path, name: str) -> Path:
 class GatewayProcess:
     """``python -m console.feeds.gateway --load RATE`` on 127.0.0.1, a free port, a fresh SQLite file."""
 
-    def __init__(self, workdir: Path, name: str, *, rate: float, size: str, token: str) -> None:
+    def __init__(
+        self, workdir: Path, name: str, *, rate: float, size: str, token: str, extra: Sequence[str] = ()
+    ) -> None:
         self.log_path = workdir / f"{name}.log"
         self._log = self.log_path.open("w")
         scenario = scenario_starting_now(workdir, name)
@@ -160,6 +162,7 @@ class GatewayProcess:
             f"sqlite:///{workdir / (name + '.db')}",
             "--log-level",
             "WARNING",
+            *extra,
         ]
         self.token = token
         # The user in the environment, not on the command line (other local users read that with ps).

@@ -64,6 +64,35 @@ def test_snapshot_plus_events_rebuild_exactly_the_later_snapshot(gw: GatewayThre
     run(scenario())
 
 
+def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapshot(gw: GatewayThread) -> None:
+    """Many consoles signing in at once: fewer snapshots built than clients, each one exact."""
+    n = 24
+
+    async def scenario() -> None:
+        built = gw.gateway.snapshots_built
+        # Within the gateway's limit of connections not signed in from one address.
+        storm = await asyncio.gather(*(WireClient.open(gw.url) for _ in range(n)))
+        await asyncio.gather(*(c.ready() for c in storm))
+        assert all(c.snapshots == 1 for c in storm)
+        assert gw.gateway.snapshots_built - built < n  # shared, not one per client
+        late = await WireClient.open(gw.url)
+        await late.ready()
+        target = late.state.seq
+        for c in storm:
+            assert c.state.seq <= target  # the late snapshot is at the head
+            c.capture_at.add(target)
+            if c.state.seq == target:
+                c.captured[target] = normalized(c.state)
+        await asyncio.gather(*(c.until(lambda c: target in c.captured, what=f"seq {target}") for c in storm))
+        expected = normalized(late.state)
+        for c in storm:
+            assert c.captured[target] == expected
+            assert c.state.skipped == 0
+        await asyncio.gather(*(c.close() for c in [*storm, late]))
+
+    run(scenario())
+
+
 def test_resume_sends_exactly_the_missed_events(gw: GatewayThread) -> None:
     async def scenario() -> None:
         first = await WireClient.open(gw.url)

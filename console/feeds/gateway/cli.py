@@ -127,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="AxQxC",
         help="with --load: agents, queues and open cases (default 5000x200x50000)",
     )
+    p.add_argument(
+        "--compression",
+        choices=["deflate", "none"],
+        default="none",
+        help="permessage-deflate on the websocket if the client offers it (default none: on a LAN"
+        " compressing every frame once per client costs the gateway more than it saves; docs/performance.md)",
+    )
     p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     p.add_argument("--version", action="version", version=f"console-gateway {__version__}")
     return p
@@ -193,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             secret_file=args.secret_file,
             directory=load_directory_config(Path(args.ldap_config)) if args.ldap_config else None,
             load=LoadShape.parse(args.load_size, args.load) if args.load is not None else None,
+            compression=args.compression == "deflate",
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             allow_origins=[check_origin_option(o) for o in args.allow_origin],

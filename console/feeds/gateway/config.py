@@ -61,6 +61,7 @@ class GatewayConfig:
     client_max_frames: int = 2000
     journal_min_events: int = 100_000
     load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
+    compression: bool = False  # permessage-deflate when the client offers it (--compression)
     # What drives the floor: "sim" (the simulator, or the load centre with ``load``) or
     # "adapters" (nothing inside: adapters publish the events, see docs/adapters.md).
     source: str = "sim"

@@ -100,6 +100,9 @@ EVENTS_PER_FRAME = 5000
 POSITION_KEY = "adapter.position.{}"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
+# Snapshots being written to sockets at once: each may hold a copy of the frame in its
+# transport's buffer, so a storm of clients is served a few at a time in bounded memory.
+SNAPSHOT_SENDS = 8
 
 
 class Gateway:
@@ -136,6 +139,12 @@ class Gateway:
         self._log_throttle: LogThrottle[tuple[str, str]] = LogThrottle(lim.log_interval_s)
         self._memory = MemoryReturn()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
+        # Snapshots are shared: the clients of one view asking in the same burst wait for one
+        # build, and the last build per view is kept while the head stays there.
+        self._snapshot_waiters: dict[View, list[tuple[ClientSession, asyncio.Future[tuple[int, bytes]]]]] = {}
+        self._snapshot_cache: dict[View, tuple[int, bytes]] = {}
+        self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
+        self.snapshots_built = 0  # encoded snapshots (tests, diagnostics); clients served may be more
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -214,6 +223,7 @@ class Gateway:
             ping_timeout=20,
             ssl=tls,
             process_request=self._process_request,
+            compression="deflate" if cfg.compression else None,
         )
         self._quiet_accept_errors()
         self.port = next(iter(self._server.sockets)).getsockname()[1]
@@ -374,6 +384,8 @@ class Gateway:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
             self._memory.maybe_trim(now)  # memory of many closed connections given back
+            # A kept snapshot behind the head serves nobody: its memory is given back.
+            self._snapshot_cache = {v: c for v, c in self._snapshot_cache.items() if c[0] == self.seq}
             quiet = [
                 s
                 for s in self.sessions
@@ -975,17 +987,45 @@ class Gateway:
                 s.wakeup.set()
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
-        # Take the snapshot and move the client's place in one step (no await between),
-        # so no event is both in the snapshot and sent after it.
-        at_seq = self.seq
-        data = protocol.encode(view_snapshot(self.state.to_snapshot(), view_of(s.role)))
-        s.drop_events()
-        s.next_seq = at_seq + 1
-        s.needs_snapshot = False
-        s.snapshots_sent += 1
+        """Send ``s`` a snapshot, shared with every client of its view asking in the same burst."""
+        assert self._loop is not None
+        view = view_of(s.role)
+        fut: asyncio.Future[tuple[int, bytes]] = self._loop.create_future()
+        waiters = self._snapshot_waiters.setdefault(view, [])
+        waiters.append((s, fut))
+        if len(waiters) == 1:
+            # Built on the next turn of the loop: senders woken meanwhile join this one.
+            self._loop.call_soon(self._build_snapshot, view)
+        at_seq, data = await fut
         await self.sequencer.wait_committed(at_seq)
-        await ws.send(data, text=True)
+        async with self._snapshot_sends:
+            await ws.send(data, text=True)
         s.last_sent = time.monotonic()
+
+    def _build_snapshot(self, view: View) -> None:
+        """Encode ``view``'s snapshot at the head (or reuse it) and hand it to every waiter.
+
+        Taken and handed over in one step (no await between), and each waiter's place
+        moved to just after it, so no event is both in the snapshot and sent after it.
+        The encoding stays on the loop: the state's entities are mutated in place by the
+        reducer, so a thread could only encode a deep copy, which costs as much as the
+        encoding (and msgspec holds the GIL while it encodes anyway).
+        """
+        waiters = self._snapshot_waiters.pop(view, [])
+        at_seq = self.seq
+        cached = self._snapshot_cache.get(view)
+        if cached is None or cached[0] != at_seq:
+            data = protocol.encode(view_snapshot(self.state.to_snapshot(), view))
+            self.snapshots_built += 1
+            cached = self._snapshot_cache[view] = (at_seq, data)
+        for s, fut in waiters:
+            if fut.done():  # its connection ended meanwhile
+                continue
+            s.drop_events()
+            s.next_seq = at_seq + 1
+            s.needs_snapshot = False
+            s.snapshots_sent += 1
+            fut.set_result(cached)
 
     # -- commands --------------------------------------------------------------------
 
