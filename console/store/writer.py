@@ -50,6 +50,7 @@ from console.domain.events import (
     FlagUpdated,
 )
 from console.store.db import SQLITE_BEGIN, upsert
+from console.store.retention import CHUNK, PRUNED_TABLES, prune_chunk
 from console.store.schema import (
     AuditRecord,
     agent_cases_table,
@@ -113,6 +114,15 @@ class _Submission:
     meta: dict[str, str]
     checkpoint: tuple[int, str | None, bytes] | None
     calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _PruneJob:
+    cut: str
+    tables: list[str] = field(default_factory=lambda: list(PRUNED_TABLES))
+    after: int = 0
+    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PRUNED_TABLES, 0))
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)
@@ -292,6 +302,7 @@ class StoreWriter:
         committed_seq: int,
         max_batch_events: int = 20_000,
         backoff: tuple[float, float] = (0.05, 2.0),
+        prune_chunk: int = CHUNK,
     ) -> None:
         self._engine = engine
         self._on_committed = on_committed
@@ -308,6 +319,10 @@ class StoreWriter:
         self.committed_ticket = 0
         self.failed: BaseException | None = None
         self.transactions = 0  # commits so far (tests and benchmarks look at it)
+        self._prune: _PruneJob | None = None
+        self._prune_chunk = prune_chunk
+        self.prunes = 0  # prunes finished (tests and the soak look at it)
+        self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -357,6 +372,16 @@ class StoreWriter:
             self._cond.notify()
         return ticket
 
+    def request_prune(self, cut: str) -> None:
+        """Prune what retention lets go that is dated before ``cut`` (retention.py), in small
+        transactions on the writer thread between the floor's batches. A prune still under
+        way starts again with the later cut."""
+        with self._cond:
+            if self._prune is not None:
+                cut = max(cut, self._prune.cut)
+            self._prune = _PruneJob(cut)  # from the first table again
+            self._cond.notify()
+
     def close(self, timeout: float = 30.0) -> None:
         """Write everything submitted so far, then stop the thread (waits at most ``timeout``)."""
         with self._cond:
@@ -391,11 +416,16 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._queue and not self._closing:
+                while not self._queue and not self._closing and self._prune is None:
                     self._cond.wait()
-                if not self._queue:
-                    return  # closing and everything is written
-                taken = self._take()
+                if not self._queue and self._closing:
+                    return  # closing and everything is written (a prune under way is dropped)
+                job = self._prune
+                taken = self._take() if self._queue else None
+            if taken is None:
+                if job is not None:
+                    self._prune_step(job)
+                continue
             try:
                 batch = self._prepare(taken)
                 committed = self._commit(batch)
@@ -414,6 +444,42 @@ class StoreWriter:
                 self._on_committed(self.committed_seq, self.committed_ticket)
             except Exception:
                 log.exception("store: on_committed callback raised")
+            if (job := self._prune) is not None:
+                self._prune_step(job)  # one small chunk between the floor's batches
+
+    def _prune_step(self, job: _PruneJob) -> None:
+        """Delete one chunk of the job's current table in its own transaction."""
+        table = job.tables[0]
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+                with conn.begin():
+                    deleted, after = prune_chunk(conn, table, job.cut, self._prune_chunk, job.after)
+        except Exception as exc:  # a prune is never worth stopping the writer for
+            log.warning("store: pruning %s stopped (%s); it is tried again at the next prune", table, exc)
+            with self._cond:
+                if self._prune is job:
+                    self._prune = None
+            return
+        job.removed[table] += deleted
+        if after is None:
+            job.tables.pop(0)
+            job.after = 0
+        else:
+            job.after = after
+        if job.tables:
+            return
+        log.info(
+            "store: pruned what is dated before %s in %.1f s: %s",
+            job.cut,
+            time.monotonic() - job.started,
+            ", ".join(f"{name} {count}" for name, count in job.removed.items()),
+        )
+        with self._cond:
+            if self._prune is job:
+                self._prune = None
+            self.last_prune = dict(job.removed)
+            self.prunes += 1
 
     def _take(self) -> list[_Submission]:
         """Whole submissions from the front of the queue, up to the batch bound (at least one)."""
