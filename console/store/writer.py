@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
@@ -323,6 +323,7 @@ class StoreWriter:
         self._prune_chunk = prune_chunk
         self.prunes = 0  # prunes finished (tests and the soak look at it)
         self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
+        self.journal_from = 0  # the first seq the journal still holds after a prune (0: none yet)
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -455,6 +456,9 @@ class StoreWriter:
                 conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
                 with conn.begin():
                     deleted, after = prune_chunk(conn, table, job.cut, self._prune_chunk, job.after)
+                    if table == "events" and after is None:
+                        first = conn.scalar(select(func.min(_events.c.seq)))
+                        self.journal_from = int(first) if first is not None else self.committed_seq + 1
         except Exception as exc:  # a prune is never worth stopping the writer for
             log.warning("store: pruning %s stopped (%s); it is tried again at the next prune", table, exc)
             with self._cond:

@@ -252,6 +252,9 @@ class Sequencer:
             self.committed_seq = seq
             self._publish(first, raws)
         self._committed_ticket = max(self._committed_ticket, ticket)
+        if self.writer is not None and self.writer.journal_from > self.journal.first_seq:
+            # Retention pruned the store's journal: resuming from before it gets a snapshot here too.
+            self.journal.drop_before(self.writer.journal_from)
         while self._clock_tickets and self._clock_tickets[0][0] <= ticket:
             self._persisted_clock_ms = max(self._persisted_clock_ms, self._clock_tickets.popleft()[1])
         self._ticket_waiters = self._release(self._ticket_waiters, ticket)
