@@ -320,6 +320,7 @@ class StoreWriter:
         self.failed: BaseException | None = None
         self.transactions = 0  # commits so far (tests and benchmarks look at it)
         self._prune: _PruneJob | None = None
+        self._next_cut: str | None = None
         self._prune_chunk = prune_chunk
         self.prunes = 0  # prunes finished (tests and the soak look at it)
         self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
@@ -376,11 +377,12 @@ class StoreWriter:
     def request_prune(self, cut: str) -> None:
         """Prune what retention lets go that is dated before ``cut`` (retention.py), in small
         transactions on the writer thread between the floor's batches. A prune still under
-        way starts again with the later cut."""
+        way finishes first, then the later cut is pruned."""
         with self._cond:
-            if self._prune is not None:
-                cut = max(cut, self._prune.cut)
-            self._prune = _PruneJob(cut)  # from the first table again
+            if self._prune is None:
+                self._prune = _PruneJob(cut)
+            elif cut > self._prune.cut:
+                self._next_cut = max(cut, self._next_cut or cut)  # once this prune is done
             self._cond.notify()
 
     def close(self, timeout: float = 30.0) -> None:
@@ -481,7 +483,8 @@ class StoreWriter:
         )
         with self._cond:
             if self._prune is job:
-                self._prune = None
+                self._prune = _PruneJob(self._next_cut) if self._next_cut else None
+                self._next_cut = None
             self.last_prune = dict(job.removed)
             self.prunes += 1
 

@@ -1,4 +1,8 @@
-"""Retention on a running gateway: a few simulated days at high speed, pruned to one."""
+"""Retention on a running gateway: a few simulated days at high speed, pruned to one.
+
+On SQLite: the pruning itself is tested on PostgreSQL too (tests/store/test_retention.py),
+but the bank centre's simulated days run far slower into the test cluster.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import pytest
 from sqlalchemy import func, select
 
 from console.domain.clock import to_ms
@@ -18,9 +21,6 @@ from console.feeds.gateway.sequencing import Sequencer
 from console.store import Store
 from console.store.schema import events_table
 from tests.helpers.gateway import GatewayThread, WireClient, freeze, make_config, normalized
-from tests.helpers.postgres import pg_server, pg_url
-
-__all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
 
 DAY_MS = 86_400_000
 
@@ -36,18 +36,8 @@ def wait_for(gw: GatewayThread, check: object, timeout: float, what: str) -> Non
         time.sleep(0.05)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gateway.db'}"
-    url: str = request.getfixturevalue("pg_url")
-    return url
-
-
-def test_a_gateway_prunes_old_days_and_restarts_on_the_pruned_store(tmp_path: Path, db_url: str) -> None:
-    config = make_config(
-        tmp_path, db_url=db_url, speed=20_000.0, keep_days=1, journal_min_events=500, checkpoint_every=2000
-    )
+def test_a_gateway_prunes_old_days_and_restarts_on_the_pruned_store(tmp_path: Path) -> None:
+    config = make_config(tmp_path, speed=20_000.0, keep_days=1, journal_min_events=500, checkpoint_every=2000)
     with GatewayThread(config) as gw:
         writer = gw.gateway.sequencer.writer
         assert writer is not None
@@ -71,7 +61,7 @@ def test_a_gateway_prunes_old_days_and_restarts_on_the_pruned_store(tmp_path: Pa
     assert day is not None
     cut_ms = to_ms(day) - 2 * DAY_MS  # at least this much is gone (keep_days=1: yesterday and today)
 
-    store = Store.open(db_url)
+    store = Store.open(config.db_url or "")
     try:
         with store.engine.connect() as conn:
             oldest = conn.scalar(select(func.min(events_table.c.at)))
