@@ -70,6 +70,8 @@ log = logging.getLogger(__name__)
 
 #: Checkpoints kept; older ones are deleted in the transaction that adds a new one.
 KEEP_CHECKPOINTS = 3
+#: Time a prune may take between two of the floor's batches (in chunks of retention.CHUNK rows).
+PRUNE_SLICE_S = 0.05
 #: Meta key holding the last batch committed, to settle a commit whose outcome was lost.
 BATCH_MARKER_KEY = "store.writer_batch"
 
@@ -447,8 +449,10 @@ class StoreWriter:
                 self._on_committed(self.committed_seq, self.committed_ticket)
             except Exception:
                 log.exception("store: on_committed callback raised")
-            if (job := self._prune) is not None:
-                self._prune_step(job)  # one small chunk between the floor's batches
+            # Small chunks of a prune between the floor's batches, for at most PRUNE_SLICE_S.
+            slice_end = time.monotonic() + PRUNE_SLICE_S
+            while (job := self._prune) is not None and time.monotonic() < slice_end:
+                self._prune_step(job)
 
     def _prune_step(self, job: _PruneJob) -> None:
         """Delete one chunk of the job's current table in its own transaction."""
