@@ -1,6 +1,6 @@
 """Soak: the gateway with the bank scenario at high speed for a number of simulated days.
 
-    .venv/bin/python -m benchmarks.soak --days 7 --speed 20000 --keep-days 2
+    .venv/bin/python -m benchmarks.soak --days 7 --speed 5000 --keep-days 2
 
 Starts a gateway process on a fresh SQLite file with ``--keep-days``, attaches two
 headless websocket clients (a supervisor, as a console would be, and a viewer,
