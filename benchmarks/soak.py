@@ -237,9 +237,7 @@ async def _drive(  # noqa: PLR0917 - one private helper
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="benchmarks.soak", description=__doc__.split("\n\n")[0])
     p.add_argument("--days", type=int, default=7, help="simulated days (default 7)")
-    p.add_argument(
-        "--speed", type=float, default=20_000.0, help="simulated seconds per second (default 20000)"
-    )
+    p.add_argument("--speed", type=float, default=5000.0, help="simulated seconds per second (default 5000)")
     p.add_argument("--keep-days", type=int, default=2, help="the gateway's --keep-days (default 2)")
     p.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
     p.add_argument("--json", type=Path, help="write the figures to this file too")
