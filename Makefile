@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # No QT_QPA_PLATFORM here: `make run` shows the console on the user's display. The tests
 # (tests/conftest.py), `make bench` and `--screenshot` choose offscreen themselves.
 
-.PHONY: run gateway demo-replay test lint typecheck layers bench install-desktop clean
+.PHONY: run gateway demo-replay test lint typecheck layers bench soak install-desktop clean
 
 $(BIN)/python:
 	@scripts/ensure-venv.sh "$(PYTHON)" "$(VENV)"
@@ -48,6 +48,11 @@ layers: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The gateway with the bank scenario for DAYS simulated days (docs/performance.md#soak).
+DAYS ?= 7
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak --days $(DAYS)
 
 # The console in the user's application menu: a desktop entry that starts this checkout's
 # .venv/bin/supervisor-console, and its icon (under ~/.local/share).

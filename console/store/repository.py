@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from console.domain.clock import iso
 from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
+from console.store.retention import CHUNK
 from console.store.schema import (
     AuditRecord,
     agent_cases_table,
@@ -641,13 +642,21 @@ class Store:
     # -- writer and lifetime -------------------------------------------------------
 
     def start_writer(
-        self, on_committed: Callable[[int, int], None], *, max_batch_events: int = 20_000
+        self,
+        on_committed: Callable[[int, int], None],
+        *,
+        max_batch_events: int = 20_000,
+        prune_chunk: int = CHUNK,
     ) -> StoreWriter:
         """Start the one background writer of this store."""
         if self._writer is not None and self._writer.alive:
             raise RuntimeError("this store already has a running writer")
         self._writer = StoreWriter(
-            self.engine, on_committed, committed_seq=self.last_seq(), max_batch_events=max_batch_events
+            self.engine,
+            on_committed,
+            committed_seq=self.last_seq(),
+            max_batch_events=max_batch_events,
+            prune_chunk=prune_chunk,
         )
         return self._writer
 

@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
@@ -50,6 +50,7 @@ from console.domain.events import (
     FlagUpdated,
 )
 from console.store.db import SQLITE_BEGIN, upsert
+from console.store.retention import CHUNK, PRUNED_TABLES, prune_chunk
 from console.store.schema import (
     AuditRecord,
     agent_cases_table,
@@ -69,6 +70,8 @@ log = logging.getLogger(__name__)
 
 #: Checkpoints kept; older ones are deleted in the transaction that adds a new one.
 KEEP_CHECKPOINTS = 3
+#: Time a prune may take between two of the floor's batches (in chunks of retention.CHUNK rows).
+PRUNE_SLICE_S = 0.05
 #: Meta key holding the last batch committed, to settle a commit whose outcome was lost.
 BATCH_MARKER_KEY = "store.writer_batch"
 
@@ -113,6 +116,15 @@ class _Submission:
     meta: dict[str, str]
     checkpoint: tuple[int, str | None, bytes] | None
     calls: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _PruneJob:
+    cut: str
+    tables: list[str] = field(default_factory=lambda: list(PRUNED_TABLES))
+    after: int = 0
+    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PRUNED_TABLES, 0))
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)
@@ -292,6 +304,7 @@ class StoreWriter:
         committed_seq: int,
         max_batch_events: int = 20_000,
         backoff: tuple[float, float] = (0.05, 2.0),
+        prune_chunk: int = CHUNK,
     ) -> None:
         self._engine = engine
         self._on_committed = on_committed
@@ -308,6 +321,12 @@ class StoreWriter:
         self.committed_ticket = 0
         self.failed: BaseException | None = None
         self.transactions = 0  # commits so far (tests and benchmarks look at it)
+        self._prune: _PruneJob | None = None
+        self._next_cut: str | None = None
+        self._prune_chunk = prune_chunk
+        self.prunes = 0  # prunes finished (tests and the soak look at it)
+        self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
+        self.journal_from = 0  # the first seq the journal still holds after a prune (0: none yet)
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -357,6 +376,17 @@ class StoreWriter:
             self._cond.notify()
         return ticket
 
+    def request_prune(self, cut: str) -> None:
+        """Prune what retention lets go that is dated before ``cut`` (retention.py), in small
+        transactions on the writer thread between the floor's batches. A prune still under
+        way finishes first, then the later cut is pruned."""
+        with self._cond:
+            if self._prune is None:
+                self._prune = _PruneJob(cut)
+            elif cut > self._prune.cut:
+                self._next_cut = max(cut, self._next_cut or cut)  # once this prune is done
+            self._cond.notify()
+
     def close(self, timeout: float = 30.0) -> None:
         """Write everything submitted so far, then stop the thread (waits at most ``timeout``)."""
         with self._cond:
@@ -391,11 +421,16 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._queue and not self._closing:
+                while not self._queue and not self._closing and self._prune is None:
                     self._cond.wait()
-                if not self._queue:
-                    return  # closing and everything is written
-                taken = self._take()
+                if not self._queue and self._closing:
+                    return  # closing and everything is written (a prune under way is dropped)
+                job = self._prune
+                taken = self._take() if self._queue else None
+            if taken is None:
+                if job is not None:
+                    self._prune_step(job)
+                continue
             try:
                 batch = self._prepare(taken)
                 committed = self._commit(batch)
@@ -414,6 +449,48 @@ class StoreWriter:
                 self._on_committed(self.committed_seq, self.committed_ticket)
             except Exception:
                 log.exception("store: on_committed callback raised")
+            # Small chunks of a prune between the floor's batches, for at most PRUNE_SLICE_S.
+            slice_end = time.monotonic() + PRUNE_SLICE_S
+            while (job := self._prune) is not None and time.monotonic() < slice_end:
+                self._prune_step(job)
+
+    def _prune_step(self, job: _PruneJob) -> None:
+        """Delete one chunk of the job's current table in its own transaction."""
+        table = job.tables[0]
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+                with conn.begin():
+                    deleted, after = prune_chunk(conn, table, job.cut, self._prune_chunk, job.after)
+                    if table == "events" and after is None:
+                        first = conn.scalar(select(func.min(_events.c.seq)))
+                        self.journal_from = int(first) if first is not None else self.committed_seq + 1
+        except Exception as exc:  # a prune is never worth stopping the writer for
+            log.warning("store: pruning %s stopped (%s); it is tried again at the next prune", table, exc)
+            with self._cond:
+                if self._prune is job:
+                    self._prune = None
+            return
+        job.removed[table] += deleted
+        if after is None:
+            job.tables.pop(0)
+            job.after = 0
+        else:
+            job.after = after
+        if job.tables:
+            return
+        log.info(
+            "store: pruned what is dated before %s in %.1f s: %s",
+            job.cut,
+            time.monotonic() - job.started,
+            ", ".join(f"{name} {count}" for name, count in job.removed.items()),
+        )
+        with self._cond:
+            if self._prune is job:
+                self._prune = _PruneJob(self._next_cut) if self._next_cut else None
+                self._next_cut = None
+            self.last_prune = dict(job.removed)
+            self.prunes += 1
 
     def _take(self) -> list[_Submission]:
         """Whole submissions from the front of the queue, up to the batch bound (at least one)."""

@@ -111,3 +111,17 @@ def test_overflowing_client_drops_events_but_keeps_acks() -> None:
     assert list(s.queue) == [(False, b"ack")] and s.queued_bytes == 3
     s.push_events(b"e4", 4)  # ignored until the snapshot is sent
     assert s.pop() == b"ack" and s.pop() is None
+
+
+def test_the_resume_journal_forgets_what_the_store_pruned() -> None:
+    journal = ResumeJournal(min_events=10)
+    for seq in range(1, 8):
+        journal.append(seq, b"%d" % seq)
+    journal.drop_before(4)
+    assert journal.first_seq == 4 and len(journal) == 4
+    assert journal.after(2, 7) is None  # pruned: the client gets a snapshot
+    assert journal.after(3, 7) == [b"4", b"5", b"6", b"7"]
+    journal.drop_before(100)  # everything: empty, and the next append follows on
+    assert len(journal) == 0 and journal.after(7, 7) == []
+    journal.append(8, b"8")
+    assert journal.after(7, 8) == [b"8"]

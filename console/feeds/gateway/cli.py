@@ -29,6 +29,7 @@ from console.feeds.gateway.users import read_user_file, token_warnings, users_fr
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, LANGUAGES
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO, ScenarioError, resolve_scenario
+from console.store.retention import DEFAULT_KEEP_DAYS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario TOML file or bundled name")
     p.add_argument("--seed", type=int, default=1, help="random seed of the simulator (default 1)")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
+    p.add_argument(
+        "--keep-days",
+        type=int,
+        default=DEFAULT_KEEP_DAYS,
+        help="business days of journal, completed calls, agent states and closed cases' history kept"
+        f" besides today's (default {DEFAULT_KEEP_DAYS}); 0 keeps everything. The audit is kept for good",
+    )
     p.add_argument(
         "--lang",
         default=DEFAULT_LANGUAGE,
@@ -184,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.speed <= 0:
             raise ValueError(f"--speed must be positive, got {args.speed}")
+        if args.keep_days < 0:
+            raise ValueError(f"--keep-days must be 0 or more, got {args.keep_days}")
         if args.start is not None:
             check_start(args.start)  # a clear message for a bad or out-of-range date, not a traceback
         config = GatewayConfig(
@@ -195,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_url=args.db,
             start=args.start,
             lang=args.lang,
+            keep_days=args.keep_days,
             source=args.source,
             users=given_users(args),
             secret_file=args.secret_file,

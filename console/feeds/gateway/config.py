@@ -16,6 +16,7 @@ from console.feeds.gateway.limits import Limits
 from console.feeds.sources.load_centre import LoadShape
 from console.feeds.sources.simulator.names import DEFAULT_LANGUAGE, check_language
 from console.feeds.sources.simulator.scenario import DEFAULT_SCENARIO
+from console.store.retention import DEFAULT_KEEP_DAYS
 
 #: What may drive the floor (``--source``).
 SOURCES = ("sim", "adapters")
@@ -60,6 +61,7 @@ class GatewayConfig:
     hello_timeout_s: float = 10.0
     client_max_frames: int = 2000
     journal_min_events: int = 100_000
+    keep_days: int = DEFAULT_KEEP_DAYS  # business days kept besides today's; 0 keeps everything
     load: LoadShape | None = None  # a synthetic load centre instead of the simulator (benchmarks)
     compression: bool = False  # permessage-deflate when the client offers it (--compression)
     # What drives the floor: "sim" (the simulator, or the load centre with ``load``) or

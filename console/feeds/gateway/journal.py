@@ -52,6 +52,16 @@ class ResumeJournal:
         self.last_seq = seq
         self._prune()
 
+    def drop_before(self, seq: int) -> None:
+        """Forget the events before ``seq`` (the store's retention pruned them)."""
+        raw, added = self._raw, self._added
+        while raw and self.first_seq < seq:
+            raw.popleft()
+            added.popleft()
+            self.first_seq += 1
+        if not raw:
+            self.first_seq = max(self.first_seq, min(seq, self.last_seq + 1))
+
     def _prune(self) -> None:
         horizon = self._clock() - self._keep_s
         raw, added = self._raw, self._added

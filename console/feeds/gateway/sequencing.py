@@ -34,6 +34,7 @@ from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.journal import ResumeJournal
 from console.feeds.gateway.redaction import audited
 from console.store import AuditRecord, Store, StoreWriter
+from console.store.retention import cut_for
 
 COUNTERS_KEY = "sim.counters"
 # The feed clock shown in heartbeats runs ahead of the last event; it is persisted
@@ -63,7 +64,13 @@ class Sequencer:
     """
 
     def __init__(
-        self, state: FloorState, *, publish: Publish, checkpoint_every: int, journal_min_events: int
+        self,
+        state: FloorState,
+        *,
+        publish: Publish,
+        checkpoint_every: int,
+        journal_min_events: int,
+        keep_days: int = 0,
     ) -> None:
         self.state = state
         self.journal = ResumeJournal(min_events=journal_min_events)
@@ -92,6 +99,8 @@ class Sequencer:
         self._finished: list[CompletedCall] = []  # calls finished by events not yet submitted
         self._flag_no = 0  # the last flag number issued
         self._flag_no_submitted = 0
+        self._keep_days = keep_days  # retention (store/retention.py); 0 keeps everything
+        self._pruned_for: str | None = None  # the business day whose prune was asked for
 
     # -- restart and start -------------------------------------------------------
 
@@ -193,9 +202,19 @@ class Sequencer:
         # The calls these events finished go in the same transaction as the events.
         finished, self._finished[:] = list(self._finished), []
         ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp, calls=finished)
+        self._prune_at_day_start()
         if meta and CLOCK_KEY in meta:
             self._clock_tickets.append((ticket, self._clock_submitted_ms))
         return ticket
+
+    def _prune_at_day_start(self) -> None:
+        """At each business day's start (and the first after a start), ask the writer to prune."""
+        centre = self.state.centre
+        day = centre.day_started_at
+        if not self._keep_days or day is None or day == self._pruned_for or self.writer is None:
+            return
+        self._pruned_for = day
+        self.writer.request_prune(cut_for(day, self._keep_days, centre.timezone, centre.day_starts))
 
     def persist_clock(self) -> None:
         """Send the driver's clock to the store if it has moved on, even when no events flow."""
@@ -233,6 +252,9 @@ class Sequencer:
             self.committed_seq = seq
             self._publish(first, raws)
         self._committed_ticket = max(self._committed_ticket, ticket)
+        if self.writer is not None and self.writer.journal_from > self.journal.first_seq:
+            # Retention pruned the store's journal: resuming from before it gets a snapshot here too.
+            self.journal.drop_before(self.writer.journal_from)
         while self._clock_tickets and self._clock_tickets[0][0] <= ticket:
             self._persisted_clock_ms = max(self._persisted_clock_ms, self._clock_tickets.popleft()[1])
         self._ticket_waiters = self._release(self._ticket_waiters, ticket)

@@ -117,6 +117,7 @@ class Gateway:
             publish=self._broadcast,
             checkpoint_every=config.checkpoint_every,
             journal_min_events=config.journal_min_events,
+            keep_days=config.keep_days,
         )
         self.sessions: set[ClientSession] = set()  # those who watch the floor
         self.adapters: dict[str, tuple[ClientSession, ServerConnection]] = {}  # by adapter user name
