@@ -989,14 +989,14 @@ class Gateway:
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
         """Send ``s`` a snapshot, shared with every client of its view asking in the same burst."""
-        assert self._loop is not None
+        loop = asyncio.get_running_loop()
         view = view_of(s.role)
-        fut: asyncio.Future[tuple[int, bytes]] = self._loop.create_future()
+        fut: asyncio.Future[tuple[int, bytes]] = loop.create_future()
         waiters = self._snapshot_waiters.setdefault(view, [])
         waiters.append((s, fut))
         if len(waiters) == 1:
             # Built on the next turn of the loop: senders woken meanwhile join this one.
-            self._loop.call_soon(self._build_snapshot, view)
+            loop.call_soon(self._build_snapshot, view)
         at_seq, data = await fut
         await self.sequencer.wait_committed(at_seq)
         async with self._snapshot_sends:
