@@ -191,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # A fatal signal (SIGBUS from a failing disk, SIGSEGV) says where it struck on stderr, not nothing.
-    faulthandler.enable()
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # stderr without a file (captured)
+        faulthandler.enable()
     try:
         if args.speed <= 0:
             raise ValueError(f"--speed must be positive, got {args.speed}")
