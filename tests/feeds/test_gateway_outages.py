@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,48 +26,16 @@ from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState
 from tests.helpers.gateway import START, GatewayThread, WireClient, make_config, token
+from tests.helpers.outages import fill, small_tmpfs
 from tests.helpers.postgres import PgServer, pg_server, pg_url
 
-__all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
+__all__ = ["pg_server", "pg_url", "small_tmpfs"]  # fixtures, imported so pytest finds them here
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(coro: Any, timeout: float = 60) -> Any:
     return asyncio.run(asyncio.wait_for(coro, timeout))
-
-
-@pytest.fixture
-def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 16 MiB tmpfs of its own (root only: skipped with the reason otherwise); unmounted after."""
-    where = tmp_path / "fs"
-    where.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(where)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def fill(fs: Path) -> Path:
-    """Fill ``fs`` to the last byte with one file; returns it (delete it to free the space)."""
-    filler = fs / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        for size in (1 << 20, 4096, 1):  # big writes, then what is left to the last byte
-            with contextlib.suppress(OSError):
-                while os.write(fd, b"\0" * size):
-                    pass
-    finally:
-        os.close(fd)
-    return filler
 
 
 def _available_agent(state: FloorState) -> str:
