@@ -400,7 +400,8 @@ class Gateway:
                 log.critical("the store writer failed, stopping the gateway: %r", self.fatal)
                 self.stopping.set()
                 return
-            self.sequencer.persist_clock()  # the advancing clock is kept even when no events flow
+            if self.store_health.ok:  # held: nothing more is queued for a store that cannot take it
+                self.sequencer.persist_clock()  # the advancing clock is kept even when no events flow
             at = self.sequencer.feed_clock()
             if at is not None and self.committed_seq == self.seq:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
@@ -776,6 +777,13 @@ class Gateway:
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
         )
         if not may_watch(session.role):
+            if not self.store_health.ok:
+                # An adapter is told its committed position, which waits for the store: later.
+                log.warning(
+                    "%s: adapter %s signs in while the store is unavailable; try again later", peer, user
+                )
+                await ws.close(1013, "the gateway's store is unavailable; try again later")
+                return None
             await self._adapter_hello(ws, session)
             return session
         # Sent before the session exists, so nothing can overtake it.

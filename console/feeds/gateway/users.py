@@ -137,9 +137,9 @@ class UserWatch:
         version = await asyncio.to_thread(self.store.users_version)
         if version == self._version and not self._dirty:
             return
-        self._version, self._dirty = version, False
         active = await asyncio.to_thread(self.store.active_users)
-        self._active = active
+        # Taken as seen only once both reads succeeded (the store may fail between them).
+        self._version, self._dirty, self._active = version, False, active
         for ws, signed in list(self._live.items()):
             if active.get(signed.name) != (signed.role, signed.token_key):
                 self.forget(ws)
