@@ -26,10 +26,10 @@ from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState
 from tests.helpers.gateway import START, GatewayThread, WireClient, make_config, token
-from tests.helpers.outages import fill, small_tmpfs
+from tests.helpers.outages import ext4_loop, fill, shut_down, small_tmpfs
 from tests.helpers.postgres import PgServer, pg_server, pg_url
 
-__all__ = ["pg_server", "pg_url", "small_tmpfs"]  # fixtures, imported so pytest finds them here
+__all__ = ["ext4_loop", "pg_server", "pg_url", "small_tmpfs"]  # fixtures, imported so pytest finds them here
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -288,3 +288,44 @@ def test_sigterm_stops_a_held_gateway_within_seconds_and_says_what_was_lost(
     assert "stopping while the store is unavailable" in log
     # What could not be committed is said, with counts; none of it was acknowledged.
     assert "NOT committed and never acknowledged" in log, log[-3000:]
+
+
+def test_a_filesystem_that_fails_under_the_gateway_is_logged_with_its_reason_never_a_silent_sigbus(
+    tmp_path: Path, ext4_loop: Path
+) -> None:
+    """Database files that can no longer be written, for root too: the filesystem shut down."""
+    proc, url, log_path = _gateway_process(tmp_path, f"sqlite:///{ext4_loop / 'gateway.db'}")
+    seen: dict[str, Any] = {}
+
+    async def fail_the_disk() -> None:
+        watcher = await WireClient.open(url, Role.SUPERVISOR)
+        await watcher.ready()
+        await watcher.until(lambda c: c.state.seq >= 20, 20, "events")
+        shut_down(ext4_loop)
+        with contextlib.suppress(Exception):  # held, or the connection closed as the gateway stops
+            await watcher.until(lambda c: bool(c.heartbeats) and held(c.heartbeats[-1]), 15, "held")
+        seen["held"] = bool(watcher.heartbeats) and held(watcher.heartbeats[-1])
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        t0 = time.monotonic()
+        await asyncio.to_thread(proc.wait, 20)
+        seen["stop_s"] = time.monotonic() - t0
+        with contextlib.suppress(Exception):
+            await watcher.close()
+
+    try:
+        run(fail_the_disk(), 60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = log_path.read_text()
+    outcome = f"held={seen.get('held')}, exit {proc.returncode} in {seen.get('stop_s', 0):.2f} s"
+    print(f"filesystem shut down: {outcome}")
+    assert proc.returncode != -signal.SIGBUS and "Fatal Python error" not in log, log[-3000:]
+    assert seen["stop_s"] < 8, outcome
+    # The reason is in the log before the process ends, whichever way it ends: held on
+    # "disk I/O error" (then SIGTERM), or stopped on "database disk image is malformed" (exit 1).
+    assert "store: unavailable (disk I/O error)" in log or (
+        "store: writer stopped" in log and "malformed" in log and proc.returncode == 1
+    ), log[-3000:]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import struct
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,3 +45,40 @@ def fill(fs: Path) -> Path:
     finally:
         os.close(fd)
     return filler
+
+
+#: ``EXT4_IOC_SHUTDOWN`` (``_IOR('X', 125, __u32)``) and its flag: stop the filesystem now,
+#: without flushing the journal, as a dying disk would (root only).
+EXT4_IOC_SHUTDOWN = 0x8004587D
+EXT4_GOING_FLAGS_NOLOGFLUSH = 2
+
+
+@pytest.fixture
+def ext4_loop(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MiB ext4 filesystem on a loop device (root only: skipped with the reason otherwise)."""
+    image, where = tmp_path / "ext4.img", tmp_path / "ext4"
+    where.mkdir()
+    with image.open("wb") as f:
+        f.truncate(64 * 1024 * 1024)
+    for cmd in (["mkfs.ext4", "-q", "-F", str(image)], ["mount", "-o", "loop", str(image), str(where)]):
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        except FileNotFoundError as exc:
+            pytest.skip(f"{cmd[0]} not available: {exc}")
+        if done.returncode != 0:
+            pytest.skip(
+                f"cannot {' '.join(cmd[:1])} an ext4 loop filesystem here (needs root): {done.stderr.strip()}"
+            )
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)  # the loop device goes with it
+
+
+def shut_down(fs: Path) -> None:
+    """Make every read and write on ``fs`` fail from now on (ext4's shutdown ioctl); root only."""
+    fd = os.open(fs, os.O_RDONLY)
+    try:
+        fcntl.ioctl(fd, EXT4_IOC_SHUTDOWN, struct.pack("I", EXT4_GOING_FLAGS_NOLOGFLUSH))
+    finally:
+        os.close(fd)
