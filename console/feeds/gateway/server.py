@@ -1145,7 +1145,7 @@ class Gateway:
                 fut: asyncio.Future[bytes] = self._loop.create_future()
                 self._inflight[key] = fut  # registered before any await
                 try:
-                    frame = await self._apply_command(s, cmd)
+                    frame, remember = await self._apply_command(s, cmd)
                     fut.set_result(frame)
                 except BaseException as exc:
                     fut.set_exception(exc)
@@ -1154,7 +1154,9 @@ class Gateway:
                 finally:
                     del self._inflight[key]
                 # Bounded in entries and bytes; an ack too large to keep is answered from the audit.
-                self._acks.put(key, frame)
+                # Not one that applied nothing for the store's sake: sent again later, it applies.
+                if remember:
+                    self._acks.put(key, frame)
         s.push_control(frame)
 
     def _store_refusal(self, s: ClientSession, cmd: Command, note: str = "") -> bytes:
@@ -1183,16 +1185,18 @@ class Gateway:
             s, Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.STORE_UNAVAILABLE, message=message))
         )
 
-    async def _apply_command(self, s: ClientSession, cmd: Command) -> bytes:
+    async def _apply_command(self, s: ClientSession, cmd: Command) -> tuple[bytes, bool]:
+        """The command's ack, and whether a re-send of its id is answered with it (else applied anew)."""
         try:
-            return await self._apply_command_now(s, cmd)
+            return await self._apply_command_now(s, cmd), True
+        except _NotApplied as not_applied:
+            return not_applied.frame, False
         except GatewayFailedError:
             # Stopping while held: its events were never committed and are lost with the gateway.
             log.warning("%s %s %s: not committed before the gateway stopped", s.user, cmd.action, cmd.id)
             message = "the gateway stopped before its store could commit it: not applied"
-            return self._ack_frame(
-                s, Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.STORE_UNAVAILABLE, message=message))
-            )
+            ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.STORE_UNAVAILABLE, message=message))
+            return self._ack_frame(s, ack), False
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -1200,7 +1204,7 @@ class Gateway:
             log.warning(
                 "%s %s %s: the store cannot be read: %s", s.user, cmd.action, cmd.id, outage_reason(exc)
             )
-            return self._store_refusal(s, cmd, f" (it could not be read: {outage_reason(exc)})")
+            return self._store_refusal(s, cmd, f" (it could not be read: {outage_reason(exc)})"), False
 
     async def _apply_command_now(self, s: ClientSession, cmd: Command) -> bytes:
         assert self.store is not None and self.sim is not None
@@ -1215,7 +1219,7 @@ class Gateway:
         calls: dict[str, CompletedCall] = {}
         if wanted.call_id is not None:
             if not self.store_health.ok:
-                return self._store_refusal(s, cmd)
+                raise _NotApplied(self._store_refusal(s, cmd))
             # A call that ended a moment ago is in the store once the events ending it are.
             await self.sequencer.wait_committed(self.seq)
             found = await asyncio.to_thread(store.completed_call, wanted.call_id)
@@ -1229,15 +1233,14 @@ class Gateway:
                 users[wanted.user] = self.directory_roles[wanted.user].value
         # The reads above awaited: the store may have gone meanwhile, or the sender.
         if not self.store_health.ok:
-            return self._store_refusal(s, cmd)
+            raise _NotApplied(self._store_refusal(s, cmd))
         if s.closed:
             log.warning(
                 "%s %s %s not applied: its connection closed before it could be", s.user, cmd.action, cmd.id
             )
             message = "not applied: the connection closed before it could be"
-            return self._ack_frame(
-                s, Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.UNAVAILABLE, message=message))
-            )
+            ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.UNAVAILABLE, message=message))
+            raise _NotApplied(self._ack_frame(s, ack))
         # No await from here to the submit: the command sees the floor as its events apply to it.
         ctx = CommandContext(
             user=s.user,
@@ -1471,6 +1474,15 @@ class _ChunkViews:
                 frame = self._by_list[id(seen)] = protocol.events_frame(seen)
             self._frames[view] = frame
         return frame
+
+
+class _NotApplied(Exception):
+    """A command answered without being applied or audited as such (the store was unavailable,
+    its connection closed): the answer is not kept, so the same id sent again is applied."""
+
+    def __init__(self, frame: bytes) -> None:
+        super().__init__("not applied")
+        self.frame = frame
 
 
 class GatewayFailedError(RuntimeError):
