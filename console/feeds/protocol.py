@@ -65,6 +65,8 @@ class ErrorCode:
     INTERNAL = "internal"
     #: More commands than the connection's rate allows; not applied (details: ``retry_after_s``).
     RATE_LIMITED = "rate_limited"
+    #: The gateway's store cannot commit right now (disk full, database down): not applied.
+    STORE_UNAVAILABLE = "store_unavailable"
     # A published event refused (in a publish ack's ``refused`` list):
     BAD_EVENT = "bad_event"  # unknown or unpublishable type, malformed data or time
     OUT_OF_ORDER = "out_of_order"  # its time goes back before the feed clock
@@ -216,9 +218,15 @@ class Welcome(msgspec.Struct, kw_only=True, tag="welcome", tag_field="op", omit_
     owned: dict[str, list[str]] | None = None
 
 
-class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op"):
+class Heartbeat(msgspec.Struct, kw_only=True, tag="heartbeat", tag_field="op", omit_defaults=True):
+    """The committed head and the feed clock; while the gateway's store is unavailable, also
+    ``store_ok: false``, since when (UTC wall clock) and why: the live feed is held meanwhile."""
+
     seq: int
     at: Timestamp | None
+    store_ok: bool = True
+    store_since: Timestamp | None = None
+    store_reason: str | None = None
 
 
 class Ack(msgspec.Struct, kw_only=True, tag="ack", tag_field="op", omit_defaults=True):

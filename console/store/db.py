@@ -69,6 +69,10 @@ def make_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            # No memory-mapped I/O, whatever the build's default: a mapped page on a full or
+            # failing filesystem faults (SIGBUS, the process dies without a word) where a read
+            # or write returns an error the writer reports and retries (docs/store.md#outages).
+            cursor.execute("PRAGMA mmap_size=0")
         finally:
             cursor.close()
         for side in sqlite_files(path)[1:]:  # left behind wider by an older version, say

@@ -53,7 +53,7 @@ from console.store.schema import (
     users_table,
 )
 from console.store.tokens import check_verifier, lookup_key, make_verifier, new_token, server_secret
-from console.store.writer import StoreWriter, wall_clock
+from console.store.writer import StoreHealth, StoreWriter, wall_clock
 
 log = logging.getLogger(__name__)
 
@@ -647,6 +647,7 @@ class Store:
         *,
         max_batch_events: int = 20_000,
         prune_chunk: int = CHUNK,
+        on_health: Callable[[StoreHealth], None] | None = None,
     ) -> StoreWriter:
         """Start the one background writer of this store."""
         if self._writer is not None and self._writer.alive:
@@ -657,6 +658,7 @@ class Store:
             committed_seq=self.last_seq(),
             max_batch_events=max_batch_events,
             prune_chunk=prune_chunk,
+            on_health=on_health,
         )
         return self._writer
 

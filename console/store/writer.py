@@ -7,10 +7,16 @@ ran: throughput rises with load while latency stays at about one commit.
 
 Guarantees: submissions commit in FIFO order and a batch is all-or-nothing;
 events commit in seq order (``submit`` refuses a seq that does not increase).
-A database error that may pass (locked, connection lost, server restarting)
-is logged and the same batch is retried with capped exponential backoff: the
-writer never drops or reorders anything. Any other error (a duplicate seq is
-a bug) stops the writer and is kept in ``failed`` for the gateway to report.
+A database error that may pass (locked, disk full, read-only, connection lost,
+server restarting) is logged and the same batch is retried with capped
+exponential backoff: the writer never drops or reorders anything. Meanwhile
+the store is *unavailable*: the writer reports its health (``StoreHealth``:
+since when, and why) through ``on_health`` when it changes, and again when a
+commit succeeds. The retry is interruptible: ``close(grace=...)`` gives an
+unavailable store that long, then abandons what it could not commit and says
+so in the log (nothing of it was acknowledged). Any other error (a duplicate
+seq is a bug) stops the writer and is kept in ``failed`` for the gateway to
+report.
 """
 
 from __future__ import annotations
@@ -106,6 +112,28 @@ def wall_clock() -> str:
 
 class WriterFailedError(RuntimeError):
     """The writer stopped on an error it must not retry; see ``StoreWriter.failed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreHealth:
+    """Whether the writer can commit: ``ok``, else since when (``time.time()``) and why (one line)."""
+
+    ok: bool = True
+    since: float | None = None
+    reason: str = ""
+
+
+def outage_reason(exc: BaseException) -> str:
+    """A database error in one short line for people: the driver's message, not SQLAlchemy's wrapping."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip() or type(exc).__name__
+    first = text.splitlines()[0].strip()
+    return first if len(first) <= 200 else first[:199] + "…"
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True for a database error that may pass by itself (disk full, read-only, connection refused)."""
+    return _is_transient(exc)
 
 
 @dataclass(slots=True)
@@ -266,6 +294,11 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+def _seq_range(subs: Sequence[_Submission]) -> str:
+    seqs = [event.seq for sub in subs for event, _ in sub.events]
+    return f"{seqs[0]}-{seqs[-1]}" if seqs else "none"
+
+
 def _plain(value: Any) -> Any:
     # Enums go in by value: psycopg would otherwise write a Python enum by its name.
     return value.value if isinstance(value, Enum) else value
@@ -305,9 +338,15 @@ class StoreWriter:
         max_batch_events: int = 20_000,
         backoff: tuple[float, float] = (0.05, 2.0),
         prune_chunk: int = CHUNK,
+        on_health: Callable[[StoreHealth], None] | None = None,
     ) -> None:
         self._engine = engine
         self._on_committed = on_committed
+        self._on_health = on_health
+        self.health = StoreHealth()
+        self._wake = threading.Event()  # set by close(): a retry's wait ends early
+        self._give_up_at: float | None = None  # closing: an unavailable store is abandoned after this
+        self.abandoned = False  # closed while unavailable: what was queued is not committed
         self._max_batch_events = max_batch_events
         self._backoff = backoff
         self._dialect = engine.dialect.name
@@ -387,13 +426,30 @@ class StoreWriter:
                 self._next_cut = max(cut, self._next_cut or cut)  # once this prune is done
             self._cond.notify()
 
-    def close(self, timeout: float = 30.0) -> None:
-        """Write everything submitted so far, then stop the thread (waits at most ``timeout``)."""
+    def close(self, timeout: float = 30.0, *, grace: float = 2.0) -> None:
+        """Write everything submitted so far, then stop the thread (waits at most ``timeout``).
+
+        A store that is unavailable (or becomes so) is retried for ``grace`` seconds more, then
+        what it could not commit is abandoned: logged as lost, counted, never acknowledged.
+        """
         with self._cond:
             self._closing = True
+            self._give_up_at = time.monotonic() + grace
             self._cond.notify()
+        self._wake.set()
         self._thread.join(timeout)
-        if self._thread.is_alive():
+        if self.abandoned:
+            subs = list(self._queue)
+            log.error(
+                "store: stopped while unavailable (%s); %d submission(s) NOT committed and never"
+                " acknowledged: %d event(s) (seq %s), %d audit row(s): lost",
+                self.health.reason or "unknown",
+                len(subs),
+                sum(len(sub.events) for sub in subs),
+                _seq_range(subs),
+                sum(len(sub.audit) for sub in subs),
+            )
+        elif self._thread.is_alive():
             log.error(
                 "store: writer still busy after %.1f s; tickets after %d are not committed",
                 timeout,
@@ -405,6 +461,11 @@ class StoreWriter:
                 self.failed,
                 len(self._queue),
             )
+
+    @property
+    def last_ticket(self) -> int:
+        """The ticket of the last submission queued."""
+        return self._last_ticket
 
     @property
     def pending(self) -> int:
@@ -438,6 +499,7 @@ class StoreWriter:
                 self._fail(exc, taken[-1].ticket)
                 committed = False
             if not committed:
+                # Stopped on a fatal error, or abandoned at close while the store was unavailable.
                 with self._cond:
                     # Put the batch back so close() can say what was not written.
                     self._queue.extendleft(reversed(taken))
@@ -548,21 +610,46 @@ class StoreWriter:
                     log.warning(
                         "store: batch up to ticket %d committed after %d retries", batch.last_ticket, attempt
                     )
+                if not self.health.ok:
+                    down = time.time() - (self.health.since or time.time())
+                    log.warning("store: available again after %.1f s", down)
+                    self._set_health(StoreHealth())
                 return True
             except Exception as exc:
                 if not _is_transient(exc):
                     self._fail(exc, batch.last_ticket)
                     return False
                 attempt += 1
-                log.warning(
-                    "store: database error (attempt %d, retrying in %.2f s): %s",
-                    attempt,
-                    delay,
-                    exc,
-                    exc_info=attempt == 1,
-                )
-                time.sleep(delay)
+                reason = outage_reason(exc)
+                if self.health.ok:
+                    log.error("store: unavailable (%s); holding everything until it commits", reason)
+                    self._set_health(StoreHealth(ok=False, since=time.time(), reason=reason))
+                elif reason != self.health.reason:
+                    self._set_health(StoreHealth(ok=False, since=self.health.since, reason=reason))
+                if attempt <= 5 or attempt % 20 == 0:  # the first few, then one line a while
+                    log.warning(
+                        "store: database error (attempt %d, retrying in %.2f s): %s",
+                        attempt,
+                        delay,
+                        exc,
+                        exc_info=attempt == 1,
+                    )
+                give_up_at = self._give_up_at
+                if give_up_at is not None and time.monotonic() >= give_up_at:
+                    self.abandoned = True
+                    return False
+                wait = delay if give_up_at is None else min(delay, max(0.0, give_up_at - time.monotonic()))
+                if self._wake.wait(wait):  # close() was called: retry at once, then by the grace
+                    self._wake.clear()
                 delay = min(delay * 2, cap)
+
+    def _set_health(self, health: StoreHealth) -> None:
+        self.health = health
+        if self._on_health is not None:
+            try:
+                self._on_health(health)
+            except Exception:
+                log.exception("store: on_health callback raised")
 
     def _fail(self, exc: Exception, last_ticket: int) -> None:
         self.failed = exc
@@ -729,8 +816,11 @@ class StoreWriter:
 __all__ = [
     "BATCH_MARKER_KEY",
     "KEEP_CHECKPOINTS",
+    "StoreHealth",
     "StoreWriter",
     "WriterFailedError",
     "audit_row",
     "call_row",
+    "is_outage",
+    "outage_reason",
 ]

@@ -18,6 +18,7 @@ from websockets.asyncio.server import ServerConnection
 from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState
+from console.feeds import protocol
 from console.feeds.client.feed_client import (
     AckItem,
     Backoff,
@@ -28,6 +29,7 @@ from console.feeds.client.feed_client import (
     HeartbeatItem,
     SnapshotItem,
     StatusItem,
+    StoreOutage,
     _closed,
     _seconds,
     _secs,
@@ -481,3 +483,31 @@ def test_the_feed_clients_reasons_read_as_they_always_did() -> None:
     refused = _unreachable(url, OSError(113, "No route to host"), 5.0)[0]
     assert str(refused) == f"cannot reach {url}: no route to host"
     assert refused.params == {"url": url, "error": "no route to host"}  # the system's words: a parameter
+
+
+def test_a_held_gateway_is_carried_to_the_status_before_any_floor_and_cleared_when_it_is_back() -> None:
+    held = protocol.encode(
+        protocol.Heartbeat(
+            seq=0,
+            at=None,
+            store_ok=False,
+            store_since="2026-12-06T08:03:07.412Z",
+            store_reason="database or disk is full",
+        )
+    ).decode()
+
+    async def script(ws: ServerConnection, n: int) -> None:
+        await ws.send(welcome(0))
+        await ws.send(held)  # as a gateway sends it to a console signing in while held
+        await ws.recv()  # the test's go-ahead: a command
+        await ws.send(snapshot(10))
+        await ws.send(heartbeat(10))
+
+    with ScriptedServer(script) as server, Collector(server.url, backoff=FAST) as c:
+        c.until(lambda cl: cl.client.status().store_outage is not None, what="held status")
+        outage = c.client.status().store_outage
+        assert outage == StoreOutage(since="2026-12-06T08:03:07.412Z", reason="database or disk is full")
+        assert any(isinstance(i, StatusItem) and i.status.store_outage == outage for i in c.items)
+        c.client.send_command("agent.set_state", {"agent_id": "A1", "state": "offline"})
+        c.until(lambda cl: cl.client.status().store_outage is None, what="store back")
+        assert c.client.status().state is ConnState.CONNECTED

@@ -84,6 +84,14 @@ class FeedError:
 
 
 @dataclass(frozen=True)
+class StoreOutage:
+    """The gateway's store cannot commit (heartbeat ``store_ok: false``): the live feed is held."""
+
+    since: str | None  # when it became unavailable, UTC wall clock in the wire format
+    reason: str  # the database's own words ("database or disk is full", "connection refused")
+
+
+@dataclass(frozen=True)
 class FeedStatus:
     """The feed connection as the console shows it; counters are totals since start()."""
 
@@ -111,6 +119,9 @@ class FeedStatus:
     # Why the last connection ended or could not be made; kept after the feed is back (last_error
     # is cleared then), so that Diagnostics can still say what happened and when.
     last_failure: FeedError | None = None
+    # Connected, but the gateway's store is unavailable: the figures are held (not live) until it
+    # is back; the gateway refuses commands meanwhile. None while the gateway says all is well.
+    store_outage: StoreOutage | None = None
 
 
 # -- what the GUI thread gets from drain() ---------------------------------------------
@@ -431,6 +442,7 @@ class FeedClient:
         self._token_refused = False
         self._refused_code: int | None = None
         self._last_failure: FeedError | None = None
+        self._store_outage: StoreOutage | None = None
         self._attempts = 0
         self._frames = 0
         self._events = 0
@@ -534,6 +546,7 @@ class FeedClient:
             token_refused=self._token_refused,
             refused_code=self._refused_code,
             last_failure=self._last_failure,
+            store_outage=self._store_outage,
         )
 
     # Raw rate counters, for benchmarks.
@@ -859,6 +872,7 @@ class FeedClient:
                 _text(QT_TRANSLATE_NOOP("FeedClient", "{url} did not start with a welcome"), url=self.url)
             )
         self._user, self._role = frame.user, frame.role
+        self._store_outage = None  # a held gateway says so in the heartbeat that follows
         self._connections += 1
         self._attempts = 0
         self._set_status(ConnState.CONNECTED, None)
@@ -977,6 +991,19 @@ class FeedClient:
             raise _Reconnect(_text(ending, url=self.url, expected=last + 1, got=got))
 
     def _on_heartbeat(self, hb: Heartbeat, message: str | bytes) -> None:
+        outage = None if hb.store_ok else StoreOutage(since=hb.store_since, reason=hb.store_reason or "")
+        if outage != self._store_outage:
+            if outage is not None:
+                log.warning(
+                    "%s: the gateway's store is unavailable since %s (%s)",
+                    self.url,
+                    outage.since,
+                    outage.reason,
+                )
+            else:
+                log.info("%s: the gateway's store is available again", self.url)
+            self._store_outage = outage
+            self._push(StatusItem(self.status()))
         last = self._last_seq
         if last is None:
             return  # no floor yet to tick

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import faulthandler
 import logging
 import signal
 import sys
@@ -189,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # A fatal signal (SIGBUS from a failing disk, SIGSEGV) says where it struck on stderr, not nothing.
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # stderr without a file (captured)
+        faulthandler.enable()
     try:
         if args.speed <= 0:
             raise ValueError(f"--speed must be positive, got {args.speed}")

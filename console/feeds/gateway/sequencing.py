@@ -33,7 +33,7 @@ from console.feeds import protocol
 from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.journal import ResumeJournal
 from console.feeds.gateway.redaction import audited
-from console.store import AuditRecord, Store, StoreWriter
+from console.store import AuditRecord, Store, StoreHealth, StoreWriter
 from console.store.retention import cut_for
 
 COUNTERS_KEY = "sim.counters"
@@ -45,6 +45,8 @@ FLAGS_KEY = "flags.last_id"
 
 # Called with the first seq and the encoded events, in order, once the store has committed them.
 Publish = Callable[[int, list[bytes]], None]
+# Called on the loop when the store becomes unavailable, changes its reason, or is back.
+OnHealth = Callable[[StoreHealth], None]
 
 
 @dataclass
@@ -71,8 +73,10 @@ class Sequencer:
         checkpoint_every: int,
         journal_min_events: int,
         keep_days: int = 0,
+        on_health: OnHealth | None = None,
     ) -> None:
         self.state = state
+        self._on_health = on_health
         self.journal = ResumeJournal(min_events=journal_min_events)
         self.seq = 0  # head: last seq stamped
         self.committed_seq = 0  # last seq the store has committed and clients may see
@@ -137,7 +141,7 @@ class Sequencer:
         """Start the store writer (on the gateway's loop); ``driver`` is the centre's clock and counters."""
         self._loop = asyncio.get_running_loop()
         self._driver = driver
-        self.writer = store.start_writer(self._committed_from_writer)
+        self.writer = store.start_writer(self._committed_from_writer, on_health=self._health_from_writer)
         # From now on every call that leaves the floor is recorded with the events that end it.
         self.state.on_call_finished = self._finished.append
 
@@ -240,6 +244,18 @@ class Sequencer:
         if loop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # loop closing during shutdown
                 loop.call_soon_threadsafe(self._on_committed, seq, ticket)
+
+    def _health_from_writer(self, health: StoreHealth) -> None:
+        """Called on the writer thread when the store's health changes."""
+        loop, on_health = self._loop, self._on_health
+        if loop is not None and on_health is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # loop closing during shutdown
+                loop.call_soon_threadsafe(on_health, health)
+
+    @property
+    def uncommitted_tickets(self) -> bool:
+        """Whether something submitted is not committed yet (loop side)."""
+        return self.writer is not None and self._committed_ticket < self.writer.last_ticket
 
     def _on_committed(self, seq: int, ticket: int) -> None:
         if seq > self.committed_seq:

@@ -89,13 +89,16 @@ from console.feeds.protocol import (
 from console.feeds.sources.load_centre import LoadDriver
 from console.feeds.sources.simulator.engine import Simulator
 from console.feeds.sources.simulator.scenario import Scenario, load_scenario
-from console.store import AuditRecord, Store
+from console.store import AuditRecord, SignedIn, Store, StoreHealth, is_outage, outage_reason
 from console.store.db import default_db_url
-from console.store.tokens import new_token
+from console.store.tokens import lookup_key, new_token
 
 log = logging.getLogger("console.gateway")
 
 EVENTS_PER_FRAME = 5000
+#: Stopping while the store is unavailable: it gets this long to come back, then what it
+#: could not commit is abandoned (logged with counts; none of it was acknowledged).
+STOP_GRACE_S = 2.0
 # The store's meta key holding an adapter's last committed position.
 POSITION_KEY = "adapter.position.{}"
 # A client that does not read its replies gets closed past this many queued frames.
@@ -118,7 +121,13 @@ class Gateway:
             checkpoint_every=config.checkpoint_every,
             journal_min_events=config.journal_min_events,
             keep_days=config.keep_days,
+            on_health=self._store_health_changed,
         )
+        # The store's health as the writer last said; while it is not ok the live feed is held
+        # (the simulator waits, commands are refused with store_unavailable; docs/store.md#outages).
+        self.store_health = StoreHealth()
+        self._store_back = asyncio.Event()
+        self._store_back.set()
         self.sessions: set[ClientSession] = set()  # those who watch the floor
         self.adapters: dict[str, tuple[ClientSession, ServerConnection]] = {}  # by adapter user name
         self._positions: dict[str, int] = {}  # each adapter's last position stamped
@@ -308,18 +317,24 @@ class Gateway:
                 log.error("task %s had failed: %r", task.get_name(), result)
         writer = self.sequencer.writer
         writer_ok = writer is not None and writer.failed is None
+        if writer is not None and writer_ok and not self.store_health.ok:
+            # Held: the store gets a short grace, then what it could not commit is abandoned
+            # (logged with counts; none of it was acknowledged), so a stop takes seconds.
+            log.warning("stopping while the store is unavailable (%s)", self.store_health.reason)
+            await asyncio.to_thread(writer.close, STOP_GRACE_S + 5.0, grace=STOP_GRACE_S)
+            writer_ok = not writer.abandoned
         if not writer_ok:
             # Nothing will commit any more: release everyone waiting for a commit.
-            self.sequencer.fail_waiters(GatewayFailedError("the store writer has stopped"))
+            self.sequencer.fail_waiters(GatewayFailedError("the store could not commit it before the stop"))
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
         if self._restore_exception_handler is not None:
             self._restore_exception_handler()
-        if writer is not None:
-            if writer_ok:
+        if writer is not None and writer.alive:
+            if writer_ok and self.store_health.ok:
                 self.sequencer.checkpoint_at_head()
-            await asyncio.to_thread(writer.close)
+            await asyncio.to_thread(writer.close, 30.0, grace=STOP_GRACE_S)
         if self.store is not None:
             await asyncio.to_thread(self.store.close)
         if self.directory is not None:
@@ -358,6 +373,12 @@ class Gateway:
         real0, sim0 = loop.time(), sim.now_ms
         while True:
             await asyncio.sleep(cfg.tick_s)
+            if not self._store_back.is_set():
+                # Held: the simulated centre waits for the store rather than pile up events
+                # nobody may see; its clock carries on from where it stood.
+                await self._store_back.wait()
+                real0, sim0 = loop.time(), sim.now_ms
+                continue
             target = sim0 + int((loop.time() - real0) * ms_per_s)
             if target - sim.now_ms > 8 * max_step:
                 log.warning("simulator cannot keep pace at speed %g; slowing the feed clock", cfg.speed)
@@ -379,7 +400,8 @@ class Gateway:
                 log.critical("the store writer failed, stopping the gateway: %r", self.fatal)
                 self.stopping.set()
                 return
-            self.sequencer.persist_clock()  # the advancing clock is kept even when no events flow
+            if self.store_health.ok:  # held: nothing more is queued for a store that cannot take it
+                self.sequencer.persist_clock()  # the advancing clock is kept even when no events flow
             at = self.sequencer.feed_clock()
             if at is not None and self.committed_seq == self.seq:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
@@ -398,9 +420,41 @@ class Gateway:
                 and s.next_seq - 1 <= self.committed_seq
             ]
             if quiet:
-                frame = protocol.encode(Heartbeat(seq=self.committed_seq, at=at))
+                frame = self._heartbeat_frame(at)
                 for s in quiet:
                     s.push_droppable(frame)
+
+    def _heartbeat_frame(self, at: str | None = None) -> bytes:
+        """A heartbeat at the committed head, saying whether the store is available."""
+        if at is None:
+            at = self.sequencer.feed_clock()
+        h = self.store_health
+        if h.ok:
+            return protocol.encode(Heartbeat(seq=self.committed_seq, at=at))
+        since = iso(int((h.since or time.time()) * 1000))
+        return protocol.encode(
+            Heartbeat(seq=self.committed_seq, at=at, store_ok=False, store_since=since, store_reason=h.reason)
+        )
+
+    def _store_health_changed(self, health: StoreHealth) -> None:
+        """The writer says the store became unavailable, changed its reason, or is back (on the loop)."""
+        was_ok = self.store_health.ok
+        self.store_health = health
+        if health.ok:
+            self._store_back.set()
+            if not was_ok:
+                log.warning("store available again: the live feed carries on")
+        else:
+            self._store_back.clear()
+            if was_ok:
+                log.error(
+                    "store unavailable (%s): the live feed is held until it commits again", health.reason
+                )
+        # Every console hears of it at once, not at its next heartbeat.
+        frame = self._heartbeat_frame()
+        for s in self.sessions:
+            if not s.needs_snapshot and s.next_seq - 1 <= self.committed_seq:
+                s.push_droppable(frame)
 
     # -- connections -------------------------------------------------------------
 
@@ -712,7 +766,7 @@ class Gateway:
                 return None
             user, role = signed
         else:
-            found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
+            found = await self._sign_in_token(hello.token, peer) if hello.token else None
             if found is None:
                 await self._signin_failed(ws, peer)
                 return None
@@ -723,6 +777,13 @@ class Gateway:
             user=user, role=Role(role), peer=peer, next_seq=0, max_frames=self.config.client_max_frames
         )
         if not may_watch(session.role):
+            if not self.store_health.ok:
+                # An adapter is told its committed position, which waits for the store: later.
+                log.warning(
+                    "%s: adapter %s signs in while the store is unavailable; try again later", peer, user
+                )
+                await ws.close(1013, "the gateway's store is unavailable; try again later")
+                return None
             await self._adapter_hello(ws, session)
             return session
         # Sent before the session exists, so nothing can overtake it.
@@ -732,6 +793,8 @@ class Gateway:
             ),
             text=True,
         )
+        if not self.store_health.ok:  # held: said at once, before any snapshot can go
+            await ws.send(self._heartbeat_frame(), text=True)
         resumed = (
             self.sequencer.journal.after(hello.resume_from, self.committed_seq)
             if hello.resume_from is not None
@@ -755,6 +818,25 @@ class Gateway:
             "snapshot" if resumed is None else f"resumed {len(resumed)} events",
         )
         return session
+
+    async def _sign_in_token(self, token: str, peer: str) -> SignedIn | None:
+        """The user holding ``token``: from the store, or while it cannot be read, from the users
+        the gateway last read from it (``UserWatch``), so a console can still sign in and be held."""
+        assert self.store is not None
+        try:
+            return await asyncio.to_thread(self.store.sign_in, token)
+        except Exception as exc:
+            if not is_outage(exc) or self.user_watch is None:
+                raise
+            key = await asyncio.to_thread(lookup_key, self.store.secret, token)
+            found = self.user_watch.known(key)
+            log.warning(
+                "%s: the store cannot be read (%s); sign-in checked against the users in memory: %s",
+                peer,
+                outage_reason(exc),
+                "found" if found is not None else "not found",
+            )
+            return found
 
     async def _directory_sign_in(
         self, ws: ServerConnection, hello: Hello, peer: str
@@ -998,7 +1080,17 @@ class Gateway:
             # Built on the next turn of the loop: senders woken meanwhile join this one.
             loop.call_soon(self._build_snapshot, view)
         at_seq, data = await fut
-        await self.sequencer.wait_committed(at_seq)
+        # Shown only once committed. Held meanwhile: the console hears why, each heartbeat period.
+        while at_seq > self.committed_seq:
+            waiting = asyncio.ensure_future(self.sequencer.wait_committed(at_seq))
+            done, _ = await asyncio.wait({waiting}, timeout=self.config.heartbeat_s)
+            if not done:
+                waiting.cancel()
+                if not self.store_health.ok:
+                    await ws.send(self._heartbeat_frame(), text=True)
+                    s.last_sent = time.monotonic()
+                continue
+            waiting.result()
         async with self._snapshot_sends:
             await ws.send(data, text=True)
         s.last_sent = time.monotonic()
@@ -1039,6 +1131,10 @@ class Gateway:
             return
         key = (s.user, cmd.id)
         frame = self._acks.get(key)
+        if frame is None and key not in self._inflight and not self.store_health.ok:
+            # Held: nothing could be committed, so nothing is applied (a re-send later applies it).
+            s.push_control(self._store_refusal(s, cmd))
+            return
         if frame is None:
             inflight = self._inflight.get(key)
             if inflight is not None:
@@ -1049,7 +1145,7 @@ class Gateway:
                 fut: asyncio.Future[bytes] = self._loop.create_future()
                 self._inflight[key] = fut  # registered before any await
                 try:
-                    frame = await self._apply_command(s, cmd)
+                    frame, remember = await self._apply_command(s, cmd)
                     fut.set_result(frame)
                 except BaseException as exc:
                     fut.set_exception(exc)
@@ -1058,10 +1154,59 @@ class Gateway:
                 finally:
                     del self._inflight[key]
                 # Bounded in entries and bytes; an ack too large to keep is answered from the audit.
-                self._acks.put(key, frame)
+                # Not one that applied nothing for the store's sake: sent again later, it applies.
+                if remember:
+                    self._acks.put(key, frame)
         s.push_control(frame)
 
-    async def _apply_command(self, s: ClientSession, cmd: Command) -> bytes:
+    def _store_refusal(self, s: ClientSession, cmd: Command, note: str = "") -> bytes:
+        """The ack of a command not applied because the store cannot commit; audited when it can."""
+        h = self.store_health
+        since = iso(int((h.since or time.time()) * 1000))
+        message = (
+            f"the gateway's store is unavailable since {since} ({h.reason or 'unknown'}); not applied{note}"
+        )
+        record = AuditRecord(
+            at=self._audit_time(),
+            user=s.user,
+            role=s.role.value,
+            # Its own id: a re-send of the command once the store is back must apply, not replay this.
+            command_id=f"{STORE_REFUSED_PREFIX}{cmd.id}",
+            action=cut_text(cmd.action, 100),
+            args=summarize_args(cmd.args, self.config.limits.audit_args_bytes),
+            ok=False,
+            error_code=ErrorCode.STORE_UNAVAILABLE,
+            error_message=message,
+        )
+        with contextlib.suppress(Exception):  # the audit row waits for the store like everything else
+            self.sequencer.submit([], audit=[record])
+        log.info("%s refused %s %s: the store is unavailable", s.user, record.action, cmd.id)
+        return self._ack_frame(
+            s, Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.STORE_UNAVAILABLE, message=message))
+        )
+
+    async def _apply_command(self, s: ClientSession, cmd: Command) -> tuple[bytes, bool]:
+        """The command's ack, and whether a re-send of its id is answered with it (else applied anew)."""
+        try:
+            return await self._apply_command_now(s, cmd), True
+        except _NotApplied as not_applied:
+            return not_applied.frame, False
+        except GatewayFailedError:
+            # Stopping while held: its events were never committed and are lost with the gateway.
+            log.warning("%s %s %s: not committed before the gateway stopped", s.user, cmd.action, cmd.id)
+            message = "the gateway stopped before its store could commit it: not applied"
+            ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.STORE_UNAVAILABLE, message=message))
+            return self._ack_frame(s, ack), False
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            # A read the command needed failed: the store is down (PostgreSQL stopped, say).
+            log.warning(
+                "%s %s %s: the store cannot be read: %s", s.user, cmd.action, cmd.id, outage_reason(exc)
+            )
+            return self._store_refusal(s, cmd, f" (it could not be read: {outage_reason(exc)})"), False
+
+    async def _apply_command_now(self, s: ClientSession, cmd: Command) -> bytes:
         assert self.store is not None and self.sim is not None
         record = await asyncio.to_thread(self.store.audit_for_command, s.user, cmd.id)
         if record is not None:  # applied before this gateway's memory (a restart)
@@ -1073,6 +1218,8 @@ class Gateway:
             past = [_past(r) for r in await asyncio.to_thread(store.audit_by_command_id, wanted.command_id)]
         calls: dict[str, CompletedCall] = {}
         if wanted.call_id is not None:
+            if not self.store_health.ok:
+                raise _NotApplied(self._store_refusal(s, cmd))
             # A call that ended a moment ago is in the store once the events ending it are.
             await self.sequencer.wait_committed(self.seq)
             found = await asyncio.to_thread(store.completed_call, wanted.call_id)
@@ -1084,6 +1231,16 @@ class Gateway:
             if users[wanted.user] is None and wanted.user in self.directory_roles:
                 # A directory user (no token, not in the store) who signed in since the gateway started.
                 users[wanted.user] = self.directory_roles[wanted.user].value
+        # The reads above awaited: the store may have gone meanwhile, or the sender.
+        if not self.store_health.ok:
+            raise _NotApplied(self._store_refusal(s, cmd))
+        if s.closed:
+            log.warning(
+                "%s %s %s not applied: its connection closed before it could be", s.user, cmd.action, cmd.id
+            )
+            message = "not applied: the connection closed before it could be"
+            ack = Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.UNAVAILABLE, message=message))
+            raise _NotApplied(self._ack_frame(s, ack))
         # No await from here to the submit: the command sees the floor as its events apply to it.
         ctx = CommandContext(
             user=s.user,
@@ -1152,6 +1309,15 @@ class Gateway:
             ticket = self.sequencer.submit(stamped, audit=[record])
             ack = Ack(id=cmd.id, ok=True, result=outcome.result)
         await self.sequencer.wait_ticket(ticket)
+        if s.closed and ack.ok:
+            # Committed after its connection closed (the store was slow or held): reported here,
+            # and the ack is kept, so the console's re-send of the same id is told it was applied.
+            log.warning(
+                "%s %s %s was committed after its connection closed; a re-send of its id is told so",
+                s.user,
+                cmd.action,
+                cmd.id,
+            )
         return self._ack_frame(s, ack)
 
     @staticmethod
@@ -1241,10 +1407,14 @@ class Gateway:
         except Exception as exc:
             log.exception("%s %s %s failed", s.user, cmd.action, cmd.id)
             what = "the call history" if cmd.action == ActionName.QUERY_CALLS else "the store"
-            message = f"the gateway could not read {what}: {type(exc).__name__}"
-            return protocol.encode(
-                Ack(id=cmd.id, ok=False, error=AckError(code=ErrorCode.INTERNAL, message=message))
-            )
+            if is_outage(exc):
+                code, message = (
+                    ErrorCode.STORE_UNAVAILABLE,
+                    f"the gateway could not read {what}: {outage_reason(exc)}",
+                )
+            else:
+                code, message = ErrorCode.INTERNAL, f"the gateway could not read {what}: {type(exc).__name__}"
+            return protocol.encode(Ack(id=cmd.id, ok=False, error=AckError(code=code, message=message)))
         return self._ack_frame(s, Ack(id=cmd.id, ok=True, result=result))
 
 
@@ -1261,6 +1431,8 @@ _ADAPTER_CODES = frozenset(
 )
 
 
+#: The audit's command id of a command refused while the store was unavailable: this, then its id.
+STORE_REFUSED_PREFIX = "store-unavailable/"
 #: The audit's action for a connection's commands refused for their rate (one row per summary).
 RATE_LIMITED_ACTION = "commands.rate_limited"
 #: accept() errors that mean "out of file descriptors or memory", not a bug.
@@ -1302,6 +1474,15 @@ class _ChunkViews:
                 frame = self._by_list[id(seen)] = protocol.events_frame(seen)
             self._frames[view] = frame
         return frame
+
+
+class _NotApplied(Exception):
+    """A command answered without being applied or audited as such (the store was unavailable,
+    its connection closed): the answer is not kept, so the same id sent again is applied."""
+
+    def __init__(self, frame: bytes) -> None:
+        super().__init__("not applied")
+        self.frame = frame
 
 
 class GatewayFailedError(RuntimeError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,7 @@ from websockets.asyncio.server import ServerConnection
 from console.feeds import protocol
 from console.feeds.gateway.config import UserSpec, parse_user
 from console.input_files import read_private_text
-from console.store import SignedIn, Store
+from console.store import SignedIn, Store, is_outage, outage_reason
 from console.store.tokens import SHORT_TOKEN
 
 log = logging.getLogger("console.gateway")
@@ -91,11 +92,23 @@ class UserWatch:
         self._live: dict[ServerConnection, SignedIn] = {}
         self._version: str | None = None
         self._dirty = False
+        # Every user who may sign in, as last read: name -> (role, token key). Sign-ins are
+        # checked against it while the store cannot be read (Gateway._sign_in_token).
+        self._active: dict[str, tuple[str, str]] = {}
+        self._store_down = False
         self.signed_out = 0  # connections closed for this (diagnostics, tests)
         self._closing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._version = await asyncio.to_thread(self.store.users_version)
+        self._active = await asyncio.to_thread(self.store.active_users)
+
+    def known(self, token_key: str) -> SignedIn | None:
+        """The user whose token has ``token_key`` among those last read, or None."""
+        for name, (role, key) in self._active.items():
+            if hmac.compare_digest(key, token_key):
+                return SignedIn(name=name, role=role, token_key=key, users_version=self._version)
+        return None
 
     def track(self, ws: ServerConnection, signed: SignedIn) -> None:
         """A connection signed in with a token; checked at once if the users changed meanwhile."""
@@ -109,14 +122,24 @@ class UserWatch:
     async def run(self) -> None:
         while True:
             await asyncio.sleep(self.interval_s)
-            await self.check()
+            try:
+                await self.check()
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                if not self._store_down:  # said once an outage; the watch goes on
+                    log.warning("users: the store cannot be read (%s); checking again", outage_reason(exc))
+                self._store_down = True
+            else:
+                self._store_down = False
 
     async def check(self) -> None:
         version = await asyncio.to_thread(self.store.users_version)
         if version == self._version and not self._dirty:
             return
-        self._version, self._dirty = version, False
         active = await asyncio.to_thread(self.store.active_users)
+        # Taken as seen only once both reads succeeded (the store may fail between them).
+        self._version, self._dirty, self._active = version, False, active
         for ws, signed in list(self._live.items()):
             if active.get(signed.name) != (signed.role, signed.token_key):
                 self.forget(ws)

@@ -11,6 +11,7 @@ here; their English (``last_error``) decides only what is said around them.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from console.application.floor_source import FloorSource
 from console.domain.businessday import zone
+from console.domain.clock import to_ms
 from console.feeds.client.feed_client import FeedStatus
 from console.widgets.common.fmt import role_label
 from console.widgets.common.texts import sentence, translated_or
@@ -92,11 +94,36 @@ def wall_time(t: float) -> str:
     return datetime.fromtimestamp(t).astimezone().strftime("%H:%M:%S %Z").strip()
 
 
+def store_outage_texts(status: FeedStatus) -> tuple[str, str] | None:
+    """While connected to a gateway whose store is unavailable: the held banner's title and detail."""
+    outage = status.store_outage
+    if outage is None or str(status.state) != "connected":
+        return None
+    since = "—"
+    if outage.since:
+        with contextlib.suppress(ValueError):
+            since = wall_time(to_ms(outage.since) / 1000.0)
+    reason = outage.reason or QCoreApplication.translate("status", "no reason given")
+    title = QCoreApplication.translate(
+        "status", "Store unavailable since {time} — {reason}; figures are held"
+    ).format(time=since, reason=reason)
+    detail = QCoreApplication.translate(
+        "status",
+        "The gateway at {url} cannot write to its database, so it holds the live feed: the figures"
+        " below are NOT live, and commands are refused until it can. It carries on by itself.",
+    ).format(url=status.url)
+    return title, detail
+
+
 def connection_text(status: FeedStatus) -> tuple[str, str]:
     """The connection state in plain words, and its level (ok, warning, critical)."""
     state = str(status.state)
     url = status.url
     if state == "connected":
+        if status.store_outage is not None:
+            return QCoreApplication.translate(
+                "status", "Connected to {url} — its store is unavailable; figures are held"
+            ).format(url=url), "warning"
         return QCoreApplication.translate("status", "Connected to {url}").format(url=url), "ok"
     # The English says what the reason covers (the translation may not keep the words searched).
     english = status.last_error or ""
@@ -250,6 +277,7 @@ class StaleBanner(QFrame):
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(text, 1)
         self._stale = False
+        self._held = False
         self._mode = ""
         self.hide()
         self._timer = QTimer(self)
@@ -282,9 +310,25 @@ class StaleBanner(QFrame):
         if mode:
             self._style(mode)
 
+    @property
+    def held(self) -> bool:
+        """Shown for a gateway whose store is unavailable (the feed is held), not for a silent one."""
+        return self._held
+
     def refresh(self, *_: object) -> None:
         live = live_extras(self._feed)
         stale = live is not None and live.is_stale(self.threshold_s)
+        held = None if live is None or stale else store_outage_texts(live.status)
+        self._held = held is not None
+        if held is not None:
+            # The gateway is there and says why nothing moves: shown like STALE, with its reason.
+            self._style("stale")
+            self.title.setText(held[0])
+            as_of = centre_time(self._feed, self._feed.feed_clock_ms())
+            live_note = self.tr("The figures below are as of feed time {time}.").format(time=as_of)
+            self.detail.setText(f"{held[1]} {live_note}")
+            self._set_stale(True)
+            return
         if live is None or not stale:
             self._set_stale(False)
             return

@@ -51,7 +51,14 @@ from console.domain.wallboard import (
     fixed_grid,
     grid_shape,
 )
-from console.widgets.common.status_bar import STALE_AFTER_S, ago, centre_time, live_extras, wall_time_of
+from console.widgets.common.status_bar import (
+    STALE_AFTER_S,
+    ago,
+    centre_time,
+    live_extras,
+    store_outage_texts,
+    wall_time_of,
+)
 from console.widgets.common.texts import sentence, translated_or
 from console.widgets.common.theme import banner_colors, current_theme
 from console.widgets.wallboard.tiles import (
@@ -102,6 +109,23 @@ class StaleOverlay(QWidget):
 
     def refresh(self, *_: object) -> None:
         live = live_extras(self._feed)
+        held = None if live is None or live.is_stale(self.threshold_s) else store_outage_texts(live.status)
+        if held is not None:
+            # The gateway's store is unavailable: the board is held, said like STALE, with the reason.
+            self._mode = "stale"
+            as_of = self._feed.feed_clock_ms()
+            self.title.setText(held[0])
+            self.age.setText(
+                self.tr("Figures as of {time} · NOT live").format(time=centre_time(self._feed, as_of))
+            )
+            self.detail.setText(held[1])
+            self.note.setText(self.tr("This notice goes by itself when the store is back."))
+            for label in (self.title, self.age, self.detail, self.note):
+                label.set_colour(QColor("#ffffff"))
+            self._set_stale(True)
+            self._place()
+            self.update()
+            return
         if live is None or not live.is_stale(self.threshold_s):
             self._set_stale(False)
             return
