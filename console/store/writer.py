@@ -23,10 +23,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
@@ -327,6 +328,8 @@ class StoreWriter:
         self.prunes = 0  # prunes finished (tests and the soak look at it)
         self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
         self.journal_from = 0  # the first seq the journal still holds after a prune (0: none yet)
+        # SQLite: compiled INSERTs run by the driver (_many), by table, columns and conflict keys.
+        self._statements: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, Any]] = {}
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -575,17 +578,15 @@ class StoreWriter:
 
     def _write(self, conn: Connection, batch: _Batch, marker: str) -> None:
         if batch.events:
-            conn.execute(insert(_events), batch.events)
+            self._many(conn, _events, batch.events)
         if batch.case_events:
             self._project_cases(conn, batch.case_events)
         if batch.calls:
-            conn.execute(
-                upsert(self._dialect, _calls, ["id"], list(_CALL_COLUMNS)), list(batch.calls.values())
-            )
+            self._many(conn, _calls, list(batch.calls.values()), keys=["id"], update=_CALL_COLUMNS)
         if batch.flag_events:
             self._project_flags(conn, batch.flag_events)
         if batch.agent_states:
-            conn.execute(insert(_agent_states), batch.agent_states)
+            self._many(conn, _agent_states, batch.agent_states)
         if batch.audit:
             conn.execute(insert(_audit), batch.audit)
         meta = dict(batch.meta)
@@ -601,6 +602,42 @@ class StoreWriter:
             )
             keep = select(_checkpoints.c.seq).order_by(_checkpoints.c.seq.desc()).limit(KEEP_CHECKPOINTS)
             conn.execute(delete(_checkpoints).where(_checkpoints.c.seq.not_in(keep.scalar_subquery())))
+
+    def _many(
+        self,
+        conn: Connection,
+        table: Table,
+        rows: list[dict[str, Any]],
+        *,
+        keys: Sequence[str] = (),
+        update: Sequence[str] = (),
+    ) -> None:
+        """Insert ``rows`` (each with the first row's keys) into ``table``; on a conflict on ``keys``,
+        set ``update``.
+
+        SQLAlchemy's Core executemany builds each row's parameters in Python, which
+        at the gateway's ceiling cost the writer thread more than SQLite's own work
+        (docs/performance.md). On SQLite the statement is compiled once and the
+        driver's executemany is handed each row as a tuple in the statement's order;
+        SQLite stores the same values (Core's only processors here turn a bool into
+        0/1 and an int into a float, which the driver and the REAL column do
+        alike). Other databases keep Core's path.
+        """
+        if self._dialect != "sqlite":
+            conn.execute(
+                upsert(self._dialect, table, list(keys), list(update)) if keys else insert(table), rows
+            )
+            return
+        columns = tuple(rows[0])
+        key = (table.name, columns, tuple(keys))
+        found = self._statements.get(key)
+        if found is None:
+            stmt = upsert(self._dialect, table, list(keys), list(update)) if keys else insert(table)
+            compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
+            assert compiled.positiontup is not None and len(compiled.positiontup) > 1
+            found = self._statements[key] = (str(compiled), itemgetter(*compiled.positiontup))
+        sql, row = found
+        conn.exec_driver_sql(sql, [row(r) for r in rows])
 
     def _project_cases(self, conn: Connection, case_events: list[Event]) -> None:
         """Fold the batch's case events into the projection in memory, then write each case once."""
@@ -663,14 +700,11 @@ class StoreWriter:
                 }
             )
         if touched:
-            conn.execute(
-                upsert(self._dialect, _cases, ["id"], list(_CASE_COLUMNS)),
-                [cases[i] for i in sorted(touched)],
-            )
+            self._many(conn, _cases, [cases[i] for i in sorted(touched)], keys=["id"], update=_CASE_COLUMNS)
         if history:
-            conn.execute(insert(_history), history)
+            self._many(conn, _history, history)
         if agent_rows:
-            conn.execute(insert(_agent_cases), agent_rows)
+            self._many(conn, _agent_cases, agent_rows)
 
     def _project_flags(self, conn: Connection, flag_events: list[Event]) -> None:
         """Fold the batch's flag events into ``flags`` and ``flag_history``, as the reducer does."""
