@@ -92,6 +92,8 @@ _CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
 _CALL_COLUMNS = tuple(c.name for c in _calls.columns if c.name != "id")
 _FLAG_COLUMNS = tuple(c.name for c in _flags.columns if c.name != "id")
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+# Values bound in one multi-row INSERT on SQLite (under the 999 of SQLite before 3.32).
+MULTI_ROW_PARAMS = 990
 
 _json = msgspec.json.Encoder()
 
@@ -329,7 +331,7 @@ class StoreWriter:
         self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
         self.journal_from = 0  # the first seq the journal still holds after a prune (0: none yet)
         # SQLite: compiled INSERTs run by the driver (_many), by table, columns and conflict keys.
-        self._statements: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, Any]] = {}
+        self._statements: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, str, int, Any]] = {}
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -618,10 +620,11 @@ class StoreWriter:
         SQLAlchemy's Core executemany builds each row's parameters in Python, which
         at the gateway's ceiling cost the writer thread more than SQLite's own work
         (docs/performance.md). On SQLite the statement is compiled once and the
-        driver's executemany is handed each row as a tuple in the statement's order;
-        SQLite stores the same values (Core's only processors here turn a bool into
-        0/1 and an int into a float, which the driver and the REAL column do
-        alike). Other databases keep Core's path.
+        driver is handed the rows as tuples in the statement's order, a few hundred
+        rows to a statement (one step, one release of the GIL, for them all) and
+        the rest one by one. SQLite stores the same values (Core's only processors
+        here turn a bool into 0/1 and an int into a float, which the driver and the
+        REAL column do alike). Other databases keep Core's path.
         """
         if self._dialect != "sqlite":
             conn.execute(
@@ -635,9 +638,21 @@ class StoreWriter:
             stmt = upsert(self._dialect, table, list(keys), list(update)) if keys else insert(table)
             compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
             assert compiled.positiontup is not None and len(compiled.positiontup) > 1
-            found = self._statements[key] = (str(compiled), itemgetter(*compiled.positiontup))
-        sql, row = found
-        conn.exec_driver_sql(sql, [row(r) for r in rows])
+            one = str(compiled)
+            # The same statement with MULTI_ROW_PARAMS // len(columns) rows in its VALUES.
+            head, _, tail = one.partition(" VALUES ")
+            end = tail.index(")") + 1
+            per = max(1, MULTI_ROW_PARAMS // len(compiled.positiontup))
+            many = f"{head} VALUES {', '.join([tail[:end]] * per)}{tail[end:]}"
+            found = self._statements[key] = (one, many, per, itemgetter(*compiled.positiontup))
+        one, many, per, row = found
+        whole = len(rows) - len(rows) % per
+        if whole:
+            conn.exec_driver_sql(
+                many, [tuple([v for r in rows[i : i + per] for v in row(r)]) for i in range(0, whole, per)]
+            )
+        if whole < len(rows):
+            conn.exec_driver_sql(one, [row(r) for r in rows[whole:]])
 
     def _project_cases(self, conn: Connection, case_events: list[Event]) -> None:
         """Fold the batch's case events into the projection in memory, then write each case once."""
