@@ -91,6 +91,16 @@ _agent_cases = agent_cases_table
 _CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
 _CALL_COLUMNS = tuple(c.name for c in _calls.columns if c.name != "id")
 _FLAG_COLUMNS = tuple(c.name for c in _flags.columns if c.name != "id")
+# The projection each payload type also goes to, besides the journal (one lookup an event).
+_PROJECTED: dict[type[Any], Table] = {
+    CaseCreated: _cases,
+    CaseUpdated: _cases,
+    FlagCreated: _flags,
+    FlagUpdated: _flags,
+    AgentAdded: _agent_states,
+    AgentStateChanged: _agent_states,
+    AgentRemoved: _agent_states,
+}
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 # Values bound in one multi-row INSERT on SQLite (under the 999 of SQLite before 3.32).
 MULTI_ROW_PARAMS = 990
@@ -514,11 +524,12 @@ class StoreWriter:
             batch.last_ticket = sub.ticket
             for event, encoded in sub.events:
                 rows.append({"seq": event.seq, "at": event.at, "type": event.type, "data": encoded.decode()})
-                if isinstance(event.data, CaseCreated | CaseUpdated):
+                table = _PROJECTED.get(type(event.data))  # most events go to the journal only
+                if table is _cases:
                     batch.case_events.append(event)
-                elif isinstance(event.data, FlagCreated | FlagUpdated):
+                elif table is _flags:
                     batch.flag_events.append(event)
-                elif isinstance(event.data, AgentAdded | AgentStateChanged | AgentRemoved):
+                elif table is _agent_states:
                     batch.agent_states.append(agent_state_row(event))
             batch.audit.extend(sub.audit)
             for row in sub.calls:

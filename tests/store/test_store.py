@@ -634,7 +634,9 @@ def test_bulk_rows_on_sqlite_are_what_core_writes(tmp_path: Path, monkeypatch: p
         elif roll < 0.45:
             case_id = rng.choice(list(versions))
             versions[case_id] += 1
-            change = rng.choice([{"status": rng.choice(list(CaseStatus))}, {"agent_id": f"a-{seq % 7}"}])
+            change: dict[str, Any] = rng.choice(
+                [{"status": rng.choice(list(CaseStatus))}, {"agent_id": f"a-{seq % 7}"}]
+            )
             events.append(updated(seq, case_id, versions[case_id], **change))
         elif roll < 0.75:
             state = rng.choice([AgentState.AVAILABLE, AgentState.NOT_READY])
