@@ -5,7 +5,12 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHMARKS = ["benchmarks.sim_speed", "benchmarks.store_speed", "benchmarks.console_speed"]
+BENCHMARKS = [
+    "benchmarks.sim_speed",
+    "benchmarks.store_speed",
+    "benchmarks.gateway_ceiling",
+    "benchmarks.console_speed",
+]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:

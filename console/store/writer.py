@@ -29,10 +29,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
@@ -96,7 +97,19 @@ _agent_cases = agent_cases_table
 _CASE_COLUMNS = tuple(c.name for c in _cases.columns if c.name != "id")
 _CALL_COLUMNS = tuple(c.name for c in _calls.columns if c.name != "id")
 _FLAG_COLUMNS = tuple(c.name for c in _flags.columns if c.name != "id")
+# The projection each payload type also goes to, besides the journal (one lookup an event).
+_PROJECTED: dict[type[Any], Table] = {
+    CaseCreated: _cases,
+    CaseUpdated: _cases,
+    FlagCreated: _flags,
+    FlagUpdated: _flags,
+    AgentAdded: _agent_states,
+    AgentStateChanged: _agent_states,
+    AgentRemoved: _agent_states,
+}
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+# Values bound in one multi-row INSERT on SQLite (under the 999 of SQLite before 3.32).
+MULTI_ROW_PARAMS = 990
 
 _json = msgspec.json.Encoder()
 
@@ -366,6 +379,8 @@ class StoreWriter:
         self.prunes = 0  # prunes finished (tests and the soak look at it)
         self.last_prune: dict[str, int] = {}  # rows each table lost in the last prune finished
         self.journal_from = 0  # the first seq the journal still holds after a prune (0: none yet)
+        # SQLite: compiled INSERTs run by the driver (_many), by table, columns and conflict keys.
+        self._statements: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, str, int, Any]] = {}
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -571,11 +586,12 @@ class StoreWriter:
             batch.last_ticket = sub.ticket
             for event, encoded in sub.events:
                 rows.append({"seq": event.seq, "at": event.at, "type": event.type, "data": encoded.decode()})
-                if isinstance(event.data, CaseCreated | CaseUpdated):
+                table = _PROJECTED.get(type(event.data))  # most events go to the journal only
+                if table is _cases:
                     batch.case_events.append(event)
-                elif isinstance(event.data, FlagCreated | FlagUpdated):
+                elif table is _flags:
                     batch.flag_events.append(event)
-                elif isinstance(event.data, AgentAdded | AgentStateChanged | AgentRemoved):
+                elif table is _agent_states:
                     batch.agent_states.append(agent_state_row(event))
             batch.audit.extend(sub.audit)
             for row in sub.calls:
@@ -662,17 +678,15 @@ class StoreWriter:
 
     def _write(self, conn: Connection, batch: _Batch, marker: str) -> None:
         if batch.events:
-            conn.execute(insert(_events), batch.events)
+            self._many(conn, _events, batch.events)
         if batch.case_events:
             self._project_cases(conn, batch.case_events)
         if batch.calls:
-            conn.execute(
-                upsert(self._dialect, _calls, ["id"], list(_CALL_COLUMNS)), list(batch.calls.values())
-            )
+            self._many(conn, _calls, list(batch.calls.values()), keys=["id"], update=_CALL_COLUMNS)
         if batch.flag_events:
             self._project_flags(conn, batch.flag_events)
         if batch.agent_states:
-            conn.execute(insert(_agent_states), batch.agent_states)
+            self._many(conn, _agent_states, batch.agent_states)
         if batch.audit:
             conn.execute(insert(_audit), batch.audit)
         meta = dict(batch.meta)
@@ -688,6 +702,55 @@ class StoreWriter:
             )
             keep = select(_checkpoints.c.seq).order_by(_checkpoints.c.seq.desc()).limit(KEEP_CHECKPOINTS)
             conn.execute(delete(_checkpoints).where(_checkpoints.c.seq.not_in(keep.scalar_subquery())))
+
+    def _many(
+        self,
+        conn: Connection,
+        table: Table,
+        rows: list[dict[str, Any]],
+        *,
+        keys: Sequence[str] = (),
+        update: Sequence[str] = (),
+    ) -> None:
+        """Insert ``rows`` (each with the first row's keys) into ``table``; on a conflict on ``keys``,
+        set ``update``.
+
+        SQLAlchemy's Core executemany builds each row's parameters in Python, which
+        at the gateway's ceiling cost the writer thread more than SQLite's own work
+        (docs/performance.md). On SQLite the statement is compiled once and the
+        driver is handed the rows as tuples in the statement's order, a few hundred
+        rows to a statement (one step, one release of the GIL, for them all) and
+        the rest one by one. SQLite stores the same values (Core's only processors
+        here turn a bool into 0/1 and an int into a float, which the driver and the
+        REAL column do alike). Other databases keep Core's path.
+        """
+        if self._dialect != "sqlite":
+            conn.execute(
+                upsert(self._dialect, table, list(keys), list(update)) if keys else insert(table), rows
+            )
+            return
+        columns = tuple(rows[0])
+        key = (table.name, columns, tuple(keys))
+        found = self._statements.get(key)
+        if found is None:
+            stmt = upsert(self._dialect, table, list(keys), list(update)) if keys else insert(table)
+            compiled = stmt.compile(dialect=conn.dialect, column_keys=list(columns))
+            assert compiled.positiontup is not None and len(compiled.positiontup) > 1
+            one = str(compiled)
+            # The same statement with MULTI_ROW_PARAMS // len(columns) rows in its VALUES.
+            head, _, tail = one.partition(" VALUES ")
+            end = tail.index(")") + 1
+            per = max(1, MULTI_ROW_PARAMS // len(compiled.positiontup))
+            many = f"{head} VALUES {', '.join([tail[:end]] * per)}{tail[end:]}"
+            found = self._statements[key] = (one, many, per, itemgetter(*compiled.positiontup))
+        one, many, per, row = found
+        whole = len(rows) - len(rows) % per
+        if whole:
+            conn.exec_driver_sql(
+                many, [tuple([v for r in rows[i : i + per] for v in row(r)]) for i in range(0, whole, per)]
+            )
+        if whole < len(rows):
+            conn.exec_driver_sql(one, [row(r) for r in rows[whole:]])
 
     def _project_cases(self, conn: Connection, case_events: list[Event]) -> None:
         """Fold the batch's case events into the projection in memory, then write each case once."""
@@ -750,14 +813,11 @@ class StoreWriter:
                 }
             )
         if touched:
-            conn.execute(
-                upsert(self._dialect, _cases, ["id"], list(_CASE_COLUMNS)),
-                [cases[i] for i in sorted(touched)],
-            )
+            self._many(conn, _cases, [cases[i] for i in sorted(touched)], keys=["id"], update=_CASE_COLUMNS)
         if history:
-            conn.execute(insert(_history), history)
+            self._many(conn, _history, history)
         if agent_rows:
-            conn.execute(insert(_agent_cases), agent_rows)
+            self._many(conn, _agent_cases, agent_rows)
 
     def _project_flags(self, conn: Connection, flag_events: list[Event]) -> None:
         """Fold the batch's flag events into ``flags`` and ``flag_history``, as the reducer does."""

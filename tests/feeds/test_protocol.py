@@ -93,6 +93,24 @@ def test_journal_serves_what_it_holds_and_refuses_the_rest() -> None:
         j.append(21, b"gap")
 
 
+def test_journal_extend_keeps_what_appending_one_by_one_keeps() -> None:
+    now = [0.0]
+    one = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
+    many = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
+    batches = [[b"1", b"2"], [], [b"3", b"4", b"5", b"6", b"7"], [b"8"]]
+    first = 1
+    for i, batch in enumerate(batches):
+        now[0] = 100.0 * i
+        for k, raw in enumerate(batch):
+            one.append(first + k, raw)
+        many.extend(first, batch)
+        first += len(batch)
+        assert (many.first_seq, many.last_seq, len(many)) == (one.first_seq, one.last_seq, len(one))
+        assert many.after(many.first_seq - 1, many.last_seq) == one.after(one.first_seq - 1, one.last_seq)
+    with pytest.raises(ValueError, match="expected seq 9"):
+        many.extend(10, [b"gap"])
+
+
 def test_journal_caps_memory_even_for_young_events() -> None:
     j = ResumeJournal(min_events=2, max_events=4, keep_s=3600, clock=lambda: 0.0)
     for seq in range(1, 11):

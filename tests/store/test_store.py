@@ -22,10 +22,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from console.domain.clock import iso
 from console.domain.entities import (
+    AgentState,
     CallOutcome,
     Case,
     CaseStatus,
@@ -36,6 +37,7 @@ from console.domain.entities import (
     FlagSeverity,
 )
 from console.domain.events import (
+    AgentStateChanged,
     CallQueued,
     CaseCreated,
     CaseUpdated,
@@ -47,7 +49,7 @@ from console.domain.events import (
 from console.domain.state import FloorState, Snapshot
 from console.feeds.protocol import encode, encode_event
 from console.store import AuditRecord, Store, StoreWriter, WriterFailedError, default_db_url
-from console.store.db import alembic_config, downgrade, upgrade
+from console.store.db import alembic_config, downgrade, upgrade, upsert
 from console.store.schema import Base
 from console.store.writer import BATCH_MARKER_KEY
 from tests.helpers.postgres import PgServer, pg_server, pg_url
@@ -613,6 +615,63 @@ def test_projection_agrees_with_the_reducer(tmp_path: Path, seed: int) -> None:
         assert any(r["change"] == "unassigned" for r in moves)
     finally:
         s.close()
+
+
+def test_bulk_rows_on_sqlite_are_what_core_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's multi-row statements on SQLite (StoreWriter._many) store exactly what
+    SQLAlchemy Core's executemany stores: every table, row for row, with batches that hold
+    whole multi-row statements and a remainder."""
+    rng = random.Random(5)
+    events: list[tuple[Event, bytes]] = []
+    calls: dict[int, list[CompletedCall]] = {}
+    versions: dict[str, int] = {}
+    for seq in range(1, 3001):
+        roll = rng.random()
+        if roll < 0.2 or not versions:
+            case_id = f"CS-{rng.randrange(400)}"
+            versions[case_id] = versions.get(case_id, 0) + 1
+            events.append(created(seq, make_case(case_id, seq, version=versions[case_id])))
+        elif roll < 0.45:
+            case_id = rng.choice(list(versions))
+            versions[case_id] += 1
+            change: dict[str, Any] = rng.choice(
+                [{"status": rng.choice(list(CaseStatus))}, {"agent_id": f"a-{seq % 7}"}]
+            )
+            events.append(updated(seq, case_id, versions[case_id], **change))
+        elif roll < 0.75:
+            state = rng.choice([AgentState.AVAILABLE, AgentState.NOT_READY])
+            reason = "break" if state is AgentState.NOT_READY else None
+            data = AgentStateChanged(agent_id=f"a-{seq % 50}", state=state, reason=reason)
+            events.append(wire(make_event(seq, stamp(seq), data)))
+        else:
+            events.append(call_event(seq))
+            calls[seq] = [finished(seq, answered=rng.random() < 0.7)]
+
+    def core_many(
+        self: StoreWriter, conn: Any, table: Any, rows: Any, *, keys: Any = (), update: Any = ()
+    ) -> None:
+        conn.execute(upsert("sqlite", table, list(keys), list(update)) if keys else insert(table), rows)
+
+    def write(name: str) -> dict[str, list[tuple[Any, ...]]]:
+        s = Store.open(sqlite_url(tmp_path, name))
+        try:
+            writer, _ = open_writer(s)
+            for i in range(0, len(events), 700):  # batches of 700 and more: whole statements and the rest
+                chunk = events[i : i + 700]
+                writer.submit(chunk, calls=[c for e, _ in chunk for c in calls.get(e.seq, [])])
+            writer.close()
+            with s.engine.connect() as conn:
+                tables = ["events", "cases", "case_history", "agent_cases", "agent_states", "calls"]
+                return {t: list(conn.execute(text(f"SELECT * FROM {t} ORDER BY rowid"))) for t in tables}
+        finally:
+            s.close()
+
+    fast = write("fast.db")
+    monkeypatch.setattr(StoreWriter, "_many", core_many)
+    core = write("core.db")
+    assert all(fast[t] for t in fast)
+    assert len(fast["events"]) == 3000
+    assert fast == core
 
 
 # -- users ---------------------------------------------------------------------------------

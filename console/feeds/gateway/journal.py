@@ -52,6 +52,19 @@ class ResumeJournal:
         self.last_seq = seq
         self._prune()
 
+    def extend(self, first_seq: int, raws: list[bytes]) -> None:
+        """``append`` for events from ``first_seq`` on: one clock reading and one prune for them all."""
+        if not raws:
+            return
+        if first_seq != self.last_seq + 1:
+            raise ValueError(f"journal expected seq {self.last_seq + 1}, got {first_seq}")
+        if not self._raw:
+            self.first_seq = first_seq
+        self._raw.extend(raws)
+        self._added.extend(itertools.repeat(self._clock(), len(raws)))
+        self.last_seq = first_seq + len(raws) - 1
+        self._prune()
+
     def drop_before(self, seq: int) -> None:
         """Forget the events before ``seq`` (the store's retention pruned them)."""
         raw, added = self._raw, self._added

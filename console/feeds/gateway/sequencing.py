@@ -43,8 +43,9 @@ CLOCK_KEY = "feed.clock"
 # The last flag number issued (flag ids are F-000001, F-000002, ...), kept with the flag's events.
 FLAGS_KEY = "flags.last_id"
 
-# Called with the first seq and the encoded events, in order, once the store has committed them.
-Publish = Callable[[int, list[bytes]], None]
+# Called with the first seq, the encoded events and their types, in order, once the store has
+# committed them (the types let role views pass most events on without looking into them).
+Publish = Callable[[int, list[bytes], list[str]], None]
 # Called on the loop when the store becomes unavailable, changes its reason, or is back.
 OnHealth = Callable[[StoreHealth], None]
 
@@ -55,6 +56,7 @@ class _PendingBatch:
     last_seq: int
     at_ms: int
     raws: list[bytes]
+    types: list[str]
 
 
 class Sequencer:
@@ -154,23 +156,27 @@ class Sequencer:
     def stamp(self, items: Sequence[EventAt]) -> list[tuple[Event, bytes]]:
         """Give ``items`` their seqs, apply them to the floor and keep them for resume."""
         raws: list[bytes] = []
+        types: list[str] = []
         events: list[tuple[Event, bytes]] = []
         first = self.seq + 1
         at_ms, at = -1, ""
-        for t_ms, payload in items:
-            # Event times never go backwards, whatever the source.
-            self.last_at_ms = max(self.last_at_ms, t_ms)
-            if self.last_at_ms != at_ms:  # a big command's events share one time: format it once
-                at_ms, at = self.last_at_ms, iso(self.last_at_ms)
-            self.seq += 1
-            event = make_event(self.seq, at, payload)
-            self.state.apply(event)
-            raw = protocol.encode_event(event)
-            self.journal.append(self.seq, raw)
-            raws.append(raw)
-            events.append((event, raw))
+        try:
+            for t_ms, payload in items:
+                # Event times never go backwards, whatever the source.
+                self.last_at_ms = max(self.last_at_ms, t_ms)
+                if self.last_at_ms != at_ms:  # a big command's events share one time: format it once
+                    at_ms, at = self.last_at_ms, iso(self.last_at_ms)
+                self.seq += 1
+                event = make_event(self.seq, at, payload)
+                self.state.apply(event)
+                raw = protocol.encode_event(event)
+                raws.append(raw)
+                types.append(event.type)
+                events.append((event, raw))
+        finally:
+            self.journal.extend(first, raws)  # once a batch, not once an event
         if raws:
-            self._pending.append(_PendingBatch(first, self.seq, self.last_at_ms, raws))
+            self._pending.append(_PendingBatch(first, self.seq, self.last_at_ms, raws, types))
         return events
 
     def submit(
@@ -260,13 +266,15 @@ class Sequencer:
     def _on_committed(self, seq: int, ticket: int) -> None:
         if seq > self.committed_seq:
             raws: list[bytes] = []
+            types: list[str] = []
             first = self.committed_seq + 1
             while self._pending and self._pending[0].last_seq <= seq:
                 batch = self._pending.popleft()
                 raws.extend(batch.raws)
+                types.extend(batch.types)
                 self._committed_at_ms = batch.at_ms
             self.committed_seq = seq
-            self._publish(first, raws)
+            self._publish(first, raws, types)
         self._committed_ticket = max(self._committed_ticket, ticket)
         if self.writer is not None and self.writer.journal_from > self.journal.first_seq:
             # Retention pruned the store's journal: resuming from before it gets a snapshot here too.

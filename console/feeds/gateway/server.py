@@ -342,7 +342,7 @@ class Gateway:
 
     # -- publishing, the driver and the heartbeat --------------------------------
 
-    def _broadcast(self, first: int, raws: list[bytes]) -> None:
+    def _broadcast(self, first: int, raws: list[bytes], types: list[str]) -> None:
         """The sequencer's publish: events just committed, to every client not already past them."""
         if not raws:
             return
@@ -350,7 +350,8 @@ class Gateway:
             chunk = raws[start : start + EVENTS_PER_FRAME]
             chunk_first = first + start
             chunk_last = chunk_first + len(chunk) - 1
-            views = _ChunkViews(chunk)  # each role's view encoded once, not once per client
+            # Each role's view encoded once, not once per client.
+            views = _ChunkViews(chunk, types[start : start + EVENTS_PER_FRAME])
             for s in self.sessions:
                 if s.next_seq > chunk_last:
                     continue  # covered by its snapshot or resume
@@ -1453,8 +1454,9 @@ def _too_many_reason(seconds: float) -> str:
 class _ChunkViews:
     """One chunk of committed events as each view sees it, made at most once per view."""
 
-    def __init__(self, raws: list[bytes]) -> None:
+    def __init__(self, raws: list[bytes], types: list[str] | None = None) -> None:
         self._raws = raws
+        self._types = types
         self._events: dict[View, list[bytes]] = {}
         self._frames: dict[View, bytes] = {}
         self._by_list: dict[int, bytes] = {}  # views that change nothing share one frame
@@ -1462,7 +1464,7 @@ class _ChunkViews:
     def events(self, view: View) -> list[bytes]:
         seen = self._events.get(view)
         if seen is None:
-            seen = self._events[view] = view_events(self._raws, view)
+            seen = self._events[view] = view_events(self._raws, view, self._types)
         return seen
 
     def frame(self, view: View) -> bytes:
