@@ -656,9 +656,16 @@ def test_bulk_rows_on_sqlite_are_what_core_writes(tmp_path: Path, monkeypatch: p
         s = Store.open(sqlite_url(tmp_path, name))
         try:
             writer, _ = open_writer(s)
-            for i in range(0, len(events), 700):  # batches of 700 and more: whole statements and the rest
+            # Batches of 700: whole statements and the rest. Each is committed before the next
+            # is submitted, so both runs write the same batches (on a busy machine the writer
+            # would otherwise take several submissions at once, and rowids follow the batches).
+            for i in range(0, len(events), 700):
                 chunk = events[i : i + 700]
-                writer.submit(chunk, calls=[c for e, _ in chunk for c in calls.get(e.seq, [])])
+                ticket = writer.submit(chunk, calls=[c for e, _ in chunk for c in calls.get(e.seq, [])])
+                deadline = time.monotonic() + 60
+                while writer.committed_ticket < ticket:
+                    assert time.monotonic() < deadline, "the writer never committed the batch"
+                    time.sleep(0.005)
             writer.close()
             with s.engine.connect() as conn:
                 tables = ["events", "cases", "case_history", "agent_cases", "agent_states", "calls"]
