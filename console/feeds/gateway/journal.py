@@ -4,14 +4,17 @@ Holds encoded events so a resume costs no re-encoding. It keeps at least the
 last ``min_events`` events, and more while they are younger than ``keep_s``
 seconds, up to ``max_events`` so a burst cannot exhaust memory. Older resumes
 get a snapshot instead (the gateway decides).
+
+"Younger" is measured on the feed's clock, the events' own times (``at``), as
+every duration is: for a real centre that is the wall's hour, and a simulation
+at 5,000x keeps an hour of its floor rather than the 200 days that an hour of
+the wall would be (the soak, docs/performance.md).
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 from collections import deque
-from collections.abc import Callable
 
 
 class ResumeJournal:
@@ -21,14 +24,12 @@ class ResumeJournal:
         min_events: int = 100_000,
         max_events: int = 1_000_000,
         keep_s: float = 3600.0,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._min = min_events
         self._max = max(max_events, min_events)
-        self._keep_s = keep_s
-        self._clock = clock
+        self._keep_ms = round(keep_s * 1000)
         self._raw: deque[bytes] = deque()
-        self._added: deque[float] = deque()
+        self._at_ms: deque[int] = deque()  # each event's time on the feed clock (never goes back)
         self.first_seq = 1  # seq of self._raw[0]
         self.last_seq = 0
 
@@ -38,36 +39,36 @@ class ResumeJournal:
     def reset(self, last_seq: int) -> None:
         """Start empty after ``last_seq`` (a gateway whose older events live only in the store)."""
         self._raw.clear()
-        self._added.clear()
+        self._at_ms.clear()
         self.first_seq = last_seq + 1
         self.last_seq = last_seq
 
-    def append(self, seq: int, raw: bytes) -> None:
+    def append(self, seq: int, raw: bytes, at_ms: int) -> None:
+        """Keep event ``seq`` (encoded ``raw``), stamped ``at_ms`` on the feed clock."""
         if seq != self.last_seq + 1:
             raise ValueError(f"journal expected seq {self.last_seq + 1}, got {seq}")
         if not self._raw:
             self.first_seq = seq
         self._raw.append(raw)
-        self._added.append(self._clock())
+        self._at_ms.append(at_ms)
         self.last_seq = seq
-        self._prune()
+        self._prune(at_ms - self._keep_ms)
 
     def drop_before(self, seq: int) -> None:
         """Forget the events before ``seq`` (the store's retention pruned them)."""
-        raw, added = self._raw, self._added
+        raw, at_ms = self._raw, self._at_ms
         while raw and self.first_seq < seq:
             raw.popleft()
-            added.popleft()
+            at_ms.popleft()
             self.first_seq += 1
         if not raw:
             self.first_seq = max(self.first_seq, min(seq, self.last_seq + 1))
 
-    def _prune(self) -> None:
-        horizon = self._clock() - self._keep_s
-        raw, added = self._raw, self._added
-        while len(raw) > self._min and (len(raw) > self._max or added[0] < horizon):
+    def _prune(self, horizon_ms: int) -> None:
+        raw, at_ms = self._raw, self._at_ms
+        while len(raw) > self._min and (len(raw) > self._max or at_ms[0] < horizon_ms):
             raw.popleft()
-            added.popleft()
+            at_ms.popleft()
             self.first_seq += 1
 
     def after(self, seq: int, upto: int) -> list[bytes] | None:

@@ -47,6 +47,12 @@ FLAGS_KEY = "flags.last_id"
 Publish = Callable[[int, list[bytes]], None]
 
 
+class _At(msgspec.Struct):
+    """An encoded event's time, read alone (the restored journal's events)."""
+
+    at: str
+
+
 @dataclass
 class _PendingBatch:
     first_seq: int
@@ -126,8 +132,9 @@ class Sequencer:
         tail = store.tail_events(self._journal_min_events)
         if tail:
             self.journal.reset(tail[0][0] - 1)
+            at_decoder = msgspec.json.Decoder(_At)
             for seq, raw in tail:
-                self.journal.append(seq, raw)
+                self.journal.append(seq, raw, to_ms(at_decoder.decode(raw).at))
 
     def clock_reached_ms(self) -> int:
         """How far the feed clock went before a restart: its last event or its persisted clock."""
@@ -162,7 +169,7 @@ class Sequencer:
             event = make_event(self.seq, at, payload)
             self.state.apply(event)
             raw = protocol.encode_event(event)
-            self.journal.append(self.seq, raw)
+            self.journal.append(self.seq, raw, self.last_at_ms)
             raws.append(raw)
             events.append((event, raw))
         if raws:
