@@ -5,7 +5,8 @@
 Runs ``console.feeds.gateway`` with ``GATEWAY-OPTIONS``; on each SIGUSR1 (the
 soak sends one at each simulated day's turn with ``--probe``) it appends one
 JSON line to ``OUT.jsonl``: RSS, the C heap as glibc's ``mallinfo2`` sees it
-(all arenas: in use and free), SQLite's own memory (its page caches), the
+(all arenas: in use and free), Python's own arenas (``sys._debugmallocstats``),
+SQLite's own memory (its page caches and compiled statements), the
 resume journal's events and bytes, the ``to_ms`` cache, and with
 ``SOAK_PROBE_TRACEMALLOC=1`` the Python heap that tracemalloc traces and the 15
 lines whose allocations grew most since the last probe (slow: seconds per
@@ -22,6 +23,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import tracemalloc
 from types import FrameType
 from typing import Any
@@ -46,6 +48,31 @@ def _lib(name: str) -> ctypes.CDLL | None:
         return None
 
 
+def _pymalloc() -> dict[str, float]:
+    """Python's small-object allocator: its arenas (mapped outside malloc), their blocks used and free."""
+    with tempfile.TemporaryFile() as tmp:
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)  # _debugmallocstats writes to the C stderr
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        text = tmp.read().decode(errors="replace")
+    wanted = {
+        "bytes/arena": "pymalloc_arenas_mb",
+        "# bytes in allocated blocks": "pymalloc_used_mb",
+        "# bytes in available blocks": "pymalloc_free_mb",
+    }
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        for marker, key in wanted.items():
+            if marker in line and "=" in line:
+                out[key] = round(int(line.rsplit("=", 1)[1].strip().replace(",", "")) / 1_048_576, 1)
+    return out
+
+
 class Probe:
     def __init__(self, out: str, *, trace: bool) -> None:
         self.out = out
@@ -63,8 +90,11 @@ class Probe:
     def figures(self) -> dict[str, Any]:
         mb = 1_048_576
         fig: dict[str, Any] = {"turn": self.turns}
-        with open("/proc/self/status") as f:
-            fig["rss_mb"] = next((int(ln.split()[1]) / 1024 for ln in f if ln.startswith("VmRSS:")), 0.0)
+        with open("/proc/self/status") as f:  # RSS, and its anonymous, file and shared parts
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in {"VmRSS", "RssAnon", "RssFile", "RssShmem"}:
+                    fig[f"{key.lower()}_mb"] = round(int(value.split()[0]) / 1024, 1)
         if self._libc is not None and hasattr(self._libc, "mallinfo2"):
             m = self._libc.mallinfo2()
             fig["malloc_arena_mb"] = round((m.arena + m.hblkhd) / mb, 1)
@@ -79,6 +109,7 @@ class Probe:
                 sum(len(raw) for raw in journal.after(journal.first_seq - 1, journal.last_seq) or []) / mb, 1
             )
         fig["to_ms_cache"] = to_ms.cache_info().currsize
+        fig.update(_pymalloc())
         if self.trace:
             fig["python_traced_mb"] = round(tracemalloc.get_traced_memory()[0] / mb, 1)
             snap = tracemalloc.take_snapshot()
