@@ -9,8 +9,11 @@ turn (on the feed clock) records the gateway's RSS, this process's RSS (the two
 clients), the database's size (file and WAL), the rows in the journal and the
 checkpoints. At the end it prints a table, the prunes the gateway logged, every
 warning it logged, and the RSS growth between day 2 and the last day (issue 16:
-under 5 %). ``--json FILE`` writes the figures too. The suite runs a short
-version (tests/benchmarks/test_soak.py).
+under 5 %). ``--json FILE`` writes the figures too. ``--probe FILE`` runs the
+gateway through ``benchmarks.soak_probe``, which writes at each day's turn what
+its memory holds (the C heap, SQLite's caches, the resume journal; with
+``SOAK_PROBE_TRACEMALLOC=1`` the Python lines that grew). The suite runs a short
+version (tests/feeds/test_soak.py).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class SoakResult:
     prunes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     frames: dict[str, int] = field(default_factory=dict)
+    probes: list[dict[str, Any]] = field(default_factory=list)  # with --probe: one a day's turn
     rss_growth_pct: float | None = None  # gateway RSS, day 2 to the last day
 
     def table(self) -> str:
@@ -125,13 +129,16 @@ class Client:
                     self.seq, self.at = frame.get("seq", 0), frame.get("at") or self.at
 
 
-def start_gateway(db: Path, *, speed: float, keep_days: int, tokens: dict[str, str]) -> subprocess.Popen[str]:
+def start_gateway(
+    db: Path, *, speed: float, keep_days: int, tokens: dict[str, str], probe: Path | None = None
+) -> subprocess.Popen[str]:
     users = "\n".join(f"{name}:{role}:{tok}" for name, (role, tok) in _users(tokens).items())
     env = {**os.environ, "CONSOLE_GATEWAY_USERS": users}  # not on the command line
+    gateway = ["console.feeds.gateway"] if probe is None else ["benchmarks.soak_probe", str(probe)]
     cmd = [
         sys.executable,
         "-m",
-        "console.feeds.gateway",
+        *gateway,
         "--port",
         "0",
         "--db",
@@ -154,10 +161,12 @@ def _users(tokens: dict[str, str]) -> dict[str, tuple[str, str]]:
     return {"console": ("supervisor", tokens["console"]), "wall": ("viewer", tokens["wall"])}
 
 
-def soak(days: int, *, speed: float, keep_days: int, workdir: Path, timeout_s: float) -> SoakResult:
+def soak(
+    days: int, *, speed: float, keep_days: int, workdir: Path, timeout_s: float, probe: Path | None = None
+) -> SoakResult:
     db = workdir / "soak.db"
     tokens = {"console": secrets.token_urlsafe(24), "wall": secrets.token_urlsafe(24)}
-    proc = start_gateway(db, speed=speed, keep_days=keep_days, tokens=tokens)
+    proc = start_gateway(db, speed=speed, keep_days=keep_days, tokens=tokens, probe=probe)
     result = SoakResult()
     log_lines: list[str] = []
 
@@ -174,7 +183,7 @@ def soak(days: int, *, speed: float, keep_days: int, workdir: Path, timeout_s: f
         if not line.startswith("listening "):
             raise RuntimeError(f"the gateway did not start: {line!r}; {log_lines[-5:]}")
         url = line.split()[1]
-        asyncio.run(_drive(url, tokens, proc.pid, db, days, result, timeout_s))
+        asyncio.run(_drive(url, tokens, proc.pid, db, days, result, timeout_s, probe=probe is not None))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -183,6 +192,8 @@ def soak(days: int, *, speed: float, keep_days: int, workdir: Path, timeout_s: f
             proc.kill()
             proc.wait()
         reader.join(10)
+    if probe is not None and probe.exists():
+        result.probes = [json.loads(line) for line in probe.read_text().splitlines() if line]
     result.prunes = [ln for ln in log_lines if "store: pruned" in ln]
     result.warnings = [ln for ln in log_lines if any(w in ln for w in ("WARNING", "ERROR", "CRITICAL"))]
     if len(result.days) >= 3:
@@ -192,7 +203,15 @@ def soak(days: int, *, speed: float, keep_days: int, workdir: Path, timeout_s: f
 
 
 async def _drive(  # noqa: PLR0917 - one private helper
-    url: str, tokens: dict[str, str], pid: int, db: Path, days: int, result: SoakResult, timeout_s: float
+    url: str,
+    tokens: dict[str, str],
+    pid: int,
+    db: Path,
+    days: int,
+    result: SoakResult,
+    timeout_s: float,
+    *,
+    probe: bool = False,
 ) -> None:
     stop = asyncio.Event()
     console, wall = Client("console"), Client("wall")
@@ -226,6 +245,8 @@ async def _drive(  # noqa: PLR0917 - one private helper
                         checkpoints=checkpoints,
                     )
                 )
+                if probe:
+                    os.kill(pid, signal.SIGUSR1)  # benchmarks.soak_probe writes its figures
                 day += 1
             await asyncio.sleep(0.05)
     finally:
@@ -241,13 +262,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep-days", type=int, default=2, help="the gateway's --keep-days (default 2)")
     p.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
     p.add_argument("--json", type=Path, help="write the figures to this file too")
+    p.add_argument("--probe", type=Path, help="run the gateway through benchmarks.soak_probe, writing here")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         result = soak(
-            args.days, speed=args.speed, keep_days=args.keep_days, workdir=Path(tmp), timeout_s=args.timeout
+            args.days,
+            speed=args.speed,
+            keep_days=args.keep_days,
+            workdir=Path(tmp),
+            timeout_s=args.timeout,
+            probe=args.probe.resolve() if args.probe else None,
         )
     print(result.table())
     print(f"frames read: {result.frames}")
+    for figures in result.probes:
+        print("probe", json.dumps({k: v for k, v in figures.items() if k != "grew"}))
+        for line in figures.get("grew", []):
+            print(f"    {line}")
     for line in result.prunes:
         print(line)
     print(f"warnings: {len(result.warnings)}")

@@ -21,10 +21,17 @@ three as they are written (``writer.KEEP_CHECKPOINTS``).
 
 Each step deletes at most ``chunk`` rows in its own short transaction on the
 writer's thread, between the floor's batches, so a prune never holds the floor
-up for longer than one small delete.
+up for longer than one small delete. Its ``IN (...)`` lists come in a few
+lengths only (``padded``): each length is one more statement that the driver
+compiles and keeps per connection (Python's sqlite3 keeps 128, about 280 KB each
+with 2,000 parameters), and lists of every length made the gateway grow by
+megabytes a day for a week (docs/performance.md, the soak).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import Connection, and_, delete, func, select
 
@@ -46,6 +53,17 @@ DEFAULT_KEEP_DAYS = 35
 CHUNK = 2000
 #: The tables pruned, in the order they are pruned (the log line names them so).
 PRUNED_TABLES = ("events", "calls", "agent_states", "agent_cases", "case_history")
+
+T = TypeVar("T")
+
+
+def padded(values: Sequence[T]) -> list[T]:
+    """``values`` (not empty) with its last one repeated up to the next power of two.
+
+    An ``IN (...)`` list so padded means the same and comes in 12 lengths up to 2,048.
+    """
+    size = 1 << (len(values) - 1).bit_length()
+    return [*values, *[values[-1]] * (size - len(values))]
 
 
 def cut_for(day_started_at: str, keep_days: int, timezone: str, day_starts: str) -> str:
@@ -93,7 +111,7 @@ def _calls(conn: Connection, cut: str, chunk: int) -> int:
     ids = conn.scalars(select(t.c.id).where(t.c.ended_at < cut).limit(chunk)).all()
     if not ids:
         return 0
-    return int(conn.execute(delete(t).where(t.c.id.in_(ids))).rowcount or 0)
+    return int(conn.execute(delete(t).where(t.c.id.in_(padded(ids)))).rowcount or 0)
 
 
 def _by_id_prefix(
@@ -123,10 +141,12 @@ def _agent_states(conn: Connection, cut: str, chunk: int, after: int) -> tuple[i
     for start in range(0, len(agents), 500):
         part = agents[start : start + 500]
         latest.update(
-            conn.scalars(select(func.max(t.c.id)).where(t.c.agent_id.in_(part)).group_by(t.c.agent_id))
+            conn.scalars(
+                select(func.max(t.c.id)).where(t.c.agent_id.in_(padded(part))).group_by(t.c.agent_id)
+            )
         )
     ids = [row_id for row_id, _ in rows if row_id not in latest]
-    deleted = int(conn.execute(delete(t).where(t.c.id.in_(ids))).rowcount or 0) if ids else 0
+    deleted = int(conn.execute(delete(t).where(t.c.id.in_(padded(ids)))).rowcount or 0) if ids else 0
     return deleted, rows[-1][0]  # go on past the agents' current states kept
 
 
@@ -149,7 +169,7 @@ def _case_history(conn: Connection, cut: str, chunk: int) -> int:
     ).all()
     if not ids:
         return 0
-    return int(conn.execute(delete(h).where(h.c.id.in_(ids))).rowcount or 0)
+    return int(conn.execute(delete(h).where(h.c.id.in_(padded(ids)))).rowcount or 0)
 
 
 _STEPS = {

@@ -74,48 +74,60 @@ def test_events_frame_is_valid_json() -> None:
 
 
 def test_journal_serves_what_it_holds_and_refuses_the_rest() -> None:
-    now = [0.0]
-    j = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
+    j = ResumeJournal(min_events=3, max_events=5, keep_s=10)
     for seq in range(1, 5):
-        j.append(seq, b"%d" % seq)
+        j.append(seq, b"%d" % seq, 0)
     assert j.after(1, 4) == [b"2", b"3", b"4"]
     assert j.after(0, 2) == [b"1", b"2"]
     assert j.after(4, 4) == []
     assert j.after(4, 5) is None  # not yet held
-    now[0] = 100.0  # everything is older than keep_s: only min_events stay
-    j.append(5, b"5")
+    j.append(5, b"5", 100_000)  # the feed clock moved on: everything else is older than keep_s
     assert len(j) == 3 and j.first_seq == 3
     assert j.after(1, 5) is None and j.after(2, 5) == [b"3", b"4", b"5"]
     for seq in range(6, 20):
-        j.append(seq, b"x")
+        j.append(seq, b"x", 100_000)
     assert len(j) == 5 and j.first_seq == 15  # young events are kept up to max_events
     with pytest.raises(ValueError, match="expected seq 20"):
-        j.append(21, b"gap")
+        j.append(21, b"gap", 100_000)
 
 
 def test_journal_extend_keeps_what_appending_one_by_one_keeps() -> None:
-    now = [0.0]
-    one = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
-    many = ResumeJournal(min_events=3, max_events=5, keep_s=10, clock=lambda: now[0])
+    one = ResumeJournal(min_events=3, max_events=5, keep_s=10)
+    many = ResumeJournal(min_events=3, max_events=5, keep_s=10)
     batches = [[b"1", b"2"], [], [b"3", b"4", b"5", b"6", b"7"], [b"8"]]
     first = 1
     for i, batch in enumerate(batches):
-        now[0] = 100.0 * i
+        at_ms = 100_000 * i  # a batch's events share its time on the feed clock
         for k, raw in enumerate(batch):
-            one.append(first + k, raw)
-        many.extend(first, batch)
+            one.append(first + k, raw, at_ms)
+        many.extend(first, batch, at_ms)
         first += len(batch)
         assert (many.first_seq, many.last_seq, len(many)) == (one.first_seq, one.last_seq, len(one))
         assert many.after(many.first_seq - 1, many.last_seq) == one.after(one.first_seq - 1, one.last_seq)
     with pytest.raises(ValueError, match="expected seq 9"):
-        many.extend(10, [b"gap"])
+        many.extend(10, [b"gap"], 400_000)
 
 
 def test_journal_caps_memory_even_for_young_events() -> None:
-    j = ResumeJournal(min_events=2, max_events=4, keep_s=3600, clock=lambda: 0.0)
+    j = ResumeJournal(min_events=2, max_events=4, keep_s=3600)
     for seq in range(1, 11):
-        j.append(seq, b"e")
+        j.append(seq, b"e", 0)
     assert len(j) == 4 and j.first_seq == 7
+
+
+def test_the_journals_hour_is_an_hour_of_the_feed_clock_not_of_the_wall() -> None:
+    # A simulation at 5,000x: a minute of the floor every 12 ms of the wall. The journal keeps
+    # the events of the last hour of the floor (and min_events), not days of it.
+    j = ResumeJournal(min_events=10, max_events=1_000_000, keep_s=3600)
+    minute = 60_000
+    for seq in range(1, 24 * 60 + 1):  # a simulated day, an event a minute
+        j.append(seq, b"e", seq * minute)
+    assert len(j) == 61  # the events at 23:00 .. 24:00 of the floor
+    assert j.first_seq == 24 * 60 - 60
+    # Time that stands still (a burst at one instant) keeps everything up to max_events.
+    for seq in range(24 * 60 + 1, 24 * 60 + 501):
+        j.append(seq, b"e", 24 * 60 * minute)
+    assert len(j) == 561
 
 
 def test_overflowing_client_drops_events_but_keeps_acks() -> None:
@@ -134,12 +146,12 @@ def test_overflowing_client_drops_events_but_keeps_acks() -> None:
 def test_the_resume_journal_forgets_what_the_store_pruned() -> None:
     journal = ResumeJournal(min_events=10)
     for seq in range(1, 8):
-        journal.append(seq, b"%d" % seq)
+        journal.append(seq, b"%d" % seq, 0)
     journal.drop_before(4)
     assert journal.first_seq == 4 and len(journal) == 4
     assert journal.after(2, 7) is None  # pruned: the client gets a snapshot
     assert journal.after(3, 7) == [b"4", b"5", b"6", b"7"]
     journal.drop_before(100)  # everything: empty, and the next append follows on
     assert len(journal) == 0 and journal.after(7, 7) == []
-    journal.append(8, b"8")
+    journal.append(8, b"8", 0)
     assert journal.after(7, 8) == [b"8"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from console.domain.clock import iso
 from console.domain.entities import AgentState, CaseStatus
 from console.domain.events import AgentStateChanged, CaseCreated, CaseUpdated, make_event
 from console.store import Store
-from console.store.retention import cut_for
+from console.store.retention import cut_for, padded
 from console.store.schema import (
     agent_cases_table,
     agent_states_table,
@@ -169,3 +169,38 @@ def test_the_cut_is_the_start_of_the_business_day_keep_days_before() -> None:
     # Business days start at 06:00 Shanghai (22:00 UTC the day before).
     assert cut_for("2026-03-10T22:00:00.000Z", 35, "Asia/Shanghai", "06:00") == "2026-02-03T22:00:00.000Z"
     assert cut_for("2026-03-10T22:00:00.000Z", 1, "Asia/Shanghai", "06:00") == "2026-03-09T22:00:00.000Z"
+
+
+def test_in_lists_are_padded_to_a_power_of_two() -> None:
+    assert padded([5]) == [5]
+    assert padded([1, 2, 3]) == [1, 2, 3, 3]
+    assert padded(list(range(2000))) == [*range(2000), *[1999] * 48]
+    assert padded(list(range(8))) == list(range(8))
+
+
+def test_a_prunes_in_lists_come_in_few_lengths(db_url: str) -> None:
+    # Each length of an IN (...) list is another statement the driver compiles and keeps (Python's
+    # sqlite3 keeps 128 a connection, ~280 KB each with 2,000 parameters): the soak's gateway grew by
+    # megabytes a day until the prune's lists came in powers of two only.
+    s = Store.open(db_url)
+    try:
+        write_days(s, 5)
+        statements: list[str] = []
+
+        def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        event.listen(s.engine, "before_cursor_execute", seen)
+        writer, _ = open_writer(s, prune_chunk=7)
+        for day in (2, 4):
+            writer.request_prune(at(day, 0))
+            deadline = time.monotonic() + 20
+            while writer.prunes < day // 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        assert writer.prunes == 2
+        writer.close()
+        lists = [st.count("?") + st.count("%(") for st in statements if " IN (" in st.upper()]
+        assert lists, "the prune used no IN list"
+        assert all(n & (n - 1) == 0 for n in lists), sorted(set(lists))
+    finally:
+        s.close()

@@ -50,6 +50,12 @@ Publish = Callable[[int, list[bytes], list[str]], None]
 OnHealth = Callable[[StoreHealth], None]
 
 
+class _At(msgspec.Struct):
+    """An encoded event's time, read alone (the restored journal's events)."""
+
+    at: str
+
+
 @dataclass
 class _PendingBatch:
     first_seq: int
@@ -132,8 +138,9 @@ class Sequencer:
         tail = store.tail_events(self._journal_min_events)
         if tail:
             self.journal.reset(tail[0][0] - 1)
+            at_decoder = msgspec.json.Decoder(_At)
             for seq, raw in tail:
-                self.journal.append(seq, raw)
+                self.journal.append(seq, raw, to_ms(at_decoder.decode(raw).at))
 
     def clock_reached_ms(self) -> int:
         """How far the feed clock went before a restart: its last event or its persisted clock."""
@@ -174,7 +181,7 @@ class Sequencer:
                 types.append(event.type)
                 events.append((event, raw))
         finally:
-            self.journal.extend(first, raws)  # once a batch, not once an event
+            self.journal.extend(first, raws, self.last_at_ms)  # once a batch, not once an event
         if raws:
             self._pending.append(_PendingBatch(first, self.seq, self.last_at_ms, raws, types))
         return events
