@@ -2968,6 +2968,10 @@ pancy</source>
 <context>
     <name>StaleBanner</name>
     <message>
+        <source>The figures below are as of feed time {time}.</source>
+        <translation>以下数据截至数据时钟 {time}。</translation>
+    </message>
+    <message>
         <source>Retrying automatically.</source>
         <translation>正在自动重连。</translation>
     </message>
@@ -3006,6 +3010,14 @@ pancy</source>
 </context>
 <context>
     <name>StaleOverlay</name>
+    <message>
+        <source>Figures as of {time} · NOT live</source>
+        <translation>数据截至 {time} · 非实时</translation>
+    </message>
+    <message>
+        <source>This notice goes by itself when the store is back.</source>
+        <translation>数据库恢复后，此提示将自动消失。</translation>
+    </message>
     <message>
         <source>NO DATA YET — connecting to {url}</source>
         <translation>尚无数据 — 正在连接 {url}</translation>
@@ -4081,6 +4093,22 @@ pancy</source>
     <message>
         <source>{h} h {m} min</source>
         <translation>{h}小时{m}分钟</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>Store unavailable since {time} — {reason}; figures are held</source>
+        <translation>数据库自 {time} 起不可用 — {reason}；数据暂停更新</translation>
+    </message>
+    <message>
+        <source>The gateway at {url} cannot write to its database, so it holds the live feed: the figures below are NOT live, and commands are refused until it can. It carries on by itself.</source>
+        <translation>{url} 的网关无法写入其数据库，因此暂停实时数据：以下数据并非实时，恢复写入前操作命令将被拒绝。数据库恢复后自动继续。</translation>
+    </message>
+    <message>
+        <source>Connected to {url} — its store is unavailable; figures are held</source>
+        <translation>已连接到 {url} — 其数据库不可用，数据暂停更新</translation>
     </message>
     <message>
         <source>Connected to {url}</source>
