@@ -51,6 +51,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.stall_trace import StallTracer, attribute
 from console.application.live import LiveFeed
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
@@ -136,6 +137,7 @@ class Probe(QObject):
         self.done_seq = 0
         self.decode_at_cut = 0.0
         self.snapshots_at_cut = 0
+        self.tracer: StallTracer | None = None  # --trace-stalls: sampling the GUI thread from the cut
 
         self._wrap_drain()
         feed.floorUpdated.connect(self._on_floor_updated)  # after the views: runs last
@@ -238,6 +240,9 @@ class Probe(QObject):
             self.decode_at_cut = self.feed.client.decode_seconds
             self.snapshots_at_cut = status.snapshots
             self._start_profile()  # from the cut: what the GUI does during the outage is in it too
+            if self.args.trace_stalls and self.tracer is None:
+                self.tracer = StallTracer(threading.get_ident())
+                self.tracer.start()
             emit("cut", seq=status.seq)
         elif status.state is ConnState.CONNECTED and self.cut_seq is not None and self.resumed_status is None:
             self.resumed_status = status
@@ -309,6 +314,13 @@ class Probe(QObject):
         assert t1 is not None
         drains = [d for d in self.drains if t0 <= d[0] <= t1]
         status = self.feed.status
+        if self.tracer is not None:
+            self.tracer.stop()
+            gaps = [(t, g) for t, g in self.gaps if t >= t0 and t - g <= t1]
+            stalls = attribute(self.tracer.samples, gaps, 0.06)
+            for stall in stalls:
+                stall["at"] = round(stall["at"] - t0, 3)
+            Path(self.args.trace_stalls).write_text(json.dumps(stalls, indent=1))
         emit(
             "outage",
             resumed_from=self.cut_seq,
@@ -384,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         help="cProfile the GUI thread in the measured window into FILE (and the snapshot into FILE.snapshot)",
     )
     p.add_argument("--no-window", action="store_true", help="LiveFeed alone, no MainWindow (for comparison)")
+    p.add_argument(
+        "--trace-stalls",
+        metavar="FILE",
+        help="outage mode: sample the GUI thread's stack and write what ran in each gap over 60 ms to FILE",
+    )
     args = p.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
