@@ -41,6 +41,7 @@ from console.feeds.gateway.server import EVENTS_PER_FRAME
 from console.feeds.protocol import EventsFrame
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
+from console.widgets.common.throttle import views_waiting
 from console.widgets.main_window import MainWindow
 
 
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         run_until(lambda: feed.state.seq >= target, 120)
         t1 = time.monotonic()
         c1 = time.thread_time()
-        app.processEvents()  # the turn after the last slice (the catch-up's flushes)
+        run_until(lambda: not views_waiting(), 10)  # the throttled views' last merged refreshes
         app.recording = False
         if prof is not None:
             prof.disable()

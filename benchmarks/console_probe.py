@@ -57,6 +57,7 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.feeds.client.feed_client import ConnState, EventsItem, FeedItem, FeedStatus
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
+from console.widgets.common.throttle import views_waiting
 from console.widgets.main_window import MainWindow
 
 TICK_MS = 10
@@ -137,6 +138,7 @@ class Probe(QObject):
         self.done_seq = 0
         self.decode_at_cut = 0.0
         self.snapshots_at_cut = 0
+        self.views_current_at: float | None = None  # the throttled views' last refreshes ran
         self.tracer: StallTracer | None = None  # --trace-stalls: sampling the GUI thread from the cut
 
         self._wrap_drain()
@@ -225,8 +227,7 @@ class Probe(QObject):
         target = self.target
         if self.mode == "outage" and target is not None and self.done_at is None and seq >= target:
             self.done_at, self.done_seq = now, seq
-            self._stop_profile()
-            QTimer.singleShot(0, self._report_outage)
+            QTimer.singleShot(0, self._when_views_current)
         if self.window is None:
             self._painted()  # no window: the drain's end is as far as it goes
 
@@ -306,17 +307,29 @@ class Probe(QObject):
         )
         self._quit()
 
+    def _when_views_current(self) -> None:
+        """The backlog is applied: wait for the throttled views' last merged refreshes (their turns)."""
+        if views_waiting():
+            QTimer.singleShot(1, self._when_views_current)
+            return
+        self.views_current_at = time.monotonic()
+        self._stop_profile()
+        self._report_outage()
+
     def _report_outage(self) -> None:
         resumed = self.resumed_status
         assert resumed is not None and resumed.last_frame_monotonic is not None and self.cut_seq is not None
         t0 = resumed.last_frame_monotonic  # the welcome of the new connection
         t1 = self.done_at
         assert t1 is not None
+        # Stalls count until the views are current too (their last merged refreshes come after the
+        # slice that applied the head, in turns of their own).
+        t2 = max(t1, self.views_current_at or t1)
         drains = [d for d in self.drains if t0 <= d[0] <= t1]
         status = self.feed.status
         if self.tracer is not None:
             self.tracer.stop()
-            gaps = [(t, g) for t, g in self.gaps if t >= t0 and t - g <= t1]
+            gaps = [(t, g) for t, g in self.gaps if t >= t0 and t - g <= t2]
             stalls = attribute(self.tracer.samples, gaps, 0.06)
             for stall in stalls:
                 stall["at"] = round(stall["at"] - t0, 3)
@@ -328,13 +341,14 @@ class Probe(QObject):
             target=self.target,
             done_seq=self.done_seq,
             seconds=t1 - t0,
+            views_current_s=t2 - t0,
             welcome_to_first_drain_s=(drains[0][0] - t0) if drains else None,
             drains=[[round(d[0] - t0, 4), d[1], d[2], round(d[3], 4)] for d in drains],
             long_gaps=[[round(t - t0, 3), round(g, 3)] for t, g in self.gaps if t >= t0 and g > 0.05],
             open_gap=round(time.monotonic() - self._last_tick, 3),
             decode_s=self.feed.client.decode_seconds - self.decode_at_cut,
             snapshot_instead=status.snapshots > self.snapshots_at_cut,
-            **self._stalls(t0, t1),
+            **self._stalls(t0, t2),
             peak_rss_mb=peak_rss_mb(),
             sequence_errors=self.feed.sequence_errors,
         )

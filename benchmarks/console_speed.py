@@ -682,6 +682,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
             )
         )
         print(_row("  events caught up / seconds", f"{applied:,} / {out['seconds']:.2f} s", "", ""))
+        if "views_current_s" in out:
+            print(_row("  throttled views current after", f"{out['views_current_s']:.2f} s", "", ""))
         print(_row("  drains during the catch-up", f"{len(out['drains'])}", "", ""))
         decode = out["decode_s"]
         print(
