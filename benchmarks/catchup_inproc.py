@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         run_until(lambda: feed.state.seq >= target, 120)
         t1 = time.monotonic()
         c1 = time.thread_time()
+        applied_seq = feed.state.seq
         run_until(lambda: not views_waiting(), 10)  # the throttled views' last merged refreshes
         app.recording = False
         if prof is not None:
@@ -189,10 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     gaps = [(b[0], b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(ticks)]
     walls = sorted((g for _, g, _ in gaps), reverse=True)
     cpus = sorted((c for _, _, c in gaps), reverse=True)
-    n = target - snap.seq
+    n = min(target, applied_seq) - snap.seq
     load = os.getloadavg()
     print(
-        f"{n:,} events in {t1 - t0:.2f} s = {n / (t1 - t0):,.0f} ev/s "
+        ("" if applied_seq >= target else f"INCOMPLETE ({target - applied_seq:,} left at 120 s): ")
+        + f"{n:,} events in {t1 - t0:.2f} s = {n / (t1 - t0):,.0f} ev/s "
         f"(GUI thread CPU {c1 - c0:.2f} s = {n / (c1 - c0):,.0f} ev/s of CPU); "
         f"slices cut {feed.slices_cut}; load {load[0]:.2f}"
     )
