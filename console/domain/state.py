@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -77,6 +78,8 @@ from console.domain.flags import apply_changes
 #: Closed flags stay in the state (and the snapshot) this long after they closed, counted back
 #: from the start of the business day; open and in-review flags stay whatever their age.
 FLAG_KEEP_CLOSED_MS = 30 * 86_400_000
+#: ``iso`` of a bucket start, remembered: a few hundred 5-minute starts a day, not one per event.
+_bucket_stamp = lru_cache(maxsize=4096)(iso)
 
 
 class SequenceError(Exception):
@@ -244,7 +247,7 @@ class FloorState:
 
     def _bucket(self, q: Queue, at: Timestamp) -> Bucket:
         """The queue's bucket for ``at`` (events arrive in time order: it is the last one or new)."""
-        start = iso(self._bucket_start_ms(to_ms(at)))
+        start = _bucket_stamp(self._bucket_start_ms(to_ms(at)))
         if q.buckets and q.buckets[-1].start >= start:
             return q.buckets[-1]
         bucket = Bucket(start=start)
@@ -253,7 +256,7 @@ class FloorState:
 
     def _bucket_of(self, q: Queue, at: Timestamp) -> tuple[int, Bucket]:
         """The queue's bucket for any earlier ``at`` of today (index, bucket), created in order if missing."""
-        start = iso(self._bucket_start_ms(to_ms(at)))
+        start = _bucket_stamp(self._bucket_start_ms(to_ms(at)))
         i = bisect.bisect_left(q.buckets, start, key=lambda b: b.start)
         if i < len(q.buckets) and q.buckets[i].start == start:
             return i, q.buckets[i]
@@ -270,7 +273,7 @@ class FloorState:
         while t < end:
             start = self._bucket_start_ms(t)
             upto = min(end, start + BUCKET_MS)
-            bucket = self._agent_bucket(iso(start))
+            bucket = self._agent_bucket(_bucket_stamp(start))
             secs = (upto - t) / 1000.0
             if state is AgentState.AVAILABLE:
                 bucket.available_s += secs
