@@ -67,7 +67,7 @@ class TurnApp(QApplication):
         finally:
             self.depth = 0
             cpu, wall = time.thread_time() - c0, time.perf_counter() - w0
-            if cpu > 0.005:
+            if cpu > 0.001:
                 self.turns.append((time.monotonic(), cpu, wall, _describe(receiver, event)))
 
 
@@ -202,9 +202,15 @@ def main(argv: list[str] | None = None) -> int:
     print("  most GUI CPU between ticks (ms): " + ", ".join(f"{c * 1000:.0f}" for c in cpus[:8]))
     over = sum(g > 0.11 for g in walls), sum(c > 0.1 for c in cpus)
     print(f"  wall gaps over 100 ms: {over[0]}; GUI CPU over 100 ms between ticks: {over[1]}")
+    print("  what ran between the ticks with the most GUI CPU (events over 1 ms, CPU ms):")
+    for end, _, cpu in sorted(gaps, key=lambda g: -g[2])[:4]:
+        start = max((t for t, _, _ in gaps if t < end), default=end - 1.0)
+        inside = [(c, w) for t, c, _, w in app.turns if start < t <= end]
+        print(f"    {cpu * 1000:.0f} ms: " + ", ".join(f"{w} {c * 1000:.0f}" for c, w in inside))
     by_kind: dict[str, list[float]] = {}
     for _, cpu, _, what in app.turns:
-        by_kind.setdefault(what, []).append(cpu)
+        if cpu > 0.005:
+            by_kind.setdefault(what, []).append(cpu)
     print("  top-level events over 5 ms of GUI CPU: kind, count, total / max ms")
     for what, cpus in sorted(by_kind.items(), key=lambda kv: -sum(kv[1]))[:12]:
         print(f"    {what:<60} {len(cpus):4d} {sum(cpus) * 1000:7.0f} / {max(cpus) * 1000:4.0f}")
