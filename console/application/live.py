@@ -351,7 +351,13 @@ class LiveFeed(FloorSource):
             # A turn of a catch-up goes to one view's held-back refresh whose time has come
             # (widgets.common.throttle), or else to a slice: never both in one turn.
             for take in tuple(self.turn_takers):
-                if take():
+                try:
+                    taken = take()
+                except Exception:  # one view's bug (or a view gone) must not stop the feed
+                    log.exception("a view's catch-up turn failed; it gets no more turns")
+                    self.turn_takers.remove(take)
+                    continue
+                if taken:
                     self._drain_timer.start(0)
                     return
         self._drain_slice(self._slice_s)

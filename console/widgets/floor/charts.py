@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from console.application.floor_source import FloorSource
 from console.application.timeseries import (
@@ -302,9 +303,14 @@ class ChartsPanel(QWidget):
         source.floorUpdated.connect(self._on_floor_updated)
         source.clockTicked.connect(self._on_clock)
         self._timer = QTimer(self)
-        self._last_redraw = 0.0  # monotonic time of the last redraw the timer asked for
+        self._last_redraw = 0.0  # monotonic time of the last redraw from the timer or a feed's turn
         self._timer.setInterval(redraw_ms)
-        self._timer.timeout.connect(self.redraw)
+        self._timer.timeout.connect(self._on_timer)
+        # A source that applies a backlog in slices may offer its turns (LiveFeed.turn_takers).
+        takers = getattr(source, "turn_takers", None)
+        self._takes_turns = isinstance(takers, list)
+        if isinstance(takers, list):
+            takers.append(self._catch_up_turn)
         self._timer.start()
         self._sync_queues()
 
@@ -575,21 +581,33 @@ class ChartsPanel(QWidget):
 
     # -- drawing ---------------------------------------------------------------------
 
-    def redraw(self) -> None:
-        """Timer tick: push what changed into the existing items.
+    def _on_timer(self) -> None:
+        """The redraw timer: while a source that offers its turns catches up, those turns redraw."""
+        if self._takes_turns and getattr(self._source, "catching_up", False):
+            return
+        self._last_redraw = time.monotonic()
+        self.redraw()
 
-        While the feed catches up on a backlog (``catching_up``), at most every
-        ``CATCH_UP_REDRAW_MS``: the feed clock runs fast then, so every redraw moves every
-        plot (20-35 ms of the scene's work and a paint of the four plots) while the figures
-        are not current anyway; the rest of the catch-up's turns go to applying events.
+    def _catch_up_turn(self) -> bool:
+        """One of the catching-up feed's turns of the event loop (``LiveFeed.turn_takers``).
+
+        The charts redraw in it at most every ``CATCH_UP_REDRAW_MS``, and the plots' scenes
+        do their part (bounds, dirty items: 20-50 ms, queued by the redraw) in the same turn
+        instead of in the next one, on top of a slice of events. The feed clock runs fast
+        while catching up, so every redraw moves every plot, while the figures are not
+        current anyway: the rest of the catch-up's turns go to applying events.
         """
-        if getattr(self._source, "catching_up", False):
-            now = time.monotonic()
-            if now - self._last_redraw < CATCH_UP_REDRAW_MS / 1000.0:
-                return
-            self._last_redraw = now
-        else:
-            self._last_redraw = time.monotonic()
+        now = time.monotonic()
+        if now - self._last_redraw < CATCH_UP_REDRAW_MS / 1000.0 or not Shiboken.isValid(self):
+            return False
+        self._last_redraw = now
+        self.redraw()
+        for plot in self.plots.values():
+            QCoreApplication.sendPostedEvents(plot.scene(), QEvent.Type.MetaCall)
+        return True
+
+    def redraw(self) -> None:
+        """Timer tick: push what changed into the existing items."""
         t0 = time.perf_counter()
         now_ms = self._source.feed_clock_ms()
         empty = now_ms is None or (not self._source.state.queues and self.sampler.last_ms is None)
