@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.stall_trace import StallTracer, attribute
 from console.application.live import LiveFeed
 from console.domain.clock import iso
-from console.domain.events import make_event, type_payload
+from console.domain.events import Event, make_event, type_payload
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
 from console.feeds.client.feed_client import EventsItem, FeedItem, SnapshotItem
@@ -106,7 +106,7 @@ def build(size: str, rate: float, events: int) -> tuple[Snapshot, list[FeedItem]
         for t_ms, payload in driver.advance(driver.now_ms + 1000):
             seq += 1
             raws.append(protocol.encode_event(make_event(seq, iso(t_ms), payload)))
-    decoded = []
+    decoded: list[Event] = []
     for i in range(0, len(raws), EVENTS_PER_FRAME):
         frame = protocol.decode_server_frame(protocol.events_frame(raws[i : i + EVENTS_PER_FRAME]))
         assert isinstance(frame, EventsFrame)
