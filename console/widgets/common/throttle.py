@@ -34,8 +34,12 @@ from shiboken6 import Shiboken
 from console.application.floor_source import FloorSource
 from console.domain.changes import ChangeSet, merge_changes
 
-#: While catching up, a throttled view refreshes at most this often.
-CATCH_UP_INTERVAL_MS = 250
+#: While catching up, a throttled view refreshes at most this often. Each refresh is followed by a
+#: paint of its table; at 250 ms the four throttled views and their paints took about a third more
+#: of the GUI thread per event applied (in-process, benchmarks.catchup_inproc), at about the same
+#: longest turn: a merged refresh costs what the rows it touches cost, and a big floor's agents are
+#: mostly touched within 250 ms of a catch-up already.
+CATCH_UP_INTERVAL_MS = 500
 #: While the feed gives the views their turns (``turn_takers``), the shared timer still looks this often.
 FED_FALLBACK_MS = 50
 
