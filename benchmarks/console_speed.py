@@ -499,7 +499,7 @@ def screen_phase(args: argparse.Namespace, workdir: Path, token: str) -> dict[st
         if args.no_window:
             probe_args.append("--no-window")
         console = ConsoleProcess(workdir, "console-screen", url=gateway.url, token=token, args=probe_args)
-        snapshot = console.expect("snapshot", 120)
+        snapshot = console.expect("snapshot", args.snapshot_timeout)
         print(
             f"   snapshot seq {snapshot['seq']:,} ({snapshot['agents']:,} agents, {snapshot['queues']} "
             f"queues, {snapshot['cases']:,} cases) on screen {snapshot['seconds']:.2f} s after connecting",
@@ -525,7 +525,7 @@ def ingest_phase(args: argparse.Namespace, workdir: Path, token: str) -> dict[st
     try:
         wait_for_seq(gateway.url, token, bootstrap_events(args.size), 120)
         relay = Relay(gateway.port).start()
-        probe_args = ["--mode", "outage", "--warmup", "2", "--timeout", "300"]
+        probe_args = ["--mode", "outage", "--warmup", "2", "--timeout", str(300 + args.snapshot_timeout)]
         if args.profile:
             probe_args += ["--profile", str(Path(args.profile) / "ingest.prof")]
         if args.no_window:
@@ -533,7 +533,7 @@ def ingest_phase(args: argparse.Namespace, workdir: Path, token: str) -> dict[st
         if args.trace_stalls:
             probe_args += ["--trace-stalls", str(Path(args.trace_stalls).resolve())]
         console = ConsoleProcess(workdir, "console-ingest", url=relay.url, token=token, args=probe_args)
-        console.expect("snapshot", 120)
+        console.expect("snapshot", args.snapshot_timeout)
         console.expect("ready", 60)
         cut_at = time.monotonic()
         relay.cut()
@@ -769,6 +769,12 @@ def main(argv: list[str] | None = None) -> int:
         help="no window: LiveFeed and FloorState only",
     )
     p.add_argument("--profile", metavar="DIR", help="cProfile the console's GUI thread; stats into DIR")
+    p.add_argument(
+        "--snapshot-timeout",
+        type=float,
+        default=120.0,
+        help="seconds the console may take to show its first snapshot (default 120; more on a busy machine)",
+    )
     p.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
     p.add_argument(
         "--trace-stalls",
