@@ -51,11 +51,13 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.stall_trace import StallTracer, attribute
 from console.application.live import LiveFeed
 from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.feeds.client.feed_client import ConnState, EventsItem, FeedItem, FeedStatus
 from console.widgets.common.theme import DEFAULT_THEME, apply_theme
+from console.widgets.common.throttle import views_waiting
 from console.widgets.main_window import MainWindow
 
 TICK_MS = 10
@@ -136,6 +138,8 @@ class Probe(QObject):
         self.done_seq = 0
         self.decode_at_cut = 0.0
         self.snapshots_at_cut = 0
+        self.views_current_at: float | None = None  # the throttled views' last refreshes ran
+        self.tracer: StallTracer | None = None  # --trace-stalls: sampling the GUI thread from the cut
 
         self._wrap_drain()
         feed.floorUpdated.connect(self._on_floor_updated)  # after the views: runs last
@@ -223,8 +227,7 @@ class Probe(QObject):
         target = self.target
         if self.mode == "outage" and target is not None and self.done_at is None and seq >= target:
             self.done_at, self.done_seq = now, seq
-            self._stop_profile()
-            QTimer.singleShot(0, self._report_outage)
+            QTimer.singleShot(0, self._when_views_current)
         if self.window is None:
             self._painted()  # no window: the drain's end is as far as it goes
 
@@ -238,6 +241,9 @@ class Probe(QObject):
             self.decode_at_cut = self.feed.client.decode_seconds
             self.snapshots_at_cut = status.snapshots
             self._start_profile()  # from the cut: what the GUI does during the outage is in it too
+            if self.args.trace_stalls and self.tracer is None:
+                self.tracer = StallTracer(threading.get_ident())
+                self.tracer.start()
             emit("cut", seq=status.seq)
         elif status.state is ConnState.CONNECTED and self.cut_seq is not None and self.resumed_status is None:
             self.resumed_status = status
@@ -301,14 +307,33 @@ class Probe(QObject):
         )
         self._quit()
 
+    def _when_views_current(self) -> None:
+        """The backlog is applied: wait for the throttled views' last merged refreshes (their turns)."""
+        if views_waiting():
+            QTimer.singleShot(1, self._when_views_current)
+            return
+        self.views_current_at = time.monotonic()
+        self._stop_profile()
+        self._report_outage()
+
     def _report_outage(self) -> None:
         resumed = self.resumed_status
         assert resumed is not None and resumed.last_frame_monotonic is not None and self.cut_seq is not None
         t0 = resumed.last_frame_monotonic  # the welcome of the new connection
         t1 = self.done_at
         assert t1 is not None
+        # Stalls count until the views are current too (their last merged refreshes come after the
+        # slice that applied the head, in turns of their own).
+        t2 = max(t1, self.views_current_at or t1)
         drains = [d for d in self.drains if t0 <= d[0] <= t1]
         status = self.feed.status
+        if self.tracer is not None:
+            self.tracer.stop()
+            gaps = [(t, g) for t, g in self.gaps if t >= t0 and t - g <= t2]
+            stalls = attribute(self.tracer.samples, gaps, 0.06)
+            for stall in stalls:
+                stall["at"] = round(stall["at"] - t0, 3)
+            Path(self.args.trace_stalls).write_text(json.dumps(stalls, indent=1))
         emit(
             "outage",
             resumed_from=self.cut_seq,
@@ -316,13 +341,14 @@ class Probe(QObject):
             target=self.target,
             done_seq=self.done_seq,
             seconds=t1 - t0,
+            views_current_s=t2 - t0,
             welcome_to_first_drain_s=(drains[0][0] - t0) if drains else None,
             drains=[[round(d[0] - t0, 4), d[1], d[2], round(d[3], 4)] for d in drains],
             long_gaps=[[round(t - t0, 3), round(g, 3)] for t, g in self.gaps if t >= t0 and g > 0.05],
             open_gap=round(time.monotonic() - self._last_tick, 3),
             decode_s=self.feed.client.decode_seconds - self.decode_at_cut,
             snapshot_instead=status.snapshots > self.snapshots_at_cut,
-            **self._stalls(t0, t1),
+            **self._stalls(t0, t2),
             peak_rss_mb=peak_rss_mb(),
             sequence_errors=self.feed.sequence_errors,
         )
@@ -384,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         help="cProfile the GUI thread in the measured window into FILE (and the snapshot into FILE.snapshot)",
     )
     p.add_argument("--no-window", action="store_true", help="LiveFeed alone, no MainWindow (for comparison)")
+    p.add_argument(
+        "--trace-stalls",
+        metavar="FILE",
+        help="outage mode: sample the GUI thread's stack and write what ran in each gap over 60 ms to FILE",
+    )
     args = p.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

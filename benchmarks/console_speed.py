@@ -499,7 +499,7 @@ def screen_phase(args: argparse.Namespace, workdir: Path, token: str) -> dict[st
         if args.no_window:
             probe_args.append("--no-window")
         console = ConsoleProcess(workdir, "console-screen", url=gateway.url, token=token, args=probe_args)
-        snapshot = console.expect("snapshot", 120)
+        snapshot = console.expect("snapshot", args.snapshot_timeout)
         print(
             f"   snapshot seq {snapshot['seq']:,} ({snapshot['agents']:,} agents, {snapshot['queues']} "
             f"queues, {snapshot['cases']:,} cases) on screen {snapshot['seconds']:.2f} s after connecting",
@@ -525,13 +525,15 @@ def ingest_phase(args: argparse.Namespace, workdir: Path, token: str) -> dict[st
     try:
         wait_for_seq(gateway.url, token, bootstrap_events(args.size), 120)
         relay = Relay(gateway.port).start()
-        probe_args = ["--mode", "outage", "--warmup", "2", "--timeout", "300"]
+        probe_args = ["--mode", "outage", "--warmup", "2", "--timeout", str(300 + args.snapshot_timeout)]
         if args.profile:
             probe_args += ["--profile", str(Path(args.profile) / "ingest.prof")]
         if args.no_window:
             probe_args.append("--no-window")
+        if args.trace_stalls:
+            probe_args += ["--trace-stalls", str(Path(args.trace_stalls).resolve())]
         console = ConsoleProcess(workdir, "console-ingest", url=relay.url, token=token, args=probe_args)
-        console.expect("snapshot", 120)
+        console.expect("snapshot", args.snapshot_timeout)
         console.expect("ready", 60)
         cut_at = time.monotonic()
         relay.cut()
@@ -680,6 +682,8 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, Any]]) -> None
             )
         )
         print(_row("  events caught up / seconds", f"{applied:,} / {out['seconds']:.2f} s", "", ""))
+        if "views_current_s" in out:
+            print(_row("  throttled views current after", f"{out['views_current_s']:.2f} s", "", ""))
         print(_row("  drains during the catch-up", f"{len(out['drains'])}", "", ""))
         decode = out["decode_s"]
         print(
@@ -734,6 +738,18 @@ def print_profile(path: Path, title: str, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
+def print_stall_trace(path: Path) -> None:
+    if not path.exists():
+        return
+    stalls = json.loads(path.read_text())
+    print(f"\n-- what the GUI thread ran in the catch-up's gaps over 60 ms ({len(stalls)}; samples in each)")
+    for stall in stalls:
+        print(f"  at {stall['at']:.3f} s: {stall['gap_ms']:.0f} ms, {stall['samples']} samples")
+        for stack, n in stall["stacks"][:4]:
+            print(f"      {n:3d}  {stack}")
+        print("      innermost: " + ", ".join(f"{name} {n}" for name, n in stall["inner"][:4]))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         description=(__doc__ or "").splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -753,7 +769,19 @@ def main(argv: list[str] | None = None) -> int:
         help="no window: LiveFeed and FloorState only",
     )
     p.add_argument("--profile", metavar="DIR", help="cProfile the console's GUI thread; stats into DIR")
+    p.add_argument(
+        "--snapshot-timeout",
+        type=float,
+        default=120.0,
+        help="seconds the console may take to show its first snapshot (default 120; more on a busy machine)",
+    )
     p.add_argument("--json", metavar="FILE", help="also write the raw results as JSON")
+    p.add_argument(
+        "--trace-stalls",
+        metavar="FILE",
+        help="ingest phase: sample the console's GUI thread and write, for each gap over 60 ms of the "
+        "catch-up, which console functions the samples in it show (JSON)",
+    )
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.profile:
@@ -776,6 +804,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n({time.monotonic() - started:.0f} s)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, default=_jsonable))
+    if args.trace_stalls:
+        print_stall_trace(Path(args.trace_stalls))
     if args.profile:
         print_profile(Path(args.profile) / "screen.prof.snapshot", "connect to snapshot applied", 25)
         print_profile(Path(args.profile) / "screen.prof", f"screen phase at {args.rate:g} ev/s", 25)

@@ -10,7 +10,8 @@ touches the network.
 
 A drain is time-boxed: it applies for at most ``slice_ms`` (15 ms), then emits
 ``floorUpdated`` for what it applied, gives the event loop back (paint, input,
-timers) and goes on at once with a 0 ms timer. A backlog of 100,000 events
+timers) and goes on at once with a 0 ms timer; a turn of that timer goes to a
+view's held-back refresh instead of a slice when one is due (``turn_takers``). A backlog of 100,000 events
 after an outage is therefore applied in many short slices, never in one long
 stall; a snapshot gets a slice of its own. Order is kept across slices: acks
 come after the slice that applied the events before them. See
@@ -171,6 +172,10 @@ class LiveFeed(FloorSource):
         # True while a backlog is applied in slices: the floorUpdated being emitted is not its last.
         # Views that are expensive to refresh may merge such updates (widgets.common.throttle).
         self.catching_up = False
+        # While catching up, each turn of the drain timer is first offered to these (in order): one
+        # that returns True has used the turn for a view's held-back refresh, and the slice waits
+        # for the next turn. Views that merge updates while catching up register here.
+        self.turn_takers: list[Callable[[], bool]] = []
         self._gc_paused_at: float | None = None  # when the collector was paused for a catch-up
         self._gc_hooked = False
         self._gc_gave_up = False  # paused for GC_PAUSE_MAX_S already in this catch-up
@@ -342,6 +347,19 @@ class LiveFeed(FloorSource):
 
     @Slot()
     def _drain(self) -> None:
+        if self.catching_up:
+            # A turn of a catch-up goes to one view's held-back refresh whose time has come
+            # (widgets.common.throttle), or else to a slice: never both in one turn.
+            for take in tuple(self.turn_takers):
+                try:
+                    taken = take()
+                except Exception:  # one view's bug (or a view gone) must not stop the feed
+                    log.exception("a view's catch-up turn failed; it gets no more turns")
+                    self.turn_takers.remove(take)
+                    continue
+                if taken:
+                    self._drain_timer.start(0)
+                    return
         self._drain_slice(self._slice_s)
 
     def _drain_slice(self, budget_s: float | None) -> None:

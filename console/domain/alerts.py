@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from console.domain.clock import to_ms
@@ -45,7 +46,6 @@ from console.domain.figures.queues import (
     queue_figures,
     state_limit_key,
     state_limits_of,
-    time_in_state_level,
 )
 from console.domain.state import FloorState
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
@@ -64,6 +64,8 @@ AGENT_LIMIT_KEYS: tuple[str, ...] = (
     *sorted(k for k in STATE_LIMITS_S if k.startswith("not_ready:")),
 )
 _ALERTING_STATES = (AgentState.ON_CALL, AgentState.NOT_READY)
+#: ``to_ms``, remembered: an agent's state start is parsed again at every observation otherwise.
+_ms = lru_cache(maxsize=16_384)(to_ms)
 
 #: Upper bounds of what a threshold may be set to (the wall display's layout file has the same).
 METRIC_MAX: dict[Metric, float] = {
@@ -306,13 +308,23 @@ class Critical:
         return (self.subject, self.subject_id, self.what)
 
 
-def queue_criticals(figures: Iterable[QueueFigures], config: ThresholdConfig, now_ms: int) -> list[Critical]:
-    """The queues' figures critical now (the centre total left out: its queues say it)."""
+def queue_criticals(
+    figures: Iterable[QueueFigures],
+    config: ThresholdConfig,
+    now_ms: int,
+    limits_of: Callable[[QueueFigures], MetricLimits] | None = None,
+) -> list[Critical]:
+    """The queues' figures critical now (the centre total left out: its queues say it).
+
+    ``limits_of``: ``config.limits_for`` of a queue's figures, remembered (``AlertBook`` keeps them:
+    resolving 200 queues' limits on every observation cost more than the rest of it).
+    """
+    resolve = config.limits_for if limits_of is None else limits_of
     out: list[Critical] = []
     for f in figures:
         if f.is_total:
             continue
-        limits = config.limits_for(f)
+        limits = resolve(f)
         for metric, figure in QUEUE_FIGURE.items():
             value = figure(f)
             metric_limits = limits.get(metric)
@@ -334,18 +346,29 @@ def queue_criticals(figures: Iterable[QueueFigures], config: ThresholdConfig, no
 def agent_criticals(
     agents: Iterable[Agent], limits: Mapping[str, tuple[float, float]], now_ms: int
 ) -> list[Critical]:
-    """Agents in not-ready or on a call past the critical limit for their state (and reason)."""
+    """Agents in not-ready or on a call past the critical limit for their state (and reason).
+
+    What ``time_in_state_level`` says is ``CRITICAL``, with each state's limit looked up once and
+    each start time parsed once (a big floor has thousands of agents on calls, every observation).
+    """
     out: list[Critical] = []
+    criticals: dict[tuple[AgentState, str | None], float | None] = {}
     for a in agents:
         if a.state not in _ALERTING_STATES or a.state_since is None:
             continue
-        since = to_ms(a.state_since)
+        key = (a.state, a.reason)
+        if key in criticals:
+            critical = criticals[key]
+        else:
+            state_limits = state_limits_of(a.state, a.reason, limits)
+            critical = criticals[key] = state_limits[1] if state_limits else None
+        if critical is None:
+            continue  # no limit: never critical
+        since = _ms(a.state_since)
         seconds = max(0.0, (now_ms - since) / 1000.0)
-        if time_in_state_level(a.state, a.reason, seconds, limits) is not Level.CRITICAL:
+        if seconds < critical:
             continue
-        state_limits = state_limits_of(a.state, a.reason, limits)
-        critical = state_limits[1] if state_limits else None
-        passed = since + round((critical or 0) * 1000)
+        passed = since + round(critical * 1000)
         what = What.ON_CALL if a.state is AgentState.ON_CALL else What.NOT_READY
         reason = a.reason if a.state is AgentState.NOT_READY else None
         out.append(
@@ -371,12 +394,14 @@ class AlertBook:
         self.alerts: list[Alert] = []  # in the order raised
         self._open: dict[tuple[Subject, str, What], Alert] = {}  # active, or ended within the hold
         self._state_limits = self.settings.state_limits()
+        self._queue_limits: dict[tuple[str, float, float], MetricLimits] = {}  # limits_for, per queue
         self._next_id = 1
 
     def set_settings(self, settings: AlertSettings) -> None:
         """New thresholds: they apply from the next observation (an alert they clear ends then)."""
         self.settings = settings
         self._state_limits = settings.state_limits()
+        self._queue_limits.clear()
 
     @property
     def state_limits(self) -> dict[str, tuple[float, float]]:
@@ -390,9 +415,17 @@ class AlertBook:
         return self.observe(now, queue_figures(state, now, config), state.agents.values())
 
     def observe(self, now_ms: int, figures: Sequence[QueueFigures], agents: Iterable[Agent]) -> Observed:
-        current = queue_criticals(figures, self.settings.thresholds, now_ms)
+        current = queue_criticals(figures, self.settings.thresholds, now_ms, self._limits_for)
         current += agent_criticals(agents, self._state_limits, now_ms)
         return self.observe_criticals(now_ms, current)
+
+    def _limits_for(self, f: QueueFigures) -> MetricLimits:
+        """``settings.thresholds.limits_for(f)``, remembered per queue, target and threshold."""
+        key = (f.queue_id, f.sl_target_pct, f.sl_threshold_s)
+        found = self._queue_limits.get(key)
+        if found is None:
+            found = self._queue_limits[key] = self.settings.thresholds.limits_for(f)
+        return found
 
     def observe_criticals(self, now_ms: int, current: Sequence[Critical]) -> Observed:
         out = Observed()

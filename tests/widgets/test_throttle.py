@@ -48,9 +48,14 @@ def test_the_throttle_passes_live_updates_through_and_merges_a_catch_up(qtbot: Q
     update(3)
     assert len(got) == 2 and throttle.pending and throttle.deferred == 2
     source.catching_up = False
-    update(4)  # the slice that ends the catch-up: everything at once
-    assert len(got) == 3 and not throttle.pending
-    assert got[-1].queues == {"q2", "q3", "q4"} and got[-1].events == 3
+    update(4)  # the slice that ends the catch-up: everything merged, in a turn of its own
+    assert len(got) == 2, "not in the last slice's turn"
+    update(5)  # live updates until then join it
+    qtbot.waitUntil(lambda: len(got) == 3, timeout=2_000)
+    assert not throttle.pending
+    assert got[-1].queues == {"q2", "q3", "q4", "q5"} and got[-1].events == 4
+    live = update(6)
+    assert got[-1] is live, "then live again: at once"
 
 
 def test_held_updates_go_out_from_the_timer_at_most_once_per_interval(qtbot: QtBot) -> None:
@@ -84,6 +89,10 @@ def test_throttled_views_are_current_once_the_catch_up_ends(qtbot: QtBot) -> Non
     assert overview.model._throttle.deferred > 0 and panel._throttle.deferred > 0
     floor.source.catching_up = False
     floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    # Each view's merged refresh in a turn of its own, at once.
+    qtbot.waitUntil(
+        lambda: not overview.model._throttle.pending and not panel._throttle.pending, timeout=2_000
+    )
     figures = queue_figures(floor.state, floor.now, overview.model.config)
     assert [texts(overview.model, r)[1] for r in range(len(figures))] == [str(f.waiting) for f in figures]
     listed = current_breaches(floor.state, floor.now, 4 * 3600)
@@ -103,7 +112,7 @@ def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qt
     assert board._throttle.deferred > 0, "while catching up, the board's updates are merged"
     floor.source.catching_up = False
     floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
-    assert not board._throttle.pending
+    qtbot.waitUntil(lambda: not board._throttle.pending, timeout=2_000)  # in a turn of its own
     fresh = AgentBoardModel(floor.source)  # formats every row from the floor as it is now
     assert board.rows.keys == fresh.rows.keys
 
@@ -170,3 +179,36 @@ def test_a_flush_is_at_once_and_leaves_an_owed_tick_to_the_next_turn(qtbot: QtBo
     throttle.flush()
     assert log == ["refresh"] and not throttle.pending
     qtbot.waitUntil(lambda: log == ["refresh", "tick"], timeout=2_000)
+
+
+class OffersTurns(CatchingUp):
+    """A source that offers its catch-up turns to the views, as LiveFeed does (``turn_takers``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.turn_takers: list[Callable[[], bool]] = []
+
+    def turn(self) -> str:
+        """One of the source's turns: a view's refresh if one takes it, else a slice."""
+        return "view" if any(take() for take in self.turn_takers) else "slice"
+
+
+def test_while_the_feed_offers_its_turns_a_held_back_refresh_takes_one_instead_of_a_slice(
+    qtbot: QtBot,
+) -> None:
+    source = OffersTurns()
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=0)
+    assert len(source.turn_takers) == 1, "the views register once, whatever their number"
+    CatchUpThrottle(source, got.append, interval_ms=0)
+    assert len(source.turn_takers) == 1
+    source.catching_up = True
+    throttle.on_floor_updated(ChangeSet(events=1))
+    qtbot.wait(20)
+    assert got == [], "while the feed offers its turns, the shared timer leaves the refresh to them"
+    assert source.turn() == "view" and got[0].events == 1
+    assert source.turn() == "slice", "nothing due: the turn goes to a slice"
+    throttle.on_floor_updated(ChangeSet(events=2))
+    source.catching_up = False  # the catch-up ended without another of the feed's turns
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
+    assert got[1].events == 2, "the timer takes over: nothing is left behind"

@@ -7,15 +7,20 @@ what the next slice changes again. ``CatchUpThrottle`` passes a view's updates
 straight through while the feed is live, and while the source says it is
 ``catching_up`` runs the refresh at most once per ``interval_ms`` (like
 qutebrowser's throttle), with the change sets of the slices in between merged
-into one. The slice that ends the catch-up is passed through at once, with all
-that was merged, so a view is never left behind when the backlog is done. A
-source without ``catching_up`` (a plain ``FloorSource``, as in tests) is never
-throttled.
+into one. The slice that ends the catch-up asks for the merged refresh at once,
+in a turn of the event loop of its own (below), so a view is current a few
+turns after the backlog is done, never left behind; updates that come
+meanwhile are merged into it. A source without ``catching_up`` (a plain
+``FloorSource``, as in tests) is never throttled.
 
 The held-back refreshes of all throttled views, and their clock ticks while
 catching up (``tick()``), run from one shared timer, one per turn of the event
 loop, in the order they were asked for: two views' refreshes (27-60 ms each)
-never land in the same turn, nor on top of the once-a-second tick.
+never land in the same turn, nor on top of the once-a-second tick. That holds
+for the refreshes that end a catch-up too: run in the last slice's turn, the
+agent board's, the queue overview's, the breaches' and the alerts' merged
+refreshes made one stall of well over 100 ms; each now waits for a turn, in
+the order the views are connected (the alerts read the overview's figures).
 """
 
 from __future__ import annotations
@@ -29,8 +34,14 @@ from shiboken6 import Shiboken
 from console.application.floor_source import FloorSource
 from console.domain.changes import ChangeSet, merge_changes
 
-#: While catching up, a throttled view refreshes at most this often.
-CATCH_UP_INTERVAL_MS = 250
+#: While catching up, a throttled view refreshes at most this often. Each refresh is followed by a
+#: paint of its table; at 250 ms the four throttled views and their paints took about a third more
+#: of the GUI thread per event applied (in-process, benchmarks.catchup_inproc), at about the same
+#: longest turn: a merged refresh costs what the rows it touches cost, and a big floor's agents are
+#: mostly touched within 250 ms of a catch-up already.
+CATCH_UP_INTERVAL_MS = 500
+#: While the feed gives the views their turns (``turn_takers``), the shared timer still looks this often.
+FED_FALLBACK_MS = 50
 
 
 class _Turns(QObject):
@@ -49,11 +60,23 @@ class _Turns(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._run_one)
 
-    def want(self, throttle: CatchUpThrottle) -> None:
-        """``throttle`` has work for a turn from ``throttle.due`` on (monotonic seconds)."""
+    def want(self, throttle: CatchUpThrottle, *, to_back: bool = False) -> None:
+        """``throttle`` has work for a turn from ``throttle.due`` on (monotonic seconds).
+
+        ``to_back``: behind every view waiting already, even if it was waiting before them.
+        """
+        if to_back and throttle in self._waiting:
+            self._waiting.remove(throttle)
         if throttle not in self._waiting:
             self._waiting.append(throttle)
         self._arm()
+
+    def has(self, throttle: CatchUpThrottle) -> bool:
+        return throttle in self._waiting
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for t in self._waiting if _alive(t))
 
     def drop(self, throttle: CatchUpThrottle) -> None:
         if throttle in self._waiting:
@@ -65,19 +88,32 @@ class _Turns(QObject):
         if not self._waiting:
             self._timer.stop()
             return
-        wait_ms = max(0, round((min(t.due for t in self._waiting) - time.monotonic()) * 1000))
+        # Jobs the feed gives turns to (while it catches up) need the timer only as a safety net.
+        own = [t.due for t in self._waiting if not t.fed()]
+        wait_ms = max(0, round((min(own) - time.monotonic()) * 1000)) if own else FED_FALLBACK_MS
         # Never put off a turn already coming (re-arming a 0 ms timer on every slice would).
         if not self._timer.isActive() or self._timer.remainingTime() > wait_ms:
             self._timer.start(wait_ms)
 
     def _run_one(self) -> None:
+        self.run_due(fed_too=False)
+
+    def run_due(self, *, fed_too: bool = True) -> bool:
+        """Run the first job in line whose time has come (they queue in turn: round-robin).
+
+        From the timer (``fed_too`` false) only jobs the feed does not give turns to.
+        Returns whether a job ran.
+        """
         now = time.monotonic()
-        # The first in line whose time has come (they queue in turn: round-robin).
-        job = next((t for t in self._waiting if _alive(t) and t.due <= now + 0.0005), None)
+        job = next(
+            (t for t in self._waiting if _alive(t) and t.due <= now + 0.0005 and (fed_too or not t.fed())),
+            None,
+        )
         if job is not None:
             self._waiting.remove(job)
             job._run_turn()  # may ask again (an owed tick after the refresh)
         self._arm()
+        return job is not None
 
 
 def _alive(obj: QObject) -> bool:
@@ -91,6 +127,23 @@ def _the_turns() -> _Turns:
     if not _turns or not _alive(_turns[0]):
         _turns[:] = [_Turns()]
     return _turns[0]
+
+
+def _feed_turn() -> bool:
+    """A catching-up source's turn of the event loop, offered to the throttled views.
+
+    Registered in the source's ``turn_takers`` (``LiveFeed``): while it applies a backlog, each
+    turn goes either to one view's held-back refresh (or owed tick) whose time has come, or to a
+    slice of events, never both, so that a slice (15 ms) and a refresh (20-50 ms) do not add up.
+    """
+    if not _turns or not _alive(_turns[0]):
+        return False
+    return _turns[0].run_due()
+
+
+def views_waiting() -> int:
+    """How many throttled views have a held-back refresh or an owed tick waiting for a turn."""
+    return _the_turns().waiting if _turns else 0
 
 
 class CatchUpThrottle(QObject):
@@ -118,9 +171,19 @@ class CatchUpThrottle(QObject):
         self._last = 0.0  # monotonic time of the last refresh
         self.due = 0.0  # while waiting for a turn: monotonic time from which it may run
         self.deferred = 0  # updates merged into a later refresh (for tests and diagnostics)
+        # A source that applies a backlog in slices may offer its turns of the event loop
+        # (LiveFeed.turn_takers): then a held-back refresh takes a turn instead of a slice.
+        takers = getattr(source, "turn_takers", None)
+        self._takes_turns = isinstance(takers, list)
+        if isinstance(takers, list) and _feed_turn not in takers:
+            takers.append(_feed_turn)
 
     def _catching_up(self) -> bool:
         return bool(getattr(self._source, "catching_up", False))
+
+    def fed(self) -> bool:
+        """Whether the source gives this view its turns now (it is catching up and offers them)."""
+        return self._takes_turns and self._catching_up()
 
     def on_floor_updated(self, changes: ChangeSet) -> None:
         catching_up = self._catching_up()
@@ -133,7 +196,11 @@ class CatchUpThrottle(QObject):
         else:
             merge_changes(self._pending, changes)
         if not catching_up:
-            self.flush()  # the catch-up is over: everything at once
+            # The catch-up is over: everything merged, at once, but in a turn of its own (behind the
+            # views connected before this one), not in the last slice's turn with every other view's.
+            # Live updates until then are merged into it.
+            if self.due != 0.0 or not _the_turns().has(self):
+                self._ask(0.0, to_back=True)
             return
         # Refreshed in a turn of the event loop of its own: not on top of a slice, nor of
         # another throttled view's refresh.
@@ -151,7 +218,10 @@ class CatchUpThrottle(QObject):
             work()
             return
         self._tick = work
-        self._ask(self._last + self._interval_s if self._pending is not None else 0.0)
+        if self._pending is not None and self._catching_up():
+            self._ask(self._last + self._interval_s)
+        elif self.due != 0.0 or not _the_turns().has(self):
+            self._ask(0.0)  # after the catch-up, the refresh it ended with is due already
 
     @property
     def pending(self) -> bool:
@@ -170,9 +240,9 @@ class CatchUpThrottle(QObject):
         if changes is not None:
             self._run(changes)
 
-    def _ask(self, due: float) -> None:
+    def _ask(self, due: float, *, to_back: bool = False) -> None:
         self.due = due
-        _the_turns().want(self)
+        _the_turns().want(self, to_back=to_back)
 
     def _run_turn(self) -> None:
         """A turn of the event loop for this view: the held-back refresh, else the owed tick."""

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from console.application.floor_source import FloorSource
 from console.application.timeseries import (
@@ -73,6 +74,8 @@ from console.widgets.common.fmt import clock_time
 from console.widgets.common.theme import chart_pens, current_theme
 
 REDRAW_MS = 250
+#: While the feed catches up on a backlog, the charts redraw at most this often.
+CATCH_UP_REDRAW_MS = 1000
 #: With more queues than this, a console that has no choice saved charts the first ones only.
 DEFAULT_CHARTED = 12
 #: The queue legend is this many rows high at most; it scrolls beyond.
@@ -300,8 +303,14 @@ class ChartsPanel(QWidget):
         source.floorUpdated.connect(self._on_floor_updated)
         source.clockTicked.connect(self._on_clock)
         self._timer = QTimer(self)
+        self._last_redraw = 0.0  # monotonic time of the last redraw from the timer or a feed's turn
         self._timer.setInterval(redraw_ms)
-        self._timer.timeout.connect(self.redraw)
+        self._timer.timeout.connect(self._on_timer)
+        # A source that applies a backlog in slices may offer its turns (LiveFeed.turn_takers).
+        takers = getattr(source, "turn_takers", None)
+        self._takes_turns = isinstance(takers, list)
+        if isinstance(takers, list):
+            takers.append(self._catch_up_turn)
         self._timer.start()
         self._sync_queues()
 
@@ -571,6 +580,31 @@ class ChartsPanel(QWidget):
         self.selectionChanged.emit()
 
     # -- drawing ---------------------------------------------------------------------
+
+    def _on_timer(self) -> None:
+        """The redraw timer: while a source that offers its turns catches up, those turns redraw."""
+        if self._takes_turns and getattr(self._source, "catching_up", False):
+            return
+        self._last_redraw = time.monotonic()
+        self.redraw()
+
+    def _catch_up_turn(self) -> bool:
+        """One of the catching-up feed's turns of the event loop (``LiveFeed.turn_takers``).
+
+        The charts redraw in it at most every ``CATCH_UP_REDRAW_MS``, and the plots' scenes
+        do their part (bounds, dirty items: 20-50 ms, queued by the redraw) in the same turn
+        instead of in the next one, on top of a slice of events. The feed clock runs fast
+        while catching up, so every redraw moves every plot, while the figures are not
+        current anyway: the rest of the catch-up's turns go to applying events.
+        """
+        now = time.monotonic()
+        if now - self._last_redraw < CATCH_UP_REDRAW_MS / 1000.0 or not Shiboken.isValid(self):
+            return False
+        self._last_redraw = now
+        self.redraw()
+        for plot in self.plots.values():
+            QCoreApplication.sendPostedEvents(plot.scene(), QEvent.Type.MetaCall)
+        return True
 
     def redraw(self) -> None:
         """Timer tick: push what changed into the existing items."""
