@@ -24,11 +24,13 @@ import os
 import secrets
 import ssl
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request as HttpRequest
@@ -67,7 +69,14 @@ from console.feeds.gateway.limits import (
 )
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.redaction import mask_gateway_logs
-from console.feeds.gateway.role_views import View, view_ack, view_events, view_of, view_snapshot
+from console.feeds.gateway.role_views import (
+    View,
+    copied_cases,
+    view_ack,
+    view_events,
+    view_of,
+    view_snapshot,
+)
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
@@ -100,9 +109,18 @@ EVENTS_PER_FRAME = 5000
 POSITION_KEY = "adapter.position.{}"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
-# Snapshots being written to sockets at once: each may hold a copy of the frame in its
-# transport's buffer, so a storm of clients is served a few at a time in bounded memory.
+# Snapshots being written to sockets at once (the others wait their turn).
 SNAPSHOT_SENDS = 8
+# A snapshot frame goes out in fragments of this size, the loop turning between them: other
+# clients' frames go out meanwhile, and a socket's buffer holds about one fragment, not the frame.
+SNAPSHOT_FRAGMENT = 256 * 1024
+# Cases encoded per turn of the loop while a snapshot is built (the rest is encoded at once).
+SNAPSHOT_SLICE = 4000
+# A built snapshot is given to clients asking after it while the head is at most this many
+# events past it (and it is younger than SNAPSHOT_KEEP_S): they get the events after it from
+# the resume journal, as a resuming client does, instead of waiting for another build.
+SNAPSHOT_REUSE_EVENTS = EVENTS_PER_FRAME
+SNAPSHOT_KEEP_S = 10.0
 
 
 class Gateway:
@@ -140,10 +158,10 @@ class Gateway:
         self._log_throttle: LogThrottle[tuple[str, str]] = LogThrottle(lim.log_interval_s)
         self._memory = MemoryReturn()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
-        # Snapshots are shared: the clients of one view asking in the same burst wait for one
-        # build, and the last build per view is kept while the head stays there.
-        self._snapshot_waiters: dict[View, list[tuple[ClientSession, asyncio.Future[tuple[int, bytes]]]]] = {}
-        self._snapshot_cache: dict[View, tuple[int, bytes]] = {}
+        # Snapshots are shared: one build per view at a time, its result kept (seq, frame, when
+        # built) and given to the clients of that view asking meanwhile or shortly after.
+        self._snapshot_builds: dict[View, asyncio.Task[tuple[int, bytes]]] = {}
+        self._snapshot_cache: dict[View, tuple[int, bytes, float]] = {}
         self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
         self.snapshots_built = 0  # encoded snapshots (tests, diagnostics); clients served may be more
         self._tasks: list[asyncio.Task[None]] = []
@@ -385,8 +403,8 @@ class Gateway:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
             self._memory.maybe_trim(now)  # memory of many closed connections given back
-            # A kept snapshot behind the head serves nobody: its memory is given back.
-            self._snapshot_cache = {v: c for v, c in self._snapshot_cache.items() if c[0] == self.seq}
+            # A kept snapshot too old to reuse serves nobody: its memory is given back.
+            self._snapshot_cache = {v: c for v, c in self._snapshot_cache.items() if self._reusable(c, 0)}
             quiet = [
                 s
                 for s in self.sessions
@@ -988,45 +1006,92 @@ class Gateway:
                 s.wakeup.set()
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
-        """Send ``s`` a snapshot, shared with every client of its view asking in the same burst."""
-        assert self._loop is not None
+        """Send ``s`` a snapshot of its view, shared with the clients of that view asking about then."""
         view = view_of(s.role)
-        fut: asyncio.Future[tuple[int, bytes]] = self._loop.create_future()
-        waiters = self._snapshot_waiters.setdefault(view, [])
-        waiters.append((s, fut))
-        if len(waiters) == 1:
-            # Built on the next turn of the loop: senders woken meanwhile join this one.
-            self._loop.call_soon(self._build_snapshot, view)
-        at_seq, data = await fut
+        at_seq, data = await self._snapshot_for(view, s.next_seq - 1)
+        self._place_after_snapshot(s, view, at_seq)  # no await since it was found
         await self.sequencer.wait_committed(at_seq)
         async with self._snapshot_sends:
-            await ws.send(data, text=True)
+            await ws.send(_fragments(data), text=True)
         s.last_sent = time.monotonic()
 
-    def _build_snapshot(self, view: View) -> None:
-        """Encode ``view``'s snapshot at the head (or reuse it) and hand it to every waiter.
+    def _reusable(self, cached: tuple[int, bytes, float], not_before: int) -> bool:
+        """A kept snapshot may be given: not behind what the client was given, not too old, and
+        the events after it still in the journal."""
+        at_seq, _, built = cached
+        return (
+            not_before <= at_seq
+            and self.seq - at_seq <= SNAPSHOT_REUSE_EVENTS
+            and time.monotonic() - built <= SNAPSHOT_KEEP_S
+            and self.sequencer.journal.first_seq <= at_seq + 1
+        )
 
-        Taken and handed over in one step (no await between), and each waiter's place
-        moved to just after it, so no event is both in the snapshot and sent after it.
-        The encoding stays on the loop: the state's entities are mutated in place by the
-        reducer, so a thread could only encode a deep copy, which costs as much as the
-        encoding (and msgspec holds the GIL while it encodes anyway).
+    async def _snapshot_for(self, view: View, not_before: int) -> tuple[int, bytes]:
+        """A snapshot of ``view`` at a seq of at least ``not_before``: kept, being built, or built now."""
+        while True:
+            cached = self._snapshot_cache.get(view)
+            if cached is not None and self._reusable(cached, not_before):
+                return cached[0], cached[1]
+            build = self._snapshot_builds.get(view)
+            if build is None:
+                build = asyncio.create_task(self._build_snapshot(view), name=f"snapshot {view}")
+                self._snapshot_builds[view] = build
+                build.add_done_callback(functools.partial(self._snapshot_built, view))
+            # A client that goes away does not cancel the build the others wait for.
+            at_seq, data = await asyncio.shield(build)
+            if at_seq >= not_before:
+                return at_seq, data
+
+    def _snapshot_built(self, view: View, task: asyncio.Task[tuple[int, bytes]]) -> None:
+        if self._snapshot_builds.get(view) is task:
+            del self._snapshot_builds[view]
+        if not task.cancelled() and task.exception() is None:
+            at_seq, data = task.result()
+            self._snapshot_cache[view] = (at_seq, data, time.monotonic())
+
+    def _place_after_snapshot(self, s: ClientSession, view: View, at_seq: int) -> None:
+        """``s`` is given the snapshot at ``at_seq``: what it is sent next starts just after it.
+
+        Events committed after ``at_seq`` (a snapshot built a moment ago, or kept) come
+        from the resume journal in its view; later ones as they are broadcast. So no event
+        is both in the snapshot and sent after it, and none is missed.
         """
-        waiters = self._snapshot_waiters.pop(view, [])
+        s.drop_events()
+        s.needs_snapshot = False
+        s.snapshots_sent += 1
+        s.next_seq = at_seq + 1
+        committed = self.committed_seq
+        if committed <= at_seq:
+            return
+        missed = self.sequencer.journal.after(at_seq, committed)
+        if missed is None:  # cannot happen (checked by _reusable, no await since): a fresh one
+            s.needs_snapshot = True
+            return
+        for start in range(0, len(missed), EVENTS_PER_FRAME):
+            chunk = view_events(missed[start : start + EVENTS_PER_FRAME], view)
+            s.push_events(protocol.events_frame(chunk), at_seq + start + len(chunk))
+
+    async def _build_snapshot(self, view: View) -> tuple[int, bytes]:
+        """Encode ``view``'s snapshot at the head: (its seq, the frame).
+
+        Taken in one step (no await): everything but the cases is encoded at once, the
+        cases are copied (the reducer sets their fields in place). The copies, a large
+        floor's bulk, are then encoded a slice per turn of the loop, so events keep flowing
+        to everyone else meanwhile; the frame is still exactly the floor at its seq.
+        """
+        await asyncio.sleep(0)  # senders woken in the same burst ask before it is taken
         at_seq = self.seq
-        cached = self._snapshot_cache.get(view)
-        if cached is None or cached[0] != at_seq:
-            data = protocol.encode(view_snapshot(self.state.to_snapshot(), view))
-            self.snapshots_built += 1
-            cached = self._snapshot_cache[view] = (at_seq, data)
-        for s, fut in waiters:
-            if fut.done():  # its connection ended meanwhile
-                continue
-            s.drop_events()
-            s.next_seq = at_seq + 1
-            s.needs_snapshot = False
-            s.snapshots_sent += 1
-            fut.set_result(cached)
+        live = self.state.to_snapshot()
+        cases = copied_cases(live.cases, view)
+        rest = view_snapshot(msgspec.structs.replace(live, cases=[]), view)
+        head, tail = protocol.snapshot_frame_parts(rest)
+        del live, rest
+        parts: list[bytes] = []
+        for start in range(0, len(cases), SNAPSHOT_SLICE):
+            await asyncio.sleep(0)
+            parts.append(protocol.encode_list_items(cases[start : start + SNAPSHOT_SLICE]))
+        self.snapshots_built += 1
+        return at_seq, b"".join((head, b",".join(parts), tail))
 
     # -- commands --------------------------------------------------------------------
 
@@ -1276,6 +1341,16 @@ def _address(ws: ServerConnection) -> str:
 def _too_many_reason(seconds: float) -> str:
     """The 4429 close reason; the console reads the seconds from it (``retry after N s``)."""
     return f"too many failed sign-ins from this address; retry after {max(1, round(seconds))} s"
+
+
+async def _fragments(data: bytes) -> AsyncIterator[memoryview]:
+    """A large frame in fragments, the loop turning between them (websockets sends each as a
+    continuation frame: receivers get one message)."""
+    view = memoryview(data)
+    for start in range(0, len(data), SNAPSHOT_FRAGMENT):
+        if start:
+            await asyncio.sleep(0)
+        yield view[start : start + SNAPSHOT_FRAGMENT]
 
 
 class _ChunkViews:
