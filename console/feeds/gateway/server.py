@@ -57,6 +57,7 @@ from console.feeds.gateway.commands.registry import (
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.directory import Directory, Outcome
 from console.feeds.gateway.driver import CentreDriver
+from console.feeds.gateway.journal import ResumeJournal
 from console.feeds.gateway.limits import (
     AckCache,
     ConnectionGuard,
@@ -160,9 +161,12 @@ class Gateway:
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
         # Snapshots are shared: one build per view at a time, its result kept (seq, frame, when
         # built) and given to the clients of that view asking meanwhile or shortly after.
-        self._snapshot_builds: dict[View, asyncio.Task[tuple[int, bytes]]] = {}
-        self._snapshot_cache: dict[View, tuple[int, bytes, float]] = {}
+        self._snapshot_builds: dict[View, asyncio.Task[_KeptSnapshot]] = {}
+        self._snapshot_cache: dict[View, _KeptSnapshot] = {}
         self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
+        # Token checks (scrypt, on worker threads) at once: a core is left to the loop, so a
+        # storm of sign-ins does not starve the consoles already connected.
+        self._signins = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
         self.snapshots_built = 0  # encoded snapshots (tests, diagnostics); clients served may be more
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
@@ -730,7 +734,10 @@ class Gateway:
                 return None
             user, role = signed
         else:
-            found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
+            found = None
+            if hello.token:
+                async with self._signins:
+                    found = await asyncio.to_thread(self.store.sign_in, hello.token)
             if found is None:
                 await self._signin_failed(ws, peer)
                 return None
@@ -1007,72 +1014,65 @@ class Gateway:
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
         """Send ``s`` a snapshot of its view, shared with the clients of that view asking about then."""
-        view = view_of(s.role)
-        at_seq, data = await self._snapshot_for(view, s.next_seq - 1)
-        self._place_after_snapshot(s, view, at_seq)  # no await since it was found
-        await self.sequencer.wait_committed(at_seq)
+        snap = await self._snapshot_for(view_of(s.role), s.next_seq - 1)
+        self._place_after_snapshot(s, snap)  # no await since it was found
+        await self.sequencer.wait_committed(snap.seq)
         async with self._snapshot_sends:
-            await ws.send(_fragments(data), text=True)
+            await ws.send(_fragments(snap.frame), text=True)
         s.last_sent = time.monotonic()
 
-    def _reusable(self, cached: tuple[int, bytes, float], not_before: int) -> bool:
+    def _reusable(self, snap: _KeptSnapshot, not_before: int) -> bool:
         """A kept snapshot may be given: not behind what the client was given, not too old, and
         the events after it still in the journal."""
-        at_seq, _, built = cached
         return (
-            not_before <= at_seq
-            and self.seq - at_seq <= SNAPSHOT_REUSE_EVENTS
-            and time.monotonic() - built <= SNAPSHOT_KEEP_S
-            and self.sequencer.journal.first_seq <= at_seq + 1
+            not_before <= snap.seq
+            and self.seq - snap.seq <= SNAPSHOT_REUSE_EVENTS
+            and time.monotonic() - snap.built <= SNAPSHOT_KEEP_S
+            and self.sequencer.journal.first_seq <= snap.seq + 1
         )
 
-    async def _snapshot_for(self, view: View, not_before: int) -> tuple[int, bytes]:
+    async def _snapshot_for(self, view: View, not_before: int) -> _KeptSnapshot:
         """A snapshot of ``view`` at a seq of at least ``not_before``: kept, being built, or built now."""
         while True:
-            cached = self._snapshot_cache.get(view)
-            if cached is not None and self._reusable(cached, not_before):
-                return cached[0], cached[1]
+            kept = self._snapshot_cache.get(view)
+            if kept is not None and self._reusable(kept, not_before):
+                return kept
             build = self._snapshot_builds.get(view)
             if build is None:
                 build = asyncio.create_task(self._build_snapshot(view), name=f"snapshot {view}")
                 self._snapshot_builds[view] = build
                 build.add_done_callback(functools.partial(self._snapshot_built, view))
             # A client that goes away does not cancel the build the others wait for.
-            at_seq, data = await asyncio.shield(build)
-            if at_seq >= not_before:
-                return at_seq, data
+            built = await asyncio.shield(build)
+            if built.seq >= not_before:
+                return built
 
-    def _snapshot_built(self, view: View, task: asyncio.Task[tuple[int, bytes]]) -> None:
+    def _snapshot_built(self, view: View, task: asyncio.Task[_KeptSnapshot]) -> None:
         if self._snapshot_builds.get(view) is task:
             del self._snapshot_builds[view]
         if not task.cancelled() and task.exception() is None:
-            at_seq, data = task.result()
-            self._snapshot_cache[view] = (at_seq, data, time.monotonic())
+            self._snapshot_cache[view] = task.result()
 
-    def _place_after_snapshot(self, s: ClientSession, view: View, at_seq: int) -> None:
-        """``s`` is given the snapshot at ``at_seq``: what it is sent next starts just after it.
+    def _place_after_snapshot(self, s: ClientSession, snap: _KeptSnapshot) -> None:
+        """``s`` is given ``snap``: what it is sent next starts just after it.
 
-        Events committed after ``at_seq`` (a snapshot built a moment ago, or kept) come
-        from the resume journal in its view; later ones as they are broadcast. So no event
-        is both in the snapshot and sent after it, and none is missed.
+        Events committed after the snapshot (built a moment ago, or kept) come from the
+        resume journal in its view (made once for all its clients); later ones as they are
+        broadcast. So no event is both in the snapshot and sent after it, and none is missed.
         """
         s.drop_events()
         s.needs_snapshot = False
         s.snapshots_sent += 1
-        s.next_seq = at_seq + 1
-        committed = self.committed_seq
-        if committed <= at_seq:
-            return
-        missed = self.sequencer.journal.after(at_seq, committed)
-        if missed is None:  # cannot happen (checked by _reusable, no await since): a fresh one
+        s.next_seq = snap.seq + 1
+        frames = snap.frames_upto(self.committed_seq, self.sequencer.journal)
+        if frames is None:  # cannot happen (checked by _reusable, no await since): a fresh one
             s.needs_snapshot = True
             return
-        for start in range(0, len(missed), EVENTS_PER_FRAME):
-            chunk = view_events(missed[start : start + EVENTS_PER_FRAME], view)
-            s.push_events(protocol.events_frame(chunk), at_seq + start + len(chunk))
+        for frame, last_seq in frames:
+            s.push_events(frame, last_seq)
 
-    async def _build_snapshot(self, view: View) -> tuple[int, bytes]:
-        """Encode ``view``'s snapshot at the head: (its seq, the frame).
+    async def _build_snapshot(self, view: View) -> _KeptSnapshot:
+        """Encode ``view``'s snapshot at the head.
 
         Taken in one step (no await): everything but the cases is encoded at once, the
         cases are copied (the reducer sets their fields in place). The copies, a large
@@ -1091,7 +1091,7 @@ class Gateway:
             await asyncio.sleep(0)
             parts.append(protocol.encode_list_items(cases[start : start + SNAPSHOT_SLICE]))
         self.snapshots_built += 1
-        return at_seq, b"".join((head, b",".join(parts), tail))
+        return _KeptSnapshot(view, at_seq, b"".join((head, b",".join(parts), tail)))
 
     # -- commands --------------------------------------------------------------------
 
@@ -1341,6 +1341,40 @@ def _address(ws: ServerConnection) -> str:
 def _too_many_reason(seconds: float) -> str:
     """The 4429 close reason; the console reads the seconds from it (``retry after N s``)."""
     return f"too many failed sign-ins from this address; retry after {max(1, round(seconds))} s"
+
+
+class _KeptSnapshot:
+    """A built snapshot frame of one view, and the events after it in that view, made once
+    for every client given it (``frames_upto``)."""
+
+    def __init__(self, view: View, seq: int, frame: bytes) -> None:
+        self.view = view
+        self.seq = seq
+        self.frame = frame
+        self.built = time.monotonic()
+        self._events: list[bytes] = []  # in the view: seq + 1 .. seq + len(_events)
+        self._frames: tuple[int, list[tuple[bytes, int]]] = (seq, [])  # (up to, [(frame, last seq)])
+
+    def frames_upto(self, upto: int, journal: ResumeJournal) -> list[tuple[bytes, int]] | None:
+        """Events frames from just after the snapshot up to ``upto`` (none when it is not past
+        the snapshot); None when the journal no longer holds them."""
+        if upto <= self.seq:
+            return []
+        if self._frames[0] == upto:
+            return self._frames[1]
+        have = self.seq + len(self._events)
+        if upto > have:
+            more = journal.after(have, upto)
+            if more is None:
+                return None
+            self._events.extend(view_events(more, self.view))
+        count = upto - self.seq
+        frames = []
+        for start in range(0, count, EVENTS_PER_FRAME):
+            chunk = self._events[start : min(start + EVENTS_PER_FRAME, count)]
+            frames.append((protocol.events_frame(chunk), self.seq + start + len(chunk)))
+        self._frames = (upto, frames)
+        return frames
 
 
 async def _fragments(data: bytes) -> AsyncIterator[memoryview]:
