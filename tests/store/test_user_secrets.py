@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from console.store import Store, tokens
+from console.store import Store, repository, tokens
 from console.store.db import downgrade, upgrade
 from console.store.tokens import SecretFileError, check_verifier, make_verifier, server_secret
 from tests.helpers.postgres import pg_server, pg_url
@@ -161,8 +161,6 @@ def test_a_token_checked_once_is_not_hashed_again_until_its_verifier_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A shift's consoles signing in at once: the scrypt is paid once per token and verifier."""
-    from console.store import repository
-
     checks: list[str] = []
 
     def counting(verifier: str, token: str) -> bool:
