@@ -5,7 +5,12 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHMARKS = ["benchmarks.sim_speed", "benchmarks.store_speed", "benchmarks.console_speed"]
+BENCHMARKS = [
+    "benchmarks.sim_speed",
+    "benchmarks.store_speed",
+    "benchmarks.console_speed",
+    "benchmarks.fanout",  # N = 10, 200, 500 consoles on the 500x20x5000 centre at 2,000 events/s
+]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:
