@@ -10,7 +10,9 @@ events/s. A probe, a separate process holding one raw websocket client that is
 already connected and holds its snapshot, records the arrival of every frame.
 Then N raw clients (websockets, protocol hello, no state), spread over reader
 processes (about 125 clients each), connect at once; each is done with the storm
-when its snapshot frame has arrived, then reads for ``--steady`` seconds.
+when its snapshot frame has arrived, then reads for ``--steady`` seconds. Like a
+console, a client the gateway refuses for a while (HTTP 503: more connections
+waiting to sign in than its limit, 256) asks again after a backoff (``busy_503``).
 
 Reported per N:
 
@@ -39,6 +41,7 @@ import asyncio
 import json
 import math
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
 
 from benchmarks.console_speed import GatewayProcess
 
@@ -87,16 +91,12 @@ class _Reader:
         self.frames = 0
         self.measuring = False
         self.failed: list[str] = []
+        self.busy = 0  # connections refused for a while (HTTP 503) and asked again
 
     async def client(self, i: int, all_held: asyncio.Event, n: int) -> None:
         try:
-            async with connect(
-                self.url,
-                max_size=None,
-                compression=self.compression,
-                open_timeout=120,
-                local_addr=_local_addr(i),
-            ) as ws:
+            ws = await self.connect(i)
+            async with ws:
                 await ws.send(_hello(self.token))
                 while "snapshot" not in (await ws.recv(decode=True))[:40]:
                     pass
@@ -108,6 +108,26 @@ class _Reader:
             self.failed.append(repr(exc)[:200])
             if len(self.snapshot_at) + len(self.failed) == n:
                 all_held.set()
+
+    async def connect(self, i: int) -> ClientConnection:
+        """Connect as a console does: a gateway busy with connections not signed in yet (HTTP
+        503) is asked again after a backoff (0.25 s doubling, up to 5 s, a random fifth off)."""
+        delay = 0.25
+        while True:
+            try:
+                return await connect(
+                    self.url,
+                    max_size=None,
+                    compression=self.compression,
+                    open_timeout=120,
+                    local_addr=_local_addr(i),
+                )
+            except InvalidStatus as exc:
+                if exc.response.status_code != 503:
+                    raise
+                self.busy += 1
+                await asyncio.sleep(delay * (1.0 - 0.2 * random.random()))
+                delay = min(delay * 2, 5.0)
 
     async def read(self, ws: ClientConnection) -> None:
         while True:
@@ -135,7 +155,8 @@ async def _read_as_told(url: str, token: str, compression: str | None, first: in
     all_held = asyncio.Event()
     tasks = [asyncio.create_task(reader.client(first + k, all_held, n)) for k in range(n)]
     await all_held.wait()
-    print(json.dumps({"held": max(reader.snapshot_at, default=0.0), "failed": reader.failed}), flush=True)
+    held = {"held": max(reader.snapshot_at, default=0.0), "failed": reader.failed, "busy": reader.busy}
+    print(json.dumps(held), flush=True)
     if await line() == "measure":
         reader.measuring = True
         await line()  # stop
@@ -265,6 +286,7 @@ def run_one(args: argparse.Namespace, n: int) -> dict[str, Any]:
             held = [json.loads(_hear(r)) for r in readers]
             storm_end = max(h["held"] for h in held)
             failed = [f for h in held for f in h["failed"]]
+            busy = sum(h["busy"] for h in held)
             cpu1, t1 = _cpu_s(gw.proc.pid), time.time()
             rss_after = _rss_kib(gw.proc.pid)
             time.sleep(1.0)  # the catch-up after the storm is not the steady state
@@ -301,6 +323,7 @@ def run_one(args: argparse.Namespace, n: int) -> dict[str, Any]:
         "load_1min": round(load, 2),
         "storm_s": round(storm_end - storm_start, 2),
         "failed": len(failed),
+        "busy_503": busy,
         "failures": failed[:3],
         "longest_gap_storm_ms": round(max(during, default=0.0) * 1000),
         "longest_gap_ms": round(max((g for _, g in gaps), default=0.0) * 1000),
