@@ -22,7 +22,15 @@ from console.feeds import protocol
 from console.feeds.gateway import server
 from console.feeds.gateway.role_views import View, view_snapshot
 from console.feeds.protocol import MAX_WIRE_FRAME
-from tests.helpers.gateway import GatewayThread, WireClient, close_code, make_config, normalized, token
+from tests.helpers.gateway import (
+    GatewayThread,
+    WireClient,
+    close_code,
+    freeze,
+    make_config,
+    normalized,
+    token,
+)
 from tests.helpers.postgres import pg_server, pg_url
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
@@ -73,12 +81,14 @@ def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapsho
     """Many consoles signing in at once: fewer snapshots built than clients, each one exact.
 
     The cases are encoded three at a time, a turn of the loop between slices, so events
-    are stamped (and cases changed) while a snapshot is built; a second wave gets the kept
-    snapshot with the events after it from the journal. Every client's snapshot plus its
-    events must still give exactly a fresh snapshot taken later.
+    are stamped (and cases changed) while a snapshot is built. Every client's snapshot is
+    current (not before the seq its welcome told it), and its snapshot plus its events must
+    give exactly a fresh snapshot taken later. A client whose welcome is at the seq of a kept
+    snapshot gets that one (no build), with the events after it from the journal.
     """
     n = 24
     monkeypatch.setattr(server, "SNAPSHOT_SLICE", 3)
+    monkeypatch.setattr(server, "SNAPSHOT_KEEP_S", 3600.0)
     encode_slice = protocol.encode_list_items
 
     def slow_slice(items: list[Any]) -> bytes:
@@ -86,8 +96,10 @@ def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapsho
         return encode_slice(items)
 
     monkeypatch.setattr(protocol, "encode_list_items", slow_slice)
-    monkeypatch.setattr(server, "SNAPSHOT_REUSE_EVENTS", 10**9)
-    monkeypatch.setattr(server, "SNAPSHOT_KEEP_S", 3600.0)
+
+    def snapshot_seq(c: WireClient) -> int:
+        seq: int = next(f["seq"] for f in c.frames if f["op"] == "snapshot")
+        return seq
 
     async def scenario() -> None:
         built = gw.gateway.snapshots_built
@@ -97,20 +109,24 @@ def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapsho
         assert all(c.snapshots == 1 for c in storm)
         assert gw.gateway.snapshots_built - built < n  # shared, not one per client
         assert len(gw.gateway.state.cases) > 3 * 5  # built in several slices
-        built = gw.gateway.snapshots_built
-        await asyncio.sleep(0.5)  # events flow
         wave = await asyncio.gather(*(WireClient.open(gw.url, Role.VIEWER) for _ in range(4)))
         await asyncio.gather(*(c.ready() for c in wave))
-        assert gw.gateway.snapshots_built - built <= 1  # the admins' kept one, the viewers' new one
+        freeze(gw)  # no more events: the next snapshot stays at the head
+        await asyncio.sleep(0.3)
+        first = await WireClient.open(gw.url)
+        await first.ready()
+        built = gw.gateway.snapshots_built
         kept = await WireClient.open(gw.url)
         await kept.ready()
-        assert gw.gateway.snapshots_built - built <= 1  # given the kept one
-        assert kept.state.seq <= max(c.state.seq for c in storm)
+        assert gw.gateway.snapshots_built == built  # given the kept one
+        assert snapshot_seq(kept) == snapshot_seq(first)
+        everyone = [*storm, *wave, first, kept]
+        for c in everyone:
+            assert c.welcome is not None and snapshot_seq(c) >= c.welcome["seq"]  # current
         monkeypatch.setattr(server, "SNAPSHOT_REUSE_EVENTS", -1)  # from here, fresh ones
         late = await WireClient.open(gw.url)
         await late.ready()
         target = late.state.seq
-        everyone = [*storm, *wave, kept]
         for c in everyone:
             assert c.state.seq <= target  # the late snapshot is at the head
             c.capture_at.add(target)
@@ -120,7 +136,7 @@ def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapsho
             *(c.until(lambda c: target in c.captured, what=f"seq {target}") for c in everyone)
         )
         expected = normalized(late.state)
-        for c in [*storm, kept]:
+        for c in [*storm, first, kept]:
             assert c.captured[target] == expected
             assert c.state.skipped == 0
         in_view = view_snapshot(msgspec.json.decode(expected, type=Snapshot), View.FIGURES)

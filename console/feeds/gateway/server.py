@@ -117,11 +117,14 @@ SNAPSHOT_SENDS = 8
 SNAPSHOT_FRAGMENT = 256 * 1024
 # Cases encoded per turn of the loop while a snapshot is built (the rest is encoded at once).
 SNAPSHOT_SLICE = 4000
-# A built snapshot is given to clients asking after it while the head is at most this many
-# events past it (and it is younger than SNAPSHOT_KEEP_S): they get the events after it from
-# the resume journal, as a resuming client does, instead of waiting for another build.
+# A built snapshot is given to clients asking after it, if it is not older than what their
+# welcome told them (a snapshot is current), while the head is at most this many events past
+# it and it is younger than SNAPSHOT_KEEP_S: they get the events after it from the resume
+# journal, as a resuming client does, instead of waiting for another build.
 SNAPSHOT_REUSE_EVENTS = EVENTS_PER_FRAME
 SNAPSHOT_KEEP_S = 10.0
+# Builds of one view start at most this often (a storm's clients wait for the next one).
+SNAPSHOT_EVERY_S = 0.25
 
 
 class Gateway:
@@ -163,6 +166,7 @@ class Gateway:
         # built) and given to the clients of that view asking meanwhile or shortly after.
         self._snapshot_builds: dict[View, asyncio.Task[_KeptSnapshot]] = {}
         self._snapshot_cache: dict[View, _KeptSnapshot] = {}
+        self._snapshot_started: dict[View, float] = {}  # when each view's last build was taken
         self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
         # Token checks (scrypt, on worker threads) at once: a core is left to the loop, so a
         # storm of sign-ins does not starve the consoles already connected.
@@ -322,7 +326,7 @@ class Gateway:
 
     async def stop(self) -> None:
         self.stopping.set()
-        for task in [*self._tasks, *self._publish_tasks]:
+        for task in [*self._tasks, *self._publish_tasks, *self._snapshot_builds.values()]:
             task.cancel()
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
         for task, result in zip(self._tasks, results, strict=True):
@@ -751,10 +755,9 @@ class Gateway:
             await self._adapter_hello(ws, session)
             return session
         # Sent before the session exists, so nothing can overtake it.
+        told = self.committed_seq
         await ws.send(
-            protocol.encode(
-                Welcome(protocol=protocol.PROTOCOL_VERSION, user=user, role=role, seq=self.committed_seq)
-            ),
+            protocol.encode(Welcome(protocol=protocol.PROTOCOL_VERSION, user=user, role=role, seq=told)),
             text=True,
         )
         resumed = (
@@ -763,6 +766,8 @@ class Gateway:
             else None
         )
         if resumed is None:
+            # Its snapshot is current: not before the seq the welcome told it (a kept one may be).
+            session.next_seq = told + 1
             session.needs_snapshot = True
             session.wakeup.set()
         else:
@@ -1079,7 +1084,11 @@ class Gateway:
         floor's bulk, are then encoded a slice per turn of the loop, so events keep flowing
         to everyone else meanwhile; the frame is still exactly the floor at its seq.
         """
-        await asyncio.sleep(0)  # senders woken in the same burst ask before it is taken
+        # Senders woken in the same burst ask before it is taken; in a storm, builds of a view
+        # start at most every SNAPSHOT_EVERY_S and each serves everyone who asked meanwhile.
+        last = self._snapshot_started.get(view, -SNAPSHOT_EVERY_S)
+        await asyncio.sleep(max(0.0, last + SNAPSHOT_EVERY_S - time.monotonic()))
+        self._snapshot_started[view] = time.monotonic()
         at_seq = self.seq
         live = self.state.to_snapshot()
         cases = copied_cases(live.cases, view)
