@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import secrets
 import threading
 import time
@@ -144,6 +145,9 @@ class Store:
         # first: the same token against the same verifier is not hashed again (see sign_in).
         self._verified: dict[tuple[str, str], None] = {}
         self._verified_lock = threading.Lock()
+        # Token checks (scrypt) at once: a core is left to the gateway's loop, so a storm of
+        # sign-ins does not starve the consoles already connected (the lookups are not held up).
+        self._hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 
     @classmethod
     def open(cls, url: str, *, busy_timeout: float = 5.0, secret_file: Path | None = None) -> Store:
@@ -396,7 +400,9 @@ class Store:
         with self._verified_lock:
             known = pair in self._verified
         if not known:
-            if not check_verifier(row.token_verifier, token):
+            with self._hashing:
+                checked = check_verifier(row.token_verifier, token)
+            if not checked:
                 return None
             with self._verified_lock:
                 self._verified[pair] = None

@@ -168,9 +168,6 @@ class Gateway:
         self._snapshot_cache: dict[View, _KeptSnapshot] = {}
         self._snapshot_started: dict[View, float] = {}  # when each view's last build was taken
         self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
-        # Token checks (scrypt, on worker threads) at once: a core is left to the loop, so a
-        # storm of sign-ins does not starve the consoles already connected.
-        self._signins = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
         self.snapshots_built = 0  # encoded snapshots (tests, diagnostics); clients served may be more
         self._tasks: list[asyncio.Task[None]] = []
         self._server: Server | None = None
@@ -738,10 +735,7 @@ class Gateway:
                 return None
             user, role = signed
         else:
-            found = None
-            if hello.token:
-                async with self._signins:
-                    found = await asyncio.to_thread(self.store.sign_in, hello.token)
+            found = await asyncio.to_thread(self.store.sign_in, hello.token) if hello.token else None
             if found is None:
                 await self._signin_failed(ws, peer)
                 return None
