@@ -1013,7 +1013,8 @@ class Gateway:
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
         """Send ``s`` a snapshot of its view, shared with the clients of that view asking about then."""
-        snap = await self._snapshot_for(view_of(s.role), s.next_seq - 1)
+        # Not before what it was told or sent (never past the head: a build there will do).
+        snap = await self._snapshot_for(view_of(s.role), min(s.next_seq - 1, self.seq))
         self._place_after_snapshot(s, snap)  # no await since it was found
         await self.sequencer.wait_committed(snap.seq)
         async with self._snapshot_sends:
