@@ -10,6 +10,7 @@ BENCHMARKS = [
     "benchmarks.store_speed",
     "benchmarks.gateway_ceiling",
     "benchmarks.console_speed",
+    "benchmarks.fanout",  # N = 10, 200, 500 consoles on the 500x20x5000 centre at 2,000 events/s
 ]
 
 if __name__ == "__main__":

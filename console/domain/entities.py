@@ -177,7 +177,10 @@ class Agent(msgspec.Struct, kw_only=True, omit_defaults=True):
     source: str | None = None
 
 
-class Call(msgspec.Struct, kw_only=True, omit_defaults=True):
+# Calls and cases hold only strings, numbers and enums, so they can never be part of a
+# reference cycle: ``gc=False`` keeps tens of thousands of them out of the garbage collector's
+# scans (a full collection of a 50,000-case floor took over 100 ms of the gateway's loop).
+class Call(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False):
     id: str
     queue_id: str
     priority: int
@@ -189,7 +192,7 @@ class Call(msgspec.Struct, kw_only=True, omit_defaults=True):
     source: str | None = None  # the adapter that publishes this call (see Agent.source)
 
 
-class Case(msgspec.Struct, kw_only=True, omit_defaults=True):
+class Case(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False):
     id: str
     queue_id: str
     subject: str

@@ -273,6 +273,28 @@ def events_frame(encoded_events: list[bytes]) -> bytes:
     return b'{"op":"events","events":[' + b",".join(encoded_events) + b"]}"
 
 
+def snapshot_frame_parts(snap: Snapshot) -> tuple[bytes, bytes]:
+    """A snapshot frame cut open where its cases go (the cases of ``snap`` are left out).
+
+    ``head + b",".join(parts) + tail``, where the parts are ``encode_list_items`` of
+    consecutive non-empty slices of some cases, is exactly ``encode(snap)`` with those
+    cases: the gateway encodes a large floor's cases in slices.
+    """
+    names = Snapshot.__struct_fields__
+    cut = names.index("cases")
+
+    def fields(chosen: tuple[str, ...]) -> bytes:
+        return b",".join(b'"' + n.encode() + b'":' + _encoder.encode(getattr(snap, n)) for n in chosen)
+
+    head = b'{"op":"snapshot",' + fields(names[:cut]) + b',"cases":['
+    return head, b"]," + fields(names[cut + 1 :]) + b"}"
+
+
+def encode_list_items(items: list[Any]) -> bytes:
+    """The items of a list encoded, comma-separated, without the brackets (b"" for none)."""
+    return _encoder.encode(items)[1:-1]
+
+
 _server_decoder: msgspec.json.Decoder[ServerFrame] = msgspec.json.Decoder(ServerFrame)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -126,6 +128,10 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: Tokens remembered as checked (sign_in); beyond this many the oldest is forgotten.
+VERIFIED_KEPT = 10_000
+
+
 class Store:
     """One database: SQLite file or PostgreSQL, migrated to head on open."""
 
@@ -135,6 +141,13 @@ class Store:
         self._secret_file = secret_file
         self._secret: bytes | None = None
         self._writer: StoreWriter | None = None
+        # (token key, verifier) pairs a token was checked against by scrypt in this process, oldest
+        # first: the same token against the same verifier is not hashed again (see sign_in).
+        self._verified: dict[tuple[str, str], None] = {}
+        self._verified_lock = threading.Lock()
+        # Token checks (scrypt) at once: a core is left to the gateway's loop, so a storm of
+        # sign-ins does not starve the consoles already connected (the lookups are not held up).
+        self._hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 
     @classmethod
     def open(cls, url: str, *, busy_timeout: float = 5.0, secret_file: Path | None = None) -> Store:
@@ -379,8 +392,22 @@ class Store:
             ).first()
         if row is None or row.token_verifier is None or not hmac.compare_digest(row.token_key, key):
             return None
-        if not check_verifier(row.token_verifier, token):
-            return None
+        # A shift's consoles signing in at once would cost a scrypt each (0.1 s of a core):
+        # a token already checked against this very verifier is not hashed again. The pair
+        # is only reached by a token whose keyed lookup matches, and a rotated token has a new
+        # verifier, a revoked one no row.
+        pair = (key, row.token_verifier)
+        with self._verified_lock:
+            known = pair in self._verified
+        if not known:
+            with self._hashing:
+                checked = check_verifier(row.token_verifier, token)
+            if not checked:
+                return None
+            with self._verified_lock:
+                self._verified[pair] = None
+                if len(self._verified) > VERIFIED_KEPT:
+                    del self._verified[next(iter(self._verified))]
         now_ms = time.time_ns() // 1_000_000
         # At most one write a minute per user: sign-ins never queue behind the writer for a record.
         if row.last_used_at is None or row.last_used_at < iso(now_ms - LAST_USED_EVERY_MS):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,19 @@ from websockets.exceptions import ConnectionClosed
 from console.domain.entities import AgentState
 from console.domain.permissions import Role
 from console.domain.state import FloorState, Snapshot
+from console.feeds import protocol
+from console.feeds.gateway import server
 from console.feeds.gateway.role_views import View, view_snapshot
 from console.feeds.protocol import MAX_WIRE_FRAME
-from tests.helpers.gateway import GatewayThread, WireClient, close_code, make_config, normalized, token
+from tests.helpers.gateway import (
+    GatewayThread,
+    WireClient,
+    close_code,
+    freeze,
+    make_config,
+    normalized,
+    token,
+)
 from tests.helpers.postgres import pg_server, pg_url
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported so pytest finds them here
@@ -64,9 +75,31 @@ def test_snapshot_plus_events_rebuild_exactly_the_later_snapshot(gw: GatewayThre
     run(scenario())
 
 
-def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapshot(gw: GatewayThread) -> None:
-    """Many consoles signing in at once: fewer snapshots built than clients, each one exact."""
+def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapshot(
+    gw: GatewayThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many consoles signing in at once: fewer snapshots built than clients, each one exact.
+
+    The cases are encoded three at a time, a turn of the loop between slices, so events
+    are stamped (and cases changed) while a snapshot is built. Every client's snapshot is
+    current (not before the seq its welcome told it), and its snapshot plus its events must
+    give exactly a fresh snapshot taken later. A client whose welcome is at the seq of a kept
+    snapshot gets that one (no build), with the events after it from the journal.
+    """
     n = 24
+    monkeypatch.setattr(server, "SNAPSHOT_SLICE", 3)
+    monkeypatch.setattr(server, "SNAPSHOT_KEEP_S", 3600.0)
+    encode_slice = protocol.encode_list_items
+
+    def slow_slice(items: list[Any]) -> bytes:
+        time.sleep(0.002)  # a build spans many of the simulator's ticks
+        return encode_slice(items)
+
+    monkeypatch.setattr(protocol, "encode_list_items", slow_slice)
+
+    def snapshot_seq(c: WireClient) -> int:
+        seq: int = next(f["seq"] for f in c.frames if f["op"] == "snapshot")
+        return seq
 
     async def scenario() -> None:
         built = gw.gateway.snapshots_built
@@ -75,20 +108,41 @@ def test_a_storm_of_clients_shares_snapshots_and_each_rebuilds_the_later_snapsho
         await asyncio.gather(*(c.ready() for c in storm))
         assert all(c.snapshots == 1 for c in storm)
         assert gw.gateway.snapshots_built - built < n  # shared, not one per client
+        assert len(gw.gateway.state.cases) > 3 * 5  # built in several slices
+        wave = await asyncio.gather(*(WireClient.open(gw.url, Role.VIEWER) for _ in range(4)))
+        await asyncio.gather(*(c.ready() for c in wave))
+        freeze(gw)  # no more events: the next snapshot stays at the head
+        await asyncio.sleep(0.3)
+        first = await WireClient.open(gw.url)
+        await first.ready()
+        built = gw.gateway.snapshots_built
+        kept = await WireClient.open(gw.url)
+        await kept.ready()
+        assert gw.gateway.snapshots_built == built  # given the kept one
+        assert snapshot_seq(kept) == snapshot_seq(first)
+        everyone = [*storm, *wave, first, kept]
+        for c in everyone:
+            assert c.welcome is not None and snapshot_seq(c) >= c.welcome["seq"]  # current
+        monkeypatch.setattr(server, "SNAPSHOT_REUSE_EVENTS", -1)  # from here, fresh ones
         late = await WireClient.open(gw.url)
         await late.ready()
         target = late.state.seq
-        for c in storm:
+        for c in everyone:
             assert c.state.seq <= target  # the late snapshot is at the head
             c.capture_at.add(target)
             if c.state.seq == target:
                 c.captured[target] = normalized(c.state)
-        await asyncio.gather(*(c.until(lambda c: target in c.captured, what=f"seq {target}") for c in storm))
+        await asyncio.gather(
+            *(c.until(lambda c: target in c.captured, what=f"seq {target}") for c in everyone)
+        )
         expected = normalized(late.state)
-        for c in storm:
+        for c in [*storm, first, kept]:
             assert c.captured[target] == expected
             assert c.state.skipped == 0
-        await asyncio.gather(*(c.close() for c in [*storm, late]))
+        in_view = view_snapshot(msgspec.json.decode(expected, type=Snapshot), View.FIGURES)
+        for c in wave:
+            assert c.captured[target] == msgspec.json.encode(in_view)
+        await asyncio.gather(*(c.close() for c in [*everyone, late]))
 
     run(scenario())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,9 @@ class _BlockingSocket:
         self.sent: list[bytes] = []
         self.release = asyncio.Event()
 
-    async def send(self, frame: bytes, text: bool = True) -> None:
+    async def send(self, frame: bytes | AsyncIterable[bytes | memoryview], text: bool = True) -> None:
+        if not isinstance(frame, bytes):  # a large frame in fragments (a snapshot): one message
+            frame = b"".join([bytes(part) async for part in frame])
         if not self.sent:
             self.sent.append(frame)
             await self.release.wait()

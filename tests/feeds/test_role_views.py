@@ -33,6 +33,7 @@ from console.feeds import protocol
 from console.feeds.gateway.role_views import (
     POLICIES,
     View,
+    copied_cases,
     view_ack,
     view_event,
     view_events,
@@ -227,6 +228,27 @@ def test_a_views_snapshot_plus_its_events_is_its_later_snapshot(view: View, cut:
     fold(view_events(raws[cut:], view), in_view)
     expected = view_snapshot(fold(raws).to_snapshot(), view)
     assert protocol.encode(in_view.to_snapshot()) == protocol.encode(expected)
+
+
+@pytest.mark.parametrize("view", list(View))
+@pytest.mark.parametrize("size", [1, 2, 100])
+def test_a_snapshot_encoded_in_slices_of_copied_cases_is_the_snapshot(view: View, size: int) -> None:
+    """What the gateway does for a large floor: everything but the cases encoded at once, the
+    cases copied in the view and encoded a slice at a time, while the live ones change."""
+    state = fold(encoded())
+    for i in range(7):
+        state.cases[f"CS-{i + 10}"] = case(id=f"CS-{i + 10}", customer="" if i % 2 else CUSTOMER)
+    live = state.to_snapshot()
+    expected = protocol.encode(view_snapshot(live, view))
+    cases = copied_cases(live.cases, view)
+    head, tail = protocol.snapshot_frame_parts(view_snapshot(msgspec.structs.replace(live, cases=[]), view))
+    for c in state.cases.values():  # the reducer sets fields in place: the copies keep theirs
+        c.subject, c.agent_id, c.version = "changed", "A9", 99
+    parts = [protocol.encode_list_items(cases[i : i + size]) for i in range(0, len(cases), size)]
+    assert head + b",".join(parts) + tail == expected
+    empty = msgspec.structs.replace(live, cases=[])
+    head, tail = protocol.snapshot_frame_parts(empty)
+    assert head + tail == protocol.encode(empty)
 
 
 def test_every_role_has_a_view_and_viewers_get_figures() -> None:

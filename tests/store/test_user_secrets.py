@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from console.store import Store, tokens
+from console.store import Store, repository, tokens
 from console.store.db import downgrade, upgrade
 from console.store.tokens import SecretFileError, check_verifier, make_verifier, server_secret
 from tests.helpers.postgres import pg_server, pg_url
@@ -153,5 +153,36 @@ def test_old_sha256_rows_lose_their_token_on_upgrade(db_url: str) -> None:
         downgrade(s.engine, "0004")  # and back down: no token survives that way either
         upgrade(s.engine)
         assert s.user_for_token(token) is None
+    finally:
+        s.close()
+
+
+def test_a_token_checked_once_is_not_hashed_again_until_its_verifier_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shift's consoles signing in at once: the scrypt is paid once per token and verifier."""
+    checks: list[str] = []
+
+    def counting(verifier: str, token: str) -> bool:
+        checks.append(token)
+        return check_verifier(verifier, token)
+
+    monkeypatch.setattr(repository, "check_verifier", counting)
+    s = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        first = s.add_user("ann", "supervisor")
+        for _ in range(5):
+            assert s.sign_in(first) is not None
+        assert checks == [first]
+        assert s.sign_in(first[:-1] + ("A" if first[-1] != "A" else "B")) is None  # no row: no scrypt
+        assert checks == [first]
+        s.upsert_user("ann", "supervisor", first)  # the same token kept: the same verifier
+        assert s.sign_in(first) is not None and checks == [first]
+        second = s.rotate_user("ann")
+        assert s.sign_in(first) is None
+        assert s.sign_in(second) is not None and s.sign_in(second) is not None
+        assert checks == [first, second]
+        s.revoke_user("ann")
+        assert s.sign_in(second) is None
     finally:
         s.close()

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import faulthandler
+import gc
 import logging
 import signal
 import sys
@@ -158,6 +159,11 @@ async def run(config: GatewayConfig) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, gateway.stopping.set)
     await gateway.start()
+    # What is there once started (the code, the floor as restored or bootstrapped) lives as long
+    # as the process: kept out of the collector's full scans, which otherwise stopped the loop
+    # for 50 to 200 ms every few seconds on a large floor (docs/performance.md, storms).
+    gc.collect()
+    gc.freeze()
     print(f"listening {gateway.url}", flush=True)
     if gateway.admin_token is not None:
         print(f"admin token: {gateway.admin_token}", flush=True)

@@ -194,6 +194,20 @@ def view_action(a: AppliedAction, p: Policy) -> AppliedAction:
     return a if args is a.args else msgspec.structs.replace(a, args=args)
 
 
+def copied_cases(cases: Sequence[Case], view: View) -> list[Case]:
+    """``cases`` as ``view`` sees them, each a fresh struct: safe to encode later, in slices,
+    while the reducer goes on changing the live ones (it sets their fields in place)."""
+    p = POLICIES[view]
+    replace = msgspec.structs.replace
+    if p.case_subject and p.case_customer:
+        return [replace(c) for c in cases]
+    if not p.case_subject and not p.case_customer:
+        return [replace(c, subject="", customer="") for c in cases]
+    if p.case_subject:
+        return [replace(c, customer="") for c in cases]
+    return [replace(c, subject="") for c in cases]
+
+
 def view_snapshot(snap: Snapshot, view: View) -> Snapshot:
     """The snapshot as ``view`` sees it (the entities it does not change are shared)."""
     p = POLICIES[view]

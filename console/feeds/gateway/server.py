@@ -24,11 +24,13 @@ import os
 import secrets
 import ssl
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request as HttpRequest
@@ -55,6 +57,7 @@ from console.feeds.gateway.commands.registry import (
 from console.feeds.gateway.config import GatewayConfig, UserSpec
 from console.feeds.gateway.directory import Directory, Outcome
 from console.feeds.gateway.driver import CentreDriver
+from console.feeds.gateway.journal import ResumeJournal
 from console.feeds.gateway.limits import (
     AckCache,
     ConnectionGuard,
@@ -67,7 +70,14 @@ from console.feeds.gateway.limits import (
 )
 from console.feeds.gateway.publishing import MAX_AHEAD_MS, EventRefused, admit
 from console.feeds.gateway.redaction import mask_gateway_logs
-from console.feeds.gateway.role_views import View, view_ack, view_events, view_of, view_snapshot
+from console.feeds.gateway.role_views import (
+    View,
+    copied_cases,
+    view_ack,
+    view_events,
+    view_of,
+    view_snapshot,
+)
 from console.feeds.gateway.sequencing import Sequencer
 from console.feeds.gateway.session import ClientSession
 from console.feeds.gateway.transport import OriginPolicy, plain_text_warning, server_tls_context
@@ -103,9 +113,21 @@ STOP_GRACE_S = 2.0
 POSITION_KEY = "adapter.position.{}"
 # A client that does not read its replies gets closed past this many queued frames.
 MAX_UNREAD_CONTROL = 1000
-# Snapshots being written to sockets at once: each may hold a copy of the frame in its
-# transport's buffer, so a storm of clients is served a few at a time in bounded memory.
+# Snapshots being written to sockets at once (the others wait their turn).
 SNAPSHOT_SENDS = 8
+# A snapshot frame goes out in fragments of this size, the loop turning between them: other
+# clients' frames go out meanwhile, and a socket's buffer holds about one fragment, not the frame.
+SNAPSHOT_FRAGMENT = 256 * 1024
+# Cases encoded per turn of the loop while a snapshot is built (the rest is encoded at once).
+SNAPSHOT_SLICE = 4000
+# A built snapshot is given to clients asking after it, if it is not older than what their
+# welcome told them (a snapshot is current), while the head is at most this many events past
+# it and it is younger than SNAPSHOT_KEEP_S: they get the events after it from the resume
+# journal, as a resuming client does, instead of waiting for another build.
+SNAPSHOT_REUSE_EVENTS = EVENTS_PER_FRAME
+SNAPSHOT_KEEP_S = 10.0
+# Builds of one view start at most this often (a storm's clients wait for the next one).
+SNAPSHOT_EVERY_S = 0.25
 
 
 class Gateway:
@@ -149,10 +171,11 @@ class Gateway:
         self._log_throttle: LogThrottle[tuple[str, str]] = LogThrottle(lim.log_interval_s)
         self._memory = MemoryReturn()
         self._inflight: dict[tuple[str, str], asyncio.Future[bytes]] = {}
-        # Snapshots are shared: the clients of one view asking in the same burst wait for one
-        # build, and the last build per view is kept while the head stays there.
-        self._snapshot_waiters: dict[View, list[tuple[ClientSession, asyncio.Future[tuple[int, bytes]]]]] = {}
-        self._snapshot_cache: dict[View, tuple[int, bytes]] = {}
+        # Snapshots are shared: one build per view at a time, its result kept (seq, frame, when
+        # built) and given to the clients of that view asking meanwhile or shortly after.
+        self._snapshot_builds: dict[View, asyncio.Task[_KeptSnapshot]] = {}
+        self._snapshot_cache: dict[View, _KeptSnapshot] = {}
+        self._snapshot_started: dict[View, float] = {}  # when each view's last build was taken
         self._snapshot_sends = asyncio.Semaphore(SNAPSHOT_SENDS)
         self.snapshots_built = 0  # encoded snapshots (tests, diagnostics); clients served may be more
         self._tasks: list[asyncio.Task[None]] = []
@@ -309,7 +332,7 @@ class Gateway:
 
     async def stop(self) -> None:
         self.stopping.set()
-        for task in [*self._tasks, *self._publish_tasks]:
+        for task in [*self._tasks, *self._publish_tasks, *self._snapshot_builds.values()]:
             task.cancel()
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
         for task, result in zip(self._tasks, results, strict=True):
@@ -408,8 +431,8 @@ class Gateway:
                 self.state.advance_clock(at)  # the day resets here too, as it does for consoles
             now = time.monotonic()
             self._memory.maybe_trim(now)  # memory of many closed connections given back
-            # A kept snapshot behind the head serves nobody: its memory is given back.
-            self._snapshot_cache = {v: c for v, c in self._snapshot_cache.items() if c[0] == self.seq}
+            # A kept snapshot too old to reuse serves nobody: its memory is given back.
+            self._snapshot_cache = {v: c for v, c in self._snapshot_cache.items() if self._reusable(c, 0)}
             quiet = [
                 s
                 for s in self.sessions
@@ -788,10 +811,9 @@ class Gateway:
             await self._adapter_hello(ws, session)
             return session
         # Sent before the session exists, so nothing can overtake it.
+        told = self.committed_seq
         await ws.send(
-            protocol.encode(
-                Welcome(protocol=protocol.PROTOCOL_VERSION, user=user, role=role, seq=self.committed_seq)
-            ),
+            protocol.encode(Welcome(protocol=protocol.PROTOCOL_VERSION, user=user, role=role, seq=told)),
             text=True,
         )
         if not self.store_health.ok:  # held: said at once, before any snapshot can go
@@ -802,6 +824,8 @@ class Gateway:
             else None
         )
         if resumed is None:
+            # Its snapshot is current: not before the seq the welcome told it (a kept one may be).
+            session.next_seq = told + 1
             session.needs_snapshot = True
             session.wakeup.set()
         else:
@@ -1071,19 +1095,13 @@ class Gateway:
                 s.wakeup.set()
 
     async def _send_snapshot(self, ws: ServerConnection, s: ClientSession) -> None:
-        """Send ``s`` a snapshot, shared with every client of its view asking in the same burst."""
-        loop = asyncio.get_running_loop()
-        view = view_of(s.role)
-        fut: asyncio.Future[tuple[int, bytes]] = loop.create_future()
-        waiters = self._snapshot_waiters.setdefault(view, [])
-        waiters.append((s, fut))
-        if len(waiters) == 1:
-            # Built on the next turn of the loop: senders woken meanwhile join this one.
-            loop.call_soon(self._build_snapshot, view)
-        at_seq, data = await fut
+        """Send ``s`` a snapshot of its view, shared with the clients of that view asking about then."""
+        # Not before what it was told or sent (never past the head: a build there will do).
+        snap = await self._snapshot_for(view_of(s.role), min(s.next_seq - 1, self.seq))
+        self._place_after_snapshot(s, snap)  # no await since it was found
         # Shown only once committed. Held meanwhile: the console hears why, each heartbeat period.
-        while at_seq > self.committed_seq:
-            waiting = asyncio.ensure_future(self.sequencer.wait_committed(at_seq))
+        while snap.seq > self.committed_seq:
+            waiting = asyncio.ensure_future(self.sequencer.wait_committed(snap.seq))
             done, _ = await asyncio.wait({waiting}, timeout=self.config.heartbeat_s)
             if not done:
                 waiting.cancel()
@@ -1093,33 +1111,84 @@ class Gateway:
                 continue
             waiting.result()
         async with self._snapshot_sends:
-            await ws.send(data, text=True)
+            await ws.send(_fragments(snap.frame), text=True)
         s.last_sent = time.monotonic()
 
-    def _build_snapshot(self, view: View) -> None:
-        """Encode ``view``'s snapshot at the head (or reuse it) and hand it to every waiter.
+    def _reusable(self, snap: _KeptSnapshot, not_before: int) -> bool:
+        """A kept snapshot may be given: not behind what the client was given, not too old, and
+        the events after it still in the journal."""
+        return (
+            not_before <= snap.seq
+            and self.seq - snap.seq <= SNAPSHOT_REUSE_EVENTS
+            and time.monotonic() - snap.built <= SNAPSHOT_KEEP_S
+            and self.sequencer.journal.first_seq <= snap.seq + 1
+        )
 
-        Taken and handed over in one step (no await between), and each waiter's place
-        moved to just after it, so no event is both in the snapshot and sent after it.
-        The encoding stays on the loop: the state's entities are mutated in place by the
-        reducer, so a thread could only encode a deep copy, which costs as much as the
-        encoding (and msgspec holds the GIL while it encodes anyway).
+    async def _snapshot_for(self, view: View, not_before: int) -> _KeptSnapshot:
+        """A snapshot of ``view`` at a seq of at least ``not_before``: kept, being built, or built now."""
+        while True:
+            kept = self._snapshot_cache.get(view)
+            if kept is not None and self._reusable(kept, not_before):
+                return kept
+            build = self._snapshot_builds.get(view)
+            if build is None:
+                build = asyncio.create_task(self._build_snapshot(view), name=f"snapshot {view}")
+                self._snapshot_builds[view] = build
+                build.add_done_callback(functools.partial(self._snapshot_built, view))
+            # A client that goes away does not cancel the build the others wait for.
+            built = await asyncio.shield(build)
+            if built.seq >= not_before:
+                return built
+
+    def _snapshot_built(self, view: View, task: asyncio.Task[_KeptSnapshot]) -> None:
+        if self._snapshot_builds.get(view) is task:
+            del self._snapshot_builds[view]
+        if not task.cancelled() and task.exception() is None:
+            self._snapshot_cache[view] = task.result()
+
+    def _place_after_snapshot(self, s: ClientSession, snap: _KeptSnapshot) -> None:
+        """``s`` is given ``snap``: what it is sent next starts just after it.
+
+        Events committed after the snapshot (built a moment ago, or kept) come from the
+        resume journal in its view (made once for all its clients); later ones as they are
+        broadcast. So no event is both in the snapshot and sent after it, and none is missed.
         """
-        waiters = self._snapshot_waiters.pop(view, [])
+        s.drop_events()
+        s.needs_snapshot = False
+        s.snapshots_sent += 1
+        s.next_seq = snap.seq + 1
+        frames = snap.frames_upto(self.committed_seq, self.sequencer.journal)
+        if frames is None:  # cannot happen (checked by _reusable, no await since): a fresh one
+            s.needs_snapshot = True
+            return
+        for frame, last_seq in frames:
+            s.push_events(frame, last_seq)
+
+    async def _build_snapshot(self, view: View) -> _KeptSnapshot:
+        """Encode ``view``'s snapshot at the head.
+
+        Taken in one step (no await): everything but the cases is encoded at once, the
+        cases are copied (the reducer sets their fields in place). The copies, a large
+        floor's bulk, are then encoded a slice per turn of the loop, so events keep flowing
+        to everyone else meanwhile; the frame is still exactly the floor at its seq.
+        """
+        # Senders woken in the same burst ask before it is taken; in a storm, builds of a view
+        # start at most every SNAPSHOT_EVERY_S and each serves everyone who asked meanwhile.
+        last = self._snapshot_started.get(view, -SNAPSHOT_EVERY_S)
+        await asyncio.sleep(max(0.0, last + SNAPSHOT_EVERY_S - time.monotonic()))
+        self._snapshot_started[view] = time.monotonic()
         at_seq = self.seq
-        cached = self._snapshot_cache.get(view)
-        if cached is None or cached[0] != at_seq:
-            data = protocol.encode(view_snapshot(self.state.to_snapshot(), view))
-            self.snapshots_built += 1
-            cached = self._snapshot_cache[view] = (at_seq, data)
-        for s, fut in waiters:
-            if fut.done():  # its connection ended meanwhile
-                continue
-            s.drop_events()
-            s.next_seq = at_seq + 1
-            s.needs_snapshot = False
-            s.snapshots_sent += 1
-            fut.set_result(cached)
+        live = self.state.to_snapshot()
+        cases = copied_cases(live.cases, view)
+        rest = view_snapshot(msgspec.structs.replace(live, cases=[]), view)
+        head, tail = protocol.snapshot_frame_parts(rest)
+        del live, rest
+        parts: list[bytes] = []
+        for start in range(0, len(cases), SNAPSHOT_SLICE):
+            await asyncio.sleep(0)
+            parts.append(protocol.encode_list_items(cases[start : start + SNAPSHOT_SLICE]))
+        self.snapshots_built += 1
+        return _KeptSnapshot(view, at_seq, b"".join((head, b",".join(parts), tail)))
 
     # -- commands --------------------------------------------------------------------
 
@@ -1449,6 +1518,50 @@ def _address(ws: ServerConnection) -> str:
 def _too_many_reason(seconds: float) -> str:
     """The 4429 close reason; the console reads the seconds from it (``retry after N s``)."""
     return f"too many failed sign-ins from this address; retry after {max(1, round(seconds))} s"
+
+
+class _KeptSnapshot:
+    """A built snapshot frame of one view, and the events after it in that view, made once
+    for every client given it (``frames_upto``)."""
+
+    def __init__(self, view: View, seq: int, frame: bytes) -> None:
+        self.view = view
+        self.seq = seq
+        self.frame = frame
+        self.built = time.monotonic()
+        self._events: list[bytes] = []  # in the view: seq + 1 .. seq + len(_events)
+        self._frames: tuple[int, list[tuple[bytes, int]]] = (seq, [])  # (up to, [(frame, last seq)])
+
+    def frames_upto(self, upto: int, journal: ResumeJournal) -> list[tuple[bytes, int]] | None:
+        """Events frames from just after the snapshot up to ``upto`` (none when it is not past
+        the snapshot); None when the journal no longer holds them."""
+        if upto <= self.seq:
+            return []
+        if self._frames[0] == upto:
+            return self._frames[1]
+        have = self.seq + len(self._events)
+        if upto > have:
+            more = journal.after(have, upto)
+            if more is None:
+                return None
+            self._events.extend(view_events(more, self.view))
+        count = upto - self.seq
+        frames = []
+        for start in range(0, count, EVENTS_PER_FRAME):
+            chunk = self._events[start : min(start + EVENTS_PER_FRAME, count)]
+            frames.append((protocol.events_frame(chunk), self.seq + start + len(chunk)))
+        self._frames = (upto, frames)
+        return frames
+
+
+async def _fragments(data: bytes) -> AsyncIterator[memoryview]:
+    """A large frame in fragments, the loop turning between them (websockets sends each as a
+    continuation frame: receivers get one message)."""
+    view = memoryview(data)
+    for start in range(0, len(data), SNAPSHOT_FRAGMENT):
+        if start:
+            await asyncio.sleep(0)
+        yield view[start : start + SNAPSHOT_FRAGMENT]
 
 
 class _ChunkViews:
