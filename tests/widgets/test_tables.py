@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
@@ -33,6 +33,7 @@ from console.domain.events import (
     CallEnded,
     CallQueued,
     CaseCreated,
+    CaseUpdated,
     CentreConfigured,
     QueueConfigured,
     make_event,
@@ -729,6 +730,40 @@ def test_case_deadlines_at_risk_then_breached(qtbot: QtBot, floor: SimulatedFloo
     assert cases.rows.keys == order
     assert panel.count_today == breaches_today(floor.state, floor.now)
     assert resets.count == 0 and tester is not None
+
+
+def test_case_rows_changed_together_are_signalled_once_and_show_their_new_content(
+    qtbot: QtBot, floor: SimulatedFloor
+) -> None:
+    """Many listed cases changing in one update (a catch-up, a bulk reassignment) give one
+    dataChanged over their rows, not one a row, and every changed row shows what it is now."""
+    panel = BreachesPanel(floor.source, warn_within_s=365 * 86_400)  # every open case listed
+    qtbot.addWidget(panel)
+    floor.bootstrap()
+    cases = panel.cases_model
+    tester = QAbstractItemModelTester(cases, FATAL)
+    listed = [key for key in cases.rows.rows if key[0] is BreachKind.RESOLUTION]
+    some = [floor.state.cases[ref_id] for _, ref_id in listed[:: max(1, len(listed) // 6)]][:6]
+    assert len(some) >= 3, "the floor lists too few cases for this test"
+    agent = next(a for a in floor.state.agents.values())
+    full_columns: list[tuple[int, int]] = []
+    last_column = cases.columnCount() - 1
+
+    def on_changed(top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+        if top.column() == 0 and bottom.column() == last_column:  # not a ticking-columns signal
+            full_columns.append((top.row(), bottom.row()))
+
+    cases.dataChanged.connect(on_changed)
+    floor.send(
+        *(CaseUpdated(case_id=c.id, changes={"agent_id": agent.id}, version=c.version + 1) for c in some)
+    )
+    assert len(full_columns) == 1, full_columns
+    first, last = full_columns[0]
+    for c in some:
+        r = row_of(cases, CaseCol.CASE, c.id)
+        assert first <= r <= last
+        assert texts(cases, r)[CaseCol.ASSIGNEE] == agent.name
+    assert tester is not None
 
 
 # -- formatting -------------------------------------------------------------------------------

@@ -111,16 +111,22 @@ class _DeadlineModel(CellTableModel):
         self._ticking = tuple(ticking)  # column ranges that change with the clock alone
         self._cells: dict[Key, tuple[Cell, ...]] = {}
         self.now: int | None = None
+        # Rows changed in place since the last flush_changed (first, last), and whether rows
+        # moved after one was changed (its number then no longer names it).
+        self._dirty: tuple[int, int] | None = None
+        self._shifted = False
 
     # -- the index's observer ----------------------------------------------------------
 
     def inserted(self, row: int, kind: BreachKind, ref_id: str) -> None:
+        self._shifted = self._shifted or self._dirty is not None
         self.beginInsertRows(QModelIndex(), row, row)
         self._listed.rows.insert(row, (kind, ref_id))
         self._listed.keys.insert(row, self._key(kind, ref_id))
         self.endInsertRows()
 
     def removed(self, row: int) -> None:
+        self._shifted = self._shifted or self._dirty is not None
         self.beginRemoveRows(QModelIndex(), row, row)
         self._cells.pop(self._listed.rows[row], None)
         del self._listed.rows[row]
@@ -129,6 +135,7 @@ class _DeadlineModel(CellTableModel):
 
     def crossed(self, first: int, count: int) -> None:
         """Rows first.. passed their deadline: reversed to the top, one layout change (selection follows)."""
+        self._shifted = self._shifted or self._dirty is not None
         self.layoutAboutToBeChanged.emit()
 
         def moved(r: int) -> int:
@@ -148,11 +155,28 @@ class _DeadlineModel(CellTableModel):
         self.layoutChanged.emit()
 
     def changed(self, row: int) -> None:
+        """Row ``row`` shows something else: its cells are made again, signalled at flush_changed.
+
+        One signal for the whole update rather than one a row: catching up, an update touches
+        thousands of rows, and a signal each was the longest GUI stall left (docs/performance.md).
+        """
         self._cells.pop(self._listed.rows[row], None)
+        first, last = self._dirty or (row, row)
+        self._dirty = (min(first, row), max(last, row))
+
+    def flush_changed(self) -> None:
+        """Signal the rows changed since the last flush: their span, or every row if rows moved since."""
+        span, shifted = self._dirty, self._shifted
+        self._dirty, self._shifted = None, False
+        count = len(self._listed.rows)
+        if span is None or not count:
+            return
+        first, last = (0, count - 1) if shifted else (span[0], min(span[1], count - 1))
         root = QModelIndex()
-        self.dataChanged.emit(self.index(row, 0, root), self.index(row, self.columnCount() - 1, root), [])
+        self.dataChanged.emit(self.index(first, 0, root), self.index(last, self.columnCount() - 1, root), [])
 
     def relisted(self, keys: list[Key]) -> None:
+        self._shifted = self._shifted or self._dirty is not None
         root = QModelIndex()
         self._cells.clear()
         if self._listed.rows:
@@ -464,6 +488,8 @@ class BreachesPanel(QWidget):
             self.index.resync(state, now)
         else:
             self.index.update(state, changes, now)
+        for model in models:
+            model.flush_changed()
         if full or self._names_changed(state, changes):
             for model in models:
                 model.refreshed()
