@@ -135,6 +135,10 @@ class StoreHealth:
     since: float | None = None
     reason: str = ""
 
+    def since_stamp(self) -> str:
+        """``since`` as the feed's ISO stamp (now if it was never set), for heartbeats and acks."""
+        return iso(int((self.since or time.time()) * 1000))
+
 
 def outage_reason(exc: BaseException) -> str:
     """A database error in one short line for people: the driver's message, not SQLAlchemy's wrapping."""
@@ -142,11 +146,6 @@ def outage_reason(exc: BaseException) -> str:
     text = str(orig if orig is not None else exc).strip() or type(exc).__name__
     first = text.splitlines()[0].strip()
     return first if len(first) <= 200 else first[:199] + "…"
-
-
-def is_outage(exc: BaseException) -> bool:
-    """True for a database error that may pass by itself (disk full, read-only, connection refused)."""
-    return _is_transient(exc)
 
 
 @dataclass(slots=True)
@@ -298,8 +297,9 @@ def _flag_row(flag: Flag, seq: int, at: str) -> dict[str, Any]:
     }
 
 
-def _is_transient(exc: BaseException) -> bool:
-    """True for errors that may go away by themselves: worth retrying the same batch."""
+def is_outage(exc: BaseException) -> bool:
+    """True for a database error that may pass by itself (locked, disk full, read-only, connection
+    refused or lost): worth retrying the same batch, and while it lasts the store is unavailable."""
     if isinstance(exc, IntegrityError):
         return False
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -632,7 +632,7 @@ class StoreWriter:
                     self._set_health(StoreHealth())
                 return True
             except Exception as exc:
-                if not _is_transient(exc):
+                if not is_outage(exc):
                     self._fail(exc, batch.last_ticket)
                     return False
                 attempt += 1

@@ -455,7 +455,7 @@ class Gateway:
         h = self.store_health
         if h.ok:
             return protocol.encode(Heartbeat(seq=self.committed_seq, at=at))
-        since = iso(int((h.since or time.time()) * 1000))
+        since = h.since_stamp()
         return protocol.encode(
             Heartbeat(seq=self.committed_seq, at=at, store_ok=False, store_since=since, store_reason=h.reason)
         )
@@ -1232,7 +1232,7 @@ class Gateway:
     def _store_refusal(self, s: ClientSession, cmd: Command, note: str = "") -> bytes:
         """The ack of a command not applied because the store cannot commit; audited when it can."""
         h = self.store_health
-        since = iso(int((h.since or time.time()) * 1000))
+        since = h.since_stamp()
         message = (
             f"the gateway's store is unavailable since {since} ({h.reason or 'unknown'}); not applied{note}"
         )
