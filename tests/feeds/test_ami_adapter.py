@@ -35,7 +35,7 @@ from console.feeds.adapters.replay.bank_log import read_log_file, replay_events
 from tests.helpers.ami_from_log import BANK, ami_day
 from tests.helpers.ami_server import AmiServer, encode, self_signed_tls
 from tests.helpers.bank_log_counts import EXTRACT, count_rows, expected_today
-from tests.helpers.day_watcher import DayWatcher
+from tests.helpers.day_watcher import WATCHER_MAX_FRAMES, DayWatcher
 from tests.helpers.gateway import GatewayThread, WireClient, make_config, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -267,7 +267,8 @@ def test_a_day_of_the_bank_log_through_asterisk_shows_the_logs_figures(tmp_path:
     replayed = replay_events(read_log_file(EXTRACT), days={day})
     start, messages = ami_day(replayed.events, day)
     counted = count_rows(EXTRACT)
-    with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
+    config = make_config(tmp_path, source="adapters", client_max_frames=WATCHER_MAX_FRAMES)
+    with GatewayThread(config) as gw:
         watcher = DayWatcher()
         done = asyncio.Event()
 
@@ -288,15 +289,13 @@ def test_a_day_of_the_bank_log_through_asterisk_shows_the_logs_figures(tmp_path:
                 await asyncio.sleep(0.05)
             for m in messages:
                 server.send_raw(encode(m.items()))
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 180
             while floor.last_ms is None or floor.last_ms < to_ms_of(messages[-1]):
-                assert time.monotonic() < deadline
+                assert time.monotonic() < deadline, "the adapter did not read the whole day"
                 await asyncio.sleep(0.1)
             await link.flush()
             head = await asyncio.to_thread(gw.call, lambda: gw.gateway.committed_seq)
-            while watcher.state.seq < head:
-                assert time.monotonic() < deadline, "the console did not catch up"
-                await asyncio.sleep(0.05)
+            await watcher.caught_up(follower, head, timeout=120)
             done.set()
             await follower
             task.cancel()

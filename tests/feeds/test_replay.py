@@ -28,7 +28,7 @@ from console.domain.clock import to_ms
 from console.domain.figures.queues import queue_figures
 from console.store import Store
 from tests.helpers.bank_log_counts import EXTRACT, count_rows, expected_today, today_of
-from tests.helpers.day_watcher import DayWatcher
+from tests.helpers.day_watcher import WATCHER_MAX_FRAMES, DayWatcher
 from tests.helpers.gateway import GatewayThread, make_config, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,8 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
     tmp_path: Path, token_file: Path
 ) -> None:
     counted = count_rows(EXTRACT)
-    with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
+    config = make_config(tmp_path, source="adapters", client_max_frames=WATCHER_MAX_FRAMES)
+    with GatewayThread(config) as gw:
         watcher = DayWatcher()
         done = asyncio.Event()
 
@@ -90,10 +91,7 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
                 )
             # The console has caught up once it holds what the gateway committed.
             head = await asyncio.to_thread(gw.call, lambda: gw.gateway.committed_seq)
-            deadline = time.monotonic() + 60
-            while watcher.state.seq < head:
-                assert time.monotonic() < deadline, "the console did not catch up"
-                await asyncio.sleep(0.05)
+            await watcher.caught_up(follower, head, timeout=120)
             done.set()
             await follower
             return runs

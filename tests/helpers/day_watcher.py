@@ -19,6 +19,11 @@ from console.domain.state import FloorState
 from tests.helpers.bank_log_counts import today_of
 from tests.helpers.gateway import token
 
+# Room for a whole replayed day in the watcher's queue at the gateway: on a busy machine the
+# watcher (sharing its loop with the adapter) may fall thousands of frames behind, and an
+# overflow would give it a mid-day snapshot, which cannot be folded event by event.
+WATCHER_MAX_FRAMES = 1_000_000
+
 
 class DayWatcher:
     """A console's view of the feed, folded event by event, keeping each business day's last figures."""
@@ -39,10 +44,24 @@ class DayWatcher:
                     continue
                 frame = msgspec.json.decode(raw)
                 if frame["op"] == "snapshot":
-                    assert frame["seq"] == 0, "subscribed before the replay started"
+                    assert frame["seq"] == 0, (
+                        f"a snapshot at seq {frame['seq']}: subscribed after the replay started, "
+                        "or the watcher fell behind and overflowed its queue at the gateway"
+                    )
                 elif frame["op"] == "events":
                     for event in self._decoder.decode(msgspec.json.encode(frame["events"])):
                         self._apply(type_payload(event))
+
+    async def caught_up(self, follower: asyncio.Task[None], head: int, timeout: float) -> None:
+        """Wait until the watcher has folded up to ``head``; fail at once if ``follower`` ended."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.state.seq < head:
+            if follower.done():
+                follower.result()  # its own error, if it failed
+                raise AssertionError(f"the watcher stopped at seq {self.state.seq} of {head}")
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the console did not catch up: seq {self.state.seq} of {head}")
+            await asyncio.sleep(0.05)
 
     def _apply(self, event: Any) -> None:
         started = self.state.centre.day_started_at
