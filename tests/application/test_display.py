@@ -77,33 +77,42 @@ def test_the_platform_in_use_is_the_first_with_a_display_else_offscreen() -> Non
 # -- libraries and their packages ----------------------------------------------------------------
 
 
-def _dpkg_package(path: str) -> str | None:
-    """The package dpkg says installed ``path`` (tried as the loader found it, resolved, and under
-    /usr, as merged-/usr systems record either)."""
+def _candidates(path: str) -> list[str]:
+    """``path`` as the loader found it, resolved, and under /usr (merged-/usr systems record either)."""
     tries = [path, os.path.realpath(path)]
-    tries += [p.replace("/lib/", "/usr/lib/", 1) for p in tries if p.startswith("/lib/")]
-    for candidate in tries:
-        out = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True, check=False)
-        if out.returncode == 0:
-            return out.stdout.split(":", 1)[0].split(",")[0].strip()
-    return None
+    return tries + [p.replace("/lib/", "/usr/lib/", 1) for p in tries if p.startswith("/lib/")]
+
+
+def _dpkg_packages(paths: list[str]) -> dict[str, str]:
+    """The package dpkg says installed each of ``paths`` it knows, asked once (each ``dpkg -S``
+    reads dpkg's whole database: one call a path took seconds on a busy machine)."""
+    out = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True, check=False).stdout
+    found: dict[str, str] = {}
+    for line in out.splitlines():
+        packages, sep, path = line.partition(": ")
+        if sep and path in paths:
+            found[path] = packages.split(",")[0].split(":")[0].strip()
+    return found
 
 
 def test_each_library_of_qts_plugins_maps_to_the_package_dpkg_says_ships_it() -> None:
     """Every system library the xcb, wayland and offscreen plugins load, as found on this machine."""
     if shutil.which("dpkg") is None:
         pytest.skip("not a Debian-based system: no dpkg to compare with")
-    checked: dict[str, str] = {}
+    libraries: dict[str, str] = {}  # soname: path
     for platform in ("xcb", "offscreen", "wayland"):
         (plugin, *_) = platform_plugins(platform, {})
         ldd = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=True).stdout
         for line in ldd.splitlines():
             m = _RESOLVED.match(line)
-            if m is None or "PySide6" in m["path"]:
-                continue
-            package = _dpkg_package(m["path"])
-            if package is not None:
-                checked[m["soname"]] = package.removesuffix("t64")  # the 64-bit time_t renames
+            if m is not None and "PySide6" not in m["path"]:
+                libraries[m["soname"]] = m["path"]
+    owners = _dpkg_packages(sorted({c for path in libraries.values() for c in _candidates(path)}))
+    checked: dict[str, str] = {}
+    for soname, path in libraries.items():
+        package = next((owners[c] for c in _candidates(path) if c in owners), None)
+        if package is not None:
+            checked[soname] = package.removesuffix("t64")  # the 64-bit time_t renames
     assert {"libxcb.so.1", "libxkbcommon-x11.so.0", "libEGL.so.1", "libfontconfig.so.1"} <= set(checked)
     wrong = {so: (debian_package(so), pkg) for so, pkg in checked.items() if debian_package(so) != pkg}
     assert wrong == {}, "soname: (ours, dpkg's)"

@@ -64,7 +64,7 @@ def test_many_keys_and_deep_nesting_still_fit() -> None:
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300),
     lambda inner: st.lists(inner, max_size=30) | st.dictionaries(st.text(max_size=80), inner, max_size=30),
-    max_leaves=200,
+    max_leaves=80,
 )
 
 

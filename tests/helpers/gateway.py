@@ -113,6 +113,12 @@ def freeze(gw: GatewayThread) -> None:
         sim.advance = lambda until_ms: []  # type: ignore[method-assign]
 
     gw.call(stop_sim)
+    # What was sequenced before it stopped is still being committed: the head is the head
+    # only once that is done (on a busy machine the writer lags by a batch or more).
+    deadline = time.monotonic() + 30
+    while gw.call(lambda: gw.gateway.seq != gw.gateway.committed_seq):
+        assert time.monotonic() < deadline, "the store did not commit what was sequenced"
+        time.sleep(0.01)
 
 
 def head(gw: GatewayThread) -> int:
