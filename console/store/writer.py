@@ -21,7 +21,9 @@ report.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -173,6 +175,10 @@ class _Deflating:
         threading.Thread(target=self._deflate, args=(snapshot,), name="store-checkpoint", daemon=True).start()
 
     def _deflate(self, snapshot: bytes) -> None:
+        # At the lowest priority (this thread alone, on Linux): on a busy machine the loop and
+        # the commits get the cores first; a checkpoint may wait.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         try:
             self.text = checkpoint_text(snapshot)
         finally:
