@@ -268,9 +268,14 @@ def encode_event(event: msgspec.Struct) -> bytes:
     return _encoder.encode(event)
 
 
+#: An ``events`` frame is these around its events, comma-separated (the gateway joins frames).
+EVENTS_FRAME_HEAD = b'{"op":"events","events":['
+EVENTS_FRAME_TAIL = b"]}"
+
+
 def events_frame(encoded_events: list[bytes]) -> bytes:
     """Assemble an ``events`` frame from events encoded by :func:`encode_event`."""
-    return b'{"op":"events","events":[' + b",".join(encoded_events) + b"]}"
+    return EVENTS_FRAME_HEAD + b",".join(encoded_events) + EVENTS_FRAME_TAIL
 
 
 def snapshot_frame_parts(snap: Snapshot) -> tuple[bytes, bytes]:

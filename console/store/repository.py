@@ -47,6 +47,7 @@ from console.store.schema import (
     calls_table,
     case_history_table,
     cases_table,
+    checkpoint_bytes,
     checkpoints_table,
     events_table,
     flag_history_table,
@@ -55,7 +56,7 @@ from console.store.schema import (
     users_table,
 )
 from console.store.tokens import check_verifier, lookup_key, make_verifier, new_token, server_secret
-from console.store.writer import StoreHealth, StoreWriter, wall_clock
+from console.store.writer import CHECKPOINT_APART_BYTES, StoreHealth, StoreWriter, wall_clock
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ class Store:
         stmt = select(t.c.seq, t.c.snapshot).order_by(t.c.seq.desc()).limit(1)
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
-        return None if row is None else (row.seq, row.snapshot.encode())
+        return None if row is None else (row.seq, checkpoint_bytes(row.snapshot))
 
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:
@@ -675,6 +676,7 @@ class Store:
         max_batch_events: int = 20_000,
         prune_chunk: int = CHUNK,
         on_health: Callable[[StoreHealth], None] | None = None,
+        checkpoint_apart_bytes: int = CHECKPOINT_APART_BYTES,
     ) -> StoreWriter:
         """Start the one background writer of this store."""
         if self._writer is not None and self._writer.alive:
@@ -686,6 +688,7 @@ class Store:
             max_batch_events=max_batch_events,
             prune_chunk=prune_chunk,
             on_health=on_health,
+            checkpoint_apart_bytes=checkpoint_apart_bytes,
         )
         return self._writer
 

@@ -10,6 +10,8 @@ exactly the same bytes.
 
 from __future__ import annotations
 
+import base64
+import zlib
 from typing import Any
 
 import msgspec
@@ -222,8 +224,28 @@ class AuditRow(Base):
     after: Mapped[str | None] = mapped_column(Text)  # JSON
 
 
+#: A checkpoint's ``snapshot`` text: the encoded snapshot deflated and in base64 behind this
+#: prefix (about a tenth of the JSON: a large floor's checkpoint no longer holds up the commits
+#: of the events after it), or, as written before, the JSON itself.
+CHECKPOINT_ZLIB = "zlib:"
+
+
+def checkpoint_text(snapshot: bytes) -> str:
+    """What a checkpoint's ``snapshot`` column holds for an encoded snapshot (deflated, level 1:
+    15 MB of JSON in about 90 ms of a core, with the GIL released)."""
+    return CHECKPOINT_ZLIB + base64.b64encode(zlib.compress(snapshot, 1)).decode("ascii")
+
+
+def checkpoint_bytes(text: str) -> bytes:
+    """The encoded snapshot a checkpoint's ``snapshot`` column holds (either form)."""
+    if text.startswith(CHECKPOINT_ZLIB):
+        return zlib.decompress(base64.b64decode(text[len(CHECKPOINT_ZLIB) :]))
+    return text.encode()
+
+
 class CheckpointRow(Base):
-    """Encoded snapshots, so a restart replays only the events after the latest."""
+    """Encoded snapshots, so a restart replays only the events after the latest
+    (``checkpoint_text``: deflated; older rows plain JSON)."""
 
     __tablename__ = "checkpoints"
 

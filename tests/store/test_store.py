@@ -785,6 +785,40 @@ def test_bad_audit_values_fail_the_caller_not_the_writer(store: Store) -> None:
 # -- checkpoints -------------------------------------------------------------------------------
 
 
+def test_a_large_checkpoint_is_written_after_its_events_and_deflated(store: Store) -> None:
+    """A checkpoint over the bound is deflated apart and goes with a later batch (never before
+    the events up to its seq), so the batch that takes it commits without it; at close the
+    one still being deflated is written."""
+    writer, commits = open_writer(store, checkpoint_apart_bytes=1)
+    writer.submit([call_event(1)], checkpoint=(1, stamp(1), snapshot_bytes(1)))
+    assert commits.wait_ticket(1)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM checkpoints")).scalar() == 0
+    assert store.last_seq() == 1
+    deadline = time.monotonic() + 10.0
+    ticket = 1
+    while store.latest_checkpoint() is None and time.monotonic() < deadline:
+        ticket = writer.submit([call_event(ticket + 1)])  # later batches take it once deflated
+        assert commits.wait_ticket(ticket)
+    assert store.latest_checkpoint() == (1, snapshot_bytes(1))
+    last = ticket + 1
+    writer.submit([call_event(last)], checkpoint=(last, stamp(last), snapshot_bytes(last)))
+    writer.close()
+    assert store.latest_checkpoint() == (last, snapshot_bytes(last))
+    with store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT snapshot FROM checkpoints ORDER BY seq")).scalars().all()
+    assert all(s.startswith("zlib:") and len(s) < len(snapshot_bytes(1)) for s in stored)
+
+
+def test_a_checkpoint_written_as_json_before_is_still_read(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO checkpoints (seq, at, snapshot) VALUES (7, :at, :s)"),
+            {"at": stamp(7), "s": snapshot_bytes(7).decode()},
+        )
+    assert store.latest_checkpoint() == (7, snapshot_bytes(7))
+
+
 def test_only_the_latest_three_checkpoints_are_kept(store: Store) -> None:
     writer, commits = open_writer(store)
     for seq in range(1, 6):

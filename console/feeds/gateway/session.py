@@ -15,6 +15,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from console.domain.permissions import Role
+from console.feeds.protocol import EVENTS_FRAME_HEAD as EVENTS_HEAD
+from console.feeds.protocol import EVENTS_FRAME_TAIL as EVENTS_TAIL
+
+# Events frames queued one after another for a client are sent as one of at most this many
+# bytes (unless a single frame is larger).
+MERGED_BYTES = 1024 * 1024
 
 
 @dataclass(eq=False)
@@ -66,8 +72,24 @@ class ClientSession:
         self.queued_bytes = sum(len(f) for _, f in kept)
 
     def pop(self) -> bytes | None:
+        """The next frame to send; events frames queued one after another go as one (up to
+        MERGED_BYTES), so a client that fell behind costs one write, not one per commit."""
         if not self.queue:
             return None
         _, frame = self.queue.popleft()
         self.queued_bytes -= len(frame)
-        return frame
+        if not frame.startswith(EVENTS_HEAD) or not self.queue:
+            return frame
+        parts = [frame[len(EVENTS_HEAD) : -len(EVENTS_TAIL)]]
+        size = len(frame)
+        while self.queue:
+            is_ev, following = self.queue[0]
+            if not (is_ev and following.startswith(EVENTS_HEAD)) or size + len(following) > MERGED_BYTES:
+                break
+            self.queue.popleft()
+            self.queued_bytes -= len(following)
+            size += len(following)
+            parts.append(following[len(EVENTS_HEAD) : -len(EVENTS_TAIL)])
+        if len(parts) == 1:
+            return frame
+        return EVENTS_HEAD + b",".join(p for p in parts if p) + EVENTS_TAIL
