@@ -105,9 +105,7 @@ class Probe:
         if self.gateway is not None:
             journal = self.gateway.sequencer.journal
             fig["journal_events"] = len(journal)
-            fig["journal_mb"] = round(
-                sum(len(raw) for raw in journal.after(journal.first_seq - 1, journal.last_seq) or []) / mb, 1
-            )
+            fig["journal_mb"] = round(journal.encoded_bytes / mb, 1)
         fig["to_ms_cache"] = to_ms.cache_info().currsize
         fig.update(_pymalloc())
         if self.trace:
