@@ -106,6 +106,10 @@ class Probe:
             journal = self.gateway.sequencer.journal
             fig["journal_events"] = len(journal)
             fig["journal_mb"] = round(journal.encoded_bytes / mb, 1)
+            store = self.gateway.store
+            if store is not None:  # the store's pooled connections, idle and in use
+                pool: Any = store.engine.pool
+                fig["db_connections"] = pool.checkedin() + pool.checkedout()
         fig["to_ms_cache"] = to_ms.cache_info().currsize
         fig.update(_pymalloc())
         if self.trace:
