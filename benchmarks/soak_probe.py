@@ -6,7 +6,7 @@ Runs ``console.feeds.gateway`` with ``GATEWAY-OPTIONS``; on each SIGUSR1 (the
 soak sends one at each simulated day's turn with ``--probe``) it appends one
 JSON line to ``OUT.jsonl``: RSS, the C heap as glibc's ``mallinfo2`` sees it
 (all arenas: in use and free), Python's own arenas (``sys._debugmallocstats``),
-SQLite's own memory (its page caches and compiled statements), the
+SQLite's own memory (its page caches and compiled statements) and the page caches' part of it, the
 resume journal's events and bytes, the ``to_ms`` cache, and with
 ``SOAK_PROBE_TRACEMALLOC=1`` the Python heap that tracemalloc traces and the 15
 lines whose allocations grew most since the last probe (slow: seconds per
@@ -102,12 +102,18 @@ class Probe:
             fig["malloc_free_mb"] = round(m.fordblks / mb, 1)
         if self._sqlite is not None:
             fig["sqlite_mb"] = round(self._sqlite.sqlite3_memory_used() / mb, 1)
+            # Of which the page caches (all of them on the heap: SQLITE_STATUS_PAGECACHE_OVERFLOW).
+            current, highest = ctypes.c_int(), ctypes.c_int()
+            if self._sqlite.sqlite3_status(2, ctypes.byref(current), ctypes.byref(highest), 0) == 0:
+                fig["sqlite_pages_mb"] = round(current.value / mb, 1)
         if self.gateway is not None:
             journal = self.gateway.sequencer.journal
             fig["journal_events"] = len(journal)
-            fig["journal_mb"] = round(
-                sum(len(raw) for raw in journal.after(journal.first_seq - 1, journal.last_seq) or []) / mb, 1
-            )
+            fig["journal_mb"] = round(journal.encoded_bytes / mb, 1)
+            store = self.gateway.store
+            if store is not None:  # the store's pooled connections, idle and in use
+                pool: Any = store.engine.pool
+                fig["db_connections"] = pool.checkedin() + pool.checkedout()
         fig["to_ms_cache"] = to_ms.cache_info().currsize
         fig.update(_pymalloc())
         if self.trace:

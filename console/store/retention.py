@@ -21,11 +21,13 @@ three as they are written (``writer.KEEP_CHECKPOINTS``).
 
 Each step deletes at most ``chunk`` rows in its own short transaction on the
 writer's thread, between the floor's batches, so a prune never holds the floor
-up for longer than one small delete. Its ``IN (...)`` lists come in a few
-lengths only (``padded``): each length is one more statement that the driver
+up for longer than one small delete. Its ``IN (...)`` lists come in one length
+(``padded``, ``IN_LIST``): each length is one more statement that the driver
 compiles and keeps per connection (Python's sqlite3 keeps 128, about 280 KB each
-with 2,000 parameters), and lists of every length made the gateway grow by
-megabytes a day for a week (docs/performance.md, the soak).
+with 2,000 parameters). Lists of every length made the gateway grow by megabytes
+a day for a week, and lists in powers of two still added one or two a day until
+each length had come up (docs/performance.md, the soak); with one length each
+statement is compiled once, at the first prune.
 """
 
 from __future__ import annotations
@@ -54,16 +56,20 @@ CHUNK = 2000
 #: The tables pruned, in the order they are pruned (the log line names them so).
 PRUNED_TABLES = ("events", "calls", "agent_states", "agent_cases", "case_history")
 
+#: The length of every ``IN (...)`` list a prune sends (a chunk's ids fit in one).
+IN_LIST = 2048
+
 T = TypeVar("T")
 
 
-def padded(values: Sequence[T]) -> list[T]:
-    """``values`` (not empty) with its last one repeated up to the next power of two.
+def padded(values: Sequence[T], size: int = IN_LIST) -> list[T]:
+    """``values`` (not empty) with its last one repeated up to a multiple of ``size``.
 
-    An ``IN (...)`` list so padded means the same and comes in 12 lengths up to 2,048.
+    An ``IN (...)`` list so padded means the same and, for up to ``size`` values, always
+    has the one length: one statement to compile and keep.
     """
-    size = 1 << (len(values) - 1).bit_length()
-    return [*values, *[values[-1]] * (size - len(values))]
+    length = -(-len(values) // size) * size
+    return [*values, *[values[-1]] * (length - len(values))]
 
 
 def cut_for(day_started_at: str, keep_days: int, timezone: str, day_starts: str) -> str:

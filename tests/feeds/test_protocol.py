@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -155,3 +156,75 @@ def test_the_resume_journal_forgets_what_the_store_pruned() -> None:
     assert len(journal) == 0 and journal.after(7, 7) == []
     journal.append(8, b"8", 0)
     assert journal.after(7, 8) == [b"8"]
+
+
+class _ListJournal:
+    """The journal's rules on a plain list, one event at a time: what the blocks must keep."""
+
+    def __init__(self, *, min_events: int, max_events: int, keep_ms: int) -> None:
+        self.min, self.max, self.keep_ms = min_events, max(max_events, min_events), keep_ms
+        self.events: list[tuple[int, bytes, int]] = []  # (seq, raw, at_ms)
+        self.first_seq = 1
+
+    def extend(self, first_seq: int, raws: list[bytes], at_ms: int) -> None:
+        if not raws:
+            return
+        if not self.events:
+            self.first_seq = first_seq
+        self.events += [(first_seq + k, raw, at_ms) for k, raw in enumerate(raws)]
+        while len(self.events) > self.min and (
+            len(self.events) > self.max or self.events[0][2] < at_ms - self.keep_ms
+        ):
+            self.events.pop(0)
+            self.first_seq += 1
+
+    def drop_before(self, seq: int) -> None:
+        while self.events and self.events[0][0] < seq:
+            self.events.pop(0)
+            self.first_seq += 1
+
+
+@pytest.mark.parametrize("block_events", [1, 3, 7, 64])
+def test_the_journals_blocks_keep_and_serve_exactly_what_one_event_at_a_time_would(block_events: int) -> None:
+    # Events are kept in blocks joined into one bytes each (for the allocator's sake, the soak):
+    # whatever the block size, the journal keeps, drops and serves the same events, in order,
+    # gapless, as the plain rules on a list, through batches of every size, time jumps,
+    # bursts over max_events and the store's retention.
+    rng = random.Random(block_events)
+    journal = ResumeJournal(min_events=20, max_events=60, keep_s=10, block_events=block_events)
+    model = _ListJournal(min_events=20, max_events=60, keep_ms=10_000)
+    seq, at_ms = 0, 0
+    for step in range(600):
+        if step % 37 == 36:
+            cut = seq - rng.randrange(0, 80)
+            journal.drop_before(cut)
+            model.drop_before(cut)
+        else:
+            at_ms += rng.choice([0, 0, 100, 1_000, 4_000, 30_000])
+            raws = [
+                b"e%d-%s" % (seq + 1 + k, b"x" * rng.randrange(0, 40)) for k in range(rng.randrange(0, 90))
+            ]
+            journal.extend(seq + 1, raws, at_ms)
+            model.extend(seq + 1, raws, at_ms)
+            seq += len(raws)
+        held = [raw for _, raw, _ in model.events]
+        assert (journal.first_seq, journal.last_seq, len(journal)) == (model.first_seq, seq, len(held))
+        assert journal.after(journal.first_seq - 1, seq) == held
+        if held:  # any window inside what is held, and nothing from before it
+            lo = rng.randrange(journal.first_seq - 1, seq + 1)
+            hi = rng.randrange(lo, seq + 1)
+            assert journal.after(lo, hi) == held[lo + 1 - journal.first_seq : hi + 1 - journal.first_seq]
+            assert journal.after(journal.first_seq - 2, seq) is None
+        assert journal.after(seq, seq + 1) is None  # not yet held
+
+
+def test_the_journal_keeps_full_blocks_as_one_bytes_each() -> None:
+    journal = ResumeJournal(min_events=10, max_events=100, keep_s=3600, block_events=4)
+    journal.extend(1, [b"a", b"bb", b"ccc", b"dddd", b"e", b"f", b"g", b"h", b"i"], 0)
+    assert journal.encoded_bytes == 15
+    assert journal.after(0, 9) == [b"a", b"bb", b"ccc", b"dddd", b"e", b"f", b"g", b"h", b"i"]
+    journal.drop_before(3)  # part of the oldest block: its memory stays until all of it goes
+    assert journal.first_seq == 3 and len(journal) == 7 and journal.encoded_bytes == 15
+    assert journal.after(2, 5) == [b"ccc", b"dddd", b"e"]
+    journal.drop_before(5)
+    assert journal.encoded_bytes == 5 and journal.after(4, 9) == [b"e", b"f", b"g", b"h", b"i"]

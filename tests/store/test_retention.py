@@ -11,7 +11,7 @@ from console.domain.clock import iso
 from console.domain.entities import AgentState, CaseStatus
 from console.domain.events import AgentStateChanged, CaseCreated, CaseUpdated, make_event
 from console.store import Store
-from console.store.retention import cut_for, padded
+from console.store.retention import IN_LIST, cut_for, padded
 from console.store.schema import (
     agent_cases_table,
     agent_states_table,
@@ -171,17 +171,19 @@ def test_the_cut_is_the_start_of_the_business_day_keep_days_before() -> None:
     assert cut_for("2026-03-10T22:00:00.000Z", 1, "Asia/Shanghai", "06:00") == "2026-03-09T22:00:00.000Z"
 
 
-def test_in_lists_are_padded_to_a_power_of_two() -> None:
-    assert padded([5]) == [5]
-    assert padded([1, 2, 3]) == [1, 2, 3, 3]
+def test_in_lists_are_padded_to_one_length() -> None:
+    assert padded([5]) == [5] * IN_LIST
+    assert padded([1, 2, 3], 4) == [1, 2, 3, 3]
     assert padded(list(range(2000))) == [*range(2000), *[1999] * 48]
-    assert padded(list(range(8))) == list(range(8))
+    assert padded(list(range(8)), 4) == list(range(8))
+    assert padded(list(range(5)), 4) == [0, 1, 2, 3, 4, 4, 4, 4]
 
 
 def test_a_prunes_in_lists_come_in_few_lengths(db_url: str) -> None:
     # Each length of an IN (...) list is another statement the driver compiles and keeps (Python's
     # sqlite3 keeps 128 a connection, ~280 KB each with 2,000 parameters): the soak's gateway grew by
-    # megabytes a day until the prune's lists came in powers of two only.
+    # megabytes a day while the prune's lists came in every length, and by one or two a day while
+    # they came in powers of two (each length as it first came up): now they come in one.
     s = Store.open(db_url)
     try:
         write_days(s, 5)
@@ -201,6 +203,6 @@ def test_a_prunes_in_lists_come_in_few_lengths(db_url: str) -> None:
         writer.close()
         lists = [st.count("?") + st.count("%(") for st in statements if " IN (" in st.upper()]
         assert lists, "the prune used no IN list"
-        assert all(n & (n - 1) == 0 for n in lists), sorted(set(lists))
+        assert set(lists) == {IN_LIST}
     finally:
         s.close()

@@ -242,6 +242,18 @@ def test_sqlite_pragmas(store: Store) -> None:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
+def test_sqlite_connections_are_reused_last_in_first_out(store: Store) -> None:
+    # One after another (the writer, a batch at a time) gets back the connection just used, with
+    # its page cache warm; first in, first out went round the whole pool and filled every
+    # connection's page cache (the soak's memory, docs/performance.md).
+    with store.engine.connect() as a, store.engine.connect() as b:  # two in the pool
+        first, second = a.connection.driver_connection, b.connection.driver_connection
+    assert first is not second
+    for _ in range(3):
+        with store.engine.connect() as conn:
+            assert conn.connection.driver_connection is first  # the one given back last
+
+
 def test_open_creates_parent_dirs_relative_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     s = Store.open("sqlite:///deep/er/gateway.db")

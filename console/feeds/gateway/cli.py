@@ -22,7 +22,7 @@ from pathlib import Path
 
 from console import __version__
 from console.domain.clock import check_start
-from console.feeds.gateway import users_cli
+from console.feeds.gateway import allocator, users_cli
 from console.feeds.gateway.config import SOURCES, GatewayConfig, UserSpec, parse_user
 from console.feeds.gateway.directory import load_directory_config
 from console.feeds.gateway.server import Gateway, GatewayFailedError
@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             tls_key=args.tls_key,
             allow_origins=[check_origin_option(o) for o in args.allow_origin],
         )
+        # Before the loop and the store's threads exist: the arenas are chosen as threads first allocate.
+        allocator.tune()
         asyncio.run(run(config))
     except (ScenarioError, ValueError) as exc:  # SecretFileError too
         print(f"error: {exc}", file=sys.stderr)
