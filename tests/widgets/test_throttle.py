@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +16,7 @@ from console.domain.events import AgentPending
 from console.domain.figures.queues import queue_figures
 from console.widgets.common.rowsync import SORT_ROLE
 from console.widgets.common.throttle import CatchUpThrottle
+from console.widgets.floor import agent_board
 from console.widgets.floor.agent_board import AgentBoardModel
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.queue_overview import QueueOverview
@@ -115,15 +118,76 @@ def test_the_agent_board_merges_a_catch_up_and_shows_what_a_fresh_board_shows(qt
     qtbot.waitUntil(lambda: not board._throttle.pending, timeout=2_000)  # in a turn of its own
     fresh = AgentBoardModel(floor.source)  # formats every row from the floor as it is now
     assert board.rows.keys == fresh.rows.keys
+    assert _shown(board) == _shown(fresh)
 
-    def shown(model: AgentBoardModel) -> list[list[object]]:
-        roles = (0, 3, SORT_ROLE)  # display, tooltip, sort key
-        return [
-            [model.data(model.index(r, c), role) for c in range(model.columnCount()) for role in roles]
-            for r in range(model.rowCount())
-        ]
 
-    assert shown(board) == shown(fresh)
+def _shown(model: AgentBoardModel) -> list[list[object]]:
+    roles = (0, 3, SORT_ROLE)  # display, tooltip, sort key
+    return [
+        [model.data(model.index(r, c), role) for c in range(model.columnCount()) for role in roles]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_the_agent_boards_merged_refresh_goes_a_chunk_of_rows_a_turn_and_ends_with_every_row_right(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agent_board, "REFRESH_CHUNK", 3)
+    floor = SimulatedFloor()
+    floor.source = CatchingUp()
+    board = AgentBoardModel(floor.source)
+    floor.bootstrap()
+    chunks: list[int] = []  # rows handed to each update, one entry a refresh
+    update = board.rows.update
+
+    def counted(rows: Iterable[tuple[Any, ...]]) -> None:
+        rows = list(rows)
+        chunks.append(len(rows))
+        update(rows)
+
+    monkeypatch.setattr(board.rows, "update", counted)
+    floor.source.catching_up = True
+    floor.run(60)
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    assert board._throttle.pending
+    qtbot.waitUntil(lambda: not board._throttle.pending, timeout=5_000)
+    assert len(chunks) > 2 and max(chunks) <= 3, "a chunk of rows a turn, never the whole merged update"
+    fresh = AgentBoardModel(floor.source)
+    assert board.rows.keys == fresh.rows.keys
+    assert _shown(board) == _shown(fresh), "every row right once the chunks are done"
+    # A flush (before a reload, say) does the rest at once.
+    floor.source.catching_up = True
+    floor.run(20)
+    board._throttle.flush()
+    assert not board._throttle.pending
+    assert _shown(board) == _shown(AgentBoardModel(floor.source))
+
+
+def test_a_refresh_that_leaves_work_gets_the_next_turns_before_the_tick(qtbot: QtBot) -> None:
+    source = CatchingUp()
+    source.catching_up = True
+    log: list[str] = []
+    parts = [3]
+
+    def refresh(changes: ChangeSet) -> None:
+        log.append(f"refresh {changes.events}")
+        parts[0] -= 1
+        if parts[0] > 0:
+            assert throttle.in_turn
+            throttle.more()
+
+    throttle = CatchUpThrottle(source, refresh, interval_ms=0)
+    throttle.on_floor_updated(ChangeSet(events=5))
+    throttle.tick(lambda: log.append("tick"))
+    source.catching_up = False
+    throttle.on_floor_updated(ChangeSet(events=1))  # the last slice: merged in, a turn of its own
+    qtbot.waitUntil(lambda: "tick" in log, timeout=2_000)
+    assert log == ["refresh 6", "refresh 0", "refresh 0", "tick"]
+    assert not throttle.pending
+    live = ChangeSet(events=2)
+    throttle.on_floor_updated(live)
+    assert log[-1] == "refresh 2", "then live again: at once"
 
 
 def test_throttled_refreshes_and_ticks_run_one_per_turn_of_the_event_loop(qtbot: QtBot) -> None:
@@ -212,3 +276,4 @@ def test_while_the_feed_offers_its_turns_a_held_back_refresh_takes_one_instead_o
     source.catching_up = False  # the catch-up ended without another of the feed's turns
     qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
     assert got[1].events == 2, "the timer takes over: nothing is left behind"
+
