@@ -19,6 +19,7 @@ from console.widgets.common.throttle import CatchUpThrottle
 from console.widgets.floor import agent_board
 from console.widgets.floor.agent_board import AgentBoardModel
 from console.widgets.floor.breaches_panel import BreachesPanel
+from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import QueueOverview
 from tests.helpers.floor_sources import SimulatedFloor
 from tests.helpers.qt import texts
@@ -277,3 +278,38 @@ def test_while_the_feed_offers_its_turns_a_held_back_refresh_takes_one_instead_o
     qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
     assert got[1].events == 2, "the timer takes over: nothing is left behind"
 
+
+def test_while_catching_up_the_charts_redraw_one_part_a_turn_and_end_as_a_whole_redraw_would(
+    qtbot: QtBot,
+) -> None:
+    floor = SimulatedFloor()
+    floor.source = OffersTurns()
+    charts = ChartsPanel(floor.source)
+    qtbot.addWidget(charts)
+    floor.bootstrap()
+    floor.run(120)
+    charts.redraw()
+    floor.source.catching_up = True
+    floor.run(600)  # a backlog: the feed clock runs ten minutes on
+
+    def drawn() -> dict[str, object]:
+        waiting = [list(c.xData if c.xData is not None else []) for c in charts.queue_curves.values()]
+        agents = [list(c.yData if c.yData is not None else []) for c in charts.state_curves.values()]
+        sl = [list(b.opts["height"]) for b in charts.sl_bars.values()]
+        ranges = {k: p.getPlotItem().getViewBox().viewRange() for k, p in charts.plots.items()}
+        ticks = {k: charts.marked_breaches(k) for k in charts.plots}
+        return {"waiting": waiting, "agents": agents, "sl": sl, "ranges": ranges, "ticks": ticks}
+
+    before = drawn()
+    charts._last_redraw = 0.0  # the catch-up redraw is due
+    assert floor.source.turn() == "view"
+    first = drawn()
+    assert first["waiting"] != before["waiting"] and first["agents"] == before["agents"], "one part a turn"
+    assert floor.source.turn() == "view"
+    assert drawn()["agents"] != before["agents"]
+    assert floor.source.turn() == "view"
+    assert floor.source.turn() == "slice", "the redraw is done: the next turns go to slices"
+    staged = drawn()
+    charts.invalidate()
+    charts.redraw()
+    assert staged == drawn(), "the parts, drawn one a turn, make what one redraw makes"
