@@ -16,7 +16,7 @@ from console.domain.events import AgentPending
 from console.domain.figures.queues import queue_figures
 from console.widgets.common.rowsync import SORT_ROLE
 from console.widgets.common.throttle import CatchUpThrottle
-from console.widgets.floor import agent_board
+from console.widgets.floor import agent_board, breaches_panel
 from console.widgets.floor.agent_board import AgentBoardModel
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
@@ -163,6 +163,40 @@ def test_the_agent_boards_merged_refresh_goes_a_chunk_of_rows_a_turn_and_ends_wi
     board._throttle.flush()
     assert not board._throttle.pending
     assert _shown(board) == _shown(AgentBoardModel(floor.source))
+
+
+def test_the_breaches_panels_merged_refresh_goes_some_changed_cases_a_turn_and_ends_right(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(breaches_panel, "REFRESH_CASES", 1)
+    floor = SimulatedFloor()
+    floor.source = CatchingUp()
+    panel = BreachesPanel(floor.source, warn_within_s=4 * 3600)
+    qtbot.addWidget(panel)
+    floor.bootstrap()
+    looked: list[int] = []  # changed cases handed to each refresh
+    show = panel._show
+
+    def counted(changes: ChangeSet | None, *, full: bool = False) -> None:
+        looked.append(len(changes.cases_changed) if changes is not None else -1)
+        show(changes, full=full)
+
+    monkeypatch.setattr(panel, "_show", counted)
+    floor.source.catching_up = True
+    floor.run(1800)
+    floor.source.catching_up = False
+    floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
+    qtbot.waitUntil(lambda: not panel._throttle.pending, timeout=5_000)
+    refreshes = [n for n in looked if n >= 0]
+    assert len(refreshes) > 2 and max(refreshes) <= 1, "some changed cases a turn, never all at once"
+    fresh = BreachesPanel(floor.source, warn_within_s=4 * 3600)
+    qtbot.addWidget(fresh)
+    for mine, theirs in ((panel.cases_model, fresh.cases_model), (panel.calls_model, fresh.calls_model)):
+        assert mine.rows.keys == theirs.rows.keys
+        assert [texts(mine, r) for r in range(mine.rowCount())] == [
+            texts(theirs, r) for r in range(theirs.rowCount())
+        ], "every row right once the chunks are done"
+    assert panel.count_label.text() == fresh.count_label.text()
 
 
 def test_a_refresh_that_leaves_work_gets_the_next_turns_before_the_tick(qtbot: QtBot) -> None:
