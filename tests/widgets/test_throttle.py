@@ -62,6 +62,26 @@ def test_the_throttle_passes_live_updates_through_and_merges_a_catch_up(qtbot: Q
     assert got[-1] is live, "then live again: at once"
 
 
+def test_the_slice_that_ends_a_catch_up_gets_a_turn_of_its_own_also_with_nothing_held_back(
+    qtbot: QtBot,
+) -> None:
+    source = CatchingUp()
+    got: list[ChangeSet] = []
+    throttle = CatchUpThrottle(source, got.append, interval_ms=0)
+    source.catching_up = True
+    throttle.on_floor_updated(ChangeSet(events=1))
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=2_000)
+    assert not throttle.pending, "refreshed in its turn: nothing held back"
+    source.catching_up = False
+    throttle.on_floor_updated(ChangeSet(events=3))  # the last slice: 15 ms of events
+    assert len(got) == 1, "not in the last slice's turn, with every other view's refresh"
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=2_000)
+    assert got[1].events == 3
+    live = ChangeSet(events=1)
+    throttle.on_floor_updated(live)
+    assert got[-1] is live, "then live again: at once"
+
+
 def test_held_updates_go_out_from_the_timer_at_most_once_per_interval(qtbot: QtBot) -> None:
     source = CatchingUp()
     source.catching_up = True

@@ -177,6 +177,7 @@ class CatchUpThrottle(QObject):
         self.due = 0.0  # while waiting for a turn: monotonic time from which it may run
         self.deferred = 0  # updates merged into a later refresh (for tests and diagnostics)
         self._more = False  # the refresh left work for another turn (``more()``)
+        self._was_catching_up = False  # the last update came while catching up
         #: True while the refresh runs in a turn of its own (it may then leave work: ``more()``).
         self.in_turn = False
         # A source that applies a backlog in slices may offer its turns of the event loop
@@ -202,7 +203,8 @@ class CatchUpThrottle(QObject):
 
     def on_floor_updated(self, changes: ChangeSet) -> None:
         catching_up = self._catching_up()
-        if not catching_up and not self.pending:
+        ended, self._was_catching_up = self._was_catching_up and not catching_up, catching_up
+        if not catching_up and not self.pending and not ended:
             self._run(changes)  # the usual case: live, nothing held back
             return
         # Never merge into the emitted change set itself: every view gets the same object.
@@ -211,8 +213,9 @@ class CatchUpThrottle(QObject):
         else:
             merge_changes(self._pending, changes)
         if not catching_up:
-            # The catch-up is over: everything merged, at once, but in a turn of its own (behind the
-            # views connected before this one), not in the last slice's turn with every other view's.
+            # The catch-up is over (also when nothing was held back: the last slice applied 15 ms of
+            # events): everything merged, at once, but in a turn of its own (behind the views
+            # connected before this one), not in the last slice's turn with every other view's.
             # Live updates until then are merged into it.
             if self.due != 0.0 or not _the_turns().has(self):
                 self._ask(0.0, to_back=True)
