@@ -367,3 +367,15 @@ def test_while_catching_up_the_charts_redraw_one_part_a_turn_and_end_as_a_whole_
     charts.invalidate()
     charts.redraw()
     assert staged == drawn(), "the parts, drawn one a turn, make what one redraw makes"
+    # Live, the timer's redraw goes one part a turn too, and ends the same.
+    floor.source.catching_up = False
+    floor.run(60)
+    before = drawn()
+    charts._on_timer()
+    first = drawn()
+    assert first["waiting"] != before["waiting"] and first["agents"] == before["agents"], "one part a turn"
+    qtbot.waitUntil(lambda: not charts._staged, timeout=2_000)
+    staged = drawn()
+    charts.invalidate()
+    charts.redraw()
+    assert staged == drawn()
