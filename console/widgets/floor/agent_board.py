@@ -110,10 +110,10 @@ _C_AGENT, _C_STATE, _C_REASON, _C_TIME, _C_CALL, _C_QUEUE, _C_CASES, _C_PENDING,
     int(c) for c in _COLS
 )
 
-#: A merged refresh in a turn of its own does at most this many agents' rows (about 5-10 ms); the
+#: A merged refresh in a turn of its own does at most this many agents' rows (10-15 ms); the
 #: rest go on in the next turns (``CatchUpThrottle.more``). A whole floor's (5,000 agents, 30-50 ms
 #: with the paint after it) was the longest turn of a catch-up.
-REFRESH_CHUNK = 1000
+REFRESH_CHUNK = 2000
 
 # Hidden row elements, after the columns: what the filters and the time column read.
 _ID, _TEAM, _SKILLS, _STATE, _REASON, _SINCE, _FOLDED = range(_NCOLS, _NCOLS + 7)
