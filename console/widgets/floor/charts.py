@@ -239,6 +239,9 @@ class ChartsPanel(QWidget):
         # dashed one for the estimate of the hour before the console started.
         self.queue_curves: dict[str, pg.PlotDataItem] = {}
         self.queue_estimates: dict[str, pg.PlotDataItem] = {}
+        # What each estimate curve was last given (the sampler's own arrays, kept while unchanged):
+        # set again only when they change, so its path and bounds are not made anew every redraw.
+        self._estimates_given: dict[str, tuple[object, object, object]] = {}
         # 2. agents by state, stacked: each cumulative top filled down to zero, the tallest
         # drawn first, so every band shows its own colour. (FillBetweenItem rebuilds a path per
         # neighbour change and cost ~30 ms a frame at 3,600 points; filled curves cost ~1 ms.)
@@ -725,7 +728,13 @@ class ChartsPanel(QWidget):
             times, values = self.sampler.queue_series(qid)
             curve.setData(times, values)
             est_times, est_values = self.sampler.queue_estimate(qid)
-            self.queue_estimates[qid].setData(est_times, est_values)
+            estimate = self.queue_estimates[qid]
+            given = self._estimates_given.get(qid)
+            if given is None or any(
+                a is not b for a, b in zip(given, (estimate, est_times, est_values), strict=True)
+            ):
+                estimate.setData(est_times, est_values)
+                self._estimates_given[qid] = (estimate, est_times, est_values)
             if qid not in self._hidden:
                 if len(values):
                     top = max(top, float(values.max()))
