@@ -159,21 +159,24 @@ def test_the_agent_boards_merged_refresh_goes_a_chunk_of_rows_a_turn_and_ends_wi
     board = AgentBoardModel(floor.source)
     floor.bootstrap()
     chunks: list[int] = []  # rows handed to each update, one entry a refresh
-    update = board.rows.update
+    signalled: list[int] = []  # chunks done by each dataChanged
+    update_later = board.rows.update_later
 
-    def counted(rows: Iterable[tuple[Any, ...]]) -> None:
+    def counted(rows: Iterable[tuple[Any, ...]], changed: dict[int, list[int]]) -> None:
         rows = list(rows)
         chunks.append(len(rows))
-        update(rows)
+        update_later(rows, changed)
 
-    monkeypatch.setattr(board.rows, "update", counted)
+    monkeypatch.setattr(board.rows, "update_later", counted)
     floor.source.catching_up = True
     floor.run(60)
     floor.source.catching_up = False
+    board.dataChanged.connect(lambda *_: signalled.append(len(chunks)))
     floor.send(AgentPending(agent_id=next(iter(floor.state.agents)), state=None))  # the last slice
     assert board._throttle.pending
     qtbot.waitUntil(lambda: not board._throttle.pending, timeout=5_000)
     assert len(chunks) > 2 and max(chunks) <= 3, "a chunk of rows a turn, never the whole merged update"
+    assert signalled and set(signalled) == {len(chunks)}, "the chunks' rows are signalled with the last"
     fresh = AgentBoardModel(floor.source)
     assert board.rows.keys == fresh.rows.keys
     assert _shown(board) == _shown(fresh), "every row right once the chunks are done"

@@ -14,7 +14,9 @@ catches up on a backlog, updates are merged by ``CatchUpThrottle``, and a
 merged refresh runs in turns of its own, ``REFRESH_CHUNK`` agents' rows a turn
 (in the board's order), so a floor of 5,000 changed agents is never one long
 stall; the agents not done yet are refreshed in the next turns, before anything
-else the throttle holds.
+else the throttle holds. The rows a chunk changed are signalled with the last
+chunk, once: signalled chunk by chunk, the board's viewport repainted after
+each, and a catch-up painted it twice as often.
 
 While a menu or a dialog is open for an agent (``AgentBoard.pin``) the rows
 hold still under the pointer: the proxy stops re-sorting and re-filtering on
@@ -157,6 +159,7 @@ class AgentBoardModel(CellTableModel):
         }
         self._flagged: set[str] = set()  # agents with a quality flag raised today and not closed (⚑)
         self._owed: set[str] = set()  # agents whose rows a chunked refresh has still to do
+        self._unsignalled: dict[int, list[int]] = {}  # cells the chunks changed, signalled with the last
         self.accept_case_drops = True  # False where the role may not reassign (a courtesy)
         # While the feed catches up on a backlog, at most a few refreshes a second (merged).
         self._throttle = CatchUpThrottle(source, self.on_floor_updated, parent=self)
@@ -175,6 +178,7 @@ class AgentBoardModel(CellTableModel):
         self._flagged = agents_with_open_flags(state.flags.values(), state.centre.day_started_at)
         self._time_cells.clear()
         self._owed.clear()  # every row is diffed now
+        self._signal_chunks()  # rows are about to move: what the chunks changed, by the rows as they are
         self.rows.sync([self._row(a) for a in state.agents.values()])
         self._time_cells.clear()  # views may have read cells between the steps of the sync
         self._cells.clear()  # (entries are checked against their row; this drops agents gone)
@@ -205,8 +209,15 @@ class AgentBoardModel(CellTableModel):
             if self._owed:
                 self._throttle.more()
         self._time_cells.clear()
-        self.rows.update([self._row(state.agents[i]) for i in ids if i in state.agents])
+        rows = [self._row(state.agents[i]) for i in ids if i in state.agents]
+        self.rows.update_later(rows, self._unsignalled)
+        if not self._owed:  # the last chunk (or the only one): everything the chunks changed, once
+            self._signal_chunks()
         self._time_cells.clear()
+
+    def _signal_chunks(self) -> None:
+        changed, self._unsignalled = self._unsignalled, {}
+        self.rows.emit_changed(changed)
 
     def on_clock_ticked(self) -> None:
         # The board is current before the times tick; while catching up, in a turn of its own.
