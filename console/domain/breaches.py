@@ -279,6 +279,9 @@ class DeadlineList:
     def touch(self, kind: BreachKind, ref_id: str) -> None:
         """What (kind, id) shows changed; its row (if listed) is signalled."""
         if self.observer is not None:
+            due = self._due.get((_RANK[kind], ref_id))
+            if due is None or not self._in_window(due):
+                return  # not listed (most cases' deadlines are days ahead): no bisect
             row = self.row_of(kind, ref_id)
             if row is not None:
                 self.observer.changed(row)

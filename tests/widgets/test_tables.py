@@ -316,6 +316,45 @@ def test_the_agent_board_spans_only_while_unsorted(qtbot: QtBot, floor: Simulate
     assert not may_span()
 
 
+def test_the_agent_board_follows_changes_only_while_a_filter_or_sort_is_set(
+    qtbot: QtBot, floor: SimulatedFloor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    board = AgentBoard(floor.source)
+    qtbot.addWidget(board)
+    floor.bootstrap()
+    proxy = board.proxy
+    asked: list[int] = []
+    accepts = proxy.filterAcceptsRow
+
+    def counted(row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        asked.append(row)
+        return accepts(row, parent)
+
+    monkeypatch.setattr(proxy, "filterAcceptsRow", counted)
+    assert not proxy.dynamicSortFilter(), "no filter, no sort: a change can neither hide nor move a row"
+    board.model.on_clock_ticked()  # the time column over every row
+    floor.run(30)
+    assert asked == [], "nothing asks the filter of every row a dataChanged spans"
+    board.set_state_filter(AgentState.ON_CALL)
+    assert proxy.dynamicSortFilter()
+    floor.run(30)
+    assert asked, "filtered: the filter is asked again about changed rows"
+    assert proxy_ids(board) == {a.id for a in floor.state.agents.values() if a.state is AgentState.ON_CALL}
+    board.pin(next(iter(proxy_ids(board))))
+    assert not proxy.dynamicSortFilter(), "a pin holds the rows still"
+    board.unpin(board.pinned[0])
+    board.set_state_filter(None)
+    assert not proxy.dynamicSortFilter()
+    view = board.view
+    view.sortByColumn(ACol.STATE, Qt.SortOrder.AscendingOrder)
+    assert proxy.dynamicSortFilter(), "sorted: a change may move a row"
+    floor.run(30)
+    ranks = [proxy.index(r, ACol.STATE).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert ranks == sorted(ranks), "the sort follows the changes"
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    assert not proxy.dynamicSortFilter()
+
+
 # -- queue overview ---------------------------------------------------------------------------
 
 

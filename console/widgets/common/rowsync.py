@@ -155,6 +155,20 @@ class RowSync(Generic[K, R]):
                     changed[row] = cols
         self.emit_changed(changed)
 
+    def update_later(self, rows: Iterable[R], changed: dict[int, list[int]]) -> None:
+        """``update`` without signals: the changed cells are added to ``changed``.
+
+        The caller signals them later with ``emit_changed``, before any row is inserted,
+        removed or moved.
+        """
+        for new in rows:
+            row = self._pos.get(self.key(new))
+            if row is not None:
+                cols = self._replace(row, new)
+                if cols:
+                    old = changed.get(row)
+                    changed[row] = cols if old is None else sorted({*old, *cols})
+
     def _replace(self, row: int, new: R) -> list[int]:
         old = self.rows[row]
         if old == new:

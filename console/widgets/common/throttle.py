@@ -21,6 +21,11 @@ for the refreshes that end a catch-up too: run in the last slice's turn, the
 agent board's, the queue overview's, the breaches' and the alerts' merged
 refreshes made one stall of well over 100 ms; each now waits for a turn, in
 the order the views are connected (the alerts read the overview's figures).
+
+A refresh that runs in such a turn (``in_turn``) may do part of its work and call ``more()``:
+it is called again, with an empty change set, in the next turn it gets, until it stops asking
+(the agent board refreshes a big merged update a chunk of rows per turn). Until then the view
+counts as ``pending``, and updates that come meanwhile are merged in as while catching up.
 """
 
 from __future__ import annotations
@@ -171,6 +176,10 @@ class CatchUpThrottle(QObject):
         self._last = 0.0  # monotonic time of the last refresh
         self.due = 0.0  # while waiting for a turn: monotonic time from which it may run
         self.deferred = 0  # updates merged into a later refresh (for tests and diagnostics)
+        self._more = False  # the refresh left work for another turn (``more()``)
+        self._was_catching_up = False  # the last update came while catching up
+        #: True while the refresh runs in a turn of its own (it may then leave work: ``more()``).
+        self.in_turn = False
         # A source that applies a backlog in slices may offer its turns of the event loop
         # (LiveFeed.turn_takers): then a held-back refresh takes a turn instead of a slice.
         takers = getattr(source, "turn_takers", None)
@@ -185,9 +194,17 @@ class CatchUpThrottle(QObject):
         """Whether the source gives this view its turns now (it is catching up and offers them)."""
         return self._takes_turns and self._catching_up()
 
+    def more(self) -> None:
+        """From a refresh running ``in_turn``: it did part of its work; call it again in another turn.
+
+        The next call gets an empty change set (or what was merged meanwhile) and may ask again.
+        """
+        self._more = True
+
     def on_floor_updated(self, changes: ChangeSet) -> None:
         catching_up = self._catching_up()
-        if not catching_up and self._pending is None:
+        ended, self._was_catching_up = self._was_catching_up and not catching_up, catching_up
+        if not catching_up and not self.pending and not ended:
             self._run(changes)  # the usual case: live, nothing held back
             return
         # Never merge into the emitted change set itself: every view gets the same object.
@@ -196,16 +213,17 @@ class CatchUpThrottle(QObject):
         else:
             merge_changes(self._pending, changes)
         if not catching_up:
-            # The catch-up is over: everything merged, at once, but in a turn of its own (behind the
-            # views connected before this one), not in the last slice's turn with every other view's.
+            # The catch-up is over (also when nothing was held back: the last slice applied 15 ms of
+            # events): everything merged, at once, but in a turn of its own (behind the views
+            # connected before this one), not in the last slice's turn with every other view's.
             # Live updates until then are merged into it.
             if self.due != 0.0 or not _the_turns().has(self):
                 self._ask(0.0, to_back=True)
             return
         # Refreshed in a turn of the event loop of its own: not on top of a slice, nor of
-        # another throttled view's refresh.
+        # another throttled view's refresh. A refresh that left work goes on in the next turn.
         self.deferred += 1
-        self._ask(self._last + self._interval_s)
+        self._ask(0.0 if self._more else self._last + self._interval_s)
 
     def tick(self, work: Callable[[], None]) -> None:
         """The clock ticked: ``work`` brings the view's times up to date (after what is held back).
@@ -213,19 +231,22 @@ class CatchUpThrottle(QObject):
         Live, ``flush()`` and ``work()`` run at once. While catching up they are left to the
         throttled turns: the refresh when its interval is up, the tick in the turn after it.
         """
-        if not self._catching_up() and self._pending is None:
+        if not self._catching_up() and not self.pending:
             self._tick = None
             work()
             return
         self._tick = work
-        if self._pending is not None and self._catching_up():
+        if self._more:
+            self._ask(0.0)  # the refresh under way goes on first
+        elif self._pending is not None and self._catching_up():
             self._ask(self._last + self._interval_s)
         elif self.due != 0.0 or not _the_turns().has(self):
             self._ask(0.0)  # after the catch-up, the refresh it ended with is due already
 
     @property
     def pending(self) -> bool:
-        return self._pending is not None
+        """A refresh is held back, or one under way left work for another turn (``more()``)."""
+        return self._pending is not None or self._more
 
     def flush(self) -> None:
         """Run the refresh now with what is held back, if anything.
@@ -233,6 +254,9 @@ class CatchUpThrottle(QObject):
         A clock tick still owed runs in the next turn of the event loop, not in this one.
         """
         changes, self._pending = self._pending, None
+        if changes is None and self._more:
+            changes = ChangeSet()  # the refresh under way: all the rest of its work, now
+        self._more = False
         if self._tick is not None:
             self._ask(0.0)
         else:
@@ -245,12 +269,18 @@ class CatchUpThrottle(QObject):
         _the_turns().want(self, to_back=to_back)
 
     def _run_turn(self) -> None:
-        """A turn of the event loop for this view: the held-back refresh, else the owed tick."""
-        if self._pending is not None:
-            changes, self._pending = self._pending, None
-            self._run(changes)
-            if self._tick is not None:
-                self._ask(0.0)  # the tick in a turn of its own
+        """A turn of the event loop for this view: the held-back refresh (or its rest), else the owed tick."""
+        if self._pending is not None or self._more:
+            changes = self._pending if self._pending is not None else ChangeSet()
+            self._pending = None
+            self._more = False
+            self.in_turn = True
+            try:
+                self._run(changes)
+            finally:
+                self.in_turn = False
+            if self._more or self._tick is not None:
+                self._ask(0.0)  # the rest of the refresh, or the tick, in a turn of its own
         elif self._tick is not None:
             tick, self._tick = self._tick, None
             tick()

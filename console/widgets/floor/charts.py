@@ -76,6 +76,11 @@ from console.widgets.common.theme import chart_pens, current_theme
 REDRAW_MS = 250
 #: While the feed catches up on a backlog, the charts redraw at most this often.
 CATCH_UP_REDRAW_MS = 1000
+#: A redraw's parts, and the plots each draws. While catching up, each part (its plots drawn and
+#: painted) takes a turn of its own: the whole redraw and its paints in one turn took 40-50 ms of
+#: the GUI thread, the calls-waiting plot alone (24 curves) 20-25 ms.
+PARTS = ("waiting", "agents", "intervals")
+_PART_PLOTS = {"waiting": ("waiting",), "agents": ("agents",), "intervals": ("sl", "abandon")}
 #: With more queues than this, a console that has no choice saved charts the first ones only.
 DEFAULT_CHARTED = 12
 #: The queue legend is this many rows high at most; it scrolls beyond.
@@ -201,6 +206,8 @@ class ChartsPanel(QWidget):
         self._intervals_dirty = True
         self._markers_dirty = True
         self._last_interval_start = -1
+        self._staged: list[str] = []  # while catching up: the parts of a redraw still to draw
+        self._estimated = {"waiting": False, "agents": False}  # an estimate before the samples is shown
         # Measurements: how often and how long the timer redrew.
         self.redraws = 0
         self.redraw_s_total = 0.0
@@ -232,6 +239,9 @@ class ChartsPanel(QWidget):
         # dashed one for the estimate of the hour before the console started.
         self.queue_curves: dict[str, pg.PlotDataItem] = {}
         self.queue_estimates: dict[str, pg.PlotDataItem] = {}
+        # What each estimate curve was last given (the sampler's own arrays, kept while unchanged):
+        # set again only when they change, so its path and bounds are not made anew every redraw.
+        self._estimates_given: dict[str, tuple[object, object, object]] = {}
         # 2. agents by state, stacked: each cumulative top filled down to zero, the tallest
         # drawn first, so every band shows its own colour. (FillBetweenItem rebuilds a path per
         # neighbour change and cost ~30 ms a frame at 3,600 points; filled curves cost ~1 ms.)
@@ -306,6 +316,11 @@ class ChartsPanel(QWidget):
         self._last_redraw = 0.0  # monotonic time of the last redraw from the timer or a feed's turn
         self._timer.setInterval(redraw_ms)
         self._timer.timeout.connect(self._on_timer)
+        # The timer's redraw goes one part a turn too: the next part in the next turn of the loop.
+        self._part_timer = QTimer(self)
+        self._part_timer.setSingleShot(True)
+        self._part_timer.setInterval(0)
+        self._part_timer.timeout.connect(self._next_part)
         # A source that applies a backlog in slices may offer its turns (LiveFeed.turn_takers).
         takers = getattr(source, "turn_takers", None)
         self._takes_turns = isinstance(takers, list)
@@ -586,28 +601,49 @@ class ChartsPanel(QWidget):
         if self._takes_turns and getattr(self._source, "catching_up", False):
             return
         self._last_redraw = time.monotonic()
-        self.redraw()
+        self._staged = list(PARTS)  # a redraw begun in the catch-up's turns starts again
+        self._next_part()
+
+    def _next_part(self) -> None:
+        """One part of the timer's redraw and its plots' paint, the next part in the next turn.
+
+        Drawn and painted in one turn, the four plots took 40-50 ms of the GUI thread: on top of
+        the throttled views' last refreshes when a catch-up ended.
+        """
+        if not self._staged or not Shiboken.isValid(self):
+            return
+        self._draw_part(self._staged.pop(0))
+        if self._staged:
+            self._part_timer.start()
+
+    def _draw_part(self, part: str) -> None:
+        self.redraw((part,))
+        for key in _PART_PLOTS[part]:
+            QCoreApplication.sendPostedEvents(self.plots[key].scene(), QEvent.Type.MetaCall)
 
     def _catch_up_turn(self) -> bool:
         """One of the catching-up feed's turns of the event loop (``LiveFeed.turn_takers``).
 
-        The charts redraw in it at most every ``CATCH_UP_REDRAW_MS``, and the plots' scenes
-        do their part (bounds, dirty items: 20-50 ms, queued by the redraw) in the same turn
-        instead of in the next one, on top of a slice of events. The feed clock runs fast
-        while catching up, so every redraw moves every plot, while the figures are not
-        current anyway: the rest of the catch-up's turns go to applying events.
+        The charts redraw at most every ``CATCH_UP_REDRAW_MS``, one part (``PARTS``) a turn,
+        and the part's plots paint (the work the redraw queues in their scenes: bounds, dirty
+        items, the paint itself) in the same turn instead of in the next one, on top of a
+        slice of events. The feed clock runs fast while catching up, so every redraw moves
+        every plot, while the figures are not current anyway: the rest of the catch-up's turns
+        go to applying events.
         """
-        now = time.monotonic()
-        if now - self._last_redraw < CATCH_UP_REDRAW_MS / 1000.0 or not Shiboken.isValid(self):
+        if not Shiboken.isValid(self):
             return False
-        self._last_redraw = now
-        self.redraw()
-        for plot in self.plots.values():
-            QCoreApplication.sendPostedEvents(plot.scene(), QEvent.Type.MetaCall)
+        if not self._staged:
+            now = time.monotonic()
+            if now - self._last_redraw < CATCH_UP_REDRAW_MS / 1000.0:
+                return False
+            self._last_redraw = now
+            self._staged = list(PARTS)
+        self._draw_part(self._staged.pop(0))
         return True
 
-    def redraw(self) -> None:
-        """Timer tick: push what changed into the existing items."""
+    def redraw(self, parts: tuple[str, ...] = PARTS) -> None:
+        """Timer tick: push what changed into the existing items (of ``parts``' plots only, in order)."""
         t0 = time.perf_counter()
         now_ms = self._source.feed_clock_ms()
         empty = now_ms is None or (not self._source.state.queues and self.sampler.last_ms is None)
@@ -617,26 +653,28 @@ class ChartsPanel(QWidget):
             return
         self._sync_queues()
         self._update_time_axes(now_ms)
-        drew = False
-        if self._samples_dirty:
-            self._samples_dirty = False
-            self._draw_samples(now_ms)
-            self._markers_dirty = True
-            drew = True
-        start = interval_start_ms(self._source.state, now_ms, self.config.interval_min)
-        if start != self._last_interval_start:
-            self._last_interval_start = start  # a new interval begins: a new bar
-            self._intervals_dirty = True
-        if self._intervals_dirty:
-            self._intervals_dirty = False
-            self._draw_intervals(now_ms)
-            self._markers_dirty = True
-            drew = True
-        if self._markers_dirty:
-            self._markers_dirty = False
-            self._draw_markers()
-            drew = True
-        if drew:
+        drawn: list[str] = []  # plots whose data or ranges changed: their breach ticks follow
+        samples = tuple(p for p in parts if p in ("waiting", "agents"))
+        if self._samples_dirty and samples:
+            if "agents" in parts:  # the last of the samples' parts (a staged redraw draws "waiting" first)
+                self._samples_dirty = False
+            self._draw_samples(now_ms, samples)
+            drawn += samples
+        if "intervals" in parts:
+            start = interval_start_ms(self._source.state, now_ms, self.config.interval_min)
+            if start != self._last_interval_start:
+                self._last_interval_start = start  # a new interval begins: a new bar
+                self._intervals_dirty = True
+            if self._intervals_dirty:
+                self._intervals_dirty = False
+                self._draw_intervals(now_ms)
+                drawn += ["sl", "abandon"]
+        if self._markers_dirty:  # new breaches or colours: every plot of these parts
+            if "intervals" in parts:
+                self._markers_dirty = False
+            drawn = [key for part in parts for key in _PART_PLOTS[part]]
+        if drawn:
+            self._draw_markers(drawn)
             spent = time.perf_counter() - t0
             self.redraws += 1
             self.redraw_s_total += spent
@@ -653,9 +691,34 @@ class ChartsPanel(QWidget):
                 axis.picture = None
                 axis.update()
 
-    def _draw_samples(self, now_ms: int) -> None:
+    def _draw_samples(self, now_ms: int, plots: tuple[str, ...] = ("waiting", "agents")) -> None:
         now_s = now_ms / 1000.0
         x_range = (now_s - WINDOW_S, now_s)
+        if "waiting" in plots:
+            self._draw_waiting(x_range)
+        if "agents" in plots:
+            self._draw_agents(x_range)
+        # Where the samples begin, while the estimate before it is in view.
+        first = self.sampler.first_ms
+        show_live = first is not None and any(self._estimated.values()) and first / 1000.0 > x_range[0]
+        tz = self._source.state.centre.timezone
+        for key in plots:
+            line = self.live_lines[key]
+            line.setVisible(show_live)
+            if show_live and first is not None:
+                line.setValue(first / 1000.0)
+                line.label.setFormat(self.tr("live since {time}").format(time=clock_time(first, tz)[:5]))
+        if show_live and first is not None:
+            self.note.setText(
+                self.tr(
+                    "Before {time} (dotted line) the live charts are estimated from the day's "
+                    "5-minute counts: dashed and lighter. Red ticks on the time axes are breaches."
+                ).format(time=clock_time(first, tz)[:5])
+            )
+        else:
+            self.note.setText(self.tr("Red ticks on the time axes are breaches."))
+
+    def _draw_waiting(self, x_range: tuple[float, float]) -> None:
         top = 0.0
         total_waiting = 0
         estimated = False
@@ -665,7 +728,13 @@ class ChartsPanel(QWidget):
             times, values = self.sampler.queue_series(qid)
             curve.setData(times, values)
             est_times, est_values = self.sampler.queue_estimate(qid)
-            self.queue_estimates[qid].setData(est_times, est_values)
+            estimate = self.queue_estimates[qid]
+            given = self._estimates_given.get(qid)
+            if given is None or any(
+                a is not b for a, b in zip(given, (estimate, est_times, est_values), strict=True)
+            ):
+                estimate.setData(est_times, est_values)
+                self._estimates_given[qid] = (estimate, est_times, est_values)
             if qid not in self._hidden:
                 if len(values):
                     top = max(top, float(values.max()))
@@ -682,7 +751,9 @@ class ChartsPanel(QWidget):
         else:
             reading = self.tr("{n} waiting now ({k} queues)").format(n=total_waiting, k=selected)
         self.cards["waiting"].reading.setText(reading)
+        self._estimated["waiting"] = estimated
 
+    def _draw_agents(self, x_range: tuple[float, float]) -> None:
         times, by_group = self.sampler.agent_series()
         stacked = np.cumsum(by_group, axis=1) if len(times) else np.zeros((0, len(STATE_GROUPS)))
         for k, group in enumerate(STATE_GROUPS):
@@ -705,25 +776,7 @@ class ChartsPanel(QWidget):
                 self.state_legend.item(i).setText(
                     self.tr("{state} · {n}").format(state=state_group_label(group), n=n)
                 )
-
-        # Where the samples begin, while the estimate before it is in view.
-        first = self.sampler.first_ms
-        show_live = first is not None and (estimated or len(est_times) > 0) and first / 1000.0 > x_range[0]
-        tz = self._source.state.centre.timezone
-        for line in self.live_lines.values():
-            line.setVisible(show_live)
-            if show_live and first is not None:
-                line.setValue(first / 1000.0)
-                line.label.setFormat(self.tr("live since {time}").format(time=clock_time(first, tz)[:5]))
-        if show_live and first is not None:
-            self.note.setText(
-                self.tr(
-                    "Before {time} (dotted line) the live charts are estimated from the day's "
-                    "5-minute counts: dashed and lighter. Red ticks on the time axes are breaches."
-                ).format(time=clock_time(first, tz)[:5])
-            )
-        else:
-            self.note.setText(self.tr("Red ticks on the time axes are breaches."))
+        self._estimated["agents"] = len(est_times) > 0
 
     def _draw_intervals(self, now_ms: int) -> None:
         selected = self.selected_queues()
@@ -838,8 +891,9 @@ class ChartsPanel(QWidget):
         xs = self.breach_ticks[key].xData
         return [] if xs is None else [float(x) for x in xs[::2]]
 
-    def _draw_markers(self) -> None:
-        for key, plot in self.plots.items():
+    def _draw_markers(self, keys: list[str]) -> None:
+        for key in keys:
+            plot = self.plots[key]
             (x_lo, x_hi), (y_lo, _) = plot.getPlotItem().getViewBox().viewRange()
             xs = self._breaches_s[(self._breaches_s >= x_lo) & (self._breaches_s <= x_hi)]
             # From the bottom of the strip below zero up to just under the zero line.
