@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# The suite on two workers (CI has 2 cores; each test is made to hold on a busy machine).
+TEST_WORKERS ?= 2
 # Reinstall whenever pyproject.toml changes.
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # No QT_QPA_PLATFORM here: `make run` shows the console on the user's display. The tests
@@ -33,7 +35,7 @@ demo-replay: $(STAMP)
 
 test: $(STAMP)
 	@scripts/ensure-test-deps.sh $(BIN)/python
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory lint typecheck layers
 
 lint: $(STAMP)

@@ -273,7 +273,7 @@ def test_a_day_of_the_bank_log_through_asterisk_shows_the_logs_figures(tmp_path:
         done = asyncio.Event()
 
         async def scenario() -> None:
-            follower = asyncio.create_task(watcher.follow(gw.url, done))
+            follower = await watcher.start(gw.url, done)
             server = AmiServer({"console": "secret"}, now=start / 1000)
             for queue in ("PS", "PE", "NW", "NE", "IN", "TT"):
                 server.add_queue(queue, service_level=30)

@@ -82,8 +82,7 @@ def test_a_replayed_day_shows_the_logs_figures_in_the_gateway_and_the_console(
         done = asyncio.Event()
 
         async def scenario() -> list[subprocess.CompletedProcess[str]]:
-            follower = asyncio.create_task(watcher.follow(gw.url, done))
-            await asyncio.sleep(0.3)
+            follower = await watcher.start(gw.url, done)
             runs = []
             for day in (D1, D2):  # a later --day carries on after an earlier one
                 runs.append(

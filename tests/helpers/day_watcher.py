@@ -32,6 +32,8 @@ class DayWatcher:
         self.state = FloorState()
         self.days: dict[str, dict[str, dict[str, float]]] = {}
         self._decoder = msgspec.json.Decoder(list[RawEvent])
+        # Set once its snapshot (at seq 0) is in: start the replay only then.
+        self.subscribed = asyncio.Event()
 
     async def follow(self, url: str, until: asyncio.Event) -> None:
         async with connect(url, max_size=None) as ws:
@@ -48,9 +50,23 @@ class DayWatcher:
                         f"a snapshot at seq {frame['seq']}: subscribed after the replay started, "
                         "or the watcher fell behind and overflowed its queue at the gateway"
                     )
+                    self.subscribed.set()
                 elif frame["op"] == "events":
                     for event in self._decoder.decode(msgspec.json.encode(frame["events"])):
                         self._apply(type_payload(event))
+
+    async def start(self, url: str, until: asyncio.Event, timeout: float = 60) -> asyncio.Task[None]:
+        """Follow ``url`` in a task of its own, returned once subscribed (its snapshot is in)."""
+        follower = asyncio.create_task(self.follow(url, until))
+        waiting = asyncio.ensure_future(self.subscribed.wait())
+        await asyncio.wait({follower, waiting}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if not self.subscribed.is_set():
+            waiting.cancel()
+            if follower.done():
+                follower.result()  # its own error
+            follower.cancel()
+            raise AssertionError(f"the watcher did not subscribe within {timeout:g} s")
+        return follower
 
     async def caught_up(self, follower: asyncio.Task[None], head: int, timeout: float) -> None:
         """Wait until the watcher has folded up to ``head``; fail at once if ``follower`` ended."""
