@@ -6,7 +6,10 @@ import base64
 import hashlib
 import hmac
 import os
+import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -184,5 +187,35 @@ def test_a_token_checked_once_is_not_hashed_again_until_its_verifier_changes(
         assert checks == [first, second]
         s.revoke_user("ann")
         assert s.sign_in(second) is None
+    finally:
+        s.close()
+
+
+def test_consoles_signing_in_at_once_with_one_token_cost_one_hash_at_the_lowest_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A storm of sign-ins: those waiting behind the first hash find the token checked, and the
+    hashing runs at the lowest priority (the loop and the writer get the cores first)."""
+    checks: list[tuple[str, int]] = []
+    started = threading.Event()
+
+    def counting(verifier: str, token: str) -> bool:
+        checks.append((token, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+        started.wait(5)  # every sign-in is asking while this one hashes
+        return check_verifier(verifier, token)
+
+    monkeypatch.setattr(repository, "check_verifier", counting)
+    s = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        token = s.add_user("ann", "supervisor")
+        with ThreadPoolExecutor(16) as pool:
+            signing = [pool.submit(s.sign_in, token) for _ in range(16)]
+            time.sleep(0.2)  # not a synchronisation: the test holds whatever the timing
+            started.set()
+            names = [f.result(30) for f in signing]
+        assert all(n is not None and n.name == "ann" for n in names)
+        assert [t for t, _ in checks] == [token]
+        if sys.platform == "linux":
+            assert checks[0][1] == 19
     finally:
         s.close()
