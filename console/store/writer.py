@@ -581,6 +581,11 @@ class StoreWriter:
                     if table == "events" and after is None:
                         first = conn.scalar(select(func.min(_events.c.seq)))
                         self.journal_from = int(first) if first is not None else self.committed_seq + 1
+                if after is None and len(job.tables) == 1:
+                    # The prune's last step: its connection goes with what it compiled (a
+                    # DELETE ... IN of 2,048 parameters is ~400 KB of SQLite's memory, kept by
+                    # every connection that ran it); the pool opens a fresh one when asked.
+                    conn.invalidate()
         except Exception as exc:  # a prune is never worth stopping the writer for
             log.warning("store: pruning %s stopped (%s); it is tried again at the next prune", table, exc)
             with self._cond:
