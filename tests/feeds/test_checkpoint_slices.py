@@ -26,18 +26,23 @@ class _Writer:
         return len(self.submitted)
 
 
+def _rig(shape: LoadShape) -> tuple[LoadDriver, FloorState, Sequencer, _Writer]:
+    """A sequencer on the running loop, checkpointing after every batch, over a load centre of
+    ``shape`` whose bootstrap has been sequenced."""
+    driver = LoadDriver(shape, seed=3, start_ms=to_ms(START))
+    state = FloorState()
+    seqr = Sequencer(state, publish=lambda *_: None, checkpoint_every=1, journal_min_events=100)
+    writer = _Writer()
+    seqr._loop, seqr._driver, seqr.writer = asyncio.get_running_loop(), driver, writer  # type: ignore[assignment]
+    seqr.sequence(driver.bootstrap())
+    return driver, state, seqr, writer
+
+
 def test_a_large_checkpoint_is_the_floor_at_its_seq_though_the_floor_moved_on() -> None:
     async def main() -> None:
-        driver = LoadDriver(
-            LoadShape(agents=200, queues=10, cases=CHECKPOINT_SLICE * 2 + 10, rate=5000),
-            seed=3,
-            start_ms=to_ms(START),
+        driver, state, seqr, writer = _rig(
+            LoadShape(agents=200, queues=10, cases=CHECKPOINT_SLICE * 2 + 10, rate=5000)
         )
-        state = FloorState()
-        seqr = Sequencer(state, publish=lambda *_: None, checkpoint_every=1, journal_min_events=100)
-        writer = _Writer()
-        seqr._loop, seqr._driver, seqr.writer = asyncio.get_running_loop(), driver, writer  # type: ignore[assignment]
-        seqr.sequence(driver.bootstrap())
         at_seq, at_time = seqr.seq, state.at
         expected = protocol.encode(state.to_snapshot())
         assert all(s.get("checkpoint") is None for s in writer.submitted)  # not encoded at once
@@ -59,16 +64,7 @@ def test_a_large_checkpoint_is_the_floor_at_its_seq_though_the_floor_moved_on() 
 
 def test_a_stop_replaces_a_checkpoint_still_being_encoded_with_one_at_the_head() -> None:
     async def main() -> None:
-        driver = LoadDriver(
-            LoadShape(agents=50, queues=5, cases=CHECKPOINT_SLICE + 10, rate=5000),
-            seed=3,
-            start_ms=to_ms(START),
-        )
-        state = FloorState()
-        seqr = Sequencer(state, publish=lambda *_: None, checkpoint_every=1, journal_min_events=100)
-        writer = _Writer()
-        seqr._loop, seqr._driver, seqr.writer = asyncio.get_running_loop(), driver, writer  # type: ignore[assignment]
-        seqr.sequence(driver.bootstrap())
+        _, state, seqr, writer = _rig(LoadShape(agents=50, queues=5, cases=CHECKPOINT_SLICE + 10, rate=5000))
         seqr.checkpoint_at_head()  # before the slices ran
         for _ in range(10):
             await asyncio.sleep(0)
