@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import getpass
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal
@@ -217,6 +218,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self._central_layout = layout
+        self.banner.relayout = self._banner_taken_by_table
 
         self.agents = AgentBoard(feed)
         self.breaches = BreachesPanel(feed)
@@ -517,6 +520,33 @@ class MainWindow(QMainWindow):
 
     def _feed_breaches(self) -> None:
         self.charts.set_breach_times(self.breaches.breach_times_ms())
+
+    def _banner_taken_by_table(self, change: Callable[[], None]) -> None:
+        """Show or hide the banner (``change``) with the queue table giving or taking its height.
+
+        The banner comes and goes with the feed. Left to the splitter's stretch, the charts took
+        its height, so the banner's going resized the four plots: their re-layout and full paint
+        cost 50-60 ms of the GUI thread on the bank centre, and up to 150 ms at the start of the
+        load centre's catch-up (docs/performance.md). A table a few rows taller or shorter costs
+        next to nothing. Later resizes of the window still go to the charts; and where the table
+        has no room to give (a small window), the charts give as before.
+        """
+        layout = self._central_layout
+        if not self.splitter.isVisible():
+            change()
+            return
+        charts = self.charts
+        low, high = charts.minimumHeight(), charts.maximumHeight()
+        charts.setFixedHeight(charts.height())
+        change()
+        layout.activate()  # the splitter's resize runs now, the charts held at their height
+        sizes = self.splitter.sizes()
+        charts.setMinimumHeight(low)
+        charts.setMaximumHeight(high)
+        if sizes[0] < self.queues.minimumSizeHint().height():
+            layout.activate()  # no room in the table: the charts give after all
+            return
+        self.splitter.setSizes(sizes)  # kept as the splitter's own: its next layout keeps them
 
     def _update_title(self, *_: object) -> None:
         centre = self.feed.state.centre.name

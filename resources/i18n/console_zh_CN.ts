@@ -2972,6 +2972,14 @@ pancy</source>
         <translation>以下数据截至数据时钟 {time}。</translation>
     </message>
     <message>
+        <source>CATCHING UP — {count} events to apply</source>
+        <translation>正在追赶 — 还有 {count} 条事件待应用</translation>
+    </message>
+    <message>
+        <source>The connection to {url} is back. The figures below are as of feed time {time} and are NOT live until the events of the outage are applied.</source>
+        <translation>与 {url} 的连接已恢复。下方数据截至数据流时间 {time}，在中断期间的事件应用完之前不是实时数据。</translation>
+    </message>
+    <message>
         <source>Retrying automatically.</source>
         <translation>正在自动重连。</translation>
     </message>

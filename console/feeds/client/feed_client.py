@@ -122,6 +122,9 @@ class FeedStatus:
     # Connected, but the gateway's store is unavailable: the figures are held (not live) until it
     # is back; the gateway refuses commands meanwhile. None while the gateway says all is well.
     store_outage: StoreOutage | None = None
+    # The gateway's head when this connection began (its welcome): a console that has applied
+    # less than this since reconnecting is catching up, not live yet. None before a welcome.
+    welcome_seq: int | None = None
 
 
 # -- what the GUI thread gets from drain() ---------------------------------------------
@@ -452,6 +455,7 @@ class FeedClient:
         self._connections = 0
         self._snapshots = 0
         self._last_seq: int | None = None
+        self._welcome_seq: int | None = None
         self._bytes = 0
         self._decode_s = 0.0
 
@@ -547,6 +551,7 @@ class FeedClient:
             refused_code=self._refused_code,
             last_failure=self._last_failure,
             store_outage=self._store_outage,
+            welcome_seq=self._welcome_seq,
         )
 
     # Raw rate counters, for benchmarks.
@@ -872,6 +877,7 @@ class FeedClient:
                 _text(QT_TRANSLATE_NOOP("FeedClient", "{url} did not start with a welcome"), url=self.url)
             )
         self._user, self._role = frame.user, frame.role
+        self._welcome_seq = frame.seq
         self._store_outage = None  # a held gateway says so in the heartbeat that follows
         self._connections += 1
         self._attempts = 0

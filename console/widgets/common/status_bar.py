@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -279,6 +280,9 @@ class StaleBanner(QFrame):
         self._stale = False
         self._held = False
         self._mode = ""
+        # How the banner's showing or hiding is done: the window it is in may hold the panels
+        # below it in place meanwhile (MainWindow._banner_taken_by_table).
+        self.relayout: Callable[[Callable[[], None]], None] = self._show_or_hide
         self.hide()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -330,6 +334,23 @@ class StaleBanner(QFrame):
             self._set_stale(True)
             return
         if live is None or not stale:
+            behind = 0 if live is None or not self._stale else _still_to_apply(self._feed, live)
+            if behind and live is not None:
+                # Back after an outage, with its backlog still being applied: not live yet. The
+                # banner stays until it is (and its going, which moves the panels below, does
+                # not land on the catch-up's own turns).
+                self._style("waiting")
+                self.title.setText(
+                    self.tr("CATCHING UP — {count} events to apply").format(count=f"{behind:,}")
+                )
+                as_of = centre_time(self._feed, self._feed.feed_clock_ms())
+                self.detail.setText(
+                    self.tr(
+                        "The connection to {url} is back. The figures below are as of feed time {time} "
+                        "and are NOT live until the events of the outage are applied."
+                    ).format(url=live.status.url, time=as_of)
+                )
+                return
             self._set_stale(False)
             return
         status = live.status
@@ -382,8 +403,18 @@ class StaleBanner(QFrame):
     def _set_stale(self, stale: bool) -> None:
         if stale != self._stale:
             self._stale = stale
-            self.setVisible(stale)
+            self.relayout(lambda: self.setVisible(stale))
             self.staleChanged.emit(stale)
+
+    @staticmethod
+    def _show_or_hide(change: Callable[[], None]) -> None:
+        change()
+
+
+def _still_to_apply(feed: FloorSource, live: LiveExtras) -> int:
+    """How many events this connection's welcome said there were that the floor has not applied."""
+    head = live.status.welcome_seq
+    return 0 if head is None else max(0, head - feed.state.seq)
 
 
 def _escape(text: str) -> str:
