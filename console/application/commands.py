@@ -28,11 +28,13 @@ from console.domain.entities import AgentState, FlagCategory, FlagOutcome, FlagS
 from console.domain.permissions import Role, allowed
 from console.feeds.client.feed_client import AckItem, FeedStatus
 from console.feeds.protocol import (
+    AgentQueues,
     AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
     MoveCallArgs,
     ReassignCasesArgs,
+    SetAgentQueuesArgs,
     SetAgentStateArgs,
     UndoReassignArgs,
     UpdateFlagArgs,
@@ -189,6 +191,13 @@ class Commands:
     def agent_timeline(self, agent_id: str, *, on_ack: OnAck) -> str | None:
         """One agent's business day so far (``agent.timeline``): states, calls, cases, flags."""
         return self._send(ActionName.AGENT_TIMELINE, AgentTimelineArgs(agent_id=agent_id), on_ack)
+
+    def set_agent_queues(self, queues: dict[str, list[str]], *, on_ack: OnAck) -> str | None:
+        """Set the queues each agent serves (agent id -> its queue ids): all of them or none."""
+        args = SetAgentQueuesArgs(
+            agents=[AgentQueues(agent_id=aid, queues=list(qs)) for aid, qs in queues.items()]
+        )
+        return self._send(ActionName.SET_AGENT_QUEUES, args, on_ack)
 
     # -- plumbing ----------------------------------------------------------------------
 

@@ -19,3 +19,5 @@ class ActionName(StrEnum):
     UPDATE_FLAG = "flag.update"
     QUERY_CALLS = "calls.query"
     AGENT_TIMELINE = "agent.timeline"
+    # Staffing: which queues agents serve (managers, admins).
+    SET_AGENT_QUEUES = "agent.set_queues"

@@ -54,6 +54,13 @@ class AgentPending(msgspec.Struct, kw_only=True):
     reason: str | None = None
 
 
+class AgentSkillsChanged(msgspec.Struct, kw_only=True):
+    """The queues an agent serves are now ``skills`` (``agent.set_queues``; a call in progress goes on)."""
+
+    agent_id: str
+    skills: list[str]
+
+
 class CallQueued(msgspec.Struct, kw_only=True, omit_defaults=True):
     call_id: str
     queue_id: str
@@ -135,6 +142,7 @@ EventData = (
     | AgentRemoved
     | AgentStateChanged
     | AgentPending
+    | AgentSkillsChanged
     | CallQueued
     | CallRinging
     | CallAnswered
@@ -160,6 +168,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
     "agent.removed": AgentRemoved,
     "agent.state": AgentStateChanged,
     "agent.pending": AgentPending,
+    "agent.skills": AgentSkillsChanged,
     "call.queued": CallQueued,
     "call.ringing": CallRinging,
     "call.answered": CallAnswered,

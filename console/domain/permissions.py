@@ -31,15 +31,17 @@ _SUPERVISOR = {
     ActionName.AGENT_TIMELINE,
 }
 _CASES = {ActionName.REASSIGN_CASES, ActionName.UNDO_REASSIGN}
+# Staffing: which queues an agent serves.
+_STAFFING = {ActionName.SET_AGENT_QUEUES}
 
 PERMISSIONS: dict[Role, frozenset[ActionName]] = {
     Role.VIEWER: frozenset(),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
-    Role.MANAGER: frozenset(_SUPERVISOR | _CASES),
+    Role.MANAGER: frozenset(_SUPERVISOR | _CASES | _STAFFING),
     Role.QUALITY: frozenset(
         {ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS, ActionName.AGENT_TIMELINE}
     ),
-    Role.ADMIN: frozenset(_SUPERVISOR | _CASES | {ActionName.UPDATE_FLAG}),
+    Role.ADMIN: frozenset(_SUPERVISOR | _CASES | _STAFFING | {ActionName.UPDATE_FLAG}),
     Role.ADAPTER: frozenset(),
 }
 

@@ -57,6 +57,7 @@ from console.domain.events import (
     AgentAdded,
     AgentPending,
     AgentRemoved,
+    AgentSkillsChanged,
     AgentStateChanged,
     CallAbandoned,
     CallAnswered,
@@ -129,6 +130,7 @@ class FloorState:
             "agent.removed": self._agent_removed,
             "agent.state": self._agent_state,
             "agent.pending": self._agent_pending,
+            "agent.skills": self._agent_skills,
             "call.queued": self._call_queued,
             "call.ringing": self._call_ringing,
             "call.answered": self._call_answered,
@@ -369,6 +371,14 @@ class FloorState:
             return
         a.pending_state = d.state
         a.pending_reason = d.reason if d.state is not None else None
+        self.changes.agent(a.id)
+
+    def _agent_skills(self, at: Timestamp, d: AgentSkillsChanged) -> None:
+        a = self.agents.get(d.agent_id)
+        if a is None:
+            self.skipped += 1
+            return
+        a.skills = list(d.skills)
         self.changes.agent(a.id)
 
     # -- handlers: calls ---------------------------------------------------

@@ -372,6 +372,25 @@ class AgentTimelineArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     limit: int = 2000
 
 
+class AgentQueues(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One agent of an ``agent.set_queues``: the queues it is to serve from now on (all of them)."""
+
+    agent_id: str
+    queues: list[str]
+
+
+#: The most agents one ``agent.set_queues`` may name (a whole large floor re-skilled at once).
+MAX_SET_QUEUES_AGENTS = 5000
+
+
+class SetAgentQueuesArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """``agent.set_queues``: ``agents`` (a selection, all or none), or one ``agent_id`` and ``queues``."""
+
+    agents: list[AgentQueues] | None = None
+    agent_id: str | None = None
+    queues: list[str] | None = None
+
+
 class WithholdSecrets(logging.Filter):
     """Drops the content of a websocket frame that carries a secret from a debug log line.
 

@@ -431,3 +431,86 @@ def test_the_command_line_brings_asterisk_to_the_gateway_and_stops_cleanly(tmp_p
             assert b"secret\n" not in err
 
         asyncio.run(scenario())
+
+
+def _queue_actions(server: AmiServer, after: int) -> list[tuple[str, str, str, str]]:
+    return [
+        (a["Action"], a.get("Queue", ""), a.get("Interface", ""), a.get("MemberName", ""))
+        for a in server.actions[after:]
+        if a.get("Action") in ("QueueAdd", "QueueRemove")
+    ]
+
+
+def test_agent_set_queues_goes_to_asterisk_as_queue_add_and_remove_all_or_none(tmp_path: Path) -> None:
+    with GatewayThread(make_config(tmp_path, source="adapters")) as gw:
+
+        async def scenario() -> None:
+            server = pbx()
+            server.add_queue("vip")
+            server.add_member("PJSIP/1003", name="Cai", queues=["vip"], dynamic=False)
+            async with rig(gw, server) as r:
+                await r.until(lambda s: {"PJSIP/1001", "PJSIP/1002", "PJSIP/1003"} <= set(s.agents))
+                mark = len(server.actions)
+                args = {
+                    "agents": [
+                        {"agent_id": "PJSIP/1001", "queues": ["support", "vip"]},
+                        {"agent_id": "PJSIP/1002", "queues": ["sales"]},
+                    ]
+                }
+                ack = await r.command("q1", "agent.set_queues", args)
+                assert ack["ok"] and ack["result"]["forwarded_to"] == "adapter1", ack
+                assert (ack["result"]["added"], ack["result"]["removed"]) == (2, 2)
+                # Adds first, so a member is never in no queue (which would take it off the floor).
+                assert _queue_actions(server, mark) == [
+                    ("QueueAdd", "vip", "PJSIP/1001", "Ann"),
+                    ("QueueRemove", "sales", "PJSIP/1001", ""),
+                    ("QueueAdd", "sales", "PJSIP/1002", "Bob"),
+                    ("QueueRemove", "support", "PJSIP/1002", ""),
+                ]
+                # The floor follows Asterisk's QueueMemberAdded / QueueMemberRemoved.
+                await r.until(
+                    lambda s: (
+                        sorted(s.agents["PJSIP/1001"].skills) == ["support", "vip"]
+                        and s.agents["PJSIP/1002"].skills == ["sales"]
+                    )
+                )
+                assert r.state.actions[-1].command_id == "q1"
+                # Asterisk refuses one (a static member cannot be removed): the ones done are undone.
+                mark = len(server.actions)
+                args = {
+                    "agents": [
+                        {"agent_id": "PJSIP/1001", "queues": ["sales"]},
+                        {"agent_id": "PJSIP/1003", "queues": ["support"]},
+                    ]
+                }
+                ack = await r.command("q2", "agent.set_queues", args)
+                assert ack["ok"] is False and ack["error"]["code"] == "invalid_state", ack
+                assert "Member not dynamic" in ack["error"]["message"]
+                assert "4 of the 4 actions done before were undone" in ack["error"]["message"]
+                assert _queue_actions(server, mark) == [
+                    ("QueueAdd", "sales", "PJSIP/1001", "Ann"),
+                    ("QueueRemove", "support", "PJSIP/1001", ""),
+                    ("QueueRemove", "vip", "PJSIP/1001", ""),
+                    ("QueueAdd", "support", "PJSIP/1003", "Cai"),
+                    ("QueueRemove", "vip", "PJSIP/1003", ""),  # refused
+                    ("QueueRemove", "support", "PJSIP/1003", ""),
+                    ("QueueAdd", "vip", "PJSIP/1001", "Ann"),
+                    ("QueueAdd", "support", "PJSIP/1001", "Ann"),
+                    ("QueueRemove", "sales", "PJSIP/1001", ""),
+                ]
+                assert sorted(server.members["PJSIP/1001"].queues) == ["support", "vip"]
+                assert sorted(server.members["PJSIP/1003"].queues) == ["vip"]
+                await r.until(
+                    lambda s: (
+                        sorted(s.agents["PJSIP/1001"].skills) == ["support", "vip"]
+                        and s.agents["PJSIP/1003"].skills == ["vip"]
+                    )
+                )
+
+        asyncio.run(scenario())
+        store = gw.gateway.store
+        assert store is not None
+        rows = {r.command_id: r for r in store.audit(action="agent.set_queues")}
+        assert rows["q1"].ok and rows["q1"].result is not None
+        assert rows["q1"].result["forwarded_to"] == "adapter1"
+        assert (rows["q2"].ok, rows["q2"].error_code) == (False, "invalid_state")

@@ -60,6 +60,18 @@ class AdapterCentre:
     def move_call(self, call_id: str, queue_id: str, priority: int | None) -> list[EventAt]:
         raise ForwardToAdapter(self._owner("call", self._state.calls[call_id].source, call_id))
 
+    def set_agent_queues(self, changes: Sequence[tuple[str, list[str]]]) -> list[EventAt]:
+        owners = {self._state.agents[aid].source for aid, _ in changes}
+        if len(owners) > 1:
+            raise CommandRefused(
+                ErrorCode.INVALID_STATE,
+                "these agents belong to different systems ("
+                + ", ".join(sorted(o or "the gateway" for o in owners))
+                + "); set each system's agents' queues separately",
+            )
+        (owner,) = owners
+        raise ForwardToAdapter(self._owner("agent", owner, changes[0][0]))
+
     def assign_cases(self, moves: Sequence[tuple[str, str | None]]) -> list[EventAt]:
         owners = {self._state.cases[cid].source for cid, _ in moves}
         if owners == {None}:

@@ -37,3 +37,7 @@ class CentreDriver(Protocol):
     def move_call(self, call_id: str, queue_id: str, priority: int | None) -> list[EventAt]:
         """Move a waiting call to a queue and/or priority (``call.moved``, then its routing)."""
         ...
+
+    def set_agent_queues(self, changes: Sequence[tuple[str, list[str]]]) -> list[EventAt]:
+        """The queues each agent serves from now on: one ``agent.skills`` per agent, all or none."""
+        ...

@@ -33,6 +33,7 @@ from console.domain.events import (
     EVENT_TYPES,
     AgentAdded,
     AgentRemoved,
+    AgentSkillsChanged,
     AgentStateChanged,
     CallAbandoned,
     CallAnswered,
@@ -62,6 +63,7 @@ PUBLISHABLE: dict[str, type[Any]] = {
         "agent.added",
         "agent.removed",
         "agent.state",
+        "agent.skills",
         "call.queued",
         "call.ringing",
         "call.answered",
@@ -196,11 +198,16 @@ def _check(data: EventData, state: FloorState, adapter: str, what: str, at: str)
         a.pending_state = a.pending_reason = None
         # In the feed's one form, and never after the event that says it (time in state >= 0).
         a.state_since = at if a.state_since is None else min(iso(to_ms(a.state_since)), at)
-    elif isinstance(data, AgentRemoved | AgentStateChanged):
+    elif isinstance(data, AgentRemoved | AgentStateChanged | AgentSkillsChanged):
         agent = state.agents.get(data.agent_id)
         if agent is None:
             raise EventRefused(ErrorCode.NOT_FOUND, f"{what}: unknown agent {data.agent_id!r}")
         _owned(agent.source, adapter, "agent", data.agent_id, what)
+        unknown = (
+            [q for q in data.skills if q not in state.queues] if isinstance(data, AgentSkillsChanged) else []
+        )
+        if unknown:
+            raise EventRefused(ErrorCode.NOT_FOUND, f"{what}: unknown queues {unknown!r}")
     elif isinstance(data, CallQueued):
         if not data.call_id:
             raise EventRefused(ErrorCode.BAD_EVENT, f"{what}: empty call_id")

@@ -18,6 +18,7 @@ from console.domain.clock import iso
 from console.domain.entities import Agent, AgentState, Case, CaseStatus, Centre, SlDefinition
 from console.domain.events import (
     AgentAdded,
+    AgentSkillsChanged,
     AgentStateChanged,
     CallAnswered,
     CallEnded,
@@ -206,6 +207,17 @@ class LoadDriver:
                 self._waiting[i] = (cid, queue_id)
                 break
         return [(self._now, CallMoved(call_id=call_id, queue_id=queue_id, priority=priority))]
+
+    def set_agent_queues(self, changes: Sequence[tuple[str, list[str]]]) -> list[EventAt]:
+        """New queues for agents (the gateway checked them): passed on to the floor.
+
+        This centre routes no call by skill (any free agent answers any call), so the
+        change shows on the floor and in the figures that read skills, nothing more.
+        """
+        missing = [aid for aid, _ in changes if aid not in self._state]
+        if missing:
+            raise KeyError(f"unknown agents: {', '.join(missing[:5])}")
+        return [(self._now, AgentSkillsChanged(agent_id=aid, skills=list(qs))) for aid, qs in changes]
 
     # -- the mix ---------------------------------------------------------------------
 

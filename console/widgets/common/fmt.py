@@ -227,6 +227,7 @@ def action_label(action: str) -> str:
         ActionName.FLAG_CALL: QCoreApplication.translate("fmt", "Flagged call"),
         ActionName.UPDATE_FLAG: QCoreApplication.translate("fmt", "Updated flag"),
         ActionName.QUERY_CALLS: QCoreApplication.translate("fmt", "Looked up calls"),
+        ActionName.SET_AGENT_QUEUES: QCoreApplication.translate("fmt", "Set agents' queues"),
     }
     return labels.get(action) or action.replace("_", " ").replace(".", " ").capitalize()
 

@@ -20,8 +20,13 @@ or available -> ``QueuePause`` (the agent's state changes when Asterisk's
 ``QueueMemberPause`` comes back, not before); offline -> ``QueueRemove`` from
 every queue, only when the configuration allows it; ``call.move`` -> ``Redirect``
 of the caller's channel to the dialplan place the configuration gives for the
-target queue (``Setvar QUEUE_PRIO`` first when a priority is asked). What AMI
-refuses goes back with AMI's message.
+target queue (``Setvar QUEUE_PRIO`` first when a priority is asked);
+``agent.set_queues`` -> ``QueueAdd`` to each queue an agent joins, then
+``QueueRemove`` from each it leaves (adds first, so a member is never in no
+queue), agent by agent: ok only when Asterisk accepted every one; at the first it
+refuses, the ones done are undone (in reverse) and the reply is AMI's message.
+The floor's skills change when Asterisk's ``QueueMemberAdded``/``Removed`` come
+back. What AMI refuses goes back with AMI's message.
 """
 
 from __future__ import annotations
@@ -43,7 +48,14 @@ from console.feeds.adapters.ami.config import AmiConfig
 from console.feeds.adapters.ami.floor import AmiFloor
 from console.feeds.adapters.ami.protocol import AmiActionError, AmiAuthError, AmiConnection, AmiError
 from console.feeds.adapters.link import AdapterLink, Declined
-from console.feeds.protocol import ErrorCode, MoveCallArgs, Request, SetAgentStateArgs
+from console.feeds.protocol import (
+    AgentQueues,
+    ErrorCode,
+    MoveCallArgs,
+    Request,
+    SetAgentQueuesArgs,
+    SetAgentStateArgs,
+)
 
 log = logging.getLogger("console.ami")
 
@@ -229,6 +241,8 @@ class AmiAdapter:
                 return await self._set_state(conn, msgspec.convert(request.args, SetAgentStateArgs))
             if request.action == "call.move":
                 return await self._move_call(conn, msgspec.convert(request.args, MoveCallArgs))
+            if request.action == "agent.set_queues":
+                return await self._set_queues(conn, msgspec.convert(request.args, SetAgentQueuesArgs))
         except msgspec.ValidationError as exc:
             raise Declined(ErrorCode.BAD_ARGS, f"bad arguments for {request.action}: {exc}") from None
         except AmiActionError as exc:
@@ -280,3 +294,53 @@ class AmiAdapter:
             Priority=str(target.priority),
         )
         return {"ami": "Redirect", "context": target.context, "exten": target.exten}
+
+    async def _set_queues(self, conn: AmiConnection, args: SetAgentQueuesArgs) -> dict[str, Any]:
+        if args.agents is not None:
+            items = args.agents
+        elif args.agent_id is not None and args.queues is not None:
+            items = [AgentQueues(agent_id=args.agent_id, queues=args.queues)]
+        else:
+            raise Declined(ErrorCode.BAD_ARGS, "give agents, or agent_id with queues")
+        steps: list[tuple[str, str, str]] = []  # (QueueAdd | QueueRemove, queue, interface), in order
+        for item in items:
+            interface, now = item.agent_id, self.floor.queues_of(item.agent_id)
+            steps += [("QueueAdd", q, interface) for q in item.queues if q not in now]
+            steps += [("QueueRemove", q, interface) for q in now if q not in item.queues]
+        done: list[tuple[str, str, str]] = []
+        for step in steps:
+            try:
+                await self._queue_step(conn, *step)
+            except AmiError as exc:
+                undone = await self._undo_steps(conn, done)
+                message = exc.message if isinstance(exc, AmiActionError) else str(exc)
+                raise Declined(
+                    ErrorCode.INVALID_STATE if isinstance(exc, AmiActionError) else ErrorCode.UNAVAILABLE,
+                    f"Asterisk refused {step[0]} of {step[2]} to queue {step[1]}: {message};"
+                    f" {undone} of the {len(done)} actions done before were undone",
+                ) from None
+            done.append(step)
+        added = sum(1 for s in steps if s[0] == "QueueAdd")
+        return {"ami": "QueueAdd/QueueRemove", "added": added, "removed": len(steps) - added}
+
+    async def _queue_step(self, conn: AmiConnection, action: str, queue: str, interface: str) -> None:
+        if action == "QueueAdd":
+            name = self.floor.member_name(interface)
+            if name and name != interface:
+                await conn.action("QueueAdd", Queue=queue, Interface=interface, MemberName=name)
+            else:
+                await conn.action("QueueAdd", Queue=queue, Interface=interface)
+        else:
+            await conn.action("QueueRemove", Queue=queue, Interface=interface)
+
+    async def _undo_steps(self, conn: AmiConnection, done: list[tuple[str, str, str]]) -> int:
+        """Undo ``done`` in reverse (a QueueAdd by a QueueRemove and back); how many were undone."""
+        undone = 0
+        for action, queue, interface in reversed(done):
+            opposite = "QueueRemove" if action == "QueueAdd" else "QueueAdd"
+            try:
+                await self._queue_step(conn, opposite, queue, interface)
+                undone += 1
+            except AmiError as exc:
+                log.warning("could not undo %s of %s to queue %s: %s", action, interface, queue, exc)
+        return undone

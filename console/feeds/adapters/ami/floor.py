@@ -449,6 +449,11 @@ class AmiFloor:
         member = self._members.get(interface)
         return sorted(member.queues) if member is not None else []
 
+    def member_name(self, interface: str) -> str | None:
+        """The name member ``interface`` goes by (its ``MemberName``), None for no such member."""
+        member = self._members.get(interface)
+        return member.name if member is not None else None
+
     def call_ids(self) -> set[str]:
         """The ids of the calls the floor holds (waiting, ringing or talked)."""
         return {call.id for call in self._calls.values()}

@@ -36,7 +36,7 @@ from console.domain.actions import ActionName
 from console.domain.permissions import Role, allowed
 from console.domain.state import FloorState
 from console.feeds.gateway import redaction
-from console.feeds.gateway.commands.agents import set_agent_state
+from console.feeds.gateway.commands.agents import set_agent_queues, set_agent_state
 from console.feeds.gateway.commands.calls import move_call
 from console.feeds.gateway.commands.cases import reassign_cases, undo_reassign
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
@@ -54,6 +54,7 @@ from console.feeds.protocol import (
     FlagCallArgs,
     MoveCallArgs,
     ReassignCasesArgs,
+    SetAgentQueuesArgs,
     SetAgentStateArgs,
     UndoReassignArgs,
     UpdateFlagArgs,
@@ -85,6 +86,7 @@ ACTIONS: dict[str, Action] = {
     ActionName.MOVE_CALL: Action(MoveCallArgs, move_call),
     ActionName.FLAG_CALL: Action(FlagCallArgs, flag_call),
     ActionName.UPDATE_FLAG: Action(UpdateFlagArgs, update_flag),
+    ActionName.SET_AGENT_QUEUES: Action(SetAgentQueuesArgs, set_agent_queues),
 }
 
 QUERIES: dict[str, Query] = {

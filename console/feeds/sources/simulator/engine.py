@@ -14,7 +14,10 @@ skilled for the queue. Agents go available at the end of after-call work and
 immediately take the best call waiting in their skills. A supervisor may move a
 waiting call to another queue or change its priority (``move_call``): from then
 on it is routed as a call of that queue with that priority, keeping its arrival
-time and its caller's patience.
+time and its caller's patience. A supervisor may also change the queues agents
+serve (``set_agent_queues``): from then on an agent is offered calls of its new
+queues only; a call it is handling goes on, and a free agent takes the best call
+waiting in its new queues at once.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from console.domain.events import (
     AgentAdded,
     AgentPending,
     AgentRemoved,
+    AgentSkillsChanged,
     AgentStateChanged,
     CallAbandoned,
     CallAnswered,
@@ -363,6 +367,39 @@ class Simulator:
             self._connect(t, a, call)
         else:
             self._enqueue(call)  # its entry in the old queue is now stale
+        return self._drain()
+
+    def set_agent_queues(self, changes: Sequence[tuple[str, list[str]]]) -> list[EventAt]:
+        """A supervisor sets the queues agents serve at ``now_ms``; all or nothing.
+
+        Raises KeyError, changing nothing, for an unknown agent or queue. An agent's
+        entries in the queues it left are dropped (it is offered none of their calls);
+        one that is available takes the best call waiting in its new queues at once.
+        """
+        missing = [aid for aid, _ in changes if aid not in self._agents]
+        unknown = sorted({q for _, qs in changes for q in qs if q not in self._queues})
+        if missing or unknown:
+            raise KeyError(f"unknown agents {missing[:5]} or queues {unknown[:5]}")
+        t = self._now
+        moved: list[_Agent] = []
+        for aid, queue_ids in changes:
+            a = self._agents[aid]
+            a.skills = [self._queues[q] for q in queue_ids]
+            a.skill_ids = list(queue_ids)
+            self._out.append((t, AgentSkillsChanged(agent_id=aid, skills=list(queue_ids))))
+            moved.append(a)
+        # Free agents: out of the queues they left, into their new ones, longest idle first.
+        for a in sorted(moved, key=lambda a: (a.idle_since, a.order)):
+            if a.state is not _AVAILABLE:
+                continue  # offered calls of its new queues when it is next available
+            a.avail_token += 1  # its entries in the old queues are stale now
+            call = self._best_waiting(a)
+            if call is not None:
+                self._connect(t, a, call)
+                continue
+            entry = (a.idle_since, a.order, a.avail_token, a)
+            for q in a.skills:
+                heapq.heappush(q.avail, entry)
         return self._drain()
 
     def assign_cases(self, moves: Sequence[tuple[str, str | None]]) -> list[EventAt]:
@@ -795,6 +832,11 @@ class Simulator:
                 self._out.append((now, AgentAdded(agent=self._agent_struct(a, now))))
                 added.add(a.id)
                 continue
+            if old.skills and all(q in self._queues for q in old.skills):
+                # The queues the agent serves are the floor's (a manager's agent.set_queues
+                # survives a restart); the scenario's team skills are for agents new to it.
+                a.skills = [self._queues[q] for q in old.skills]
+                a.skill_ids = list(old.skills)
             if (old.name, old.team, old.skills) != (a.name, a.team, a.skill_ids):
                 agent = msgspec.structs.replace(old, name=a.name, team=a.team, skills=list(a.skill_ids))
                 self._out.append((now, AgentAdded(agent=agent)))
