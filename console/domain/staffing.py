@@ -41,9 +41,9 @@ nobody abandoned today or ``AdvisorConfig.model`` says so. Approximations: arriv
 handle times and patience exponential, one queue served by dedicated agents (the fair share
 stands in for shared agents), steady state (the rest of the interval is treated as long
 enough to reach it), and the service level monotone in ``c`` (the search is a doubling and a
-bisection). **Gap** = round(staffed) − needed: positive spare, negative short. The
+bisection). **Gap** = round(staffed) − needed (half up, ``whole_agents``): positive spare, negative short. The
 **predicted** SL (a fraction), ASA, abandon rate (short abandons out, as the overview counts it)
-and occupancy are the model's at ``round(staffed)`` agents.
+and occupancy are the model's at ``whole_agents(staffed)`` agents.
 
 Every degenerate case gives None with a reason (``Reason``), never an exception:
 ``no_calls`` (no arrivals in the window), ``no_handled`` (no AHT yet), ``no_staff`` (nobody
@@ -178,7 +178,7 @@ class QueueAdvice:
     staffed_agents: int
     needed: int | None
     reason: Reason | None  # why needed (and gap) is None
-    gap: int | None  # round(staffed) − needed
+    gap: int | None  # whole_agents(staffed) − needed
     predicted_sl: float | None  # fraction 0–1, by the centre's SL definition
     predicted_asa_s: float | None
     predicted_abandon: float | None  # fraction 0–1 (short abandons out)
@@ -355,6 +355,11 @@ def _queue_inputs(q: Queue, now_ms: int, day0: int, current: int, waiting_s: flo
 # -- the models -------------------------------------------------------------------------------
 
 
+def whole_agents(staffed: float) -> int:
+    """``staffed`` rounded half up (14.5 → 15): the agents the predictions and the gap use."""
+    return max(0, math.floor(staffed + 0.5))
+
+
 def model_for(inputs: QueueInputs, config: AdvisorConfig | None = None) -> Model:
     """Erlang A when a patience is known (and not overridden), else Erlang C."""
     config = config or AdvisorConfig()
@@ -476,7 +481,7 @@ def _advice(
             reason = Reason.MODEL_FAILED
         else:
             reason = Reason.TOO_MANY if needed is None else None
-    agents = round(i.staffed)
+    agents = whole_agents(i.staffed)
     gap = agents - needed if needed is not None else None
     sl = asa = abandon = occupancy = None
     why: Reason | None = None
