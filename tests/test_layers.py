@@ -18,6 +18,7 @@ HEADLESS_MODULES = [
     "console.application.embedded",
     "console.application.timeseries",
     "console.application.wallboard_layout",
+    "console.staffing",
 ]
 
 

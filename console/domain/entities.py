@@ -103,6 +103,7 @@ class DayFigures(msgspec.Struct, kw_only=True):
     short_abandons: int = 0
     handled: int = 0  # calls whose talk ended
     wait_answered_s: float = 0.0
+    wait_abandoned_s: float = 0.0  # entered to hang-up, summed over abandoned calls (short ones too)
     talk_s: float = 0.0
     wrap_s: float = 0.0
     max_waiting: int = 0  # the most calls waiting (CallState.WAITING) in the queue at once today
@@ -133,6 +134,7 @@ class Bucket(msgspec.Struct, kw_only=True, omit_defaults=True):
     short_abandons: int = 0
     handled: int = 0
     wait_answered_s: float = 0.0
+    wait_abandoned_s: float = 0.0
     talk_s: float = 0.0
     wrap_s: float = 0.0
 

@@ -453,6 +453,7 @@ class FloorState:
         within = not short and wait <= q.sl_threshold_s
         for f in (q.today, self._bucket(q, at)):
             f.abandoned += 1
+            f.wait_abandoned_s += wait
             f.short_abandons += short
             f.abandoned_within += within
         self._refresh(q)

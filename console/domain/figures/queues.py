@@ -105,7 +105,7 @@ _COUNT_FIELDS = (
     "short_abandons",
     "handled",
 )
-_SUM_FIELDS = ("wait_answered_s", "talk_s", "wrap_s")
+_SUM_FIELDS = ("wait_answered_s", "wait_abandoned_s", "talk_s", "wrap_s")
 
 
 def add_into(total: DayFigures, part: DayFigures | Bucket) -> None:
