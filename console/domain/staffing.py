@@ -80,7 +80,8 @@ use today's AHT and patience and the same search.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -527,6 +528,58 @@ def advise(state: FloorState, now_ms: int, config: AdvisorConfig | None = None) 
     inputs = estimate_inputs(state, now_ms, config)
     end = _interval_end(state, now_ms)
     return [_advice(state, state.queues[qid], i, end, config) for qid, i in inputs.items()]
+
+
+class RollingAdvisor:
+    """Every queue's advice, brought up to date a few queues at a time.
+
+    One search for "needed" with Erlang A costs a few milliseconds; a centre of 200 queues
+    took about a second in one go, too long for one turn of the console's GUI thread. A cycle
+    estimates every queue's inputs once (``start``: the fair shares need all queues at once),
+    then ``step`` advises queues until its time budget is spent. ``advice`` holds the last
+    answer of each queue (the previous cycle's until this one reaches it).
+    """
+
+    def __init__(self, config: AdvisorConfig | None = None) -> None:
+        self.config = config or AdvisorConfig()
+        self.advice: dict[str, QueueAdvice] = {}
+        self.cycles = 0  # cycles completed
+        self._inputs: dict[str, QueueInputs] = {}
+        self._pending: list[str] = []
+        self._interval_end = 0
+
+    @property
+    def busy(self) -> bool:
+        """A cycle is under way (queues left to advise)."""
+        return bool(self._pending)
+
+    def start(self, state: FloorState, now_ms: int) -> None:
+        """Begin a cycle at ``now_ms`` (a cycle under way is dropped)."""
+        self._inputs = estimate_inputs(state, now_ms, self.config)
+        self._pending = list(self._inputs)
+        self._interval_end = _interval_end(state, now_ms)
+        for gone in set(self.advice) - set(self._inputs):
+            del self.advice[gone]
+
+    def step(
+        self, state: FloorState, budget_s: float, clock: Callable[[], float] = time.perf_counter
+    ) -> list[str]:
+        """Advise queues of the cycle until ``budget_s`` is spent (at least one); the queues done."""
+        done: list[str] = []
+        deadline = clock() + budget_s
+        while self._pending:
+            qid = self._pending.pop(0)
+            q, inputs = state.queues.get(qid), self._inputs.get(qid)
+            if q is None or inputs is None:  # gone since the cycle began
+                self.advice.pop(qid, None)
+                continue
+            self.advice[qid] = _advice(state, q, inputs, self._interval_end, self.config)
+            done.append(qid)
+            if clock() >= deadline:
+                break
+        if not self._pending and done:
+            self.cycles += 1
+        return done
 
 
 # -- what if ----------------------------------------------------------------------------------
