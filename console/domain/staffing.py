@@ -90,6 +90,7 @@ from console.domain.entities import BUCKET_MS, AgentState, Bucket, CallState, Qu
 from console.domain.erlang import ErlangA, ErlangC, SteadyState
 from console.domain.history import DayReport
 from console.domain.state import FloorState
+from console.domain.texts import QT_TRANSLATE_NOOP, Text
 
 #: Width of the arrival window (the current bucket plus five before it: 25–30 minutes).
 ARRIVAL_WINDOW_BUCKETS = 6
@@ -127,6 +128,23 @@ class Reason(StrEnum):
     UNSTABLE = "unstable"
     TOO_MANY = "too_many"
     MODEL_FAILED = "model_failed"
+
+
+_REASON_TEMPLATES = {
+    Reason.NO_CALLS: QT_TRANSLATE_NOOP("Staffing", "no calls yet"),
+    Reason.NO_HANDLED: QT_TRANSLATE_NOOP("Staffing", "no call handled yet"),
+    Reason.NO_STAFF: QT_TRANSLATE_NOOP("Staffing", "nobody serves the queue"),
+    Reason.UNSTABLE: QT_TRANSLATE_NOOP("Staffing", "more calls than the agents can take"),
+    Reason.TOO_MANY: QT_TRANSLATE_NOOP("Staffing", "more than {max} agents needed"),
+    Reason.MODEL_FAILED: QT_TRANSLATE_NOOP("Staffing", "cannot be computed"),
+}
+
+
+def reason_text(reason: Reason) -> Text:
+    """What the user reads for ``reason`` (widgets show it with ``widgets.common.texts.translated``)."""
+    return Text(
+        "Staffing", _REASON_TEMPLATES[reason], {"max": MAX_AGENTS} if reason is Reason.TOO_MANY else {}
+    )
 
 
 @dataclass(frozen=True)

@@ -545,3 +545,7 @@ def test_forecast_scales_the_level_by_the_historical_shape() -> None:
     # today's level 120/h, history's 60/h over the same 55 minutes: its next intervals × 120/60
     assert [r.arrivals_per_hour for r in rows] == pytest.approx([240.0, 0.0, 120.0, 480.0])
     assert rows[1].needed is None and rows[1].reason is Reason.NO_CALLS
+
+
+def test_every_reason_has_a_text() -> None:
+    assert {str(staffing.reason_text(r)) for r in Reason} >= {"no calls yet", "more than 5000 agents needed"}
