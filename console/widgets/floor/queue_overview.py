@@ -16,9 +16,10 @@ platforms differ on how abandoned calls count.
 
 from __future__ import annotations
 
+import time
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from console.application.floor_source import FloorSource
@@ -32,10 +33,24 @@ from console.domain.figures.queues import (
     QueueFigures,
     interval_start_ms,
 )
+from console.domain.staffing import Model, QueueAdvice, RollingAdvisor, reason_text
 from console.domain.wallboard import Metric, MetricLimits, ThresholdConfig, default_limits, level_of
 from console.widgets.common.fmt import clock_time, duration, percent
 from console.widgets.common.rowsync import EMPTY, Cell, CellTableModel, setup_table, size_columns
+from console.widgets.common.texts import translated
 from console.widgets.common.throttle import CatchUpThrottle
+
+#: A new staffing advice cycle at most this often (wall seconds); its inputs move slowly.
+ADVICE_EVERY_S = 10.0
+#: The advisor's turns: one every ADVICE_TICK_MS, at most ADVICE_BUDGET_S of the GUI thread each.
+ADVICE_TICK_MS = 250
+ADVICE_BUDGET_S = 0.012
+EM_DASH = "—"
+
+
+def signed(n: int) -> str:
+    """+3, −2, 0 (a true minus sign)."""
+    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
 
 
 class Col(IntEnum):
@@ -60,6 +75,8 @@ class Col(IntEnum):
     SL_ROLLING = 17
     ABANDON_ROLLING = 18
     OCCUPANCY = 19
+    # Staffing advice (console.domain.staffing), refreshed a few queues a turn.
+    NEEDED = 20  # agents needed now, and the gap: "12 (−2)"
 
 
 def _num(value: float) -> str:
@@ -87,12 +104,13 @@ class QueueOverviewModel(CellTableModel):
             self.tr("Not\nready"),
             self.tr("Staffed"),
             self.tr("Offered\ntoday"),
-            self.tr("Answered\ntoday"),
-            self.tr("Abandoned\ntoday"),
+            self.tr("Answ.\ntoday"),
+            self.tr("Aband.\ntoday"),
             self.tr("AHT\ntoday"),
             self.tr("SL\n60 min"),
             self.tr("Abandon\n% 60 min"),
             self.tr("Occu-\npancy"),
+            self.tr("Needed\n(gap)"),
         ]
         self.set_headers(headers)
         for col, tip in (
@@ -134,6 +152,17 @@ class QueueOverviewModel(CellTableModel):
                     " each agent once; its tooltip also gives the centre's occupancy today"
                 ),
             ),
+            (
+                Col.NEEDED,
+                self.tr(
+                    "Agents the queue needs now to meet its service-level target, and in brackets the"
+                    " gap: agents serving it now minus those needed (+3 spare, −2 short). Needed is the"
+                    " fewest agents for which Erlang A (Erlang C when nobody abandoned today) predicts"
+                    " the target, from the arrivals of the last 30 minutes, today's handle time and the"
+                    " callers' patience; an agent serving several queues counts in each in proportion"
+                    " to their workload. Double-click for the inputs and what-if moves"
+                ),
+            ),
         ):
             self.set_header_tip(col, tip)
         self._source = source
@@ -152,6 +181,13 @@ class QueueOverviewModel(CellTableModel):
         self._throttle = CatchUpThrottle(source, self._on_floor_updated, parent=self)
         source.floorUpdated.connect(self._throttle.on_floor_updated)
         source.clockTicked.connect(self._on_clock)
+        # Staffing advice: a cycle every ADVICE_EVERY_S, a few queues a turn of ADVICE_TICK_MS.
+        self.advisor = RollingAdvisor()
+        self._advice_started: float | None = None
+        self._advice_timer = QTimer(self)
+        self._advice_timer.setInterval(ADVICE_TICK_MS)
+        self._advice_timer.timeout.connect(self._advise_some)
+        self._advice_timer.start()
         self.refresh()
 
     # -- configuration ---------------------------------------------------------------
@@ -206,6 +242,112 @@ class QueueOverviewModel(CellTableModel):
                 minutes=self.config.interval_min, start=clock_time(start, tz)
             )
         return text
+
+    # -- staffing advice ---------------------------------------------------------------
+
+    def _advise_some(self) -> None:
+        """One turn of the advisor: a new cycle when due, then queues until the budget is spent.
+
+        Not while the feed catches up (the figures are not current, and the turns are the
+        backlog's).
+        """
+        source = self._source
+        now = source.feed_clock_ms()
+        if now is None or getattr(source, "catching_up", False) or not source.state.queues:
+            return
+        advisor = self.advisor
+        wall = time.monotonic()
+        if not advisor.busy:
+            if self._advice_started is not None and wall - self._advice_started < ADVICE_EVERY_S:
+                return
+            self._advice_started = wall
+            advisor.start(source.state, now)
+        done = advisor.step(source.state, ADVICE_BUDGET_S)
+        self.advice_done(done)
+
+    def advise_now(self) -> None:
+        """A whole cycle at once (tests, and the staffing dialog's first look)."""
+        now = self._source.feed_clock_ms()
+        if now is None:
+            return
+        self.advisor.start(self._source.state, now)
+        self._advice_started = time.monotonic()
+        done: list[str] = []
+        while self.advisor.busy:
+            done += self.advisor.step(self._source.state, 1.0)
+        self.advice_done(done)
+
+    def advice_done(self, queue_ids: list[str]) -> None:
+        """Signal the staffing cells of ``queue_ids`` (and the total's) as changed."""
+        if not queue_ids:
+            return
+        rows = [r for r in (self.rows.row_of(q) for q in [*queue_ids, TOTAL_ID]) if r is not None]
+        for qid in (*queue_ids, TOTAL_ID):
+            self._cells.pop(qid, None)
+        if rows:
+            root = QModelIndex()
+            self.dataChanged.emit(
+                self.index(min(rows), Col.NEEDED, root), self.index(max(rows), Col.NEEDED, root), []
+            )
+
+    def _staffing_cell(self, f: QueueFigures) -> Cell:
+        if f.is_total:
+            return self._total_staffing()
+        advice = self.advisor.advice.get(f.queue_id)
+        if advice is None:
+            return Cell("", tip=self.tr("Not estimated yet"), sort=-1e9)
+        tip = self.staffing_tip(advice)
+        if advice.needed is None or advice.gap is None:
+            why = translated(reason_text(advice.reason)) if advice.reason else ""
+            return Cell(EM_DASH, tip=f"{why}\n\n{tip}" if why else tip, sort=-1e9)
+        level = Level.WARNING if advice.gap < 0 else Level.OK
+        return Cell(f"{advice.needed} ({signed(advice.gap)})", level, tip, sort=advice.gap)
+
+    def _total_staffing(self) -> Cell:
+        known = [a for a in self.advisor.advice.values() if a.needed is not None and a.gap is not None]
+        if not known:
+            return EMPTY
+        needed = sum(a.needed or 0 for a in known)
+        gap = sum(a.gap or 0 for a in known)
+        tip = self.tr("Sums over the {n} queues with an estimate").format(n=len(known))
+        level = Level.WARNING if gap < 0 else Level.OK
+        return Cell(f"{needed} ({signed(gap)})", level, tip, sort=gap, bold=True)
+
+    def staffing_tip(self, advice: QueueAdvice) -> str:
+        """The advice's inputs in words (the cells' tooltip)."""
+        i = advice.inputs
+        lines = [
+            self.tr("Arrivals: {rate}/h over the last {minutes} min").format(
+                rate=_num(round(i.arrivals_per_hour, 1)) if i.arrivals_per_hour is not None else EM_DASH,
+                minutes=round(i.window_s / 60),
+            ),
+            self.tr("Handle time today: {aht}").format(aht=duration(i.aht_s)),
+            self.tr("Patience: {patience}").format(patience=duration(i.patience_s))
+            if i.patience_s is not None
+            else self.tr("Patience: nobody abandoned today (Erlang C)"),
+            self.tr("Serving now: {share} (of {agents} agents, shared ones split by workload)").format(
+                share=_num(round(advice.staffed, 1)), agents=advice.staffed_agents
+            ),
+            self.tr("Model: {model}").format(
+                model="Erlang A" if advice.model is Model.ERLANG_A else "Erlang C"
+            ),
+        ]
+        if advice.predicted_sl is not None:
+            lines.append(
+                self.tr(
+                    "Predicted for the rest of this interval with the agents serving it now: SL {sl},"
+                    " ASA {asa}, abandoned {abandon}"
+                ).format(
+                    sl=percent(100.0 * advice.predicted_sl),
+                    asa=duration(advice.predicted_asa_s),
+                    abandon=percent(
+                        None if advice.predicted_abandon is None else 100.0 * advice.predicted_abandon
+                    ),
+                )
+            )
+        elif advice.prediction_reason is not None:
+            lines.append(translated(reason_text(advice.prediction_reason)))
+        return "\n".join(lines)
 
     # -- updating --------------------------------------------------------------------
 
@@ -372,6 +514,7 @@ class QueueOverviewModel(CellTableModel):
                 bold=total,
             ),
             self._occupancy(f),
+            self._staffing_cell(f),
             f.queue_id,  # hidden: the row key
         )
 
@@ -480,6 +623,9 @@ def _key(value: float | None) -> float:
 class QueueOverview(QWidget):
     """The queue table with a caption stating the SL definition and interval."""
 
+    #: A double-click on a queue's staffing cells: its inputs and what-if moves, please.
+    staffingRequested = Signal(str)
+
     def __init__(self, source: FloorSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._source = source
@@ -497,22 +643,24 @@ class QueueOverview(QWidget):
             (
                 (Col.QUEUE, 165),
                 (Col.TARGET, 86),
+                (Col.NEEDED, 58),
                 # Room for a level icon beside the figure ("100.0%" and the icon, no more: every
                 # column should fit beside the agents on a 1920 px screen).
-                (Col.LONGEST_WAIT, 66),
-                (Col.SL_INTERVAL, 66),
-                (Col.SL_TODAY, 66),
-                (Col.ABANDON_PCT, 66),
-                (Col.SL_ROLLING, 66),
-                (Col.ABANDON_ROLLING, 66),
+                (Col.LONGEST_WAIT, 62),
+                (Col.SL_INTERVAL, 62),
+                (Col.SL_TODAY, 62),
+                (Col.ABANDON_PCT, 62),
+                (Col.SL_ROLLING, 62),
+                (Col.ABANDON_ROLLING, 62),
             ),
-            default=50,
+            default=42,
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self._caption)
         layout.addWidget(self._view, 1)
+        self._view.doubleClicked.connect(self._on_double_click)
         source.floorUpdated.connect(self._update_caption)
         source.clockTicked.connect(self._update_caption)
         self._update_caption()
@@ -537,6 +685,12 @@ class QueueOverview(QWidget):
     def set_thresholds(self, thresholds: ThresholdConfig) -> None:
         """The console's thresholds (board-wide and per queue) the cells are coloured by."""
         self._model.set_thresholds(thresholds)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.column() == Col.NEEDED:
+            qid = self._model.rows.rows[index.row()][-1]  # the view shows the model as it is
+            if isinstance(qid, str) and qid != TOTAL_ID:
+                self.staffingRequested.emit(qid)
 
     def _update_caption(self, *_: object) -> None:
         text = self._model.caption()
