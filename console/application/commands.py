@@ -25,18 +25,37 @@ import msgspec
 
 from console.domain.actions import ActionName
 from console.domain.entities import AgentState, FlagCategory, FlagOutcome, FlagSeverity, FlagStatus
+from console.domain.history import DayReport
 from console.domain.permissions import Role, allowed
 from console.feeds.client.feed_client import AckItem, FeedStatus
 from console.feeds.protocol import (
     AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
+    HistoryQueryArgs,
     MoveCallArgs,
     ReassignCasesArgs,
     SetAgentStateArgs,
     UndoReassignArgs,
     UpdateFlagArgs,
 )
+
+
+class HistoryPage(msgspec.Struct, kw_only=True):
+    """A ``history.query`` answer: the day (its agents one page of them) and where the page is."""
+
+    report: DayReport
+    seq: int | None  # today's: the event the figures are as of; None for a complete day
+    offset: int
+    limit: int
+    agents_total: int
+    next_offset: int | None  # None: the last page
+
+
+def history_page(result: dict[str, Any] | None) -> HistoryPage:
+    """Decode a ``history.query`` ack's result; raises msgspec.ValidationError if it is not one."""
+    return msgspec.convert(result, type=HistoryPage)
+
 
 #: What a command's answer goes to: its ack (or the feed client's timeout or disconnect).
 OnAck = Callable[[AckItem], None]
@@ -189,6 +208,13 @@ class Commands:
     def agent_timeline(self, agent_id: str, *, on_ack: OnAck) -> str | None:
         """One agent's business day so far (``agent.timeline``): states, calls, cases, flags."""
         return self._send(ActionName.AGENT_TIMELINE, AgentTimelineArgs(agent_id=agent_id), on_ack)
+
+    def query_history(
+        self, day: str, *, interval_min: int = 30, offset: int = 0, limit: int = 500, on_ack: OnAck
+    ) -> str | None:
+        """Business ``day``'s figures (``history.query``); the ack's result decodes with ``history_page``."""
+        args = HistoryQueryArgs(day=day, interval_min=interval_min, offset=offset, limit=limit)
+        return self._send(ActionName.QUERY_HISTORY, args, on_ack)
 
     # -- plumbing ----------------------------------------------------------------------
 

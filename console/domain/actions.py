@@ -19,3 +19,4 @@ class ActionName(StrEnum):
     UPDATE_FLAG = "flag.update"
     QUERY_CALLS = "calls.query"
     AGENT_TIMELINE = "agent.timeline"
+    QUERY_HISTORY = "history.query"

@@ -109,6 +109,11 @@ class DayReplay:
             )
 
     @property
+    def ends_at_stamp(self) -> Timestamp:
+        """The day's end (its events are before it)."""
+        return iso(self.end_ms)
+
+    @property
     def seq(self) -> int:
         return self.state.seq
 
