@@ -213,8 +213,9 @@ class Commands:
         self, day: str, *, interval_min: int = 30, offset: int = 0, limit: int = 500, on_ack: OnAck
     ) -> str | None:
         """Business ``day``'s figures (``history.query``); the ack's result decodes with ``history_page``."""
-        args = HistoryQueryArgs(day=day, interval_min=interval_min, offset=offset, limit=limit)
-        return self._send(ActionName.QUERY_HISTORY, args, on_ack)
+        args = msgspec.to_builtins(HistoryQueryArgs(day=day, interval_min=interval_min, offset=offset))
+        args["limit"] = limit  # always named, as calls.query's page size
+        return self._send_args(ActionName.QUERY_HISTORY, args, on_ack)
 
     # -- plumbing ----------------------------------------------------------------------
 
