@@ -25,6 +25,7 @@ import msgspec
 
 from console.domain.actions import ActionName
 from console.domain.entities import AgentState, FlagCategory, FlagOutcome, FlagSeverity, FlagStatus
+from console.domain.history import DayReport
 from console.domain.permissions import Role, allowed
 from console.feeds.client.feed_client import AckItem, FeedStatus
 from console.feeds.protocol import (
@@ -32,6 +33,7 @@ from console.feeds.protocol import (
     AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
+    HistoryQueryArgs,
     MoveCallArgs,
     ReassignCasesArgs,
     SetAgentQueuesArgs,
@@ -39,6 +41,23 @@ from console.feeds.protocol import (
     UndoReassignArgs,
     UpdateFlagArgs,
 )
+
+
+class HistoryPage(msgspec.Struct, kw_only=True):
+    """A ``history.query`` answer: the day (its agents one page of them) and where the page is."""
+
+    report: DayReport
+    seq: int | None  # today's: the event the figures are as of; None for a complete day
+    offset: int
+    limit: int
+    agents_total: int
+    next_offset: int | None  # None: the last page
+
+
+def history_page(result: dict[str, Any] | None) -> HistoryPage:
+    """Decode a ``history.query`` ack's result; raises msgspec.ValidationError if it is not one."""
+    return msgspec.convert(result, type=HistoryPage)
+
 
 #: What a command's answer goes to: its ack (or the feed client's timeout or disconnect).
 OnAck = Callable[[AckItem], None]
@@ -198,6 +217,14 @@ class Commands:
             agents=[AgentQueues(agent_id=aid, queues=list(qs)) for aid, qs in queues.items()]
         )
         return self._send(ActionName.SET_AGENT_QUEUES, args, on_ack)
+
+    def query_history(
+        self, day: str, *, interval_min: int = 30, offset: int = 0, limit: int = 500, on_ack: OnAck
+    ) -> str | None:
+        """Business ``day``'s figures (``history.query``); the ack's result decodes with ``history_page``."""
+        args = msgspec.to_builtins(HistoryQueryArgs(day=day, interval_min=interval_min, offset=offset))
+        args["limit"] = limit  # always named, as calls.query's page size
+        return self._send_args(ActionName.QUERY_HISTORY, args, on_ack)
 
     # -- plumbing ----------------------------------------------------------------------
 

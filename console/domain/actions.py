@@ -21,3 +21,4 @@ class ActionName(StrEnum):
     AGENT_TIMELINE = "agent.timeline"
     # Staffing: which queues agents serve (managers, admins).
     SET_AGENT_QUEUES = "agent.set_queues"
+    QUERY_HISTORY = "history.query"

@@ -29,6 +29,7 @@ _SUPERVISOR = {
     ActionName.FLAG_CALL,
     ActionName.QUERY_CALLS,
     ActionName.AGENT_TIMELINE,
+    ActionName.QUERY_HISTORY,
 }
 _CASES = {ActionName.REASSIGN_CASES, ActionName.UNDO_REASSIGN}
 # Staffing: which queues an agent serves.
@@ -39,7 +40,13 @@ PERMISSIONS: dict[Role, frozenset[ActionName]] = {
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
     Role.MANAGER: frozenset(_SUPERVISOR | _CASES | _STAFFING),
     Role.QUALITY: frozenset(
-        {ActionName.FLAG_CALL, ActionName.UPDATE_FLAG, ActionName.QUERY_CALLS, ActionName.AGENT_TIMELINE}
+        {
+            ActionName.FLAG_CALL,
+            ActionName.UPDATE_FLAG,
+            ActionName.QUERY_CALLS,
+            ActionName.AGENT_TIMELINE,
+            ActionName.QUERY_HISTORY,
+        }
     ),
     Role.ADMIN: frozenset(_SUPERVISOR | _CASES | _STAFFING | {ActionName.UPDATE_FLAG}),
     Role.ADAPTER: frozenset(),

@@ -217,6 +217,11 @@ class FloorState:
             self.changes.reset = True
             self._schedule_reset()
 
+    @property
+    def next_reset_ms(self) -> int | None:
+        """When the business day resets next (epoch ms): an event at or after it starts a new day."""
+        return self._next_reset_ms
+
     def _schedule_reset(self) -> None:
         started = self.centre.day_started_at
         self._next_reset_ms = (

@@ -391,6 +391,15 @@ class SetAgentQueuesArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
     queues: list[str] | None = None
 
 
+class HistoryQueryArgs(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """``history.query``: business ``day``'s figures (queues and cases whole, agents paged)."""
+
+    day: str  # YYYY-MM-DD, the business day in the centre's zone
+    interval_min: int = 30  # 15, 30 or 60
+    offset: int = 0  # the first agent of the page
+    limit: int = 500  # agents per page
+
+
 class WithholdSecrets(logging.Filter):
     """Drops the content of a websocket frame that carries a secret from a debug log line.
 

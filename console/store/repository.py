@@ -16,7 +16,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from console.domain.clock import iso
 from console.domain.entities import CallOutcome, CompletedCall
 from console.store.db import SQLITE_BEGIN, make_engine, upgrade, upsert
-from console.store.retention import CHUNK
+from console.store.retention import CHUNK, DAY_CHECKPOINT_KEY
 from console.store.schema import (
     AuditRecord,
     agent_cases_table,
@@ -211,6 +211,48 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(stmt).first()
         return None if row is None else (row.seq, checkpoint_bytes(row.snapshot))
+
+    # -- history (history.query) ---------------------------------------------
+
+    def day_checkpoints(self) -> dict[str, int]:
+        """Business day (YYYY-MM-DD) -> seq of the checkpoint just before it, for the days held."""
+        m = meta_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(m.c.key, m.c.value).where(m.c.key.like(DAY_CHECKPOINT_KEY.format("%")))
+            )
+            return {key.rsplit(".", 1)[-1]: int(value) for key, value in rows}
+
+    def checkpoint_at(self, seq: int) -> bytes | None:
+        """The encoded snapshot of the checkpoint at ``seq``, or None."""
+        t = checkpoints_table
+        with self.engine.connect() as conn:
+            text = conn.scalar(select(t.c.snapshot).where(t.c.seq == seq))
+        return None if text is None else checkpoint_bytes(text)
+
+    def first_event(self) -> tuple[int, str] | None:
+        """(seq, at) of the journal's first event held, or None when it is empty."""
+        t = events_table
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.c.seq, t.c.at).order_by(t.c.seq).limit(1)).first()
+        return None if row is None else (int(row.seq), str(row.at))
+
+    def events_until(self, after: int, before_at: str, chunk: int = 5000) -> Iterator[tuple[int, bytes]]:
+        """(seq, encoded event) after ``after`` and dated before ``before_at``, ascending, read in chunks."""
+        t = events_table
+        while True:
+            stmt = (
+                select(t.c.seq, t.c.data)
+                .where(t.c.seq > after, t.c.at < before_at)
+                .order_by(t.c.seq)
+                .limit(chunk)
+            )
+            with self.engine.connect() as conn:
+                rows = [(int(s), d.encode()) for s, d in conn.execute(stmt)]
+            yield from rows
+            if len(rows) < chunk:
+                return
+            after = rows[-1][0]
 
     def get_meta(self, key: str) -> str | None:
         with self.engine.connect() as conn:

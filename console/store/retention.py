@@ -12,7 +12,9 @@ the writer to prune everything dated before the start of the business day
 - ``agent_states`` that started before the cut, except each agent's latest row
   (the state it is still in);
 - ``agent_cases`` dated before the cut;
-- ``case_history`` of cases closed before the cut (the ``cases`` rows stay).
+- ``case_history`` of cases closed before the cut (the ``cases`` rows stay);
+- day checkpoints (the floor just before a business day, ``DAY_CHECKPOINT_KEY`` in ``meta``)
+  whose following events are gone: that day can no longer be replayed (``history.query``).
 
 Kept for good: ``audit`` (who did what: a bank keeps it for years; archive it
 with the database's own tools), ``flags`` and ``flag_history`` (the quality
@@ -47,6 +49,7 @@ from console.store.schema import (
     cases_table,
     checkpoints_table,
     events_table,
+    meta_table,
 )
 
 #: Business days kept by default (besides the current one).
@@ -54,7 +57,10 @@ DEFAULT_KEEP_DAYS = 35
 #: Rows deleted per transaction.
 CHUNK = 2000
 #: The tables pruned, in the order they are pruned (the log line names them so).
-PRUNED_TABLES = ("events", "calls", "agent_states", "agent_cases", "case_history")
+PRUNED_TABLES = ("events", "calls", "agent_states", "agent_cases", "case_history", "day_checkpoints")
+
+#: Meta key of the checkpoint that opens a business day (``history.query`` replays from it).
+DAY_CHECKPOINT_KEY = "checkpoint.day.{}"
 
 #: The length of every ``IN (...)`` list a prune sends (a chunk's ids fit in one).
 IN_LIST = 2048
@@ -178,7 +184,24 @@ def _case_history(conn: Connection, cut: str, chunk: int) -> int:
     return int(conn.execute(delete(h).where(h.c.id.in_(padded(ids)))).rowcount or 0)
 
 
+def _day_checkpoints(conn: Connection, cut: str, chunk: int) -> int:
+    """Day checkpoints whose following events are pruned (their day can no longer be replayed)."""
+    first = conn.scalar(select(func.min(events_table.c.seq)))
+    m = meta_table
+    keys = conn.execute(select(m.c.key, m.c.value).where(m.c.key.like(DAY_CHECKPOINT_KEY.format("%")))).all()
+    gone = [(key, int(value)) for key, value in keys if first is None or int(value) + 1 < first][:chunk]
+    if not gone:
+        return 0
+    conn.execute(delete(m).where(m.c.key.in_([key for key, _ in gone])))
+    latest = conn.scalar(select(func.max(checkpoints_table.c.seq)))
+    seqs = [seq for _, seq in gone if seq != latest]
+    if seqs:
+        conn.execute(delete(checkpoints_table).where(checkpoints_table.c.seq.in_(seqs)))
+    return len(gone)
+
+
 _STEPS = {
+    "day_checkpoints": _day_checkpoints,
     "events": _events,
     "calls": _calls,
     "agent_cases": _agent_cases,

@@ -35,7 +35,7 @@ from operator import itemgetter
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import BigInteger, Connection, Engine, Table, cast, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from console.domain.clock import iso
@@ -59,7 +59,7 @@ from console.domain.events import (
     FlagUpdated,
 )
 from console.store.db import SQLITE_BEGIN, upsert
-from console.store.retention import CHUNK, PRUNED_TABLES, prune_chunk
+from console.store.retention import CHUNK, DAY_CHECKPOINT_KEY, PRUNED_TABLES, prune_chunk
 from console.store.schema import (
     AuditRecord,
     agent_cases_table,
@@ -768,7 +768,15 @@ class StoreWriter:
                 list(batch.checkpoints.values()),
             )
             keep = select(_checkpoints.c.seq).order_by(_checkpoints.c.seq.desc()).limit(KEEP_CHECKPOINTS)
-            conn.execute(delete(_checkpoints).where(_checkpoints.c.seq.not_in(keep.scalar_subquery())))
+            # Besides the latest, the day checkpoints (history.query replays a day from its own).
+            days = select(cast(_meta.c.value, BigInteger)).where(
+                _meta.c.key.like(DAY_CHECKPOINT_KEY.format("%"))
+            )
+            conn.execute(
+                delete(_checkpoints).where(
+                    _checkpoints.c.seq.not_in(keep.scalar_subquery()), _checkpoints.c.seq.not_in(days)
+                )
+            )
 
     def _many(
         self,

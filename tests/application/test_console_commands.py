@@ -23,6 +23,7 @@ from console.feeds.protocol import (
     AgentTimelineArgs,
     CallsQueryArgs,
     FlagCallArgs,
+    HistoryQueryArgs,
     MoveCallArgs,
     ReassignCasesArgs,
     SetAgentStateArgs,
@@ -39,6 +40,7 @@ ARGS: dict[ActionName, type[msgspec.Struct]] = {
     ActionName.UPDATE_FLAG: UpdateFlagArgs,
     ActionName.QUERY_CALLS: CallsQueryArgs,
     ActionName.AGENT_TIMELINE: AgentTimelineArgs,
+    ActionName.QUERY_HISTORY: HistoryQueryArgs,
 }
 
 
@@ -99,6 +101,7 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
         on_ack=_ignore,
     )
     c.agent_timeline("A2", on_ack=_ignore)
+    c.query_history("2026-03-02", interval_min=15, offset=500, on_ack=_ignore)
     assert feed.sent == [
         ("agent.set_state", {"agent_id": "A1", "state": "not_ready", "reason": "coaching"}),
         ("agent.set_state", {"agent_id": "A1", "state": "offline"}),
@@ -138,6 +141,7 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
             },
         ),
         ("agent.timeline", {"agent_id": "A2"}),
+        ("history.query", {"day": "2026-03-02", "interval_min": 15, "offset": 500, "limit": 500}),
     ]
     # Plain wire strings and builtins, each decodable by the gateway's own struct.
     for action, args in feed.sent:
@@ -150,8 +154,11 @@ def test_every_command_goes_on_the_wire_as_the_views_sent_it() -> None:
     ("role", "allowed"),
     [
         ("viewer", set()),
-        ("supervisor", {"agent.set_state", "call.move", "call.flag", "calls.query", "agent.timeline"}),
-        ("quality", {"call.flag", "flag.update", "calls.query", "agent.timeline"}),
+        (
+            "supervisor",
+            {"agent.set_state", "call.move", "call.flag", "calls.query", "agent.timeline", "history.query"},
+        ),
+        ("quality", {"call.flag", "flag.update", "calls.query", "agent.timeline", "history.query"}),
         ("no such role", set()),
     ],
 )

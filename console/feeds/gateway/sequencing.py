@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import msgspec
 
 from console.domain.clock import iso, to_ms
+from console.domain.day_report import business_day_of
 from console.domain.entities import CompletedCall
 from console.domain.events import Event, EventAt, RawEvent, make_event, type_payload
 from console.domain.state import FloorState, Snapshot
@@ -34,7 +35,7 @@ from console.feeds.gateway.driver import CentreDriver
 from console.feeds.gateway.journal import ResumeJournal
 from console.feeds.gateway.redaction import audited
 from console.store import AuditRecord, Store, StoreHealth, StoreWriter
-from console.store.retention import cut_for
+from console.store.retention import DAY_CHECKPOINT_KEY, cut_for
 
 COUNTERS_KEY = "sim.counters"
 # The feed clock shown in heartbeats runs ahead of the last event; it is persisted
@@ -116,6 +117,8 @@ class Sequencer:
         self._flag_no_submitted = 0
         self._keep_days = keep_days  # retention (store/retention.py); 0 keeps everything
         self._pruned_for: str | None = None  # the business day whose prune was asked for
+        # Day checkpoints taken while stamping, submitted after their events: (day, (seq, at, bytes)).
+        self._day_checkpoints: list[tuple[str, tuple[int, str, bytes]]] = []
 
     # -- restart and start -------------------------------------------------------
 
@@ -176,6 +179,9 @@ class Sequencer:
                 self.last_at_ms = max(self.last_at_ms, t_ms)
                 if self.last_at_ms != at_ms:  # a big command's events share one time: format it once
                     at_ms, at = self.last_at_ms, iso(self.last_at_ms)
+                reset = self.state.next_reset_ms
+                if reset is not None and self.last_at_ms >= reset:
+                    self._day_checkpoint(self.last_at_ms)
                 self.seq += 1
                 event = make_event(self.seq, at, payload)
                 self.state.apply(event)
@@ -226,10 +232,28 @@ class Sequencer:
         # The calls these events finished go in the same transaction as the events.
         finished, self._finished[:] = list(self._finished), []
         ticket = self.writer.submit(events, audit=audit, meta=meta, checkpoint=cp, calls=finished)
+        for day, day_cp in self._day_checkpoints:  # after the events up to them, kept for the day
+            ticket = self.writer.submit(
+                checkpoint=day_cp, meta={DAY_CHECKPOINT_KEY.format(day): str(day_cp[0])}
+            )
+        self._day_checkpoints.clear()
         self._prune_at_day_start()
         if meta and CLOCK_KEY in meta:
             self._clock_tickets.append((ticket, self._clock_submitted_ms))
         return ticket
+
+    def _day_checkpoint(self, at_ms: int) -> None:
+        """The floor just before the first event of a new business day, kept while its events are.
+
+        ``history.query`` replays the day from it. Encoded whole, once a day (a large floor's
+        checkpoint takes a few tens of ms of the loop then).
+        """
+        centre = self.state.centre
+        day = business_day_of(iso(at_ms), centre.timezone, centre.day_starts).isoformat()
+        if self.state.at is None or any(d == day for d, _ in self._day_checkpoints):
+            return
+        snap = self.state.to_snapshot()
+        self._day_checkpoints.append((day, (snap.seq, self.state.at, protocol.encode(snap))))
 
     def _checkpoint_in_slices(self, live: Snapshot) -> None:
         """A large floor's checkpoint at the head, taken now and encoded a slice of cases per turn

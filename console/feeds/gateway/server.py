@@ -47,6 +47,7 @@ from console.domain.state import FloorState
 from console.feeds import protocol
 from console.feeds.gateway.adapter_centre import AdapterCentre, ForwardToAdapter
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, PastCommand
+from console.feeds.gateway.commands.history import HistoryCache
 from console.feeds.gateway.commands.registry import (
     execute,
     is_query,
@@ -182,6 +183,7 @@ class Gateway:
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.store: Store | None = None
+        self.history = HistoryCache()  # history.query's complete days and today's replay
         self.sim: CentreDriver | None = None
         self.scenario: Scenario | None = None
         self.admin_token: str | None = None
@@ -1450,7 +1452,9 @@ class Gateway:
         audited like any refused command (and answered after that commits).
         """
         assert self.store is not None and self.sim is not None
-        ctx = CommandContext(user=s.user, role=s.role, state=self.state, driver=self.sim)
+        ctx = CommandContext(
+            user=s.user, role=s.role, state=self.state, driver=self.sim, extra={"history": self.history}
+        )
         try:
             query = prepare_query(ctx, cmd.action, cmd.args)
         except CommandRefused as refused:
@@ -1474,6 +1478,10 @@ class Gateway:
             )
         try:
             result = await asyncio.to_thread(query.run, self.store)
+        except CommandRefused as refused:  # what only the store could tell (history.query: a day not held)
+            return self._ack_frame(
+                s, Ack(id=cmd.id, ok=False, error=AckError(code=refused.code, message=refused.message))
+            )
         except Exception as exc:
             log.exception("%s %s %s failed", s.user, cmd.action, cmd.id)
             what = "the call history" if cmd.action == ActionName.QUERY_CALLS else "the store"

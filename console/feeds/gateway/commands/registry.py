@@ -41,6 +41,7 @@ from console.feeds.gateway.commands.calls import move_call
 from console.feeds.gateway.commands.cases import reassign_cases, undo_reassign
 from console.feeds.gateway.commands.context import CommandContext, CommandRefused, Outcome
 from console.feeds.gateway.commands.flags import flag_call, update_flag
+from console.feeds.gateway.commands.history import HistoryQuery, prepare_history_query
 from console.feeds.gateway.commands.queries import (
     CallsQuery,
     TimelineQuery,
@@ -52,6 +53,7 @@ from console.feeds.protocol import (
     CallsQueryArgs,
     ErrorCode,
     FlagCallArgs,
+    HistoryQueryArgs,
     MoveCallArgs,
     ReassignCasesArgs,
     SetAgentQueuesArgs,
@@ -68,7 +70,7 @@ class Action:
 
 
 #: A checked query: ``run(store)`` reads it (off the loop) and returns the ack's result.
-PreparedQuery = CallsQuery | TimelineQuery
+PreparedQuery = CallsQuery | TimelineQuery | HistoryQuery
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ ACTIONS: dict[str, Action] = {
 QUERIES: dict[str, Query] = {
     ActionName.QUERY_CALLS: Query(CallsQueryArgs, prepare_calls_query),
     ActionName.AGENT_TIMELINE: Query(AgentTimelineArgs, prepare_agent_timeline),
+    ActionName.QUERY_HISTORY: Query(HistoryQueryArgs, prepare_history_query),
 }
 
 
