@@ -8,9 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
+from console.application.report_fetch import ReportFetchError, query_args, report_of
 from console.application.report_files import format_of, write_csv, write_xlsx
 from console.domain.entities import Bucket, DayFigures
 from console.widgets.common.language import lookup_in
@@ -233,3 +235,15 @@ def test_flag_labels_in_chinese_are_the_quality_views_own(tmp_path: Path) -> Non
 )
 def test_format_from_the_extension(name: str, fmt: str | None) -> None:
     assert format_of(name) == fmt
+
+
+def test_the_ack_carries_the_report_under_its_key() -> None:
+    report = sample_report(complete=False)
+    assert report_of({"report": msgspec.to_builtins(report)}) == report
+    with pytest.raises(ReportFetchError, match="holds no report"):
+        report_of({"other": 1})
+    with pytest.raises(ReportFetchError, match="malformed"):
+        report_of({"report": {"centre": "x"}})
+    assert query_args("2026-03-02", 15) == {"day": "2026-03-02", "interval_min": 15}
+    with pytest.raises(ValueError, match="one of 15, 30, 60"):
+        query_args("2026-03-02", 20)
