@@ -19,11 +19,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from console.domain.businessday import zone
-from console.domain.clock import Timestamp, to_ms
+from console.domain.clock import Timestamp, iso, to_ms
 from console.domain.entities import Bucket, DayFigures, FlagCategory, FlagOutcome, FlagSeverity, SlDefinition
 from console.domain.figures import formulas
-from console.domain.figures.queues import add_into
+from console.domain.figures.queues import add_into, queue_today
 from console.domain.history import DayReport, QueueDay
+from console.domain.state import FloorState
 from console.domain.texts import QT_TRANSLATE_NOOP, Text
 
 #: Looks a source text up in a context (``QCoreApplication.translate`` or a lone translator's).
@@ -381,3 +382,54 @@ def hms(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+# -- today's report from the live floor (until the gateway's history.query serves every day) ---------
+
+
+def live_day_report(
+    state: FloorState, interval_min: int, definition: SlDefinition | None = None
+) -> DayReport:
+    """Today's queues as a report, from the floor's own day figures and 5-minute buckets.
+
+    Only the queues: the agents', cases' and flags' figures of a day come from the gateway's store
+    (``history.query``); a report made here leaves them empty. As of the floor's feed clock.
+    """
+    centre = state.centre
+    sl = definition or centre.sl_definition
+    now = state.at or centre.day_started_at or iso(0)
+    day0_at = centre.day_started_at or now
+    day0 = to_ms(day0_at)
+    width = interval_min * 60_000
+    queues = []
+    for q in state.queues.values():
+        sums: dict[int, Bucket] = {}
+        for b in q.buckets:
+            start = day0 + max(0, to_ms(b.start) - day0) // width * width
+            add_into(sums.setdefault(start, Bucket(start=iso(start))), b)  # type: ignore[arg-type]
+        intervals = []
+        if sums:
+            first, last = min(sums), max(sums)
+            intervals = [sums.get(t) or Bucket(start=iso(t)) for t in range(first, last + width, width)]
+        queues.append(
+            QueueDay(
+                queue_id=q.id,
+                name=q.name,
+                sl_threshold_s=q.sl_threshold_s,
+                sl_target_pct=q.sl_target_pct,
+                total=queue_today(q.today, sl),
+                intervals=intervals,
+            )
+        )
+    day = datetime.fromtimestamp(day0 / 1000, zone(centre.timezone)).date().isoformat()
+    return DayReport(
+        centre=centre.name,
+        timezone=centre.timezone,
+        day=day,
+        starts_at=day0_at,
+        ends_at=now,
+        complete=False,
+        sl_definition=sl,
+        interval_min=interval_min,
+        queues=queues,
+    )
