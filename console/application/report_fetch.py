@@ -62,7 +62,8 @@ def fetch_day_report(
             if status.state is ConnState.CONNECTED:
                 break
             if status.token_refused:
-                raise ReportFetchError(f"the gateway refused the token: {status.last_error or ''}".strip(": "))
+                why = status.last_error or "no reason given"
+                raise ReportFetchError(f"the gateway refused the token: {why}")
             if time.monotonic() > deadline:
                 raise ReportFetchError(f"could not connect to {url}: {status.last_error or 'no answer'}")
             time.sleep(0.05)  # a command line waiting for a connection, nothing to synchronise with

@@ -352,7 +352,7 @@ def flags_table(report: DayReport) -> Table:
     )
     all_flags = _t(QT_TRANSLATE_NOOP("report", "All flags"))
     table.rows.append([all_flags, _t(QT_TRANSLATE_NOOP("report", "Raised")), flags.raised])
-    table.rows.append([all_flags, _t(QT_TRANSLATE_NOOP("report", "Closed")), flags.closed])
+    table.rows.append([all_flags, _t(QT_TRANSLATE_NOOP("report", "Closed after review")), flags.closed])
     groups = (
         (QT_TRANSLATE_NOOP("report", "Raised, by category"), flags.by_category, _CATEGORIES),
         (QT_TRANSLATE_NOOP("report", "Raised, by severity"), flags.by_severity, _SEVERITIES),

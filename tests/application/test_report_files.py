@@ -139,7 +139,7 @@ def test_csv_agents_cases_and_flags(tmp_path: Path) -> None:
     _, *flags = sections["Quality flags"]
     assert flags == [
         ["All flags", "Raised", "5"],
-        ["All flags", "Closed", "3"],
+        ["All flags", "Closed after review", "3"],
         ["Raised, by category", "Compliance and required disclosures", "1"],
         ["Raised, by category", "Courtesy and attitude", "3"],
         ["Raised, by category", "mystery", "1"],

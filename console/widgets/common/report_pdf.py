@@ -17,7 +17,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QTextDocument,
+    QTransform,
 )
 
 from console.domain.entities import Bucket, DayFigures
@@ -49,6 +50,7 @@ from console.domain.report_tables import (
     report_title,
     text_in,
 )
+from console.widgets.common.texts import installed_lookup
 
 #: Preferred families for the report's text, the first one installed wins (CJK first: it has Latin too).
 FONT_FAMILIES = (
@@ -66,11 +68,6 @@ ANSWERED_COLOR = QColor("#2f9e44")
 ABANDONED_COLOR = QColor("#e03131")
 SL_COLOR = QColor("#7c3aed")
 TARGET_COLOR = QColor("#e8890c")
-
-
-def _installed(context: str, text: str) -> str:
-    # Texts are literals at their QT_TRANSLATE_NOOP (console.domain.report_tables).
-    return QCoreApplication.translate(context, text)
 
 
 def report_font_family() -> str:
@@ -219,7 +216,7 @@ def draw_chart(
 
 def write_pdf(report: DayReport, path: str | Path, lookup: Lookup | None = None) -> int:
     """Write the report to ``path``; the number of pages. Needs a QGuiApplication."""
-    find = lookup or _installed
+    find = lookup or installed_lookup
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(
@@ -287,7 +284,7 @@ def write_pdf(report: DayReport, path: str | Path, lookup: Lookup | None = None)
             writer.newPage()
             pages += 1
             painter.save()
-            painter.translate(0, -page * height)
+            painter.setTransform(QTransform.fromTranslate(0, -page * height), combine=True)
             doc.drawContents(painter, QRectF(0, page * height, width, height))
             painter.restore()
     finally:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QObject
+from PySide6.QtCore import QDate, QObject
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -28,6 +28,7 @@ from console.application.messages import MessageBridge
 from console.application.report_files import write_csv, write_xlsx
 from console.domain.history import INTERVAL_CHOICES, DayReport
 from console.widgets.common.report_pdf import write_pdf
+from console.widgets.common.texts import installed_lookup
 
 #: Called back with the report, or None and why not (in the interface language).
 ReportDone = Callable[[DayReport | None, str | None], None]
@@ -37,19 +38,14 @@ ReportProvider = Callable[[str, int, ReportDone], None]
 AskPath = Callable[[QWidget, str, str, str], str]
 
 
-def _translate(context: str, text: str) -> str:
-    # Texts are literals at their QT_TRANSLATE_NOOP (console.domain.report_tables).
-    return QCoreApplication.translate(context, text)
-
-
 def save_report(report: DayReport, path: str | Path, fmt: str) -> None:
     """Write ``report`` to ``path`` as ``fmt`` (pdf, xlsx, csv), in the interface language."""
     if fmt == "csv":
-        write_csv(report, path, _translate)
+        write_csv(report, path, installed_lookup)
     elif fmt == "xlsx":
-        write_xlsx(report, path, _translate)
+        write_xlsx(report, path, installed_lookup)
     else:
-        write_pdf(report, path, _translate)
+        write_pdf(report, path, installed_lookup)
 
 
 def _ask_path(parent: QWidget, caption: str, name: str, filters: str) -> str:
