@@ -16,6 +16,8 @@ HEADLESS_MODULES = [
     "console.application.desktop_entry",
     "console.application.display",
     "console.application.embedded",
+    "console.application.report_fetch",
+    "console.application.report_files",
     "console.application.timeseries",
     "console.application.wallboard_layout",
     "console.staffing",

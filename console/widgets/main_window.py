@@ -60,6 +60,7 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import Level, MetricsConfig
+from console.domain.report_tables import live_day_report
 from console.domain.workspaces import Workspace, workspace_for_role, workspace_named
 from console.input_files import SETTINGS_MARKER, SETTINGS_MARKER_KEY, check_settings_file
 from console.widgets.common.diagnostics import DiagnosticsDialog
@@ -77,6 +78,7 @@ from console.widgets.floor.alerts_panel import AlertsPanel, alert_detail, alert_
 from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import QueueOverview
+from console.widgets.floor.report_dialog import ReportDone, ReportExporter, ReportProvider
 from console.widgets.floor.thresholds_dialog import (
     ThresholdsDialog,
     load_alert_settings,
@@ -185,6 +187,8 @@ class MainWindow(QMainWindow):
         self.feed = feed
         self.commands = Commands(feed)
         self.messages = MessageBridge(self)
+        # File ▸ Report…: today's from the live floor until the gateway's history.query is wired here.
+        self.reports = ReportExporter(self, provider=self.live_report, messages=self.messages)
         self.settings = open_settings(settings_path)
         self.save_on_close = save_on_close
         self.config = MetricsConfig()
@@ -296,6 +300,20 @@ class MainWindow(QMainWindow):
         self._breach_timer.start()
         self._update_title()
 
+    # -- reports ---------------------------------------------------------------------
+
+    def set_report_provider(self, provider: ReportProvider) -> None:
+        """Where File ▸ Report… gets a day's report (the gateway's history, once there is one)."""
+        self.reports.provider = provider
+
+    def live_report(self, day: str, interval_min: int, done: ReportDone) -> None:
+        """Today's queues from the live floor; another day needs the gateway's history."""
+        report = live_day_report(self.feed.state, interval_min)
+        if report.day != day or not report.queues:
+            done(None, self.tr("only today's queues can be reported from the live floor"))
+            return
+        done(report, None)
+
     # -- building --------------------------------------------------------------------
 
     def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
@@ -315,6 +333,11 @@ class MainWindow(QMainWindow):
         if self.sign_in is not None:
             file_menu.addAction(self.sign_in.action)
             file_menu.addSeparator()
+        self.report_action = QAction(self.tr("&Report…"), self)
+        self.report_action.setObjectName("reportAction")
+        self.report_action.triggered.connect(self.reports.run)
+        file_menu.addAction(self.report_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -55,6 +55,11 @@ def _wide(ch: str) -> bool:
     return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
 
 
+def installed_lookup(context: str, template: str) -> str:
+    """A source text in the installed language: the lookup Qt-free renderers take (day reports)."""
+    return _installed(context, template)
+
+
 def _installed(context: str, template: str) -> str:
     # The one call with a variable text: the templates are literals at their QT_TRANSLATE_NOOP.
     return QCoreApplication.translate(context, template)
