@@ -41,6 +41,22 @@ def report_of(result: dict[str, Any] | None) -> DayReport:
         raise ReportFetchError(f"the gateway's report is malformed: {exc}") from None
 
 
+def _ask(client: FeedClient, args: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+    """One history.query's result; ReportFetchError when refused or unanswered."""
+    cid = client.send_command(HISTORY_QUERY, args)
+    while True:
+        for item in client.drain():
+            if isinstance(item, AckItem) and item.id == cid:
+                if not item.ok:
+                    raise ReportFetchError(
+                        f"the gateway refused the query ({item.error_code}): {item.error_message or ''}"
+                    )
+                return item.result
+        if time.monotonic() > deadline + 1.0:  # the client's own timeout answers first
+            raise ReportFetchError("no answer from the gateway in time")
+        time.sleep(0.05)
+
+
 def fetch_day_report(
     url: str,
     token: str,
@@ -67,17 +83,18 @@ def fetch_day_report(
             if time.monotonic() > deadline:
                 raise ReportFetchError(f"could not connect to {url}: {status.last_error or 'no answer'}")
             time.sleep(0.05)  # a command line waiting for a connection, nothing to synchronise with
-        cid = client.send_command(HISTORY_QUERY, args)
-        while True:
-            for item in client.drain():
-                if isinstance(item, AckItem) and item.id == cid:
-                    if not item.ok:
-                        raise ReportFetchError(
-                            f"the gateway refused the query ({item.error_code}): {item.error_message or ''}"
-                        )
-                    return report_of(item.result)
-            if time.monotonic() > deadline + 1.0:  # the client's own timeout answers first
-                raise ReportFetchError("no answer from the gateway in time")
-            time.sleep(0.05)
+        report: DayReport | None = None
+        offset: int | None = 0
+        while offset is not None:  # the agents come in pages; queues, cases and flags whole
+            result = _ask(client, {**args, "offset": offset}, deadline)
+            page = report_of(result)
+            if report is None:
+                report = page
+            else:
+                report.agents.extend(page.agents)
+            next_offset = result.get("next_offset") if result else None
+            offset = next_offset if isinstance(next_offset, int) and next_offset > offset else None
+        assert report is not None
+        return report
     finally:
         client.stop()

@@ -32,6 +32,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -51,7 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.application.commands import Commands
+from console.application.commands import Commands, history_page
 from console.application.floor_source import FloorSource
 from console.application.live import LiveFeed
 from console.application.messages import MessageBridge
@@ -60,8 +61,10 @@ from console.domain.changes import ChangeSet
 from console.domain.clock import to_ms
 from console.domain.entities import SlDefinition
 from console.domain.figures.queues import Level, MetricsConfig
+from console.domain.history import DayReport
 from console.domain.report_tables import live_day_report
 from console.domain.workspaces import Workspace, workspace_for_role, workspace_named
+from console.feeds.client.feed_client import AckItem
 from console.input_files import SETTINGS_MARKER, SETTINGS_MARKER_KEY, check_settings_file
 from console.widgets.common.diagnostics import DiagnosticsDialog
 from console.widgets.common.fmt import level_icon, menu_text
@@ -69,6 +72,7 @@ from console.widgets.common.language import LANGUAGES, current_language, languag
 from console.widgets.common.rowsync import fit_headers
 from console.widgets.common.sign_in import SignIn
 from console.widgets.common.status_bar import FeedStatusBar, StaleBanner, live_extras
+from console.widgets.common.texts import refusal_text
 from console.widgets.common.theme import THEMES, apply_theme, current_theme
 from console.widgets.common.throttle import CatchUpThrottle
 from console.widgets.floor.agent_board import AgentBoard
@@ -79,6 +83,7 @@ from console.widgets.floor.breaches_panel import BreachesPanel
 from console.widgets.floor.charts import ChartsPanel
 from console.widgets.floor.queue_overview import QueueOverview
 from console.widgets.floor.report_dialog import ReportDone, ReportExporter, ReportProvider
+from console.widgets.floor.staffing_dialog import StaffingDialog
 from console.widgets.floor.thresholds_dialog import (
     ThresholdsDialog,
     load_alert_settings,
@@ -97,6 +102,8 @@ ORGANIZATION = "BankSupervisorConsole"
 SETTINGS_APP = "console"
 LAYOUT_VERSION = 5  # bump when docks or splitter change shape: old saved layouts are then ignored
 DEFAULT_SIZE = (1600, 1000)
+#: Agents per history.query page when a report is fetched (the gateway's most).
+HISTORY_PAGE = 2000
 
 SL_CHOICES: tuple[SlDefinition, ...] = (
     SlDefinition.ABANDONS_IGNORED,
@@ -188,13 +195,14 @@ class MainWindow(QMainWindow):
         self.commands = Commands(feed)
         self.messages = MessageBridge(self)
         # File ▸ Report…: today's from the live floor until the gateway's history.query is wired here.
-        self.reports = ReportExporter(self, provider=self.live_report, messages=self.messages)
+        self.reports = ReportExporter(self, provider=self.history_report, messages=self.messages)
         self.settings = open_settings(settings_path)
         self.save_on_close = save_on_close
         self.config = MetricsConfig()
         self._sl_chosen = False  # False: follow the centre's own definition
         self._pending_headers: dict[str, QByteArray] = {}
         self.diagnostics: DiagnosticsDialog | None = None
+        self.staffing: StaffingDialog | None = None
         # The arrangement of the docks (View ▸ Workspace); the role's until the user chooses.
         self.workspace = Workspace.FLOOR
         self._workspace_chosen = False
@@ -273,6 +281,7 @@ class MainWindow(QMainWindow):
         # Drill-down: an agent's day, from a double click on the board or its menu.
         self.timelines = AgentTimelines(feed, self, commands=self.commands, messages=self.messages)
         self.agents.timelineRequested.connect(self.timelines.open)
+        self.queues.staffingRequested.connect(self.show_staffing)
         # A gateway of its own (--feed): sign in when there is no token or the gateway refuses it.
         self.sign_in = SignIn(feed, self.settings, self) if sign_in and isinstance(feed, LiveFeed) else None
         self._build_menus()
@@ -305,6 +314,54 @@ class MainWindow(QMainWindow):
     def set_report_provider(self, provider: ReportProvider) -> None:
         """Where File ▸ Report… gets a day's report (the gateway's history, once there is one)."""
         self.reports.provider = provider
+
+    def show_staffing(self, queue_id: str | None = None) -> StaffingDialog:
+        """View ▸ Staffing advice… (or a double-click on a queue's "Needed (gap)"): one dialog, raised."""
+        dialog = self.staffing
+        if dialog is None:
+            dialog = self.staffing = StaffingDialog(self.feed, self.commands, self.messages, self)
+        else:
+            dialog.refresh()
+        if queue_id is not None:
+            dialog.focus_queue(queue_id)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def history_report(self, day: str, interval_min: int, done: ReportDone) -> None:
+        """A day's report from the gateway's history (``history.query``), every page of agents;
+        from the live floor when there is no gateway to ask (an offline floor)."""
+        if self.commands.sender is None:
+            self.live_report(day, interval_min, done)
+            return
+        got: list[DayReport] = []
+
+        def ask(offset: int) -> None:
+            sent = self.commands.query_history(
+                day, interval_min=interval_min, offset=offset, limit=HISTORY_PAGE, on_ack=on_ack
+            )
+            if sent is None:
+                done(None, self.tr("not connected to a gateway"))
+
+        def on_ack(ack: AckItem) -> None:
+            if not ack.ok:
+                done(None, refusal_text(ack.error_code, ack.error_message))
+                return
+            try:
+                page = history_page(ack.result)
+            except msgspec.ValidationError as exc:
+                done(None, self.tr("the gateway's answer is malformed: {error}").format(error=str(exc)))
+                return
+            if got:
+                got[0].agents.extend(page.report.agents)
+            else:
+                got.append(page.report)
+            if page.next_offset is not None and page.next_offset > page.offset:
+                ask(page.next_offset)
+            else:
+                done(got[0], None)
+
+        ask(0)
 
     def live_report(self, day: str, interval_min: int, done: ReportDone) -> None:
         """Today's queues from the live floor; another day needs the gateway's history."""
@@ -432,6 +489,10 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(self.thresholds_action)
+        self.staffing_action = QAction(self.tr("S&taffing advice…"), self)
+        # Not the method itself: triggered passes "checked", which it would take for a queue id.
+        self.staffing_action.triggered.connect(lambda: self.show_staffing())  # noqa: PLW0108
+        view.addAction(self.staffing_action)
         reset = QAction(self.tr("Reset &layout"), self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)

@@ -1814,8 +1814,24 @@
         <translation>通话记录</translation>
     </message>
     <message>
+        <source>not connected to a gateway</source>
+        <translation>未连接到网关</translation>
+    </message>
+    <message>
+        <source>the gateway&apos;s answer is malformed: {error}</source>
+        <translation>网关的应答格式有误：{error}</translation>
+    </message>
+    <message>
+        <source>only today&apos;s queues can be reported from the live floor</source>
+        <translation>实时数据只能生成今日队列报表</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Report…</source>
+        <translation>报表(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1868,6 +1884,10 @@
     <message>
         <source>&amp;Workspace</source>
         <translation>工作区(&amp;W)</translation>
+    </message>
+    <message>
+        <source>S&amp;taffing advice…</source>
+        <translation>人力配置建议(&amp;T)…</translation>
     </message>
     <message>
         <source>Reset &amp;layout</source>
@@ -2116,18 +2136,6 @@ today</source>
 呼入</translation>
     </message>
     <message>
-        <source>Answered
-today</source>
-        <translation>今日
-接通</translation>
-    </message>
-    <message>
-        <source>Abandoned
-today</source>
-        <translation>今日
-放弃</translation>
-    </message>
-    <message>
         <source>AHT
 today</source>
         <translation>今日平均
@@ -2150,6 +2158,12 @@ today</source>
 pancy</source>
         <translation>座席
 占用率</translation>
+    </message>
+    <message>
+        <source>Needed
+(gap)</source>
+        <translation>需要
+(缺口)</translation>
     </message>
     <message>
         <source>Calls waiting in the queue now</source>
@@ -2216,6 +2230,10 @@ pancy</source>
         <translation>当前座席占用率：具备该队列技能的座席中，通话中或话后处理的人数占这些座席与空闲座席之和的比例（不计示忙座席）。中心合计中每位座席只计一次；其提示还给出全中心今日的座席占用率</translation>
     </message>
     <message>
+        <source>Agents the queue needs now to meet its service-level target, and in brackets the gap: agents serving it now minus those needed (+3 spare, −2 short). Needed is the fewest agents for which Erlang A (Erlang C when nobody abandoned today) predicts the target, from the arrivals of the last 30 minutes, today&apos;s handle time and the callers&apos; patience; an agent serving several queues counts in each in proportion to their workload. Double-click for the inputs and what-if moves</source>
+        <translation>该队列现在达到服务水平目标所需的座席数，括号内为缺口：当前服务该队列的座席数减去所需座席数（+3 为富余，−2 为短缺）。所需座席数是 Erlang A 模型（今日无人放弃时用 Erlang C）预测能达到目标的最少座席数，依据最近 30 分钟的来电量、今日处理时长和来电者的耐心时长；服务多个队列的座席按各队列工作量的比例计入。双击查看输入数据和假设调配</translation>
+    </message>
+    <message>
         <source>SL: answered within the queue&apos;s threshold / answered (abandoned calls ignored)</source>
         <translation>服务水平：队列阈值内接通数 / 接通数（不计放弃来电）</translation>
     </message>
@@ -2238,6 +2256,42 @@ pancy</source>
     <message>
         <source>SL interval: {minutes} min from {start}</source>
         <translation>服务水平时段：{start}起{minutes}分钟</translation>
+    </message>
+    <message>
+        <source>Not estimated yet</source>
+        <translation>尚未估算</translation>
+    </message>
+    <message>
+        <source>Sums over the {n} queues with an estimate</source>
+        <translation>{n} 个已有估算队列的合计</translation>
+    </message>
+    <message>
+        <source>Arrivals: {rate}/h over the last {minutes} min</source>
+        <translation>来电量：最近 {minutes} 分钟每小时 {rate} 通</translation>
+    </message>
+    <message>
+        <source>Handle time today: {aht}</source>
+        <translation>今日处理时长：{aht}</translation>
+    </message>
+    <message>
+        <source>Patience: {patience}</source>
+        <translation>耐心时长：{patience}</translation>
+    </message>
+    <message>
+        <source>Patience: nobody abandoned today (Erlang C)</source>
+        <translation>耐心时长：今日无人放弃（Erlang C）</translation>
+    </message>
+    <message>
+        <source>Serving now: {share} (of {agents} agents, shared ones split by workload)</source>
+        <translation>当前服务：{share}（共 {agents} 名座席，兼管多个队列的按工作量分摊）</translation>
+    </message>
+    <message>
+        <source>Model: {model}</source>
+        <translation>模型：{model}</translation>
+    </message>
+    <message>
+        <source>Predicted for the rest of this interval with the agents serving it now: SL {sl}, ASA {asa}, abandoned {abandon}</source>
+        <translation>按当前服务座席预测本时段剩余时间：服务水平 {sl}，平均应答速度 {asa}，放弃率 {abandon}</translation>
     </message>
     <message>
         <source>Service level in the current {minutes}-minute interval. {definition}</source>
@@ -2290,6 +2344,18 @@ pancy</source>
     <message>
         <source>Strictest target and threshold of any queue</source>
         <translation>各队列中最严格的目标和阈值</translation>
+    </message>
+    <message>
+        <source>Answ.
+today</source>
+        <translation>今日
+接通</translation>
+    </message>
+    <message>
+        <source>Aband.
+today</source>
+        <translation>今日
+放弃</translation>
     </message>
     <message>
         <source>No agent on a call, in wrap-up or available</source>
@@ -2523,6 +2589,72 @@ pancy</source>
     <message>
         <source>{summary} ({detail})</source>
         <translation>{summary}（{detail}）</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>PDF document (charts and tables)</source>
+        <translation>PDF 文档（图表和表格）</translation>
+    </message>
+    <message>
+        <source>Excel workbook (XLSX)</source>
+        <translation>Excel 工作簿（XLSX）</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <source>Business day</source>
+        <translation>营业日</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+</context>
+<context>
+    <name>ReportExporter</name>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>No report of {day}: {why}</source>
+        <translation>无 {day} 的报表：{why}</translation>
+    </message>
+    <message>
+        <source>Report not saved: {why}</source>
+        <translation>报表未保存：{why}</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>报表已保存：{path}</translation>
     </message>
 </context>
 <context>
@@ -2963,6 +3095,180 @@ pancy</source>
     <message>
         <source>ws:// is not encrypted: it is for a gateway on this computer only. Use the gateway&apos;s wss:// address (or start the console with --insecure).</source>
         <translation>ws:// 未加密，仅可用于本机上的网关。请使用网关的 wss:// 地址（或以 --insecure 启动控制台）。</translation>
+    </message>
+</context>
+<context>
+    <name>Staffing</name>
+    <message>
+        <source>no calls yet</source>
+        <translation>尚无来电</translation>
+    </message>
+    <message>
+        <source>no call handled yet</source>
+        <translation>尚无已处理的来电</translation>
+    </message>
+    <message>
+        <source>nobody serves the queue</source>
+        <translation>无人服务该队列</translation>
+    </message>
+    <message>
+        <source>more calls than the agents can take</source>
+        <translation>来电量超过座席的接听能力</translation>
+    </message>
+    <message>
+        <source>more than {max} agents needed</source>
+        <translation>需要超过{max}名座席</translation>
+    </message>
+    <message>
+        <source>cannot be computed</source>
+        <translation>无法计算</translation>
+    </message>
+</context>
+<context>
+    <name>StaffingDialog</name>
+    <message>
+        <source>Staffing advice</source>
+        <translation>人力配置建议</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Arrivals
+per hour</source>
+        <translation>每小时
+来电量</translation>
+    </message>
+    <message>
+        <source>Trend
+per hour</source>
+        <translation>每小时
+趋势</translation>
+    </message>
+    <message>
+        <source>Handle
+time</source>
+        <translation>处理
+时长</translation>
+    </message>
+    <message>
+        <source>Patience</source>
+        <translation>耐心时长</translation>
+    </message>
+    <message>
+        <source>Serving
+now</source>
+        <translation>当前
+服务</translation>
+    </message>
+    <message>
+        <source>Needed</source>
+        <translation>需要</translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation>缺口</translation>
+    </message>
+    <message>
+        <source>SL
+predicted</source>
+        <translation>预测
+服务水平</translation>
+    </message>
+    <message>
+        <source>ASA
+predicted</source>
+        <translation>预测平均
+应答速度</translation>
+    </message>
+    <message>
+        <source>Abandon
+predicted</source>
+        <translation>预测
+放弃率</translation>
+    </message>
+    <message>
+        <source>Needed, next
+four 15 min</source>
+        <translation>未来四个
+15 分钟所需</translation>
+    </message>
+    <message>
+        <source>What if agents move?</source>
+        <translation>假设调配座席会怎样？</translation>
+    </message>
+    <message>
+        <source>Move these agents…</source>
+        <translation>调配这些座席…</translation>
+    </message>
+    <message>
+        <source>From queue:</source>
+        <translation>调出队列：</translation>
+    </message>
+    <message>
+        <source>To queue:</source>
+        <translation>调入队列：</translation>
+    </message>
+    <message>
+        <source>Agents:</source>
+        <translation>座席数：</translation>
+    </message>
+    <message>
+        <source>No figures yet: the feed has not started.</source>
+        <translation>尚无数据：数据流尚未开始。</translation>
+    </message>
+    <message>
+        <source>Needed: the fewest agents for which Erlang A (Erlang C where nobody abandoned today) predicts the queue&apos;s service-level target, from the arrivals of the last 30 minutes, today&apos;s handle time (talk and wrap-up) and the callers&apos; patience (today&apos;s waiting time over today&apos;s abandons). Serving now: agents available, on a call or in wrap-up; an agent serving several queues counts in each in proportion to the queues&apos; workload. Predictions are for the rest of this interval with the agents serving now.</source>
+        <translation>需要：Erlang A 模型（今日无人放弃的队列用 Erlang C）预测能达到队列服务水平目标的最少座席数，依据最近 30 分钟的来电量、今日处理时长（通话和话后处理）以及来电者的耐心时长（今日等待总时长除以今日放弃数）。当前服务：空闲、通话中或话后处理中的座席；服务多个队列的座席按各队列工作量的比例计入。预测针对本时段剩余时间、按当前服务座席计算。</translation>
+    </message>
+    <message>
+        <source>nobody abandoned</source>
+        <translation>无人放弃</translation>
+    </message>
+    <message>
+        <source>{share} of {agents}</source>
+        <translation>{agents} 人中的 {share}</translation>
+    </message>
+    <message>
+        <source>Model: {model}</source>
+        <translation>模型：{model}</translation>
+    </message>
+    <message>
+        <source>Moving agents between queues is for managers and administrators</source>
+        <translation>只有经理和管理员可以在队列之间调配座席</translation>
+    </message>
+    <message>
+        <source>Choose two queues and how many agents move.</source>
+        <translation>请选择两个队列和调配的座席数。</translation>
+    </message>
+    <message>
+        <source>{queue}: serving {before_staff} → {after_staff}, gap {before_gap} → {after_gap}, SL {before_sl} → {after_sl}, ASA {before_asa} → {after_asa}</source>
+        <translation>{queue}：服务 {before_staff} → {after_staff}，缺口 {before_gap} → {after_gap}，服务水平 {before_sl} → {after_sl}，平均应答速度 {before_asa} → {after_asa}</translation>
+    </message>
+    <message>
+        <source>{n} other queues the moved agents also serve are recounted too.</source>
+        <translation>被调配座席兼管的其他 {n} 个队列也已重新计算。</translation>
+    </message>
+    <message>
+        <source>Move agents</source>
+        <translation>调配座席</translation>
+    </message>
+    <message>
+        <source>Move {n} agents from {source} to {target}?
+
+{names}</source>
+        <translation>将 {n} 名座席从 {source} 调到 {target}？
+
+{names}</translation>
+    </message>
+    <message>
+        <source>{n} agents now serve their new queues</source>
+        <translation>{n} 名座席已开始服务新的队列</translation>
+    </message>
+    <message>
+        <source>Agents not moved: {why}</source>
+        <translation>座席未调配：{why}</translation>
     </message>
 </context>
 <context>
@@ -3984,6 +4290,10 @@ pancy</source>
         <source>Looked up calls</source>
         <translation>查询通话记录</translation>
     </message>
+    <message>
+        <source>Set agents&apos; queues</source>
+        <translation>设置座席服务队列</translation>
+    </message>
 </context>
 <context>
     <name>quality</name>
@@ -4086,6 +4396,201 @@ pancy</source>
     <message>
         <source>Your role ({role}) may not {what}</source>
         <translation>您的角色（{role}）无权{what}</translation>
+    </message>
+</context>
+<context>
+    <name>report</name>
+    <message>
+        <source>Day report: {centre}, {day}</source>
+        <translation>日报：{centre}，{day}</translation>
+    </message>
+    <message>
+        <source>Complete business day</source>
+        <translation>完整营业日</translation>
+    </message>
+    <message>
+        <source>As of {time}</source>
+        <translation>截至 {time}</translation>
+    </message>
+    <message>
+        <source>Intervals of {minutes} min; times in {zone}; service level: {definition}</source>
+        <translation>时段 {minutes} 分钟；时间为 {zone}；服务水平：{definition}</translation>
+    </message>
+    <message>
+        <source>abandoned calls left out</source>
+        <translation>不计放弃呼叫</translation>
+    </message>
+    <message>
+        <source>abandoned calls count as missed</source>
+        <translation>放弃呼叫计为未达标</translation>
+    </message>
+    <message>
+        <source>calls abandoned within the threshold count as met</source>
+        <translation>阈值内放弃的呼叫计为达标</translation>
+    </message>
+    <message>
+        <source>Queues</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>呼入</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>接通</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>放弃</translation>
+    </message>
+    <message>
+        <source>Short abandons</source>
+        <translation>短时放弃</translation>
+    </message>
+    <message>
+        <source>Abandon %</source>
+        <translation>放弃率 %</translation>
+    </message>
+    <message>
+        <source>SL %</source>
+        <translation>服务水平 %</translation>
+    </message>
+    <message>
+        <source>SL target %</source>
+        <translation>服务水平目标 %</translation>
+    </message>
+    <message>
+        <source>ASA (s)</source>
+        <translation>平均应答时长（秒）</translation>
+    </message>
+    <message>
+        <source>AHT (s)</source>
+        <translation>平均处理时长（秒）</translation>
+    </message>
+    <message>
+        <source>Day total</source>
+        <translation>全天合计</translation>
+    </message>
+    <message>
+        <source>All queues</source>
+        <translation>全部队列</translation>
+    </message>
+    <message>
+        <source>no reason</source>
+        <translation>无原因</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>座席</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>座席员</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>班组</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>接听数</translation>
+    </message>
+    <message>
+        <source>Talk time</source>
+        <translation>通话时长</translation>
+    </message>
+    <message>
+        <source>Wrap-up time</source>
+        <translation>话后处理时长</translation>
+    </message>
+    <message>
+        <source>Available time</source>
+        <translation>空闲时长</translation>
+    </message>
+    <message>
+        <source>Handling time</source>
+        <translation>处理时长</translation>
+    </message>
+    <message>
+        <source>Not ready time</source>
+        <translation>示忙时长</translation>
+    </message>
+    <message>
+        <source>Occupancy %</source>
+        <translation>座席占用率 %</translation>
+    </message>
+    <message>
+        <source>Not ready: {reason}</source>
+        <translation>示忙：{reason}</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>First response breached</source>
+        <translation>首次响应超时</translation>
+    </message>
+    <message>
+        <source>Resolution breached</source>
+        <translation>办结超时</translation>
+    </message>
+    <message>
+        <source>Quality flags</source>
+        <translation>质检标记</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>标记数</translation>
+    </message>
+    <message>
+        <source>All flags</source>
+        <translation>全部标记</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Closed after review</source>
+        <translation>复核后关闭</translation>
+    </message>
+    <message>
+        <source>Raised, by category</source>
+        <translation>新增（按类别）</translation>
+    </message>
+    <message>
+        <source>Raised, by severity</source>
+        <translation>新增（按严重程度）</translation>
+    </message>
+    <message>
+        <source>Closed, by outcome</source>
+        <translation>关闭（按结论）</translation>
     </message>
 </context>
 <context>
