@@ -94,9 +94,7 @@ def test_the_dialog_shows_the_advice_and_what_a_move_would_do(qtbot: QtBot) -> N
     assert not dialog.move_button.isEnabled()
 
 
-def test_a_manager_moves_agents_through_the_gateway(
-    qtbot: QtBot, consoles: Consoles, tmp_path: Path
-) -> None:
+def test_a_manager_moves_agents_through_the_gateway(qtbot: QtBot, consoles: Consoles, tmp_path: Path) -> None:
     with GatewayThread(make_config(tmp_path)) as gw:
         window = consoles.open(gw.url, Role.MANAGER)
         qtbot.waitUntil(lambda: window.feed.state.seq > 50 and bool(window.feed.state.agents), timeout=15_000)
