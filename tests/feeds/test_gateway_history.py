@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from console.domain.clock import to_ms
 from console.domain.day_report import day_bounds
 from console.domain.events import Event, RawEvent, type_payload
 from console.domain.permissions import Role
+from console.feeds.gateway.commands.history import HistoryQuery
 from console.store import Store
 from console.store.schema import events_table
 from tests.domain.test_day_report import _independent, _not_ready
@@ -52,21 +54,45 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield gw, config
 
 
-def test_yesterday_agrees_with_the_stored_events_and_the_live_feed_goes_on(gateway: Any) -> None:
+def test_yesterday_agrees_with_the_stored_events_and_the_live_feed_goes_on(
+    gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gw, config = gateway
+    # The query is held on its worker thread until the live client has had 20 more events:
+    # the feed goes on while a day is replayed (a query answered within one tick of the
+    # simulation would otherwise prove nothing, and a busy machine could make it look so).
+    gate = threading.Event()
+    original = HistoryQuery.run
+
+    def held(self: HistoryQuery, store: Any) -> dict[str, Any]:
+        if not gate.wait(60):
+            raise AssertionError("the test never let the query go")
+        return original(self, store)
+
+    monkeypatch.setattr(HistoryQuery, "run", held)
 
     async def ask() -> tuple[dict[str, Any], int]:
         live = await WireClient.open(gw.url, Role.SUPERVISOR)
         await live.ready()
         before = len(live.event_seqs)
-        ack = await live.command("history.query", {"day": YESTERDAY, "interval_min": 15, "limit": 2000})
+        query = asyncio.create_task(
+            live.command("history.query", {"day": YESTERDAY, "interval_min": 15, "limit": 2000})
+        )
+        deadline = time.monotonic() + 60
+        while len(live.event_seqs) < before + 20 and not query.done():
+            assert time.monotonic() < deadline, "the live feed stopped while the query was held"
+            await asyncio.sleep(0.01)
         during = len(live.event_seqs) - before
+        pending = not query.done()
+        gate.set()
+        ack = await query
         await live.close()
+        assert pending, ack  # it waited for the gate: the events came meanwhile
         return ack, during
 
     ack, during = run(ask())
     assert ack["ok"], ack
-    assert during > 0  # the live feed kept coming while the day was replayed
+    assert during >= 20  # the live feed kept coming while the day's query was on its thread
     page = history_page(ack["result"])
     report = page.report
     assert report.complete and report.day == YESTERDAY and page.seq is None
