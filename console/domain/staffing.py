@@ -242,6 +242,18 @@ def _day0(state: FloorState, now_ms: int) -> int:
     return to_ms(started) if started is not None else now_ms
 
 
+def _records_from(state: FloorState, day0: int) -> int:
+    """Where today's counts begin: the day's start, or the first bucket of any queue when later.
+
+    A floor whose record of the day began late (a simulated centre started mid-day, a console's
+    local floor) has no buckets before that: counted as time without calls, it would halve the
+    rates the arrival window and the forecast's level see. A 7x24 centre has calls in some queue
+    in every bucket, so for a floor kept since the day's start this is the day's start.
+    """
+    starts = [to_ms(q.buckets[0].start) for q in state.queues.values() if q.buckets]
+    return max(day0, min(starts)) if starts else day0
+
+
 def _bucket_start(day0: int, now_ms: int) -> int:
     return day0 + max(0, now_ms - day0) // BUCKET_MS * BUCKET_MS
 
@@ -314,8 +326,9 @@ def estimate_inputs(
     current = _bucket_start(day0, now_ms)
     waiting = _waiting_now_s(state, day0, now_ms)
     partial: dict[str, QueueInputs] = {}
+    since = _records_from(state, day0)
     for qid, q in state.queues.items():
-        partial[qid] = _queue_inputs(q, now_ms, day0, current, waiting.get(qid, 0.0))
+        partial[qid] = _queue_inputs(q, now_ms, since, current, waiting.get(qid, 0.0))
     loads = {qid: _load(i.arrivals_per_hour, i.aht_s) for qid, i in partial.items()}
     serving = [a.skills for a in state.agents.values() if _serving(a.state, config)]
     shares, whole = _staffing(serving, partial, loads)
@@ -735,7 +748,7 @@ def forecast(
     inputs = estimate_inputs(state, now_ms, config)
     day0 = _day0(state, now_ms)
     current = _bucket_start(day0, now_ms)
-    level_from = max(day0, current - (LEVEL_BUCKETS - 1) * BUCKET_MS)
+    level_from = max(_records_from(state, day0), current - (LEVEL_BUCKETS - 1) * BUCKET_MS)
     first = _interval_end(state, now_ms)
     out: dict[str, list[ForecastInterval]] = {}
     for qid, q in state.queues.items():

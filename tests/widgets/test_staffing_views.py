@@ -77,11 +77,19 @@ def test_the_dialog_shows_the_advice_and_what_a_move_would_do(qtbot: QtBot) -> N
     qtbot.addWidget(dialog)
     expected = advise(floor.state, floor.now)
     assert dialog.table.rowCount() == len(expected)
+
+    def cell(row: int, col: int) -> str:
+        item = dialog.table.item(row, col)
+        assert item is not None
+        return item.text()
+
     for row, a in enumerate(expected):
-        assert dialog.table.item(row, 0).text() == a.name
-        assert dialog.table.item(row, 6).text() == ("—" if a.needed is None else str(a.needed))
+        assert cell(row, 0) == a.name
+        assert cell(row, 6) == ("—" if a.needed is None else str(a.needed))
 
     queues = list(floor.state.queues)
+    dialog.focus_queue(queues[1])  # the "to" queue was the first: it moves off the "from" one
+    assert dialog.from_queue.currentData() == queues[1] != dialog.to_queue.currentData()
     dialog.focus_queue(queues[0])
     dialog.to_queue.setCurrentIndex(dialog.to_queue.findData(queues[1]))
     dialog.count.setValue(2)
@@ -115,7 +123,9 @@ def test_a_supervisor_cannot_move_agents_and_is_told_why(
 ) -> None:
     with GatewayThread(make_config(tmp_path)) as gw:
         window = consoles.open(gw.url, Role.SUPERVISOR)
-        qtbot.waitUntil(lambda: window.feed.state.seq > 50 and bool(window.feed.status.role), timeout=15_000)
+        qtbot.waitUntil(
+            lambda: window.feed.state.seq > 50 and window.commands.role() is not None, timeout=15_000
+        )
         dialog = window.show_staffing()
         queues = list(window.feed.state.queues)
         dialog.focus_queue(queues[0])

@@ -643,7 +643,7 @@ class QueueOverview(QWidget):
             (
                 (Col.QUEUE, 165),
                 (Col.TARGET, 86),
-                (Col.NEEDED, 58),
+                (Col.NEEDED, 70),
                 # Room for a level icon beside the figure ("100.0%" and the icon, no more: every
                 # column should fit beside the agents on a 1920 px screen).
                 (Col.LONGEST_WAIT, 62),

@@ -258,6 +258,10 @@ class StaffingDialog(QDialog):
         return movable_agents(self._source.state, frm, to)
 
     def _on_from_changed(self) -> None:
+        if self.to_queue.currentData() == self.from_queue.currentData() and self.to_queue.count() > 1:
+            self.to_queue.blockSignals(True)  # another queue to give to: never a move to itself
+            self.to_queue.setCurrentIndex(1 if self.from_queue.currentIndex() == 0 else 0)
+            self.to_queue.blockSignals(False)
         self._set_range()
         self._on_what_if_changed()
 
