@@ -2,7 +2,7 @@
 
 Every mistake is reported as ``FILE:LINE: WHERE: REASON``, the reason also as a
 ``console.domain.texts.Text`` (``LayoutError.text``) for the console to translate, e.g.
-``layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, breaches, chart, staffing)``:
+``layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, …)``:
 tomllib's syntax errors carry their line, and for the rest a small index of the
 file (``key_lines``) finds the line of the key, table or array element at fault.
 Indices count from 0, as in the file's own order. Queue ids cannot be checked

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from console.domain.figures.queues import Level, QueueFigures, Thresholds
+from console.domain.staffing import QueueAdvice
 
 # -- levels ---------------------------------------------------------------------------------------
 
@@ -450,6 +451,15 @@ def advice_current(advised_ms: int, now_ms: int | None) -> bool:
 def advice_due(started_ms: int | None, now_ms: int) -> bool:
     """Whether a new advice cycle is due: none yet, the feed clock moved on enough, or went back (new day)."""
     return started_ms is None or now_ms < started_ms or now_ms - started_ms >= STAFFING_EVERY_MS
+
+
+def shortest_first(advice: Sequence[QueueAdvice]) -> list[QueueAdvice]:
+    """A staffing list's order: the most short first (lowest gap), queues without advice last.
+
+    Ties keep the given order (the gateway's queue order).
+    """
+    ranked = sorted(enumerate(advice), key=lambda p: (p[1].gap is None, p[1].gap or 0, p[0]))
+    return [a for _, a in ranked]
 
 
 def grid_shape(count: int, width: float, height: float, aspect: float = 1.3) -> tuple[int, int]:

@@ -513,7 +513,8 @@ def test_an_unknown_tile_kind_is_reported_with_file_line_and_reason() -> None:
     with pytest.raises(LayoutError) as info:
         parse_layout(BAD, "layout.toml")
     assert str(info.value) == (
-        "layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, breaches, chart, staffing)"
+        "layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo'"
+        " (known: queue, summary, breaches, chart, staffing)"
     )
     assert (info.value.file, info.value.line) == ("layout.toml", 12)
 
@@ -576,7 +577,8 @@ PAGE = '[[pages]]\ntiles = [{ kind = "summary" }]\n'
         (
             "[[pages]]\n[[pages.tiles]]\nkind = 'staffing'\nqueue = 'cards'\n\nrows = 4\n",
             6,
-            "pages[0].tiles[0]: rows is for a staffing tile of every queue: leave out queue = 'cards' or rows",
+            "pages[0].tiles[0]: rows is for a staffing tile of every queue: leave out queue = 'cards'"
+            " or rows",
         ),
         (
             "[[pages]]\ntiles = [{ kind = 'staffing', rows = 0 }]\n",
