@@ -875,6 +875,7 @@ class StaffingTile(WallTile):
                 for label in row.values():
                     label.hide()
         self.shown: list[tuple[str, ...]] = []  # what the rows show (tests read it)
+        self._lines = len(self.rows)  # list mode: the rows in use (placed to fill the tile)
         self.notice.setVisible(self.missing)
         self.notice_detail.setVisible(self.missing)
         if self.missing:
@@ -997,6 +998,12 @@ class StaffingTile(WallTile):
                     label.hide()
         changed |= self.set_text(self.note, note)
         self.shown = shown
+        lines = max(1, len(listed) + (1 if more else 0))
+        if lines != self._lines:  # fewer queues than rows: larger rows
+            self._lines = lines
+            self._roles = []
+            self._place()
+            changed = True
         return changed
 
     def _place(self) -> None:
@@ -1037,14 +1044,17 @@ class StaffingTile(WallTile):
                 self.values[key].setGeometry(x, y + cap_h, col_w, val_h)
             top += cap_h + val_h + unit * 0.9
         self.note.setGeometry(inner.left(), round(top), inner.width(), cap_h)
-        self._role([self.captions[k] for k in self._KEYS], cap_h * 0.95, [f"■ {self._words['serving']}"])
+        self._role(
+            [*(self.captions[k] for k in self._KEYS), self.note],
+            cap_h * 0.95,
+            [f"■ {self._words['serving']}"],
+        )
         self._role(
             [self.values[k] for k in ("needed", "serving", "gap")],
             unit * 9 * 0.98,
             [self._TEMPLATES[k] for k in ("needed", "serving", "gap")],
         )
         self._role([self.values["sl"]], unit * 6 * 0.98, [self._TEMPLATES["sl"]])
-        self._role([self.note], cap_h * 0.95)
 
     def _place_list(self, inner: QRect) -> None:
         head_h = _heading_height(inner)
@@ -1052,23 +1062,25 @@ class StaffingTile(WallTile):
         gap = max(2, head_h // 4)
         top = inner.top() + head_h + gap
         note_h = max(6, round(head_h * 0.5))
-        n = max(1, len(self.rows))
+        n = max(1, min(len(self.rows), self._lines))
         row_h = max(4, (inner.bottom() + 1 - note_h - gap - top) // (n + 1))
-        cap_h = round(row_h * 0.7)
-        # Columns: the queue's name takes what the four figures leave.
-        fig_w = round(inner.width() * 0.15)
+        cap_h = round(row_h * 0.55)
+        # Columns: the queue's name takes what the four figures leave; a gutter before each figure.
+        fig_w = round(inner.width() * 0.17)
+        gutter = max(2, round(fig_w * 0.12))
         name_w = inner.width() - 4 * fig_w
         xs = [inner.left(), inner.left() + name_w]
         for _ in range(3):
             xs.append(xs[-1] + fig_w)
-        widths = [name_w - gap, fig_w, fig_w, fig_w, fig_w]
+        xs = [xs[0], *(x + gutter for x in xs[1:])]
+        widths = [name_w, *([fig_w - gutter] * 4)]
         for c, key in enumerate(("queue", *self._KEYS)):
             self.captions[key].setGeometry(xs[c], top + row_h - cap_h, widths[c], cap_h)
         for i, row in enumerate(self.rows):
             y = top + (i + 1) * row_h
             for c, key in enumerate(("queue", *self._KEYS)):
                 row[key].setGeometry(xs[c], y, widths[c], row_h)
-            row["reason"].setGeometry(xs[3], y, 2 * fig_w, row_h)
+            row["reason"].setGeometry(xs[3], y, 2 * fig_w - gutter, row_h)
         self.note.setGeometry(inner.left(), inner.bottom() + 1 - note_h, inner.width(), note_h)
         self._role(list(self.captions.values()), cap_h * 0.95)
         self._role([r["queue"] for r in self.rows], row_h * 0.9)
