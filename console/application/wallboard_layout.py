@@ -2,7 +2,7 @@
 
 Every mistake is reported as ``FILE:LINE: WHERE: REASON``, the reason also as a
 ``console.domain.texts.Text`` (``LayoutError.text``) for the console to translate, e.g.
-``layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, breaches, chart)``:
+``layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, …)``:
 tomllib's syntax errors carry their line, and for the rest a small index of the
 file (``key_lines``) finds the line of the key, table or array element at fault.
 Indices count from 0, as in the file's own order. Queue ids cannot be checked
@@ -60,6 +60,7 @@ _TILE_KEYS: dict[TileKind, tuple[str, ...]] = {
     TileKind.SUMMARY: ("kind", "title"),
     TileKind.BREACHES: ("kind", "title", "rows"),
     TileKind.CHART: ("kind", "title", "queues", "minutes"),
+    TileKind.STAFFING: ("kind", "title", "queue", "rows"),
 }
 _METRICS = tuple(m.value for m in Metric)
 _TODAY_METRICS = tuple(m.value for m in TODAY_METRICS)
@@ -596,6 +597,23 @@ class _Checker:
                     ),
                 )
             out["queue"] = self.text(value["queue"], (*path, "queue"), _A_QUEUE_ID)
+        if kind is TileKind.STAFFING and "queue" in value:
+            queue = self.text(value["queue"], (*path, "queue"), _A_QUEUE_ID)
+            if queue != ALL_QUEUES:  # "*" is every queue, as leaving it out
+                if "rows" in value:
+                    raise self.fail(
+                        path,
+                        _text(
+                            QT_TRANSLATE_NOOP(
+                                "WallboardLayout",
+                                "rows is for a staffing tile of every queue: leave out queue = {queue}"
+                                " or rows",
+                            ),
+                            queue=repr(queue),
+                        ),
+                        at=(*path, "rows"),
+                    )
+                out["queue"] = queue
         if "queues" in value:
             queues = value["queues"]
             if not isinstance(queues, list):

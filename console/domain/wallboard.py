@@ -1,7 +1,7 @@
 """The wall display's rules, without Qt: layouts, tile levels, page rotation, burn-in shift.
 
 A wallboard shows *pages* of *tiles* (one per queue, a centre summary, the breach
-list, a queue-length chart) and rotates through the pages. This module holds
+list, a queue-length chart, optionally the staffing advice) and rotates through the pages. This module holds
 what decides what is shown, so it is unit-tested headless; the Qt views
 (``console.widgets.wallboard.window*``) only draw it, and the layout file's parser
 (``console.application.wallboard_layout``) builds a ``Layout`` from TOML.
@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from console.domain.figures.queues import Level, QueueFigures, Thresholds
+from console.domain.staffing import QueueAdvice
 
 # -- levels ---------------------------------------------------------------------------------------
 
@@ -306,6 +307,7 @@ class TileKind(StrEnum):
     SUMMARY = "summary"
     BREACHES = "breaches"
     CHART = "chart"
+    STAFFING = "staffing"
 
 
 #: ``queue = "*"``: a tile for every queue on the feed (in the gateway's order) not named on the page.
@@ -317,11 +319,11 @@ class TileSpec:
     """A tile as the layout gives it."""
 
     kind: TileKind
-    queue: str | None = None  # queue tiles: a queue id, or ALL_QUEUES
+    queue: str | None = None  # queue tiles: a queue id, or ALL_QUEUES; staffing: one queue, None all
     queues: tuple[str, ...] = ()  # chart: the queues drawn (empty: all)
     title: str | None = None  # instead of the tile's own heading
     minutes: int = 60  # chart: the time span
-    rows: int = 6  # breaches: entries listed
+    rows: int = 6  # breaches: entries listed; staffing (every queue): queues listed
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,8 @@ class Tile:
         """Identifies what the tile shows, across pages (levels are tracked by it)."""
         if self.spec.kind is TileKind.QUEUE:
             return f"queue:{self.queue_id}"
+        if self.spec.kind is TileKind.STAFFING and self.queue_id is not None:
+            return f"staffing:{self.queue_id}"
         return self.spec.kind.value
 
 
@@ -402,13 +406,60 @@ def expand_tiles(page: PageSpec, queue_ids: Sequence[str], feed_ready: bool = Tr
     known = set(queue_ids)
     out: list[Tile] = []
     for spec in page.tiles:
-        if spec.kind is not TileKind.QUEUE:
+        if spec.kind is TileKind.STAFFING and spec.queue is not None:
+            out.append(Tile(spec, spec.queue, missing=feed_ready and spec.queue not in known))
+        elif spec.kind is not TileKind.QUEUE:
             out.append(Tile(spec))
         elif spec.queue == ALL_QUEUES:
             out.extend(Tile(spec, qid) for qid in queue_ids if qid not in named)
         else:
             out.append(Tile(spec, spec.queue, missing=feed_ready and spec.queue not in known))
     return out
+
+
+# -- staffing tile --------------------------------------------------------------------------------
+
+#: A staffing tile's gap is critical when the queue is short by this many agents or more …
+STAFFING_CRITICAL_SHORT = 3
+#: … or by this share of the agents it needs (or more); short by fewer is a warning.
+STAFFING_CRITICAL_SHARE = 0.25
+#: Advice older than this on the feed clock is not shown (the tile says it is being recomputed).
+STAFFING_MAX_AGE_MS = 5 * 60_000
+#: A new advice cycle once the feed clock has moved this far since the last one began.
+STAFFING_EVERY_MS = 10_000
+
+
+def gap_level(gap: int | None, needed: int | None) -> Level:
+    """The level of a staffing gap (serving now − needed): ok at 0 or more, short is a warning or critical.
+
+    Critical when short by ``STAFFING_CRITICAL_SHORT`` agents or more, or by at least
+    ``STAFFING_CRITICAL_SHARE`` of those needed; a warning when short by fewer. No advice: ok.
+    """
+    if gap is None or gap >= 0:
+        return Level.OK
+    short = -gap
+    if short >= STAFFING_CRITICAL_SHORT or (needed and short >= needed * STAFFING_CRITICAL_SHARE):
+        return Level.CRITICAL
+    return Level.WARNING
+
+
+def advice_current(advised_ms: int, now_ms: int | None) -> bool:
+    """Whether advice made at ``advised_ms`` (feed clock) may still be shown at ``now_ms``."""
+    return now_ms is not None and advised_ms <= now_ms and now_ms - advised_ms <= STAFFING_MAX_AGE_MS
+
+
+def advice_due(started_ms: int | None, now_ms: int) -> bool:
+    """Whether a new advice cycle is due: none yet, the feed clock moved on enough, or went back (new day)."""
+    return started_ms is None or now_ms < started_ms or now_ms - started_ms >= STAFFING_EVERY_MS
+
+
+def shortest_first(advice: Sequence[QueueAdvice]) -> list[QueueAdvice]:
+    """A staffing list's order: the most short first (lowest gap), queues without advice last.
+
+    Ties keep the given order (the gateway's queue order).
+    """
+    ranked = sorted(enumerate(advice), key=lambda p: (p[1].gap is None, p[1].gap or 0, p[0]))
+    return [a for _, a in ranked]
 
 
 def grid_shape(count: int, width: float, height: float, aspect: float = 1.3) -> tuple[int, int]:

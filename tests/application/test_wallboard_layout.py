@@ -223,6 +223,36 @@ def test_all_queues_expand_in_the_feed_order_and_named_queues_are_checked_once_k
     ]
 
 
+STAFFING = """
+[[pages]]
+title = "Staffing"
+tiles = [
+    { kind = "staffing" },                          # every queue, a compact list
+    { kind = "staffing", queue = "cards", title = "Cards staffing" },
+    { kind = "staffing", queue = "*", rows = 12 },  # "*": every queue, as leaving it out
+    { kind = "staffing", queue = "mortgages" },
+]
+"""
+
+
+def test_staffing_tiles_read_and_expand_one_queue_or_every_queue() -> None:
+    layout = parse_layout(STAFFING, "staffing.toml")
+    assert layout.pages[0].tiles == (
+        TileSpec(TileKind.STAFFING),
+        TileSpec(TileKind.STAFFING, queue="cards", title="Cards staffing"),
+        TileSpec(TileKind.STAFFING, rows=12),
+        TileSpec(TileKind.STAFFING, queue="mortgages"),
+    )
+    tiles = expand_tiles(layout.pages[0], ["accounts", "cards"])
+    assert [(t.queue_id, t.missing, t.key) for t in tiles] == [
+        (None, False, "staffing"),
+        ("cards", False, "staffing:cards"),
+        (None, False, "staffing"),
+        ("mortgages", True, "staffing:mortgages"),  # not on this feed: a notice, as for a queue tile
+    ]
+    assert not expand_tiles(layout.pages[0], [], feed_ready=False)[3].missing
+
+
 @pytest.mark.parametrize(
     ("count", "size", "expected"),
     [
@@ -483,7 +513,8 @@ def test_an_unknown_tile_kind_is_reported_with_file_line_and_reason() -> None:
     with pytest.raises(LayoutError) as info:
         parse_layout(BAD, "layout.toml")
     assert str(info.value) == (
-        "layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo' (known: queue, summary, breaches, chart)"
+        "layout.toml:12: pages[2].tiles[0]: unknown tile kind 'foo'"
+        " (known: queue, summary, breaches, chart, staffing)"
     )
     assert (info.value.file, info.value.line) == ("layout.toml", 12)
 
@@ -532,6 +563,27 @@ PAGE = '[[pages]]\ntiles = [{ kind = "summary" }]\n'
             "[[pages]]\n[[pages.tiles]]\nkind = 'summary'\nrows = 3\n",
             4,
             "pages[0].tiles[0]: unknown key 'rows' for a summary tile (known: kind, title)",
+        ),
+        (
+            "[[pages]]\ntiles = [{ kind = 'staffing', minutes = 30 }]\n",
+            2,
+            "pages[0].tiles[0]: unknown key 'minutes' for a staffing tile (known: kind, title, queue, rows)",
+        ),
+        (
+            "[[pages]]\n[[pages.tiles]]\nkind = 'staffing'\nqueue = ''\n",
+            4,
+            "pages[0].tiles[0].queue: expected a queue id (a non-empty string), not ''",
+        ),
+        (
+            "[[pages]]\n[[pages.tiles]]\nkind = 'staffing'\nqueue = 'cards'\n\nrows = 4\n",
+            6,
+            "pages[0].tiles[0]: rows is for a staffing tile of every queue: leave out queue = 'cards'"
+            " or rows",
+        ),
+        (
+            "[[pages]]\ntiles = [{ kind = 'staffing', rows = 0 }]\n",
+            2,
+            "pages[0].tiles[0].rows: 0 is out of range: 1 to 30 rows",
         ),
         (
             "[[pages]]\ntiles = [{ kind = 'chart', minutes = 600 }]\n",

@@ -8,12 +8,17 @@ from console.domain.entities import DayFigures
 from console.domain.figures.queues import TOTAL_ID, Level, QueueFigures
 from console.domain.wallboard import (
     LIVE_FIGURES,
+    STAFFING_EVERY_MS,
+    STAFFING_MAX_AGE_MS,
     TODAY_FIGURES,
     Limits,
     MetricLimits,
     ThresholdConfig,
     TileLevelRule,
     TileLevels,
+    advice_current,
+    advice_due,
+    gap_level,
 )
 
 
@@ -120,3 +125,33 @@ def test_figure_keys_are_the_tiles() -> None:
     with pytest.raises(KeyError):
         levels.of("target")
     assert not levels.soft("target")
+
+
+@pytest.mark.parametrize(
+    ("gap", "needed", "expected"),
+    [
+        (None, None, Level.OK),  # no advice: no level (the tile says why)
+        (2, 10, Level.OK),  # spare
+        (0, 10, Level.OK),
+        (-1, 10, Level.WARNING),
+        (-2, 10, Level.WARNING),
+        (-3, 40, Level.CRITICAL),  # short by three agents or more
+        (-2, 8, Level.CRITICAL),  # short by a quarter of those needed
+        (-1, 4, Level.CRITICAL),
+        (-1, 5, Level.WARNING),
+    ],
+)
+def test_a_staffing_gap_is_a_warning_when_short_and_critical_when_short_by_much(
+    gap: int | None, needed: int | None, expected: Level
+) -> None:
+    assert gap_level(gap, needed) is expected
+
+
+def test_advice_is_shown_only_while_current_and_renewed_on_the_feed_clock() -> None:
+    t = 1_000_000
+    assert advice_current(t, t) and advice_current(t, t + STAFFING_MAX_AGE_MS)
+    assert not advice_current(t, t + STAFFING_MAX_AGE_MS + 1)
+    assert not advice_current(t, None) and not advice_current(t, t - 1)  # no clock, or a new day
+    assert advice_due(None, t)
+    assert not advice_due(t, t + STAFFING_EVERY_MS - 1)
+    assert advice_due(t, t + STAFFING_EVERY_MS) and advice_due(t, t - 1)

@@ -102,8 +102,8 @@ BAD_LAYOUT = 'rotate_s = 20\n\n[[pages]]\ntiles = [\n  { kind = "summary" },\n  
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
-        ("en", "unknown tile kind 'foo' (known: queue, summary, breaches, chart)"),
-        ("zh_CN", "未知的图块类型 'foo'（可选：queue, summary, breaches, chart）"),
+        ("en", "unknown tile kind 'foo' (known: queue, summary, breaches, chart, staffing)"),
+        ("zh_CN", "未知的图块类型 'foo'（可选：queue, summary, breaches, chart, staffing）"),
     ],
 )
 def test_a_refused_layout_file_is_printed_in_the_chosen_language(

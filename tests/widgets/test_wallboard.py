@@ -769,8 +769,8 @@ def test_a_wrong_layout_file_is_refused_at_start_with_file_line_and_reason(
     assert app_main(["--wallboard", "--layout", str(layout)]) == 2
     err = capsys.readouterr().err
     assert (
-        f"{layout}:6: pages[0].tiles[1]: unknown tile kind 'foo' (known: queue, summary, breaches, chart)"
-        in err
+        f"{layout}:6: pages[0].tiles[1]: unknown tile kind 'foo'"
+        " (known: queue, summary, breaches, chart, staffing)" in err
     )
 
 

@@ -1,4 +1,4 @@
-"""The wallboard's tiles: a queue (or the centre), the breach list, the queue-length chart.
+"""The wallboard's tiles: a queue (or the centre), the breach list, the queue-length chart, staffing.
 
 Tiles are read from across the room, so everything in them scales with the
 tile: each tile places its labels itself (``_place``, on every resize) and gives
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import pyqtgraph as pg
@@ -43,9 +43,19 @@ from console.application.timeseries import FloorSampler
 from console.domain.breaches import Breach, BreachKind
 from console.domain.businessday import zone
 from console.domain.figures.queues import Level, QueueFigures
+from console.domain.staffing import QueueAdvice, reason_text, whole_agents
 from console.domain.state import FloorState
-from console.domain.wallboard import Tile, TileKind, TileLevels
+from console.domain.wallboard import (
+    Tile,
+    TileKind,
+    TileLevels,
+    advice_current,
+    gap_level,
+    shortest_first,
+    worst,
+)
 from console.widgets.common.fmt import DASH, LEVEL_COLORS, duration, percent
+from console.widgets.common.texts import sentence, translated
 from console.widgets.common.theme import chart_pens, current_theme
 
 #: The smallest font a tile will use; a layout that needs less is too crowded (the tests measure it).
@@ -802,3 +812,278 @@ class ChartTile(WallTile):
             colour = QColor(str(self.legend[qid].property("colour")))
             curve.setPen(pg.mkPen(colour, width=width))
             self.estimates[qid].setPen(pg.mkPen(colour, width=width, style=Qt.PenStyle.DashLine))
+
+
+#: Advice that has no figure: an em dash, and the reason beside it.
+NO_ADVICE = "—"
+
+
+def signed(n: int) -> str:
+    """+3, −2, 0 (a true minus sign), as the queue overview's Needed (gap)."""
+    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
+
+
+class StaffingTile(WallTile):
+    """The live staffing advice: per queue, agents needed, serving now, the gap and the predicted SL.
+
+    With ``queue``: that queue's figures, large. Without: every queue as a compact list,
+    the most short first (``shortest_first``), at most ``rows`` of them. The gap's level
+    (``gap_level``) is in its colour and its shape (▲ short, ■ short by much), and the
+    tile's badge is the worst of them. A queue without advice shows "—" and why; advice
+    older than ``STAFFING_MAX_AGE_MS`` on the feed clock is not shown at all. The advice
+    comes from the window's ``RollingAdvisor`` (``set_advice``).
+    """
+
+    _KEYS = ("needed", "serving", "gap", "sl")
+    _TEMPLATES: Mapping[str, str] = {"needed": "888", "serving": "888", "gap": "■ −88", "sl": "100.0%"}
+
+    def __init__(self, tile: Tile, parent: QWidget | None = None) -> None:
+        super().__init__(tile, parent)
+        self.single = tile.queue_id is not None
+        self._words = {
+            "needed": self.tr("Needed"),
+            "serving": self.tr("Serving now"),
+            "gap": self.tr("Gap"),
+            "sl": self.tr("Predicted SL"),
+            "queue": self.tr("Queue"),
+        }
+        self.missing = tile.missing
+        self.note = FitLabel(self)  # why there is no figure, or the advice's time
+        self.notice = FitLabel(self, bold=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.notice_detail = FitLabel(self, align=Qt.AlignmentFlag.AlignCenter)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.captions: dict[str, FitLabel] = {}
+        self.values: dict[str, FitLabel] = {}
+        #: List mode: a row per queue: name, needed, serving, gap, SL, and the reason over gap and SL.
+        self.rows: list[dict[str, FitLabel]] = []
+        if self.single:
+            for key in self._KEYS:
+                self.captions[key] = FitLabel(self)
+                self.captions[key].setText(self._words[key])
+                self.values[key] = FitLabel(self, bold=True, data=True)
+                self.values[key].setText(NO_ADVICE)
+        else:
+            for key in ("queue", *self._KEYS):
+                self.captions[key] = FitLabel(self, align=None if key == "queue" else right)
+                self.captions[key].setText(self._words[key])
+            for _ in range(tile.spec.rows):
+                row = {"queue": FitLabel(self, data=True)}
+                for key in self._KEYS:
+                    row[key] = FitLabel(self, bold=True, align=right, data=True)
+                row["reason"] = FitLabel(self, align=right)
+                self.rows.append(row)
+                for label in row.values():
+                    label.hide()
+        self.shown: list[tuple[str, ...]] = []  # what the rows show (tests read it)
+        self._lines = len(self.rows)  # list mode: the rows in use (placed to fill the tile)
+        self.notice.setVisible(self.missing)
+        self.notice_detail.setVisible(self.missing)
+        if self.missing:
+            qid = tile.queue_id or ""
+            self.notice.setText(self.tr("Queue {id} is not on this feed").format(id=qid))
+            self.notice_detail.setText(self.tr("Check the wallboard's layout file"))
+            for label in (*self.captions.values(), *self.values.values(), self.note):
+                label.hide()
+        self.heading.data = bool(tile.spec.title) or self.single
+        self.heading.setText(tile.spec.title or (tile.queue_id or self.tr("Staffing now")))
+        self.set_level(Level.OK)
+
+    def _heading_for(self, name: str | None) -> str:
+        if self.tile.spec.title:
+            return self.tile.spec.title
+        if self.single:
+            return self.tr("Staffing · {queue}").format(queue=name or self.tile.queue_id or "")
+        return self.tr("Staffing now")
+
+    def _texts(self, advice: QueueAdvice) -> tuple[dict[str, tuple[str, Level]], str]:
+        """A queue's figures with their levels, and the reason when some are missing."""
+        serving = str(whole_agents(advice.staffed))
+        if advice.needed is None or advice.gap is None:
+            why = translated(reason_text(advice.reason)) if advice.reason else ""
+            sl = NO_ADVICE
+            if advice.predicted_sl is not None:
+                sl = percent(advice.predicted_sl * 100)
+            shown = {"needed": NO_ADVICE, "serving": serving, "gap": NO_ADVICE, "sl": sl}
+            return {k: (v, Level.OK) for k, v in shown.items()}, why
+        level = gap_level(advice.gap, advice.needed)
+        why = ""
+        if advice.predicted_sl is None and advice.prediction_reason is not None:
+            why = translated(reason_text(advice.prediction_reason))
+        sl = NO_ADVICE if advice.predicted_sl is None else percent(advice.predicted_sl * 100)
+        return {
+            "needed": (str(advice.needed), Level.OK),
+            "serving": (serving, Level.OK),
+            "gap": (with_glyph(level, signed(advice.gap)), level),
+            "sl": (sl, Level.OK),
+        }, why
+
+    def set_advice(self, advice: Sequence[QueueAdvice], state: FloorState, now_ms: int | None) -> None:
+        """Show ``advice`` (the queues' last, in the gateway's order); what is not current is not shown."""
+        changed = False
+        name = None
+        if self.tile.queue_id is not None:
+            queue = state.queues.get(self.tile.queue_id)
+            name = queue.name if queue is not None else None
+        changed |= self.set_text(self.heading, self._heading_for(name))
+        if self.missing:
+            self.set_level(Level.OK)
+            if changed:
+                self.refit()
+            return
+        mine = [a for a in advice if self.tile.queue_id is None or a.queue_id == self.tile.queue_id]
+        current = [a for a in mine if advice_current(a.inputs.now_ms, now_ms)]
+        if not mine:
+            note = self.tr("Estimating…") if now_ms is not None else self.tr("No figures from the feed yet")
+        elif len(current) < len(mine):
+            note = self.tr("Advice out of date: being recomputed")
+        else:
+            as_of = max(a.inputs.now_ms for a in current)
+            local = datetime.fromtimestamp(as_of / 1000.0, zone(state.centre.timezone))
+            note = self.tr("Advice as of {time}").format(time=local.strftime("%H:%M %Z"))
+        shown_advice = current if len(current) == len(mine) else []
+        self.set_level(worst(gap_level(a.gap, a.needed) for a in shown_advice))
+        if self.single:
+            changed |= self._show_single(shown_advice[0] if shown_advice else None, note)
+        else:
+            changed |= self._show_list(shortest_first(shown_advice), note)
+        if changed:
+            self.refit()
+
+    def _show_single(self, advice: QueueAdvice | None, note: str) -> bool:
+        changed = False
+        if advice is None:
+            texts = {k: (NO_ADVICE, Level.OK) for k in self._KEYS}
+            why = ""
+        else:
+            texts, why = self._texts(advice)
+        for key, (text, level) in texts.items():
+            changed |= self.set_text(self.values[key], text)
+            changed |= self.set_text(self.captions[key], with_glyph(level, self._words[key]))
+            colour = level_colour(level)
+            self.values[key].set_colour(colour)
+            self.captions[key].set_colour(colour)
+        changed |= self.set_text(self.note, f"{sentence(why)} · {note}" if why else note)
+        self.shown = [tuple(t for t, _ in texts.values())]
+        return changed
+
+    def _show_list(self, advice: list[QueueAdvice], note: str) -> bool:
+        changed = False
+        n = len(self.rows)
+        more = len(advice) - n if len(advice) > n else 0
+        listed = advice[: n - 1] if more else advice
+        shown: list[tuple[str, ...]] = []
+        for i, row in enumerate(self.rows):
+            if i < len(listed):
+                a = listed[i]
+                texts, why = self._texts(a)
+                values = {"queue": (a.name or a.queue_id, Level.OK), **texts}
+                if why and a.needed is None:  # the reason in place of the gap and the SL
+                    values["gap"] = values["sl"] = ("", Level.OK)
+                else:
+                    why = ""
+                for key, (text, level) in values.items():
+                    changed |= self.set_text(row[key], text)
+                    row[key].set_colour(level_colour(level))
+                    row[key].setVisible(bool(text))
+                changed |= self.set_text(row["reason"], f"{NO_ADVICE} {why}" if why else "")
+                row["reason"].setVisible(bool(why))
+                shown.append(tuple(values[k][0] for k in ("queue", *self._KEYS)))
+            elif i == len(listed) and more:
+                changed |= self.set_text(row["queue"], self.tr("… and {n} more").format(n=len(advice) - i))
+                row["queue"].setVisible(True)
+                for key in (*self._KEYS, "reason"):
+                    row[key].hide()
+            else:
+                for label in row.values():
+                    label.hide()
+        changed |= self.set_text(self.note, note)
+        self.shown = shown
+        lines = max(1, len(listed) + (1 if more else 0))
+        if lines != self._lines:  # fewer queues than rows: larger rows
+            self._lines = lines
+            self._roles = []
+            self._place()
+            changed = True
+        return changed
+
+    def _place(self) -> None:
+        inner = self._frame()
+        if inner.width() <= 0 or inner.height() <= 0:
+            return
+        if self.single:
+            self._place_single(inner)
+        else:
+            self._place_list(inner)
+
+    def _place_single(self, inner: QRect) -> None:
+        # Units: heading 8, gap 0.9, captions 2.6, figures 9, gap 0.9, caption 2.6, SL 6, gap 0.9, note 2.6.
+        unit = inner.height() / 33.5
+        head_h = round(unit * 8)
+        self._place_heading(inner, head_h, badge=not self.missing)
+        top = inner.top() + head_h + unit * 0.9
+        if self.missing:
+            body = QRect(inner.left(), round(top), inner.width(), inner.bottom() + 1 - round(top))
+            line = round(body.height() * 0.2)
+            y = body.top() + round(body.height() * 0.2)
+            self.notice.setGeometry(body.left(), y, body.width(), line)
+            self.notice_detail.setGeometry(
+                body.left(), y + round(line * 1.4), body.width(), round(line * 0.7)
+            )
+            self._role([self.notice], line * 0.8)
+            self._role([self.notice_detail], line * 0.55)
+            return
+        gutter = max(4, round(inner.width() * 0.05))
+        cap_h = round(unit * 2.6)
+        for keys, val_units in ((("needed", "serving", "gap"), 9.0), (("sl",), 6.0)):
+            val_h = round(unit * val_units)
+            col_w = (inner.width() - gutter * 2) // 3
+            y = round(top)
+            for c, key in enumerate(keys):
+                x = inner.left() + c * (col_w + gutter)
+                self.captions[key].setGeometry(x, y, col_w if len(keys) > 1 else inner.width(), cap_h)
+                self.values[key].setGeometry(x, y + cap_h, col_w, val_h)
+            top += cap_h + val_h + unit * 0.9
+        self.note.setGeometry(inner.left(), round(top), inner.width(), cap_h)
+        self._role(
+            [*(self.captions[k] for k in self._KEYS), self.note],
+            cap_h * 0.95,
+            [f"■ {self._words['serving']}"],
+        )
+        self._role(
+            [self.values[k] for k in ("needed", "serving", "gap")],
+            unit * 9 * 0.98,
+            [self._TEMPLATES[k] for k in ("needed", "serving", "gap")],
+        )
+        self._role([self.values["sl"]], unit * 6 * 0.98, [self._TEMPLATES["sl"]])
+
+    def _place_list(self, inner: QRect) -> None:
+        head_h = _heading_height(inner)
+        self._place_heading(inner, head_h)
+        gap = max(2, head_h // 4)
+        top = inner.top() + head_h + gap
+        note_h = max(6, round(head_h * 0.5))
+        n = max(1, min(len(self.rows), self._lines))
+        row_h = max(4, (inner.bottom() + 1 - note_h - gap - top) // (n + 1))
+        cap_h = round(row_h * 0.55)
+        # Columns: the queue's name takes what the four figures leave; a gutter before each figure.
+        fig_w = round(inner.width() * 0.17)
+        gutter = max(2, round(fig_w * 0.12))
+        name_w = inner.width() - 4 * fig_w
+        xs = [inner.left(), inner.left() + name_w]
+        for _ in range(3):
+            xs.append(xs[-1] + fig_w)
+        xs = [xs[0], *(x + gutter for x in xs[1:])]
+        widths = [name_w, *([fig_w - gutter] * 4)]
+        for c, key in enumerate(("queue", *self._KEYS)):
+            self.captions[key].setGeometry(xs[c], top + row_h - cap_h, widths[c], cap_h)
+        for i, row in enumerate(self.rows):
+            y = top + (i + 1) * row_h
+            for c, key in enumerate(("queue", *self._KEYS)):
+                row[key].setGeometry(xs[c], y, widths[c], row_h)
+            row["reason"].setGeometry(xs[3], y, 2 * fig_w - gutter, row_h)
+        self.note.setGeometry(inner.left(), inner.bottom() + 1 - note_h, inner.width(), note_h)
+        self._role(list(self.captions.values()), cap_h * 0.95)
+        self._role([r["queue"] for r in self.rows], row_h * 0.9)
+        self._role([r[k] for r in self.rows for k in self._KEYS], row_h * 0.9, list(self._TEMPLATES.values()))
+        self._role([r["reason"] for r in self.rows], row_h * 0.6)
+        self._role([self.note], note_h * 0.95)

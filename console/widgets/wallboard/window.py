@@ -39,6 +39,7 @@ from console.application.floor_source import FloorSource
 from console.domain.breaches import breaches_today, current_breaches
 from console.domain.changes import ChangeSet
 from console.domain.figures.queues import TOTAL_ID, Level, MetricsConfig, QueueFigures, queue_figures
+from console.domain.staffing import QueueAdvice, RollingAdvisor
 from console.domain.wallboard import (
     Layout,
     LevelTracker,
@@ -46,6 +47,7 @@ from console.domain.wallboard import (
     Tile,
     TileKind,
     TileLevels,
+    advice_due,
     burn_in_offset,
     expand_tiles,
     fixed_grid,
@@ -66,11 +68,16 @@ from console.widgets.wallboard.tiles import (
     ChartTile,
     FitLabel,
     QueueTile,
+    StaffingTile,
     WallTile,
     fit_role,
 )
 
 REFRESH_MS = 250
+#: The staffing advisor's turns (tiles of kind staffing only): one every ADVICE_TICK_MS, at most
+#: ADVICE_BUDGET_S of the GUI thread each, as the console's queue overview.
+ADVICE_TICK_MS = 250
+ADVICE_BUDGET_S = 0.012
 _TILE_ASPECT = 1.3  # width / height the grid aims for
 
 
@@ -312,6 +319,16 @@ class WallboardWindow(QWidget):
         self.pages = [WallPage(i, self.content) for i in range(len(layout.pages))]
         self._queue_order: list[str] | None = None
         self._ready: bool | None = None
+        # Staffing advice, only when a page has a staffing tile: a few queues a turn, a new cycle
+        # every STAFFING_EVERY_MS of the feed clock (``advice_due``), never while the feed catches up.
+        self.advisor: RollingAdvisor | None = None
+        self._advice_started_ms: int | None = None
+        self._advice_timer = QTimer(self)
+        self._advice_timer.setInterval(ADVICE_TICK_MS)
+        self._advice_timer.timeout.connect(self._advise_some)
+        if any(t.kind is TileKind.STAFFING for page in layout.pages for t in page.tiles):
+            self.advisor = RollingAdvisor()
+            self._advice_timer.start()
         self.overlay = StaleOverlay(feed, self)
         self.overlay.staleChanged.connect(self._on_stale)
 
@@ -354,6 +371,8 @@ class WallboardWindow(QWidget):
             return BreachesTile(tile, page)
         if kind is TileKind.CHART:
             return ChartTile(tile, page)
+        if kind is TileKind.STAFFING:
+            return StaffingTile(tile, page)
         return QueueTile(tile, page)
 
     def all_tiles(self) -> list[WallTile]:
@@ -366,6 +385,9 @@ class WallboardWindow(QWidget):
 
     def _on_floor(self, changes: ChangeSet) -> None:
         if changes.reset:
+            if self.advisor is not None:  # a new snapshot or a new day: no advice from before it
+                self.advisor = RollingAdvisor()
+                self._advice_started_ms = None
             self._rebuild()
         self._mark_dirty()
 
@@ -407,6 +429,9 @@ class WallboardWindow(QWidget):
                     levels[tile.tile.key] = tile.level
             elif isinstance(tile, ChartTile):
                 tile.set_floor(state, now)
+            elif isinstance(tile, StaffingTile):
+                # Its level is shown (colour, shape, word) but never flashes or beeps: it is advice.
+                tile.set_advice(self.staffing_advice(), state, now)
         self.levels = levels
         for page in self.pages:
             page.harmonise()
@@ -419,6 +444,44 @@ class WallboardWindow(QWidget):
                 self.beeps += 1
                 QApplication.beep()
         self._update_header()
+
+    # -- staffing advice ---------------------------------------------------------------------------
+
+    def staffing_advice(self) -> list[QueueAdvice]:
+        """The advisor's last advice per queue, in the gateway's order (what the staffing tiles show)."""
+        if self.advisor is None:
+            return []
+        found = self.advisor.advice
+        return [found[q] for q in self.feed.state.queues if q in found]
+
+    def _advise_some(self) -> None:
+        """One turn of the advisor: a new cycle when due on the feed clock, then queues until the budget.
+
+        Not while the feed catches up (the figures are not current, the turns are the backlog's).
+        """
+        advisor = self.advisor
+        now = self.feed.feed_clock_ms()
+        state = self.feed.state
+        if advisor is None or now is None or getattr(self.feed, "catching_up", False) or not state.queues:
+            return
+        if not advisor.busy:
+            if not advice_due(self._advice_started_ms, now):
+                return
+            self._advice_started_ms = now
+            advisor.start(state, now)
+        if advisor.step(state, ADVICE_BUDGET_S):
+            self._mark_dirty()
+
+    def advise_now(self) -> None:
+        """A whole advice cycle at once, at the feed clock (the screenshot, tests)."""
+        now = self.feed.feed_clock_ms()
+        if self.advisor is None or now is None:
+            return
+        self._advice_started_ms = now
+        self.advisor.start(self.feed.state, now)
+        while self.advisor.busy:
+            self.advisor.step(self.feed.state, 1.0)
+        self.refresh()
 
     def page_title(self, title: str) -> str:
         """A page's title in the interface language when it is one of the bundled layout's own.
@@ -568,5 +631,6 @@ class WallboardWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._timer.stop()
         self._burn_timer.stop()
+        self._advice_timer.stop()
         self.closed.emit()
         super().closeEvent(event)
