@@ -3272,6 +3272,65 @@ four 15 min</source>
     </message>
 </context>
 <context>
+    <name>StaffingTile</name>
+    <message>
+        <source>Needed</source>
+        <translation>需要</translation>
+    </message>
+    <message>
+        <source>Serving now</source>
+        <translation>当前在岗</translation>
+    </message>
+    <message>
+        <source>Gap</source>
+        <translation>缺口</translation>
+    </message>
+    <message>
+        <source>Predicted SL</source>
+        <translation>预测服务水平</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Queue {id} is not on this feed</source>
+        <translation>数据源中没有队列 {id}</translation>
+    </message>
+    <message>
+        <source>Check the wallboard&apos;s layout file</source>
+        <translation>请检查大屏布局文件</translation>
+    </message>
+    <message>
+        <source>Staffing now</source>
+        <translation>当前人力配置</translation>
+    </message>
+    <message>
+        <source>Staffing · {queue}</source>
+        <translation>人力配置 · {queue}</translation>
+    </message>
+    <message>
+        <source>Estimating…</source>
+        <translation>正在估算…</translation>
+    </message>
+    <message>
+        <source>No figures from the feed yet</source>
+        <translation>尚未收到数据</translation>
+    </message>
+    <message>
+        <source>Advice out of date: being recomputed</source>
+        <translation>建议已过时：正在重新计算</translation>
+    </message>
+    <message>
+        <source>Advice as of {time}</source>
+        <translation>建议截至 {time}</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 项</translation>
+    </message>
+</context>
+<context>
     <name>StaleBanner</name>
     <message>
         <source>The figures below are as of feed time {time}.</source>
@@ -3735,6 +3794,10 @@ four 15 min</source>
     <message>
         <source>a queue tile needs its queue: queue = &quot;ID&quot;, or queue = &quot;{all}&quot; for all</source>
         <translation>队列图块需要指定队列：queue = &quot;ID&quot;，或 queue = &quot;{all}&quot; 表示全部队列</translation>
+    </message>
+    <message>
+        <source>rows is for a staffing tile of every queue: leave out queue = {queue} or rows</source>
+        <translation>rows 仅用于显示全部队列的人力配置图块：请去掉 queue = {queue} 或 rows</translation>
     </message>
     <message>
         <source>expected a list of queue ids, not {value}</source>
