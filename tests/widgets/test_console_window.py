@@ -82,7 +82,12 @@ def cells(model: QAbstractItemModel) -> list[list[str]]:
 
 
 def views_of(window: MainWindow) -> dict[str, object]:
-    """Everything the tables and headings display (agents sorted: two floors may list them differently)."""
+    """Everything the tables and headings display (agents sorted: two floors may list them differently).
+
+    The staffing advice is brought up to the feed clock first: each console refreshes it on
+    its own 10-second cycle, so two consoles at one seq agree once both have advised at it.
+    """
+    window.queues.model.advise_now()
     return {
         "queues": table(window),
         "caption": window.queues.caption.text(),
