@@ -24,7 +24,7 @@ import msgspec
 
 from console.application.commands import Commands, history_page
 from console.domain.actions import ActionName
-from console.domain.clock import to_ms
+from console.domain.clock import iso
 from console.domain.day_report import business_day_of
 from console.domain.history import DayReport
 from console.domain.state import FloorState
@@ -51,9 +51,9 @@ Listener = Callable[[str, int], None]
 
 
 def business_day(state: FloorState, now_ms: int) -> date:
-    """Today's business day on the floor: the day ``day_started_at`` began, else the one ``now_ms`` falls in."""
+    """Today's business day: the one ``day_started_at`` began, else the one ``now_ms`` falls in."""
     centre = state.centre
-    at = to_ms(centre.day_started_at) if centre.day_started_at is not None else now_ms
+    at = centre.day_started_at if centre.day_started_at is not None else iso(now_ms)
     return business_day_of(at, centre.timezone, centre.day_starts)
 
 
@@ -89,7 +89,7 @@ class HistoryCache:
         return self._reports.get((day, interval_min))
 
     def want(self, days: Iterable[str], interval_min: int) -> None:
-        """Ask for the days neither held, nor on their way, nor refused; quietly nothing if none may be asked."""
+        """Ask for the days neither held, nor on their way, nor refused; nothing if none may be asked."""
         if not self.may_ask():
             return
         for day in days:
