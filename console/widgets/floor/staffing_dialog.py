@@ -42,6 +42,7 @@ from console.application.messages import MessageBridge
 from console.domain.actions import ActionName
 from console.domain.history import DayReport
 from console.domain.staffing import (
+    ForecastInterval,
     Model,
     Move,
     PastDay,
@@ -99,6 +100,7 @@ class StaffingDialog(QDialog):
         self.history_step_days = history_step_days
         self.history_used: list[DayReport] = []  # the earlier days the last forecast used
         self.history_wanted: list[str] = []  # the days it asks for
+        self.ahead: dict[str, list[ForecastInterval]] = {}  # the next hour, as shown
         self.setWindowTitle(self.tr("Staffing advice"))
         self._source = source
         self._commands = commands
@@ -201,7 +203,7 @@ class StaffingDialog(QDialog):
             return
         advice = advise(state, now)
         self.advice = {a.queue_id: a for a in advice}
-        ahead = forecast(state, now, self._past(state, now))
+        ahead = self.ahead = forecast(state, now, self._past(state, now))
         self.note.setText(
             self.tr(
                 "Needed: the fewest agents for which Erlang A (Erlang C where nobody abandoned today)"
