@@ -153,7 +153,9 @@ def test_a_wall_display_role_asks_nothing_and_draws_nothing(
     qtbot: QtBot, consoles: Consoles, gateway: GatewayThread
 ) -> None:
     window = _open(consoles, gateway, Role.VIEWER)
-    qtbot.waitUntil(lambda: window.feed.status.role == "viewer" and window.feed.state.seq > 0, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.commands.role() is Role.VIEWER and window.feed.state.seq > 0, timeout=30_000
+    )
     window.want_history()
     dialog = window.show_staffing()
     assert window.history_cache.asked == 0 and window.charts.history_report() is None

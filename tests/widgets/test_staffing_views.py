@@ -78,8 +78,10 @@ def test_the_dialog_shows_the_advice_and_what_a_move_would_do(qtbot: QtBot) -> N
     expected = advise(floor.state, floor.now)
     assert dialog.table.rowCount() == len(expected)
     for row, a in enumerate(expected):
-        assert dialog.table.item(row, 0).text() == a.name
-        assert dialog.table.item(row, 6).text() == ("—" if a.needed is None else str(a.needed))
+        name, needed = dialog.table.item(row, 0), dialog.table.item(row, 6)
+        assert name is not None and needed is not None
+        assert name.text() == a.name
+        assert needed.text() == ("—" if a.needed is None else str(a.needed))
 
     queues = list(floor.state.queues)
     dialog.focus_queue(queues[0])
@@ -115,7 +117,9 @@ def test_a_supervisor_cannot_move_agents_and_is_told_why(
 ) -> None:
     with GatewayThread(make_config(tmp_path)) as gw:
         window = consoles.open(gw.url, Role.SUPERVISOR)
-        qtbot.waitUntil(lambda: window.feed.state.seq > 50 and bool(window.feed.status.role), timeout=15_000)
+        qtbot.waitUntil(
+            lambda: window.feed.state.seq > 50 and window.commands.role() is not None, timeout=15_000
+        )
         dialog = window.show_staffing()
         queues = list(window.feed.state.queues)
         dialog.focus_queue(queues[0])
