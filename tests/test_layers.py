@@ -16,6 +16,7 @@ HEADLESS_MODULES = [
     "console.application.desktop_entry",
     "console.application.display",
     "console.application.embedded",
+    "console.application.history_cache",
     "console.application.report_fetch",
     "console.application.report_files",
     "console.application.timeseries",

@@ -33,6 +33,7 @@ from console.domain.clock import to_ms
 from console.domain.entities import BUCKET_MS, AgentState, CallState, DayFigures, SlDefinition
 from console.domain.figures import formulas
 from console.domain.figures.queues import add_into
+from console.domain.history import DayReport
 from console.domain.state import FloorState
 
 FloatArray = npt.NDArray[np.float64]
@@ -421,3 +422,51 @@ def interval_figures(
         target_pct=max(targets) if targets else None,
         current=count - 1,
     )
+
+
+def past_interval_figures(
+    report: DayReport,
+    queue_ids: Iterable[str],
+    definition: SlDefinition | None = None,
+    day0_ms: int | None = None,
+) -> IntervalFigures:
+    """An earlier day's service level and abandon rate per interval, summed over ``queue_ids``.
+
+    Every interval of the day from its first with calls to its last (``DayReport``'s intervals),
+    moved to ``day0_ms`` (today's start: the same time of day, so it lies under today's intervals);
+    NaN where nothing counts. ``definition`` None: the report's own.
+    """
+    definition = definition or report.sl_definition
+    width = report.interval_min * 60_000
+    start0 = to_ms(report.starts_at)
+    shift = (day0_ms - start0) if day0_ms is not None else 0
+    wanted = set(queue_ids)
+    totals: dict[int, DayFigures] = {}
+    for qd in report.queues:
+        if qd.queue_id not in wanted:
+            continue
+        for b in qd.intervals:
+            add_into(totals.setdefault((to_ms(b.start) - start0) // width, DayFigures()), b)
+    if not totals:
+        empty = np.zeros(0)
+        return IntervalFigures(
+            np.zeros(0, dtype=np.int64), width, np.zeros(0, dtype=np.int64), empty, empty, None, -1
+        )
+    first, last = min(totals), max(totals)
+    ks = range(first, last + 1)
+    figures = [totals.get(k, DayFigures()) for k in ks]
+    sl = np.array([_or_nan(formulas.service_level_pct(f, definition)) for f in figures])
+    ab = np.array([_or_nan(formulas.abandon_pct(f)) for f in figures])
+    return IntervalFigures(
+        starts_ms=start0 + shift + np.arange(first, last + 1, dtype=np.int64) * width,
+        width_ms=width,
+        offered=np.array([f.offered for f in figures], dtype=np.int64),
+        service_level_pct=sl,
+        abandon_pct=ab,
+        target_pct=None,
+        current=-1,
+    )
+
+
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else value

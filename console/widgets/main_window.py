@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from console.application.commands import Commands, history_page
 from console.application.floor_source import FloorSource
+from console.application.history_cache import SAME_WEEKDAY_DAYS, HistoryCache, business_day, days_back
 from console.application.live import LiveFeed
 from console.application.messages import MessageBridge
 from console.domain.alerts import Alert, AlertBook, AlertSettings
@@ -203,6 +204,13 @@ class MainWindow(QMainWindow):
         self._pending_headers: dict[str, QByteArray] = {}
         self.diagnostics: DiagnosticsDialog | None = None
         self.staffing: StaffingDialog | None = None
+        # Earlier days from the gateway's store: the charts' same weekday last week, the staffing
+        # forecast's same weekdays. ``history_days_back`` is how far back "the same weekday" is
+        # (7; a test at high speed uses 1).
+        self.history_cache = HistoryCache(self.commands)
+        self.history_days_back = SAME_WEEKDAY_DAYS
+        self._history_wanted: tuple[object, ...] | None = None  # what the charts last asked for
+        self._history_status: tuple[str | None, str | None] | None = None  # (url, role) seen
         # The arrangement of the docks (View ▸ Workspace); the role's until the user chooses.
         self.workspace = Workspace.FLOOR
         self._workspace_chosen = False
@@ -302,6 +310,11 @@ class MainWindow(QMainWindow):
 
         self.banner.staleChanged.connect(self._update_title)
         feed.floorUpdated.connect(self._on_floor_updated)
+        # The charts' earlier day: asked when the day, the interval width or the role changes
+        # (checked on the once-a-second tick: a comparison), laid under today's when it arrives.
+        self.history_cache.add_listener(self._history_arrived)
+        feed.statusChanged.connect(self._history_signed_in)
+        feed.clockTicked.connect(self.want_history)
         # Breaches move with the feed clock as much as with events: feed the chart markers on a timer.
         self._breach_timer = QTimer(self)
         self._breach_timer.setInterval(1000)
@@ -319,14 +332,59 @@ class MainWindow(QMainWindow):
         """View ▸ Staffing advice… (or a double-click on a queue's "Needed (gap)"): one dialog, raised."""
         dialog = self.staffing
         if dialog is None:
-            dialog = self.staffing = StaffingDialog(self.feed, self.commands, self.messages, self)
+            dialog = self.staffing = StaffingDialog(
+                self.feed,
+                self.commands,
+                self.messages,
+                self,
+                history=self.history_cache,
+                history_step_days=self.history_days_back,
+            )
         else:
+            dialog.history_step_days = self.history_days_back
             dialog.refresh()
         if queue_id is not None:
             dialog.focus_queue(queue_id)
         dialog.show()
         dialog.raise_()
         return dialog
+
+    # -- earlier days ------------------------------------------------------------------
+
+    def history_day(self) -> str | None:
+        """The earlier day the charts lay under today's (``history_days_back`` before today)."""
+        state, now = self.feed.state, self.feed.feed_clock_ms()
+        if now is None or state.centre.day_started_at is None:
+            return None
+        return days_back(business_day(state, now), self.history_days_back, 1)[0]
+
+    def want_history(self) -> None:
+        """The charts' earlier day: shown if held, else asked for (again only if the answer was lost)."""
+        day = self.history_day()
+        minutes = self.charts.config.interval_min
+        key = (day, minutes, self.history_days_back)
+        if key != self._history_wanted:
+            self._history_wanted = key
+            report = None if day is None else self.history_cache.report(day, minutes)
+            self.charts.set_history(report, self.history_days_back)
+        if day is not None:  # a dictionary look-up when held, refused or on its way; asked again if lost
+            self.history_cache.want([day], minutes)
+
+    def _history_arrived(self, day: str, interval_min: int) -> None:
+        if day == self.history_day() and interval_min == self.charts.config.interval_min:
+            self.charts.set_history(self.history_cache.report(day, interval_min), self.history_days_back)
+        if self.staffing is not None:
+            self.staffing.history_arrived(day, interval_min)
+
+    def _history_signed_in(self, status: object) -> None:
+        """Another gateway: forget its days; another role: ask again what was refused."""
+        seen = (getattr(status, "url", None), getattr(status, "role", None))
+        if self._history_status is not None and seen != self._history_status:
+            if seen[0] != self._history_status[0]:
+                self.history_cache.clear()
+            else:
+                self.history_cache.forget_refusals()
+        self._history_status = seen
 
     def history_report(self, day: str, interval_min: int, done: ReportDone) -> None:
         """A day's report from the gateway's history (``history.query``), every page of agents;

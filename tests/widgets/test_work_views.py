@@ -418,6 +418,13 @@ class FakeFeed(FloorSource):
     def send_command(
         self, action: str, args: dict[str, Any], callback: Callable[[Any], None] | None = None
     ) -> str:
+        if action == "history.query":
+            # The charts' and the staffing advice's earlier days, asked on their own on a clock
+            # tick: a gateway that holds none (answered, not recorded: these tests count commands).
+            refused = FakeAck("h", False, error_code="not_found", error_message="no such day")
+            if callback is not None:
+                QTimer.singleShot(0, lambda: callback(refused))
+            return "h"
         cid = f"c{len(self.sent) + 1}"
         self.sent.append((cid, action, args))
         ack = self.replies.pop(0) if self.replies else FakeAck(cid, True, {})

@@ -9,7 +9,7 @@ translation (context ``fmt``, literal strings so lupdate finds them).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
@@ -83,6 +83,22 @@ def clock_time(ms: int | None, tz: str | None = None) -> str:
         return DASH
     zone = known_zone(tz) if tz else None
     return datetime.fromtimestamp(ms / 1000.0, zone).strftime("%H:%M:%S")
+
+
+def day_label(day: date) -> str:
+    """A business day with its weekday, e.g. "Mon 2026-02-23" (translated)."""
+    names = (
+        QCoreApplication.translate("fmt", "Mon"),
+        QCoreApplication.translate("fmt", "Tue"),
+        QCoreApplication.translate("fmt", "Wed"),
+        QCoreApplication.translate("fmt", "Thu"),
+        QCoreApplication.translate("fmt", "Fri"),
+        QCoreApplication.translate("fmt", "Sat"),
+        QCoreApplication.translate("fmt", "Sun"),
+    )
+    return QCoreApplication.translate("fmt", "{weekday} {date}").format(
+        weekday=names[day.weekday()], date=day.isoformat()
+    )
 
 
 def date_time(ms: int | None, tz: str | None = None) -> str:

@@ -31,7 +31,7 @@ Qt's translation.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -54,15 +54,18 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from console.application.floor_source import FloorSource
+from console.application.history_cache import SAME_WEEKDAY_DAYS
 from console.application.timeseries import (
     ESTIMATE_GROUPS,
     STATE_GROUPS,
     FloorSampler,
     IntervalFigures,
     interval_figures,
+    past_interval_figures,
 )
 from console.domain.businessday import zone
 from console.domain.changes import ChangeSet
+from console.domain.clock import to_ms
 from console.domain.figures.queues import (
     MetricsConfig,
     Thresholds,
@@ -70,7 +73,8 @@ from console.domain.figures.queues import (
     interval_start_ms,
     sl_level,
 )
-from console.widgets.common.fmt import clock_time
+from console.domain.history import DayReport
+from console.widgets.common.fmt import clock_time, day_label
 from console.widgets.common.theme import chart_pens, current_theme
 
 REDRAW_MS = 250
@@ -206,6 +210,12 @@ class ChartsPanel(QWidget):
         self._intervals_dirty = True
         self._markers_dirty = True
         self._last_interval_start = -1
+        # An earlier day laid under today's intervals (``set_history``), redrawn only when it,
+        # the queues ticked or the interval width change.
+        self._history: DayReport | None = None
+        self._history_label = ""
+        self._history_dirty = False
+        self._history_peak = 0.0
         self._staged: list[str] = []  # while catching up: the parts of a redraw still to draw
         self._estimated = {"waiting": False, "agents": False}  # an estimate before the samples is shown
         # Measurements: how often and how long the timer redrew.
@@ -289,6 +299,18 @@ class ChartsPanel(QWidget):
             self.plots["sl"].addItem(bar)
         for bar in (*self.abandon_bars.values(), self.abandon_current):
             self.plots["abandon"].addItem(bar)
+        # The same weekday last week under today's bars: a faint dashed step, with a legend.
+        self.history_lines: dict[str, pg.PlotDataItem] = {}
+        self.history_legends: dict[str, pg.LegendItem] = {}
+        for key in ("sl", "abandon"):
+            line = pg.PlotDataItem(connect="finite")
+            line.setZValue(10)
+            self.plots[key].addItem(line)
+            legend = pg.LegendItem(offset=(-4, 4), labelTextSize="8pt")
+            legend.setParentItem(self.plots[key].getPlotItem().getViewBox())
+            legend.setVisible(False)
+            self.history_lines[key] = line
+            self.history_legends[key] = legend
         self.target_line = pg.InfiniteLine(
             angle=0, movable=False, label="", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
         )
@@ -399,7 +421,37 @@ class ChartsPanel(QWidget):
         """SL definition and interval width for the interval charts (as in the queue overview)."""
         if config != self.config:
             self.config = config
-            self._intervals_dirty = True
+            self._intervals_dirty = self._history_dirty = True
+
+    def set_history(self, report: DayReport | None, days_back: int = SAME_WEEKDAY_DAYS) -> None:
+        """Lay ``report``'s intervals (an earlier day: the same weekday last week) under today's.
+
+        Drawn only where its interval width is the charts' (``set_config``), summed over the
+        ticked queues; None: no line (the gateway does not hold the day, or may not be asked).
+        ``days_back``: how far back the day is, for the legend.
+        """
+        label = ""
+        if report is not None:
+            day = day_label(date.fromisoformat(report.day))
+            if days_back == SAME_WEEKDAY_DAYS:
+                label = self.tr("Same day last week ({day})").format(day=day)
+            else:
+                label = self.tr("{n} days earlier ({day})").format(n=days_back, day=day)
+        if report is self._history and label == self._history_label:
+            return
+        self._history = report
+        self._history_label = label
+        self._history_dirty = self._intervals_dirty = True
+
+    def history_report(self) -> DayReport | None:
+        return self._history
+
+    def history_series(self, key: str) -> tuple[list[float], list[float]]:
+        """The history line of plot ``key`` ("sl", "abandon") as drawn: one (start s, value) per interval."""
+        xs, ys = self.history_lines[key].getData()
+        if xs is None or ys is None or not self.history_lines[key].isVisible():
+            return [], []
+        return [float(x) for x in xs[0::3]], [float(y) for y in ys[0::3]]
 
     def set_breach_times(self, times_ms: list[int]) -> None:
         """Mark these feed-clock instants (breaches) on the charts' time axes."""
@@ -493,6 +545,15 @@ class ChartsPanel(QWidget):
             line.label.update()
         for lvl, line in self.abandon_lines.items():
             line.setPen(pg.mkPen(levels[lvl], width=1.5, style=Qt.PenStyle.DashLine))
+        faint = QColor(fg)
+        faint.setAlpha(150)
+        for line in self.history_lines.values():
+            line.setPen(pg.mkPen(faint, width=1.5, style=Qt.PenStyle.DashLine))
+        for legend in self.history_legends.values():
+            legend.setLabelTextColor(fg)
+            legend.setBrush(pg.mkBrush(backdrop))
+            legend.setPen(pg.mkPen(None))  # its entry is made again (in the new colours) when next drawn
+        self._history_dirty = True
         breach = QColor(str(pens["breach"]))
         for tick in self.breach_ticks.values():
             tick.setPen(pg.mkPen(breach, width=2))
@@ -591,7 +652,7 @@ class ChartsPanel(QWidget):
             curve.setVisible(qid not in self._hidden)
         for qid, curve in self.queue_estimates.items():
             curve.setVisible(qid not in self._hidden)
-        self._samples_dirty = self._intervals_dirty = True
+        self._samples_dirty = self._intervals_dirty = self._history_dirty = True
         self.selectionChanged.emit()
 
     # -- drawing ---------------------------------------------------------------------
@@ -788,6 +849,9 @@ class ChartsPanel(QWidget):
             queue_ids=selected,
         )
         x_lo, x_hi = self._interval_range(figures)
+        if self._history_dirty:
+            self._history_dirty = False
+            self._draw_history(selected)
         target = figures.target_pct
         self._fill_bars(
             figures,
@@ -815,6 +879,7 @@ class ChartsPanel(QWidget):
         ab_plot.setXRange(x_lo, x_hi, padding=0)
         finite = ab[~np.isnan(ab)]
         peak = float(finite.max()) if finite.size else 0.0
+        peak = max(peak, self._history_peak)
         _y_range(ab_plot, max(self.thresholds.abandon_critical_pct * 1.5, peak * 1.15))
         minutes = self.config.interval_min
         self.cards["sl"].title.setText(
@@ -830,6 +895,34 @@ class ChartsPanel(QWidget):
             k = figures.current
             self.cards["sl"].reading.setText(self._now_and_last(figures.service_level_pct, k))
             self.cards["abandon"].reading.setText(self._now_and_last(ab, k))
+
+    def _draw_history(self, selected: list[str]) -> None:
+        """The earlier day's steps: set only when the day, the ticked queues or the width changed."""
+        report = self._history
+        day0 = self._source.state.centre.day_started_at
+        f = None
+        if report is not None and day0 is not None and report.interval_min == self.config.interval_min:
+            f = past_interval_figures(report, selected, self.config.sl_definition, to_ms(day0))
+        shown = f is not None and len(f.starts_ms) > 0
+        self._history_peak = 0.0
+        for key in ("sl", "abandon"):
+            line, legend = self.history_lines[key], self.history_legends[key]
+            line.setVisible(shown)
+            legend.setVisible(shown)
+            if f is None or not shown:
+                line.setData([], [])
+                continue
+            values = f.service_level_pct if key == "sl" else f.abandon_pct
+            starts = f.starts_ms / 1000.0
+            # A dash across each interval at its value (start, end, then a break before the next).
+            xs = np.column_stack([starts, starts + f.width_ms / 1000.0, starts + f.width_ms / 1000.0])
+            ys = np.column_stack([values, values, np.full(len(values), np.nan)])
+            line.setData(xs.ravel(), ys.ravel())
+            legend.clear()
+            legend.addItem(line, self._history_label)
+            if key == "abandon":
+                finite = values[~np.isnan(values)]
+                self._history_peak = float(finite.max()) if finite.size else 0.0
 
     def _now_and_last(self, values: np.ndarray[Any, np.dtype[np.float64]], k: int) -> str:
         if k > 0:

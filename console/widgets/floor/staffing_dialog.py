@@ -3,10 +3,18 @@
 The figures are ``console.domain.staffing``'s (the rules and their tests are there); this dialog
 shows them and, for a manager, moves agents between queues with ``agent.set_queues``. Opened
 from View ▸ Staffing advice… or by a double-click on a queue's "Needed (gap)" cell. It is
-recomputed when opened, every ``REFRESH_MS`` while open, and when the what-if changes.
+recomputed when opened, every ``REFRESH_MS`` while open, when the what-if changes and when an
+earlier day arrives.
+
+The next hour follows today's last hour and, where the gateway's store holds them, the same
+weekday's history: ``HISTORY_DAYS`` earlier days ``history_step_days`` apart (7: the same weekday
+of the last four weeks), asked through the window's ``HistoryCache`` and passed through
+``past_days`` into ``forecast``. The note says which days it used.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -29,25 +37,35 @@ from PySide6.QtWidgets import (
 
 from console.application.commands import Commands
 from console.application.floor_source import FloorSource
+from console.application.history_cache import SAME_WEEKDAY_DAYS, HistoryCache, business_day, days_back
 from console.application.messages import MessageBridge
 from console.domain.actions import ActionName
+from console.domain.history import DayReport
 from console.domain.staffing import (
+    ForecastInterval,
     Model,
     Move,
+    PastDay,
     QueueAdvice,
     advise,
     forecast,
     movable_agents,
     moved_skills,
+    past_days,
     reason_text,
     what_if,
 )
+from console.domain.state import FloorState
 from console.feeds.client.feed_client import AckItem
-from console.widgets.common.fmt import agent_label, duration, percent
+from console.widgets.common.fmt import agent_label, day_label, duration, percent
 from console.widgets.common.texts import refusal_text, translated
 
 #: While open, the advice is recomputed this often (wall ms); its inputs move slowly.
 REFRESH_MS = 10_000
+#: Earlier days the next hour's forecast asks for (the same weekday of the last four weeks).
+HISTORY_DAYS = 4
+#: Their width of interval: the forecast's own.
+HISTORY_INTERVAL_MIN = 15
 DASH = "—"
 
 
@@ -72,9 +90,17 @@ class StaffingDialog(QDialog):
         commands: Commands,
         messages: MessageBridge,
         parent: QWidget | None = None,
+        *,
+        history: HistoryCache | None = None,
+        history_step_days: int = SAME_WEEKDAY_DAYS,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("staffingDialog")
+        self._history = history
+        self.history_step_days = history_step_days
+        self.history_used: list[DayReport] = []  # the earlier days the last forecast used
+        self.history_wanted: list[str] = []  # the days it asks for
+        self.ahead: dict[str, list[ForecastInterval]] = {}  # the next hour, as shown
         self.setWindowTitle(self.tr("Staffing advice"))
         self._source = source
         self._commands = commands
@@ -84,6 +110,9 @@ class StaffingDialog(QDialog):
 
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.forecast_note = QLabel(self)
+        self.forecast_note.setObjectName("forecastNote")
+        self.forecast_note.setWordWrap(True)
         self.table = QTableWidget(0, 12, self)
         self.table.setObjectName("staffingTable")
         self.table.setHorizontalHeaderLabels(
@@ -138,6 +167,7 @@ class StaffingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.forecast_note)
         layout.addWidget(box)
         layout.addWidget(buttons)
         self.resize(1100, 640)
@@ -173,7 +203,7 @@ class StaffingDialog(QDialog):
             return
         advice = advise(state, now)
         self.advice = {a.queue_id: a for a in advice}
-        ahead = forecast(state, now)
+        ahead = self.ahead = forecast(state, now, self._past(state, now))
         self.note.setText(
             self.tr(
                 "Needed: the fewest agents for which Erlang A (Erlang C where nobody abandoned today)"
@@ -224,6 +254,38 @@ class StaffingDialog(QDialog):
         self.table.resizeColumnsToContents()
         self._fill_queues()
         self._on_what_if_changed()
+
+    def _past(self, state: FloorState, now: int) -> dict[str, list[PastDay]] | None:
+        """The held earlier days for the forecast (asking for the others), and the note saying so."""
+        self.history_used = []
+        self.history_wanted = []
+        if self._history is not None and state.centre.day_started_at is not None:
+            today = business_day(state, now)
+            self.history_wanted = days_back(today, self.history_step_days, HISTORY_DAYS)
+            self._history.want(self.history_wanted, HISTORY_INTERVAL_MIN)
+            for day in self.history_wanted:
+                report = self._history.report(day, HISTORY_INTERVAL_MIN)
+                if report is not None:
+                    self.history_used.append(report)
+        if not self.history_used:
+            self.forecast_note.setText(self.tr("Next hour: from today's last hour only."))
+            self.forecast_note.setToolTip("")
+            return None
+        days = ", ".join(day_label(date.fromisoformat(r.day)) for r in self.history_used)
+        if self.history_step_days == SAME_WEEKDAY_DAYS:
+            text = self.tr("Next hour: from today's last hour and the same weekday in earlier weeks: {days}.")
+        else:
+            text = self.tr("Next hour: from today's last hour and earlier days: {days}.")
+        self.forecast_note.setText(text.format(days=days))
+        self.forecast_note.setToolTip(
+            self.tr("Earlier days the gateway does not hold are left out; none: today's pattern alone.")
+        )
+        return past_days(self.history_used)
+
+    def history_arrived(self, day: str, interval_min: int) -> None:
+        """An earlier day arrived (or was refused): recompute if the forecast asked for it."""
+        if interval_min == HISTORY_INTERVAL_MIN and day in self.history_wanted and self.isVisible():
+            self.refresh()
 
     # -- what if -----------------------------------------------------------------------
 
