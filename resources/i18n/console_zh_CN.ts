@@ -1093,6 +1093,14 @@
         <translation>座席状态</translation>
     </message>
     <message>
+        <source>Same day last week ({day})</source>
+        <translation>上周同日（{day}）</translation>
+    </message>
+    <message>
+        <source>{n} days earlier ({day})</source>
+        <translation>{n}天前（{day}）</translation>
+    </message>
+    <message>
         <source>{n} waiting now</source>
         <translation>当前排队 {n}</translation>
     </message>
@@ -3235,6 +3243,22 @@ four 15 min</source>
         <translation>模型：{model}</translation>
     </message>
     <message>
+        <source>Next hour: from today&apos;s last hour only.</source>
+        <translation>下一小时：仅依据今日最近一小时。</translation>
+    </message>
+    <message>
+        <source>Next hour: from today&apos;s last hour and the same weekday in earlier weeks: {days}.</source>
+        <translation>下一小时：依据今日最近一小时及前几周同日：{days}。</translation>
+    </message>
+    <message>
+        <source>Next hour: from today&apos;s last hour and earlier days: {days}.</source>
+        <translation>下一小时：依据今日最近一小时及之前各日：{days}。</translation>
+    </message>
+    <message>
+        <source>Earlier days the gateway does not hold are left out; none: today&apos;s pattern alone.</source>
+        <translation>网关未保存的历史日期不计入；若均无，仅依据今日走势。</translation>
+    </message>
+    <message>
         <source>Moving agents between queues is for managers and administrators</source>
         <translation>只有经理和管理员可以在队列之间调配座席</translation>
     </message>
@@ -4232,6 +4256,38 @@ four 15 min</source>
     <message>
         <source>{d} d {h} h</source>
         <translation>{d}天{h}小时</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>{weekday} {date}</source>
+        <translation>{date} {weekday}</translation>
     </message>
     <message>
         <source>Critical</source>
