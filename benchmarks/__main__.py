@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = [
     "benchmarks.sim_speed",
     "benchmarks.store_speed",
+    "benchmarks.staffing_speed",  # the staffing advisor's cost on the GUI thread
     "benchmarks.gateway_ceiling",
     "benchmarks.console_speed",
     "benchmarks.fanout",  # N = 10, 200, 500 consoles on the 500x20x5000 centre at 2,000 events/s
