@@ -11,6 +11,7 @@ from console.domain.state import FloorState
 from console.feeds import protocol
 from console.feeds.gateway.sequencing import CHECKPOINT_SLICE, Sequencer
 from console.feeds.sources.load_centre import LoadDriver, LoadShape
+from console.store.retention import DAY_CHECKPOINT_KEY
 
 START = "2026-12-06T08:00:00.000Z"
 
@@ -72,5 +73,56 @@ def test_a_stop_replaces_a_checkpoint_still_being_encoded_with_one_at_the_head()
         assert [(seq, snap) for seq, _, snap in checkpoints] == [
             (seqr.seq, protocol.encode(state.to_snapshot()))
         ]
+
+    asyncio.run(main())
+
+
+def _day_checkpoints(writer: _Writer) -> list[tuple[dict[str, str], tuple[int, str, bytes]]]:
+    return [
+        (s["meta"], s["checkpoint"])
+        for s in writer.submitted
+        if s.get("checkpoint") and any(k.startswith("checkpoint.day.") for k in (s.get("meta") or {}))
+    ]
+
+
+def test_a_large_floors_day_checkpoint_is_encoded_in_slices_with_its_days_key() -> None:
+    """The floor just before a day's first event (history.query replays the day from it): taken
+    in one step, encoded between turns of the loop, submitted after its events with the day's key."""
+
+    async def main() -> None:
+        driver, state, seqr, writer = _rig(
+            LoadShape(agents=200, queues=10, cases=CHECKPOINT_SLICE * 2 + 10, rate=5000)
+        )
+        seqr._checkpoint_every = 10**9
+        at_seq, at_time = seqr.seq, state.at
+        expected = protocol.encode(state.to_snapshot())
+        seqr._day_checkpoint(driver.now_ms)
+        # Not encoded in the step that took it: being encoded in slices.
+        assert not seqr._day_checkpoints and list(seqr._day_slicing) == [
+            DAY_CHECKPOINT_KEY.format("2026-12-06")
+        ]
+        seqr.sequence(driver.advance(driver.now_ms + 20_000))  # cases change in place meanwhile
+        for _ in range(10):
+            await asyncio.sleep(0)
+        found = _day_checkpoints(writer)
+        assert len(found) == 1
+        meta, (seq, at, snapshot) = found[0]
+        assert (seq, at, snapshot) == (at_seq, at_time, expected)
+        assert meta == {DAY_CHECKPOINT_KEY.format("2026-12-06"): str(at_seq)}
+
+    asyncio.run(main())
+
+
+def test_a_stop_finishes_a_day_checkpoint_still_being_encoded() -> None:
+    async def main() -> None:
+        driver, state, seqr, writer = _rig(
+            LoadShape(agents=50, queues=5, cases=CHECKPOINT_SLICE + 10, rate=5000)
+        )
+        expected = (seqr.seq, state.at, protocol.encode(state.to_snapshot()))
+        seqr._day_checkpoint(driver.now_ms)
+        seqr.checkpoint_at_head()  # before the slices ran: the day's is not dropped
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert [cp for _, cp in _day_checkpoints(writer)] == [expected]
 
     asyncio.run(main())

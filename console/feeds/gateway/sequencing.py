@@ -27,7 +27,7 @@ import msgspec
 
 from console.domain.clock import iso, to_ms
 from console.domain.day_report import business_day_of
-from console.domain.entities import CompletedCall
+from console.domain.entities import Case, CompletedCall
 from console.domain.events import Event, EventAt, RawEvent, make_event, type_payload
 from console.domain.state import FloorState, Snapshot
 from console.feeds import protocol
@@ -66,6 +66,17 @@ class _PendingBatch:
     at_ms: int
     raws: list[bytes]
     types: list[str]
+
+
+@dataclass(frozen=True)
+class _DayCheckpoint:
+    """A day checkpoint as taken: its seq and time, the cases copied, the rest encoded."""
+
+    seq: int
+    at: str
+    cases: list[Case]
+    head: bytes
+    tail: bytes
 
 
 class Sequencer:
@@ -119,6 +130,8 @@ class Sequencer:
         self._pruned_for: str | None = None  # the business day whose prune was asked for
         # Day checkpoints taken while stamping, submitted after their events: (day, (seq, at, bytes)).
         self._day_checkpoints: list[tuple[str, tuple[int, str, bytes]]] = []
+        # A large floor's day checkpoints being encoded in slices, by their meta key.
+        self._day_slicing: dict[str, tuple[asyncio.Task[None], _DayCheckpoint]] = {}
 
     # -- restart and start -------------------------------------------------------
 
@@ -250,10 +263,50 @@ class Sequencer:
         """
         centre = self.state.centre
         day = business_day_of(iso(at_ms), centre.timezone, centre.day_starts).isoformat()
-        if self.state.at is None or any(d == day for d, _ in self._day_checkpoints):
+        key = DAY_CHECKPOINT_KEY.format(day)
+        if (
+            self.state.at is None
+            or key in self._day_slicing
+            or any(d == day for d, _ in self._day_checkpoints)
+        ):
             return
         snap = self.state.to_snapshot()
-        self._day_checkpoints.append((day, (snap.seq, self.state.at, protocol.encode(snap))))
+        if len(snap.cases) <= CHECKPOINT_SLICE or self._loop is None:
+            self._day_checkpoints.append((day, (snap.seq, self.state.at, protocol.encode(snap))))
+        else:
+            self._day_checkpoint_in_slices(snap, key)
+
+    def _day_checkpoint_in_slices(self, live: Snapshot, key: str) -> None:
+        """A large floor's day checkpoint, taken now and encoded a slice of cases per turn of the
+        loop like the periodic one (encoded whole, the load centre's held the loop 25-280 ms at
+        every day's start); submitted on its own, with its day's key, after its events. Unlike
+        the periodic one, a stop does not drop it: it is finished at once (``checkpoint_at_head``).
+        """
+        assert self._loop is not None
+        cases = [msgspec.structs.replace(c) for c in live.cases]
+        head, tail = protocol.snapshot_frame_parts(msgspec.structs.replace(live, cases=[]))
+        taken = _DayCheckpoint(live.seq, live.at or "", cases, head, tail)
+
+        async def encode_and_submit() -> None:
+            parts: list[bytes] = []
+            for start in range(0, len(cases), CHECKPOINT_SLICE):
+                await asyncio.sleep(0)
+                parts.append(protocol.encode_list_items(cases[start : start + CHECKPOINT_SLICE]))
+            self._day_slicing.pop(key, None)
+            self._submit_day(key, taken, b",".join(parts))
+
+        task = self._loop.create_task(encode_and_submit(), name=f"day checkpoint {live.seq}")
+        self._day_slicing[key] = (task, taken)
+
+    def _submit_day(self, key: str, taken: _DayCheckpoint, cases: bytes) -> None:
+        writer = self.writer
+        if writer is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the writer closed meanwhile
+            writer.submit(
+                checkpoint=(taken.seq, taken.at, b"".join((taken.head, cases, taken.tail))),
+                meta={key: str(taken.seq)},
+            )
 
     def _checkpoint_in_slices(self, live: Snapshot) -> None:
         """A large floor's checkpoint at the head, taken now and encoded a slice of cases per turn
@@ -298,6 +351,10 @@ class Sequencer:
 
     def checkpoint_at_head(self) -> None:
         """A checkpoint at the head (on a clean stop), so a restart replays nothing; none if one is there."""
+        for key, (task, taken) in list(self._day_slicing.items()):  # a day's start: never dropped
+            task.cancel()
+            self._submit_day(key, taken, protocol.encode_list_items(taken.cases))
+        self._day_slicing.clear()
         sliced, self._checkpointing = self._checkpointing, None
         if sliced is not None:
             sliced.cancel()  # not submitted yet: this one replaces it
