@@ -3223,6 +3223,10 @@ four 15 min</source>
         <translation>座席数：</translation>
     </message>
     <message>
+        <source>Who:</source>
+        <translation>调配谁：</translation>
+    </message>
+    <message>
         <source>No figures yet: the feed has not started.</source>
         <translation>尚无数据：数据流尚未开始。</translation>
     </message>

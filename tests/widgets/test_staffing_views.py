@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from console.application.commands import Commands
@@ -19,7 +20,7 @@ from console.application.messages import MessageBridge
 from console.domain.figures.queues import TOTAL_ID
 from console.domain.history import DayReport
 from console.domain.permissions import Role
-from console.domain.staffing import Move, advise, what_if
+from console.domain.staffing import Move, advise, movable_agents, what_if
 from console.widgets.floor.queue_overview import Col, QueueOverview, signed
 from console.widgets.floor.staffing_dialog import StaffingDialog
 from tests.helpers.consoles import Consoles
@@ -98,6 +99,17 @@ def test_the_dialog_shows_the_advice_and_what_a_move_would_do(qtbot: QtBot) -> N
     assert isinstance(move.agents, tuple) and len(move.agents) == 2
     assert dialog.preview == what_if(floor.state, floor.now, [Move(queues[0], queues[1], move.agents)])
     assert floor.state.queues[queues[0]].name in dialog.what_if_text.text()
+    # Named agents instead of a number: the third the move would pick, ticked alone.
+    movable = movable_agents(floor.state, queues[0], queues[1])
+    assert [dialog._id_at(r) for r in range(dialog.agents_list.count())] == movable
+    assert dialog.checked_agents() == movable[:2]  # the number ticks the first ones
+    dialog.count.setValue(0)
+    third = dialog.agents_list.item(2)
+    assert third is not None
+    third.setCheckState(Qt.CheckState.Checked)
+    assert dialog.count.value() == 1
+    assert dialog.chosen_move() == Move(queues[0], queues[1], (movable[2],))
+    assert dialog.preview == what_if(floor.state, floor.now, [Move(queues[0], queues[1], (movable[2],))])
     # A floor without a gateway (and a role) cannot move anyone.
     assert not dialog.move_button.isEnabled()
 

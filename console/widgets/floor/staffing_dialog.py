@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -144,6 +146,11 @@ class StaffingDialog(QDialog):
         self.count = QSpinBox(box)
         self.count.setObjectName("whatIfCount")
         self.count.setRange(0, 0)
+        # Who moves: the agents a move could take (serving the first queue, not skilled for the
+        # second; fewest skills first), the first ``count`` ticked; tick others to choose them.
+        self.agents_list = QListWidget(box)
+        self.agents_list.setObjectName("whatIfAgents")
+        self.agents_list.setMaximumHeight(110)
         self.what_if_text = QLabel(box)
         self.what_if_text.setObjectName("whatIfResult")
         self.what_if_text.setWordWrap(True)
@@ -154,6 +161,7 @@ class StaffingDialog(QDialog):
         form.addRow(self.tr("From queue:"), self.from_queue)
         form.addRow(self.tr("To queue:"), self.to_queue)
         form.addRow(self.tr("Agents:"), self.count)
+        form.addRow(self.tr("Who:"), self.agents_list)
         inner = QVBoxLayout(box)
         inner.addLayout(form)
         inner.addWidget(self.what_if_text)
@@ -174,7 +182,8 @@ class StaffingDialog(QDialog):
 
         self.from_queue.currentIndexChanged.connect(self._on_from_changed)
         self.to_queue.currentIndexChanged.connect(self._on_what_if_changed)
-        self.count.valueChanged.connect(self._on_what_if_changed)
+        self.count.valueChanged.connect(self._on_count_changed)
+        self.agents_list.itemChanged.connect(self._on_checks_changed)
         self.move_button.clicked.connect(self._move)
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
@@ -305,13 +314,58 @@ class StaffingDialog(QDialog):
         self._set_range()
 
     def _set_range(self) -> None:
-        frm, to = self.from_queue.currentData(), self.to_queue.currentData()
-        n = 0 if frm is None or to is None or frm == to else len(self._movable())
+        """The agents the move could take, listed (ticks kept for those still there); the count."""
+        movable = self._movable()
+        listed = [self._id_at(row) for row in range(self.agents_list.count())]
+        if listed != movable:
+            ticked = set(self.checked_agents())
+            state = self._source.state
+            self.agents_list.blockSignals(True)
+            self.agents_list.clear()
+            for aid in movable:
+                agent = state.agents.get(aid)
+                item = QListWidgetItem(agent_label(agent.name if agent else None, aid))
+                item.setData(Qt.ItemDataRole.UserRole, aid)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if aid in ticked else Qt.CheckState.Unchecked)
+                self.agents_list.addItem(item)
+            if movable and not ticked & set(movable):
+                first = self.agents_list.item(0)
+                if first is not None:
+                    first.setCheckState(Qt.CheckState.Checked)
+            self.agents_list.blockSignals(False)
         self.count.blockSignals(True)
-        self.count.setRange(0, n)
-        if self.count.value() == 0 and n:
-            self.count.setValue(1)
+        self.count.setRange(0, len(movable))
+        self.count.setValue(len(self.checked_agents()))
         self.count.blockSignals(False)
+
+    def _id_at(self, row: int) -> str | None:
+        item = self.agents_list.item(row)
+        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return value if isinstance(value, str) else None
+
+    def checked_agents(self) -> list[str]:
+        """The agents ticked to move, in the list's order."""
+        out = []
+        for row in range(self.agents_list.count()):
+            item = self.agents_list.item(row)
+            aid = self._id_at(row)
+            if item is not None and aid is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(aid)
+        return out
+
+    def _on_count_changed(self, n: int) -> None:
+        """A number of agents: the first ``n`` the move would pick are ticked."""
+        self.agents_list.blockSignals(True)
+        for row in range(self.agents_list.count()):
+            item = self.agents_list.item(row)
+            if item is not None:
+                item.setCheckState(Qt.CheckState.Checked if row < n else Qt.CheckState.Unchecked)
+        self.agents_list.blockSignals(False)
+        self._on_what_if_changed()
+
+    def _on_checks_changed(self, *_: object) -> None:
+        self._on_what_if_changed()
 
     def _movable(self) -> list[str]:
         frm, to = self.from_queue.currentData(), self.to_queue.currentData()
@@ -328,10 +382,10 @@ class StaffingDialog(QDialog):
         self._on_what_if_changed()
 
     def chosen_move(self) -> Move | None:
-        frm, to, n = self.from_queue.currentData(), self.to_queue.currentData(), self.count.value()
-        if not isinstance(frm, str) or not isinstance(to, str) or frm == to or n <= 0:
+        frm, to, agents = self.from_queue.currentData(), self.to_queue.currentData(), self.checked_agents()
+        if not isinstance(frm, str) or not isinstance(to, str) or frm == to or not agents:
             return None
-        return Move(from_queue=frm, to_queue=to, agents=tuple(self._movable()[:n]))
+        return Move(from_queue=frm, to_queue=to, agents=tuple(agents))
 
     def _on_what_if_changed(self) -> None:
         self._set_range()
