@@ -390,6 +390,16 @@ class WallTile(QWidget):
             self.level_word.setGeometry(x, inner.top() + name_h, width, height - name_h)
             self._role([self.level_word], (height - name_h) * 0.95, list(self.level_words().values()))
 
+    def _place_notice(self, inner: QRect, top: float, notice: FitLabel, detail: FitLabel) -> None:
+        """A tile's notice in place of its figures (a queue the feed does not have), below ``top``."""
+        body = QRect(inner.left(), round(top), inner.width(), inner.bottom() + 1 - round(top))
+        line = round(body.height() * 0.2)
+        y = body.top() + round(body.height() * 0.2)
+        notice.setGeometry(body.left(), y, body.width(), line)
+        detail.setGeometry(body.left(), y + round(line * 1.4), body.width(), round(line * 0.7))
+        self._role([notice], line * 0.8)
+        self._role([detail], line * 0.55)
+
     def _place(self) -> None:
         raise NotImplementedError
 
@@ -529,15 +539,7 @@ class QueueTile(WallTile):
         self._place_heading(inner, head_h, badge=not self.missing)
         top = inner.top() + head_h + unit * self._GAP_UNITS
         if self.missing:
-            body = QRect(inner.left(), round(top), inner.width(), inner.bottom() + 1 - round(top))
-            line = round(body.height() * 0.2)
-            y = body.top() + round(body.height() * 0.2)
-            self.notice.setGeometry(body.left(), y, body.width(), line)
-            self.notice_detail.setGeometry(
-                body.left(), y + round(line * 1.4), body.width(), round(line * 0.7)
-            )
-            self._role([self.notice], line * 0.8)
-            self._role([self.notice_detail], line * 0.55)
+            self._place_notice(inner, top, self.notice, self.notice_detail)
             return
         gutter = max(4, round(inner.width() * 0.05))
         for r, (keys, cap_units, val_units) in enumerate(self._ROWS):
@@ -1022,15 +1024,7 @@ class StaffingTile(WallTile):
         self._place_heading(inner, head_h, badge=not self.missing)
         top = inner.top() + head_h + unit * 0.9
         if self.missing:
-            body = QRect(inner.left(), round(top), inner.width(), inner.bottom() + 1 - round(top))
-            line = round(body.height() * 0.2)
-            y = body.top() + round(body.height() * 0.2)
-            self.notice.setGeometry(body.left(), y, body.width(), line)
-            self.notice_detail.setGeometry(
-                body.left(), y + round(line * 1.4), body.width(), round(line * 0.7)
-            )
-            self._role([self.notice], line * 0.8)
-            self._role([self.notice_detail], line * 0.55)
+            self._place_notice(inner, top, self.notice, self.notice_detail)
             return
         gutter = max(4, round(inner.width() * 0.05))
         cap_h = round(unit * 2.6)
