@@ -43,6 +43,7 @@ from console.domain.events import (
     FlagUpdated,
 )
 from console.domain.figures import formulas
+from console.domain.figures.queues import add_into
 from console.domain.history import INTERVAL_CHOICES, AgentDay, CasesDay, DayReport, FlagsDay, QueueDay
 from console.domain.state import FloorState, Snapshot
 
@@ -244,7 +245,7 @@ class DayReplay:
                     sl_threshold_s=q.sl_threshold_s,
                     sl_target_pct=q.sl_target_pct,
                     total=total,
-                    intervals=_intervals(q.buckets if ours else [], self.start_ms, step),
+                    intervals=interval_buckets(q.buckets if ours else [], self.start_ms, step),
                 )
             )
         # Open states run on to the report's end (each agent's state since its last change).
@@ -318,21 +319,7 @@ def _agent_day(agent_id: str, acc: _AgentAcc) -> AgentDay:
     )
 
 
-_SUMMED = (
-    "offered",
-    "answered",
-    "answered_within",
-    "abandoned",
-    "abandoned_within",
-    "short_abandons",
-    "handled",
-    "wait_answered_s",
-    "talk_s",
-    "wrap_s",
-)
-
-
-def _intervals(buckets: list[Bucket], day0_ms: int, step_ms: int) -> list[Bucket]:
+def interval_buckets(buckets: list[Bucket], day0_ms: int, step_ms: int) -> list[Bucket]:
     """5-minute buckets summed into intervals of ``step_ms`` from the first to the last with calls."""
     sums: dict[int, Bucket] = {}
     for b in buckets:
@@ -340,8 +327,7 @@ def _intervals(buckets: list[Bucket], day0_ms: int, step_ms: int) -> list[Bucket
         into = sums.get(k)
         if into is None:
             into = sums[k] = Bucket(start=iso(day0_ms + k * step_ms))
-        for name in _SUMMED:
-            setattr(into, name, getattr(into, name) + getattr(b, name))
+        add_into(into, b)
     if not sums:
         return []
     lo, hi = min(sums), max(sums)

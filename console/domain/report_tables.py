@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from console.domain.businessday import zone
 from console.domain.clock import Timestamp, iso, to_ms
+from console.domain.day_report import interval_buckets
 from console.domain.entities import Bucket, DayFigures, FlagCategory, FlagOutcome, FlagSeverity, SlDefinition
 from console.domain.figures import formulas
 from console.domain.figures.queues import add_into, queue_today
@@ -403,14 +404,7 @@ def live_day_report(
     width = interval_min * 60_000
     queues = []
     for q in state.queues.values():
-        sums: dict[int, Bucket] = {}
-        for b in q.buckets:
-            start = day0 + max(0, to_ms(b.start) - day0) // width * width
-            add_into(sums.setdefault(start, Bucket(start=iso(start))), b)  # type: ignore[arg-type]
-        intervals = []
-        if sums:
-            first, last = min(sums), max(sums)
-            intervals = [sums.get(t) or Bucket(start=iso(t)) for t in range(first, last + width, width)]
+        intervals = interval_buckets(q.buckets, day0, width)
         queues.append(
             QueueDay(
                 queue_id=q.id,

@@ -108,7 +108,8 @@ _COUNT_FIELDS = (
 _SUM_FIELDS = ("wait_answered_s", "wait_abandoned_s", "talk_s", "wrap_s")
 
 
-def add_into(total: DayFigures, part: DayFigures | Bucket) -> None:
+def add_into(total: DayFigures | Bucket, part: DayFigures | Bucket) -> None:
+    """Add ``part``'s counts and sums into ``total`` (a day's figures, or an interval's bucket)."""
     for name in _COUNT_FIELDS:
         setattr(total, name, getattr(total, name) + getattr(part, name))
     for name in _SUM_FIELDS:
