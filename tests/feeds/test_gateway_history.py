@@ -21,10 +21,8 @@ from console.feeds.gateway.commands.history import HistoryQuery
 from console.store import Store
 from console.store.schema import events_table
 from tests.domain.test_day_report import _independent, _not_ready
-from tests.helpers.gateway import GatewayThread, WireClient, freeze, make_config
+from tests.helpers.gateway import WireClient, freeze, past_a_day_start
 
-#: 05:00 in Shanghai; the bank's business day starts at 06:00 local (22:00Z).
-START = "2026-03-02T21:00:00.000Z"
 YESTERDAY, TODAY = "2026-03-02", "2026-03-03"
 
 
@@ -45,12 +43,7 @@ def stored_events(db_url: str) -> list[Event]:
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    config = make_config(tmp_path_factory.mktemp("history"), speed=3600.0, start=START)
-    with GatewayThread(config) as gw:
-        deadline = time.monotonic() + 120
-        while not gw.call(lambda: (gw.gateway.state.at or "") >= "2026-03-02T22:40:00.000Z"):
-            assert time.monotonic() < deadline, "the simulated day did not start"
-            time.sleep(0.05)
+    with past_a_day_start(tmp_path_factory.mktemp("history")) as (gw, config):
         yield gw, config
 
 

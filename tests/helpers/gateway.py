@@ -13,7 +13,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
@@ -265,3 +265,20 @@ def normalized(state: FloorState) -> bytes:
     snap.calls.sort(key=lambda c: c.id)
     snap.cases.sort(key=lambda c: c.id)
     return msgspec.json.encode(snap)
+
+
+#: 05:00 in Shanghai: an hour before the bank's business day starts (06:00 local, 22:00Z).
+BEFORE_DAY_START = "2026-03-02T21:00:00.000Z"
+
+
+@contextlib.contextmanager
+def past_a_day_start(workdir: Path) -> Iterator[tuple[GatewayThread, GatewayConfig]]:
+    """The bank centre at 3600x from 05:00 Shanghai until 40 minutes into the next business day
+    (22:40Z): its store holds business day 2026-03-02 (the last hour of it) and today, 03-03."""
+    config = make_config(workdir, speed=3600.0, start=BEFORE_DAY_START)
+    with GatewayThread(config) as gw:
+        deadline = time.monotonic() + 120
+        while not gw.call(lambda: (gw.gateway.state.at or "") >= "2026-03-02T22:40:00.000Z"):
+            assert time.monotonic() < deadline, "the simulated day did not start"
+            time.sleep(0.05)
+        yield gw, config

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from typing import Any
 
 import pytest
@@ -30,21 +29,14 @@ from console.domain.permissions import Role
 from console.domain.staffing import forecast, past_days
 from console.widgets.main_window import MainWindow
 from tests.helpers.consoles import Consoles
-from tests.helpers.gateway import GatewayThread, WireClient, freeze, make_config
+from tests.helpers.gateway import GatewayThread, WireClient, freeze, past_a_day_start
 
-#: 05:00 in Shanghai; the bank's business day starts at 06:00 local (22:00Z).
-START = "2026-03-02T21:00:00.000Z"
 YESTERDAY = "2026-03-02"
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    config = make_config(tmp_path_factory.mktemp("lastweek"), speed=3600.0, start=START)
-    with GatewayThread(config) as gw:
-        deadline = time.monotonic() + 120
-        while not gw.call(lambda: (gw.gateway.state.at or "") >= "2026-03-02T22:40:00.000Z"):
-            assert time.monotonic() < deadline, "the simulated day did not start"
-            time.sleep(0.05)
+    with past_a_day_start(tmp_path_factory.mktemp("lastweek")) as (gw, _):
         freeze(gw)  # today stays today (at 3600x a day passes in 24 s)
         yield gw
 
