@@ -117,7 +117,7 @@ def _centre_queue(report: DayReport) -> QueueDay:
     for q in report.queues:
         for b in q.intervals:
             total = by_start.setdefault(b.start, Bucket(start=b.start))
-            add_into(total, b)  # type: ignore[arg-type]
+            add_into(total, b)
     target = max((q.sl_target_pct for q in report.queues), default=0.0)
     return QueueDay(
         queue_id="",
