@@ -21,7 +21,8 @@ from console.domain.figures.queues import TOTAL_ID
 from console.domain.history import DayReport
 from console.domain.permissions import Role
 from console.domain.staffing import Move, advise, movable_agents, what_if
-from console.widgets.floor.queue_overview import Col, QueueOverview, signed
+from console.widgets.common.fmt import signed
+from console.widgets.floor.queue_overview import Col, QueueOverview
 from console.widgets.floor.staffing_dialog import StaffingDialog
 from tests.helpers.consoles import Consoles
 from tests.helpers.floor_sources import SimulatedFloor

@@ -68,6 +68,11 @@ def span(seconds: float | None) -> str:
     return "-" + text if seconds < 0 else text
 
 
+def signed(n: int) -> str:
+    """+3, −2, 0: a whole number with its sign (a true minus sign), as staffing gaps are shown."""
+    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
+
+
 def percent(value: float | None) -> str:
     """``87.5%``; ``–`` when nothing has been counted."""
     return DASH if value is None else f"{value:.1f}%"

@@ -35,7 +35,7 @@ from console.domain.figures.queues import (
 )
 from console.domain.staffing import Model, QueueAdvice, RollingAdvisor, reason_text
 from console.domain.wallboard import Metric, MetricLimits, ThresholdConfig, default_limits, level_of
-from console.widgets.common.fmt import clock_time, duration, percent
+from console.widgets.common.fmt import clock_time, duration, percent, signed
 from console.widgets.common.rowsync import EMPTY, Cell, CellTableModel, setup_table, size_columns
 from console.widgets.common.texts import translated
 from console.widgets.common.throttle import CatchUpThrottle
@@ -46,11 +46,6 @@ ADVICE_EVERY_S = 10.0
 ADVICE_TICK_MS = 250
 ADVICE_BUDGET_S = 0.012
 EM_DASH = "—"
-
-
-def signed(n: int) -> str:
-    """+3, −2, 0 (a true minus sign)."""
-    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
 
 
 class Col(IntEnum):

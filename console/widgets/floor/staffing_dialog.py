@@ -59,7 +59,7 @@ from console.domain.staffing import (
 )
 from console.domain.state import FloorState
 from console.feeds.client.feed_client import AckItem
-from console.widgets.common.fmt import agent_label, day_label, duration, percent
+from console.widgets.common.fmt import agent_label, day_label, duration, percent, signed
 from console.widgets.common.texts import refusal_text, translated
 
 #: While open, the advice is recomputed this often (wall ms); its inputs move slowly.
@@ -69,10 +69,6 @@ HISTORY_DAYS = 4
 #: Their width of interval: the forecast's own.
 HISTORY_INTERVAL_MIN = 15
 DASH = "—"
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
 
 
 def _pct(fraction: float | None) -> str:
@@ -236,12 +232,12 @@ class StaffingDialog(QDialog):
             cells = [
                 a.name,
                 _num(i.arrivals_per_hour),
-                DASH if i.trend_per_hour is None else _signed(round(i.trend_per_hour)),
+                DASH if i.trend_per_hour is None else signed(round(i.trend_per_hour)),
                 duration(i.aht_s),
                 duration(i.patience_s) if i.patience_s is not None else self.tr("nobody abandoned"),
                 self.tr("{share} of {agents}").format(share=_num(a.staffed), agents=a.staffed_agents),
                 needed,
-                DASH if a.gap is None else _signed(a.gap),
+                DASH if a.gap is None else signed(a.gap),
                 _pct(a.predicted_sl),
                 duration(a.predicted_asa_s),
                 _pct(a.predicted_abandon),
@@ -419,8 +415,8 @@ class StaffingDialog(QDialog):
                     queue=after.name,
                     before_staff=_num(before.staffed),
                     after_staff=_num(after.staffed),
-                    before_gap=DASH if before.gap is None else _signed(before.gap),
-                    after_gap=DASH if after.gap is None else _signed(after.gap),
+                    before_gap=DASH if before.gap is None else signed(before.gap),
+                    after_gap=DASH if after.gap is None else signed(after.gap),
                     before_sl=_pct(before.predicted_sl),
                     after_sl=_pct(after.predicted_sl),
                     before_asa=duration(before.predicted_asa_s),

@@ -54,7 +54,7 @@ from console.domain.wallboard import (
     shortest_first,
     worst,
 )
-from console.widgets.common.fmt import DASH, LEVEL_COLORS, duration, percent
+from console.widgets.common.fmt import DASH, LEVEL_COLORS, duration, percent, signed
 from console.widgets.common.texts import sentence, translated
 from console.widgets.common.theme import chart_pens, current_theme
 
@@ -818,11 +818,6 @@ class ChartTile(WallTile):
 
 #: Advice that has no figure: an em dash, and the reason beside it.
 NO_ADVICE = "—"
-
-
-def signed(n: int) -> str:
-    """+3, −2, 0 (a true minus sign), as the queue overview's Needed (gap)."""
-    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "0")
 
 
 class StaffingTile(WallTile):
